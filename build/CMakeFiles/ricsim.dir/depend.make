@@ -1,0 +1,2 @@
+# Empty dependencies file for ricsim.
+# This may be replaced when dependencies are built.

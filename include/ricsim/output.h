@@ -1,0 +1,32 @@
+/* Run outputs written atomically: every file goes to a temporary name in the output folder and is
+ * renamed into place only when the run completes, series.tsv last, so a series.tsv that exists is
+ * complete. A failed or interrupted run leaves no file under a final name. */
+#ifndef RICSIM_OUTPUT_H
+#define RICSIM_OUTPUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ricsim/status.h"
+#include "ricsim/world.h"
+
+typedef struct ric_output ric_output;
+
+/* Creates DIR if needed; refuses when DIR already holds a series.tsv unless FORCE. */
+ric_status ric_output_open(const char *dir, int force, ric_output **out, ric_err *err);
+
+/* "# key=value" metadata lines, then the one header row. */
+void ric_output_meta(ric_output *o, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void ric_output_header(ric_output *o, const char *const *names, size_t n);
+void ric_output_row(ric_output *o, const double *vals, size_t n);
+void ric_output_births(ric_output *o, const ric_birth *b, size_t n, const ric_world *w);
+void ric_output_scenario(ric_output *o, const char *text);
+
+/* Flushes, syncs and renames every file into place; frees o. On a write error removes the
+ * temporary files, fills err and returns RIC_EIO. */
+ric_status ric_output_commit(ric_output *o, ric_err *err);
+/* Removes the temporary files and frees o (NULL is fine). */
+void ric_output_abort(ric_output *o);
+
+#endif

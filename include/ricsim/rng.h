@@ -1,0 +1,59 @@
+/* Counter-based random streams (Random123 Philox4x32-10) keyed by seed and addressed by
+ * (agent id, step, rule): an agent's draws never depend on how many draws other agents made, so two
+ * scenarios that differ in one programme stay paired on every agent that programme does not touch. */
+#ifndef RICSIM_RNG_H
+#define RICSIM_RNG_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "ricsim/status.h"
+
+/* Rule words: the third counter word. Programme draws mix in a hash of the programme's name so
+ * adding a programme does not shift the draws of another one. */
+enum {
+    RIC_RULE_FIRM = 1,       /* one block per firm and step: exit, spin-off, transfer, growth */
+    RIC_RULE_ORG_SPINOFF,    /* spin-off count of an institute or university */
+    RIC_RULE_SPINOFF_CHILD,  /* founders, heritage and location of a new firm */
+    RIC_RULE_TRANSFER_PICK,  /* which knowledge organisation a firm asks */
+    RIC_RULE_ENTRY,          /* start-ups and relocations of a region */
+    RIC_RULE_NEWFIRM,        /* traits of a start-up or relocation */
+    RIC_RULE_COHORT,         /* traits of scheduled firm cohorts */
+    RIC_RULE_LINKS,          /* programme forum links */
+    RIC_RULE_PROG_RANK,      /* chance term of a programme's ranking */
+    RIC_RULE_PROG_REVIEW,    /* chance term of an annual review */
+    RIC_RULE_PROG_MEMBERS    /* consortium firms of an award */
+};
+
+/* One Philox block: four independent 32-bit words. */
+typedef struct {
+    uint32_t v[4];
+} ric_block;
+
+ric_block ric_rng_block(uint64_t seed, uint32_t id, uint32_t step, uint32_t rule);
+
+/* Uniform on the open interval (0, 1) from one 32-bit word. */
+static inline double ric_u01(uint32_t w)
+{
+    return ((double)w + 0.5) * (1.0 / 4294967296.0);
+}
+
+/* 32-bit FNV-1a of a string, for keying a named entity's draws. */
+uint32_t ric_hash32(const char *s);
+
+/* 64-bit FNV-1a over bytes, used for the scenario hash. */
+uint64_t ric_hash64(const void *data, size_t n);
+
+/* A GSL generator over the same counter space, for GSL's distribution algorithms (Poisson,
+ * binomial, Gaussian). ric_stream_at resets it to (id, step, rule); up to 2^32 draws follow. */
+typedef struct {
+    gsl_rng *r;
+    uint64_t seed;
+} ric_stream;
+
+ric_status ric_stream_init(ric_stream *s, uint64_t seed);
+void ric_stream_fini(ric_stream *s);
+gsl_rng *ric_stream_at(ric_stream *s, uint32_t id, uint32_t step, uint32_t rule);
+
+#endif

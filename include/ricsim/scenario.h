@@ -1,0 +1,246 @@
+/* The scenario: plain, validated data loaded from a libconfig file (with @include and --set
+ * overrides). This module is the only one that touches libconfig. Money is held in US$ million. */
+#ifndef RICSIM_SCENARIO_H
+#define RICSIM_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ricsim/status.h"
+
+#define RIC_NAME_MAX 48
+#define RIC_MAX_PROGRAMMES 32 /* one participation bit each */
+#define RIC_MAX_REGIONS 4096
+
+/* Kinds of knowledge organisation, in the seed table's order (data/daedeok_history.tsv). */
+typedef enum {
+    RIC_ORG_RI_GVT,     /* government research institute */
+    RIC_ORG_RI_PRIVATE, /* private research institute */
+    RIC_ORG_RI_SEMI,    /* semi-government research institute */
+    RIC_ORG_UNIVERSITY,
+    RIC_ORG_GVT_INST, /* government institution: counted and employing, scheduled only */
+    RIC_ORG_KIND_N
+} ric_org_kind;
+
+/* Origin of a firm (MODEL.md, "Firms"). */
+typedef enum {
+    RIC_ORIGIN_INCUMBENT, /* present at the start or placed by a scheduled cohort */
+    RIC_ORIGIN_INSTITUTE_SPINOFF,
+    RIC_ORIGIN_UNIVERSITY_SPINOFF,
+    RIC_ORIGIN_FIRM_SPINOFF,
+    RIC_ORIGIN_STARTUP,
+    RIC_ORIGIN_RELOCATION,
+    RIC_ORIGIN_N
+} ric_origin;
+
+/* Who may apply to an instrument. */
+typedef enum {
+    RIC_APPLY_UNIVERSITY,
+    RIC_APPLY_INSTITUTE, /* any research institute kind */
+    RIC_APPLY_FIRM,
+    RIC_APPLY_REGION,
+    RIC_APPLY_N
+} ric_applicant;
+
+extern const char *const ric_org_kind_names[RIC_ORG_KIND_N];
+extern const char *const ric_origin_names[RIC_ORIGIN_N];
+extern const char *const ric_applicant_names[RIC_APPLY_N];
+
+typedef struct {
+    char name[RIC_NAME_MAX];
+    int focus;                   /* counted in the organisation and employee columns */
+    double labour_pool;          /* initial job seekers, persons */
+    double pool_inflow_per_year; /* migrants and other entrants to the pool, persons per year */
+    double pool_exit_rate;       /* share of the pool leaving per year */
+    double graduate_stay_share;  /* share of local graduates who join the local pool */
+    double startup_rate;         /* non-spin-off start-ups per year */
+    double relocation_rate;      /* firms relocating in per year */
+    double market_growth;        /* demand shifter of firm growth, per year */
+} ric_region_spec;
+
+typedef struct {
+    char name[RIC_NAME_MAX];
+    ric_org_kind kind;
+    int region;
+    int count;            /* identical organisations in this cohort */
+    double arrive;        /* year the first arrives */
+    double arrive_until;  /* arrivals spread evenly over [arrive, arrive_until) */
+    double depart;        /* year they leave (or +inf) */
+    double staff;         /* researchers, faculty or officials each, at arrival */
+    double knowledge;     /* capability index (firm entrants average 1) */
+    double tto_per_year;  /* transfer-office capacity, transfers per year */
+    double seed_fund_usd_m; /* spin-off support, US$ million per year */
+    int incubator_rooms;
+    double graduates_per_year; /* universities only */
+} ric_org_spec;
+
+typedef struct {
+    char name[RIC_NAME_MAX];
+    int region;
+    int count;
+    double arrive;
+    double employees; /* mean employees per firm (geometric spread around it) */
+    double capability;
+    ric_origin origin;
+} ric_firm_spec;
+
+/* Rule parameters. Every field is a double so dated events can change any of them by name. */
+typedef struct {
+    /* Spin-off (Klepper 2007; EIS-SKIN): hazards per researcher, faculty member or employee. */
+    double spinoff_institute_rate; /* per researcher-year */
+    double spinoff_university_rate; /* per faculty-year */
+    double spinoff_firm_rate;      /* per employee-year */
+    double spinoff_knowledge_elasticity;
+    double spinoff_support_per_usd_m; /* hazard multiplier per US$ million/yr of support */
+    double spinoff_founders_mean;  /* founders leaving the parent, mean (>= 1) */
+    double spinoff_heritage;       /* share of the parent's capability the child inherits */
+    double spinoff_stay_share;     /* children staying in the parent's region */
+    double spinoff_capital_share;  /* children going to the capital region */
+    double spinoff_equity_share;   /* children in which the parent holds equity or licenses IP */
+    double incubation_years;
+    double incubator_exit_factor;  /* exit hazard multiplier while incubated */
+    /* Technology transfer (EIS-SKIN; Cohen and Levinthal 1990 absorptive capacity). */
+    double transfer_rate;          /* requests per firm-year at capability 1 */
+    double transfer_absorptive_elasticity;
+    double transfer_link_preference;  /* asks a linked organisation first */
+    double transfer_local_preference; /* else an organisation of its own region */
+    double transfer_capability_gain;  /* share of the knowledge gap closed per transfer */
+    double transfer_income_usd_m;     /* income to the organisation per transfer */
+    /* Job creation: Gibrat-type growth with capability and market terms. */
+    double growth_base;            /* per year */
+    double growth_capability;      /* per year and unit of capability above 1 */
+    double growth_small_premium;   /* extra growth per year of a one-person firm, fading with size */
+    double growth_noise;           /* s.d. of the yearly growth shock */
+    double capability_drift;       /* yearly decay of capability towards 1 */
+    double large_firm_employees;   /* threshold of a large firm (Korean SME law: 300) */
+    /* Entry and exit (SKIN exit on failed capital; Jovanovic 1982 age and size). */
+    double startup_employees;
+    double startup_capability;
+    double relocation_employees;
+    double relocation_capability;
+    double exit_base_rate;         /* per year for a new one-person firm at capability 1 */
+    double exit_age_years;         /* age scale of the falling hazard */
+    double exit_size_employees;    /* size scale of the falling hazard */
+    double exit_capability_elasticity;
+    double fitness_margin;         /* fitness earned per year per unit capability above cost */
+    double fitness_cost;           /* capability needed to break even */
+    double fitness_initial;
+    /* Networks. */
+    double link_decay_years;       /* unused links dissolve after this */
+    /* Staff of knowledge organisations. */
+    double staff_rehire_rate;      /* share of the gap to target refilled per year */
+} ric_rules;
+
+typedef enum {
+    RIC_EVENT_SET,   /* set a rule or region parameter, optionally until a date */
+    RIC_EVENT_STAFF, /* set total staff target of a kind in a region */
+    RIC_EVENT_NOTE   /* a dated milestone recorded in the output metadata */
+} ric_event_type;
+
+typedef struct {
+    ric_event_type type;
+    double date, until; /* until = +inf when the change holds */
+    char key[96];       /* SET: "rules.x" or "regions.R.x" */
+    double value;
+    ric_org_kind kind; /* STAFF */
+    int region;        /* STAFF */
+    char text[160];    /* NOTE */
+} ric_event_spec;
+
+typedef struct {
+    double start, end;     /* years */
+    double budget_usd_m;   /* US$ million per year */
+} ric_phase_spec;
+
+typedef struct {
+    double spinoff;     /* hazard multiplier per US$ million per year */
+    double transfer;    /* extra transfer capacity, transfers per year per US$ million per year */
+    double graduates;   /* extra graduates per year per US$ million per year */
+    double links;       /* forum links formed per year per US$ million per year */
+    double capability;  /* capability added per year per US$ million per year, shared by members */
+} ric_channels;
+
+typedef struct {
+    char name[RIC_NAME_MAX];
+    ric_applicant applicants;
+    double call;             /* year of the first call */
+    double repeat_years;     /* calls repeat this often (0 = once) */
+    double deadline_months;  /* call to selection */
+    double start_delay_months; /* selection to start of the award */
+    double duration_years;
+    double award_usd_m;      /* per year per award */
+    int max_winners;         /* per call */
+    double matching_share;   /* local match required, share of the award */
+    int consortium_firms;    /* firms taking part in each award */
+    /* eligibility */
+    int n_regions;           /* 0 = any region */
+    int *regions;            /* owned */
+    double min_staff, min_quality, max_age_years;
+    /* ranking (INFSO-SKIN: quality, then match, then chance) */
+    double rank_quality, rank_match, rank_chance;
+    ric_channels ch;
+} ric_instrument_spec;
+
+typedef struct {
+    char name[RIC_NAME_MAX];
+    char label[96];
+    int n_phases;
+    ric_phase_spec *phases; /* owned */
+    double overhead;        /* administrative share of the budget */
+    double disbursement_delay_months;
+    /* annual review */
+    int review;
+    double review_first, review_every_years;
+    double cancel_share, cut_share, cut_fraction;
+    int reaward;
+    int n_instruments;
+    ric_instrument_spec *instruments; /* owned */
+} ric_programme_spec;
+
+typedef struct {
+    char name[RIC_NAME_MAX];
+    char description[256];
+    char source[4096]; /* the scenario file as given */
+    uint64_t seed;
+    double start, end;
+    int steps_per_year;
+    int output_every; /* steps between output rows */
+    double fx_krw_per_usd;
+    size_t max_firms;
+    int capital_region; /* -1 = none */
+    ric_rules rules;
+    int n_regions;
+    ric_region_spec *regions;
+    int n_orgs;
+    ric_org_spec *orgs;
+    int n_firms;
+    ric_firm_spec *firms;
+    int n_events;
+    ric_event_spec *events;
+    int n_programmes;
+    ric_programme_spec *programmes;
+    /* effective scenario text (libconfig syntax, all includes and overrides merged) and its hash */
+    char *effective;
+    uint64_t hash;
+} ric_scenario;
+
+/* Loads and validates PATH with overrides ("key.path=value" strings). On failure fills err with a
+ * "file:line: message" diagnostic and leaves *out untouched. The caller frees *out. */
+ric_status ric_scenario_load(const char *path, const char *const *overrides, size_t n_overrides,
+                             ric_scenario **out, ric_err *err);
+/* Same, from a string; file names in messages read NAME. Includes resolve against include_dir. */
+ric_status ric_scenario_load_string(const char *text, const char *name, const char *include_dir,
+                                    const char *const *overrides, size_t n_overrides,
+                                    ric_scenario **out, ric_err *err);
+void ric_scenario_free(ric_scenario *sc);
+
+/* Index of a region or programme by name, or -1. */
+int ric_scenario_region(const ric_scenario *sc, const char *name);
+
+/* Pointer to the rule parameter named "rules.NAME" in r, or NULL. */
+double *ric_rules_param(ric_rules *r, const char *name);
+/* Number of parameters and the name of the i-th (for documentation and validation). */
+size_t ric_rules_count(void);
+const char *ric_rules_name(size_t i);
+
+#endif

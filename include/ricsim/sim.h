@@ -1,0 +1,43 @@
+/* One simulation: init / step / done (GSL's iterate pattern). ric_sim_step runs the phases of one
+ * step in the order listed in sim.c; ric_run drives a whole run into an output folder. */
+#ifndef RICSIM_SIM_H
+#define RICSIM_SIM_H
+
+#include <stddef.h>
+
+#include "ricsim/programme.h"
+#include "ricsim/scenario.h"
+#include "ricsim/world.h"
+
+typedef struct ric_sim ric_sim;
+
+/* Caller frees with ric_sim_free. The scenario must outlive the simulation. */
+ric_status ric_sim_alloc(const ric_scenario *sc, ric_sim **out, ric_err *err);
+void ric_sim_free(ric_sim *s);
+
+int ric_sim_done(const ric_sim *s);
+/* Runs one step. Fails (RIC_ECAPACITY) when the firm capacity is exhausted. */
+ric_status ric_sim_step(ric_sim *s, ric_err *err);
+/* Whether the step just run ends an output interval. */
+int ric_sim_output_due(const ric_sim *s);
+
+/* Output columns: names, and the current row (resets the flows counted since the last row). */
+size_t ric_sim_ncols(const ric_sim *s);
+const char *const *ric_sim_colnames(const ric_sim *s);
+void ric_sim_row(ric_sim *s, double *vals);
+
+/* Genealogy rows of the last step. */
+const ric_birth *ric_sim_births(const ric_sim *s, size_t *n);
+
+const ric_world *ric_sim_world(const ric_sim *s);
+const ric_programmes *ric_sim_programmes(const ric_sim *s);
+
+/* Phases of a step and the wall time spent in each so far (seconds). */
+size_t ric_sim_nphases(void);
+const char *ric_sim_phase_name(size_t i);
+double ric_sim_phase_seconds(const ric_sim *s, size_t i);
+
+/* Runs SC to the end, writing series.tsv, genealogy.tsv and scenario.cfg into DIR atomically. */
+ric_status ric_run(const ric_scenario *sc, const char *dir, int force, ric_err *err);
+
+#endif

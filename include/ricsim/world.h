@@ -1,0 +1,143 @@
+/* The world: every agent's state. Firms are columns (struct-of-arrays) reserved once at
+ * ric_world_init to the scenario's firm capacity; organisations and regions are small arrays of
+ * structs. Agents are referred to by id (firms) or index (organisations, regions), never pointer. */
+#ifndef RICSIM_WORLD_H
+#define RICSIM_WORLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ricsim/rng.h"
+#include "ricsim/scenario.h"
+#include "ricsim/status.h"
+
+enum {
+    RIC_FIRM_EQUITY = 1u << 0, /* the parent holds equity or licensed IP to it */
+    RIC_FIRM_DEAD = 1u << 1,   /* exits at the end of this step's firm pass */
+    RIC_FIRM_LARGE = 1u << 2   /* at or above the large-firm threshold (cached for output) */
+};
+
+/* Firm columns. Hot state is 52 bytes per firm; parent is read only for output. */
+typedef struct {
+    size_t n, cap;
+    uint32_t *id;        /* 1.. in order of creation */
+    uint16_t *region;
+    uint8_t *origin;     /* ric_origin */
+    uint8_t *flags;
+    uint32_t *prog;      /* bit p: takes part in programme p */
+    int32_t *employees;  /* persons, >= 1 while alive */
+    float *capability;   /* technology level; entrants average 1 */
+    float *fitness;      /* accumulated margin (SKIN's capital); exit when < 0 */
+    int32_t *birth;      /* step of founding (negative before the start) */
+    uint16_t *link_org;  /* organisation index + 1 of its knowledge link, 0 = none */
+    int32_t *link_last;  /* step the knowledge link was last used */
+    uint32_t *peer;      /* id of a linked firm, 0 = none (links are symmetric) */
+    int32_t *peer_last;
+    uint16_t *incubator; /* organisation index + 1 whose incubator room it holds, 0 = none */
+    int32_t *want;       /* scratch: desired change of employment this step */
+    uint32_t *parent;    /* id of the parent (firm id or organisation id), 0 = none */
+    int32_t *index_of;   /* id -> column index, -1 once gone; sized max_firms + 1 */
+    uint32_t next_id;
+    size_t max_ids;
+} ric_firms;
+
+typedef struct {
+    char name[RIC_NAME_MAX + 16];
+    uint32_t id;        /* 1..n_orgs, keys the organisation's random draws */
+    ric_org_kind kind;
+    int region;
+    double arrive, depart;
+    int active;
+    int32_t staff, staff_target;
+    double hire_acc;     /* fractional hires carried to the next step */
+    double knowledge;
+    double tto_per_year, tto_tokens;
+    double seed_fund_usd_m;
+    int incubator_rooms, rooms_used;
+    double graduates_per_year, graduate_acc;
+    /* programme effects this step (reset and summed by the programme phase) */
+    double boost_spinoff, boost_transfer, boost_graduates;
+    /* running totals, for review performance and output */
+    long long spinoffs, transfers;
+    double income_usd_m;
+} ric_org;
+
+typedef struct {
+    ric_region_spec p; /* parameters, changeable by events */
+    double pool;       /* job seekers, persons */
+    long long demand;  /* scratch: wanted hires this step */
+    double fill;       /* scratch: share of wanted hires the pool can fill */
+    int org0, n_orgs;  /* slice of ric_world.region_orgs: active knowledge organisations */
+} ric_region;
+
+/* Parent kinds of a spin-off: the organisation kinds, then firms. */
+#define RIC_PARENT_FIRM RIC_ORG_KIND_N
+#define RIC_PARENT_N (RIC_ORG_KIND_N + 1)
+
+/* Flows since the last output row (reset by the output) and running totals. Counts of firms,
+ * jobs and spin-offs are for firms of focus regions; programme and participant flows for all. */
+typedef struct {
+    long long spinoffs, spinoffs_cum, spinoffs_by_parent[RIC_PARENT_N]; /* by_parent: cumulative */
+    long long entries, exits, startups, relocations;
+    long long created[RIC_ORIGIN_N], destroyed[RIC_ORIGIN_N];
+    long long created_part, created_nonpart;
+    long long prog_jobs[RIC_MAX_PROGRAMMES]; /* cumulative gross jobs in participant firms */
+    long long transfers, transfers_cum;
+    double transfer_income_cum; /* US$ million */
+    double graduates;
+} ric_flows;
+
+/* One edge of the spin-off genealogy. */
+typedef struct {
+    double year;
+    uint32_t child, parent;
+    uint8_t parent_kind; /* ric_org_kind or RIC_PARENT_FIRM */
+    uint16_t region;
+} ric_birth;
+
+typedef struct {
+    const ric_scenario *sc;
+    ric_rules rules; /* current values; dated events change them */
+    ric_firms firms;
+    int n_orgs;
+    ric_org *orgs;
+    int n_regions;
+    ric_region *regions;
+    int *region_orgs; /* active knowledge organisations grouped by region */
+    int orgs_dirty;   /* an arrival or departure happened: rebuild region_orgs */
+    ric_flows flow;
+    /* work lists reserved to the firm capacity: nothing grows inside a step */
+    uint32_t *spinoff_queue; /* firm ids of parents that spawn this step */
+    size_t n_spinoff_queue;
+    uint32_t *transfer_queue; /* firm ids asking for a transfer this step */
+    size_t n_transfer_queue;
+    ric_birth *births; /* genealogy rows of this step, drained by the output */
+    size_t n_births;
+    int capacity_hit;  /* a firm could not be created: the run fails */
+    uint32_t step;    /* steps done */
+    double dt;        /* years per step */
+    ric_stream stream;
+} ric_world;
+
+ric_status ric_world_init(ric_world *w, const ric_scenario *sc, ric_err *err);
+void ric_world_fini(ric_world *w);
+
+/* Year at the start of step k. */
+double ric_world_time(const ric_world *w, uint32_t k);
+
+/* Appends a firm; returns its column index or -1 when the capacity is exhausted. */
+long ric_firms_append(ric_world *w, int region, ric_origin origin, int32_t employees,
+                      double capability, uint32_t parent);
+
+/* Removes the firms flagged RIC_FIRM_DEAD, keeping the order of the others; clears links that
+ * point to them and frees their incubator rooms. */
+void ric_firms_compact(ric_world *w);
+
+/* Rebuilds the per-region lists of active knowledge organisations. */
+void ric_world_index_orgs(ric_world *w);
+
+/* Links firm column i to organisation o (index) or to firm column j, replacing older links. */
+void ric_firms_link_org(ric_world *w, size_t i, int o);
+void ric_firms_link_peer(ric_world *w, size_t i, size_t j);
+
+#endif

@@ -1,0 +1,164 @@
+/* Dated events of the scenario. A "set" event changes a rule or region parameter from its date and
+ * restores the value it replaced at its 'until' date; "staff" events set the staff target of a kind
+ * of organisation in a region; organisation arrivals and firm cohorts come from their own dates. */
+#include "ricsim/events.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ricsim/rules.h"
+
+typedef struct {
+    int fired, restored;
+    int n_targets;
+    double **target; /* parameters the event changes */
+    double *saved;   /* their values before it */
+} event_state;
+
+struct ric_events {
+    int n;
+    event_state *st;
+};
+
+static const struct {
+    const char *name;
+    size_t offset;
+} region_keys[] = {
+    {"pool_inflow_per_year", offsetof(ric_region_spec, pool_inflow_per_year)},
+    {"pool_exit_rate", offsetof(ric_region_spec, pool_exit_rate)},
+    {"graduate_stay_share", offsetof(ric_region_spec, graduate_stay_share)},
+    {"startup_rate", offsetof(ric_region_spec, startup_rate)},
+    {"relocation_rate", offsetof(ric_region_spec, relocation_rate)},
+    {"market_growth", offsetof(ric_region_spec, market_growth)},
+};
+
+/* Resolves "rules.G.K" or "regions.R.K" (R may be "*") to parameter addresses in w. */
+static int resolve(ric_world *w, const char *key, double **out, int max)
+{
+    if (strncmp(key, "rules.", 6) == 0) {
+        double *p = ric_rules_param(&w->rules, key + 6);
+        if (!p)
+            return 0;
+        out[0] = p;
+        return 1;
+    }
+    const char *dot = strchr(key + 8, '.');
+    size_t len = (size_t)(dot - (key + 8));
+    size_t off = (size_t)-1;
+    for (size_t i = 0; i < sizeof region_keys / sizeof region_keys[0]; i++)
+        if (strcmp(region_keys[i].name, dot + 1) == 0)
+            off = region_keys[i].offset;
+    if (off == (size_t)-1)
+        return 0;
+    int n = 0;
+    for (int r = 0; r < w->n_regions && n < max; r++) {
+        const char *nm = w->regions[r].p.name;
+        if ((len == 1 && key[8] == '*') || (strlen(nm) == len && strncmp(nm, key + 8, len) == 0))
+            out[n++] = (double *)((char *)&w->regions[r].p + off);
+    }
+    return n;
+}
+
+ric_status ric_events_alloc(ric_world *w, ric_events **out, ric_err *err)
+{
+    const ric_scenario *sc = w->sc;
+    ric_events *ev = calloc(1, sizeof *ev);
+    if (!ev)
+        goto oom;
+    ev->n = sc->n_events;
+    ev->st = calloc((size_t)(ev->n ? ev->n : 1), sizeof *ev->st);
+    if (!ev->st)
+        goto oom;
+    for (int i = 0; i < ev->n; i++) {
+        const ric_event_spec *e = &sc->events[i];
+        if (e->type != RIC_EVENT_SET)
+            continue;
+        event_state *s = &ev->st[i];
+        s->target = calloc((size_t)w->n_regions + 1, sizeof *s->target);
+        s->saved = calloc((size_t)w->n_regions + 1, sizeof *s->saved);
+        if (!s->target || !s->saved)
+            goto oom;
+        s->n_targets = resolve(w, e->key, s->target, w->n_regions + 1);
+    }
+    *out = ev;
+    return RIC_OK;
+oom:
+    ric_events_free(ev);
+    ric_err_set(err, "%s: out of memory reserving events", sc->source);
+    return RIC_ENOMEM;
+}
+
+void ric_events_free(ric_events *ev)
+{
+    if (!ev)
+        return;
+    for (int i = 0; ev->st && i < ev->n; i++) {
+        free(ev->st[i].target);
+        free(ev->st[i].saved);
+    }
+    free(ev->st);
+    free(ev);
+}
+
+static void set_staff_target(ric_world *w, ric_org_kind kind, int region, double total)
+{
+    int n = 0;
+    for (int o = 0; o < w->n_orgs; o++)
+        if (w->orgs[o].active && w->orgs[o].kind == kind && w->orgs[o].region == region)
+            n++;
+    if (n == 0)
+        return;
+    long long t = llround(total), each = t / n, extra = t % n;
+    for (int o = 0; o < w->n_orgs; o++) {
+        ric_org *g = &w->orgs[o];
+        if (g->active && g->kind == kind && g->region == region)
+            g->staff_target = (int32_t)(each + (extra-- > 0 ? 1 : 0));
+    }
+}
+
+void ric_events_apply(ric_events *ev, ric_world *w)
+{
+    const double eps = 1e-9;
+    double t = ric_world_time(w, w->step);
+    double t0 = w->step == 0 ? -INFINITY : t;
+
+    for (int o = 0; o < w->n_orgs; o++) {
+        ric_org *g = &w->orgs[o];
+        int should = t + eps >= g->arrive && t + eps < g->depart;
+        if (should && !g->active) {
+            g->active = 1;
+            g->staff = g->staff_target;
+            w->orgs_dirty = 1;
+        } else if (!should && g->active) {
+            g->active = 0;
+            g->staff = 0;
+            w->orgs_dirty = 1;
+        }
+    }
+    if (w->orgs_dirty)
+        ric_world_index_orgs(w);
+    ric_rules_cohorts(w, t0, t + w->dt - eps);
+
+    const ric_scenario *sc = w->sc;
+    for (int i = 0; i < ev->n; i++) {
+        const ric_event_spec *e = &sc->events[i];
+        event_state *s = &ev->st[i];
+        if (!s->fired && t + eps >= e->date) {
+            s->fired = 1;
+            if (e->type == RIC_EVENT_SET) {
+                for (int k = 0; k < s->n_targets; k++) {
+                    s->saved[k] = *s->target[k];
+                    *s->target[k] = e->value;
+                }
+            } else if (e->type == RIC_EVENT_STAFF) {
+                set_staff_target(w, e->kind, e->region, e->value);
+            }
+        }
+        if (s->fired && !s->restored && e->type == RIC_EVENT_SET && t + eps >= e->until) {
+            s->restored = 1;
+            for (int k = 0; k < s->n_targets; k++)
+                *s->target[k] = s->saved[k];
+        }
+    }
+}

@@ -1,0 +1,666 @@
+/* The programme engine. Instruments issue calls; at each deadline the eligible applicants are
+ * ranked by quality, then matching capacity, then chance (INFSO-SKIN, Ahrweiler et al. 2015) and
+ * winners are taken in rank order while the calendar-year budgets allow. Awards pay monthly after a
+ * disbursement delay; reviews cancel or cut the weakest and may re-award the money (NURI 2004-05:
+ * seed document via data/programs.tsv). Applicant kinds are a table, not branches in the step. */
+#include "ricsim/programme.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+enum { AWARD_PENDING, AWARD_RUNNING, AWARD_ENDED };
+
+typedef struct {
+    int prog, instr;
+    int32_t who;          /* organisation index, region index or firm id */
+    double start, end;    /* the award's service window, years */
+    double annual;        /* US$ million per year, after cuts */
+    double committed;     /* US$ million, total over the window */
+    double spent;         /* US$ million */
+    int state;
+    size_t m0;            /* members: slice of ric_programmes.members (firm ids) */
+    int nm;
+    long long base_emp, base_org; /* members' employment and the beneficiary's outputs at award */
+} award;
+
+/* A ranked applicant or award: sorted by score, best first, ties by key. */
+typedef struct {
+    double score;
+    uint32_t key, idx;
+} cand;
+
+typedef struct {
+    double next_selection; /* year of the next regular selection */
+    double reaward_at;     /* year of a pending re-award selection, or +inf */
+} instr_state;
+
+struct ric_programmes {
+    int n;
+    int year0, n_years;
+    double *available; /* [p * n_years + y]: budget net of overhead, US$ million */
+    double *committed; /* same shape */
+    double *overhead_cum, *spent_cum;
+    int *cancelled, *cut, *made;
+    double *next_review;
+    uint32_t *hash;
+    int *instr0; /* first instr_state of programme p */
+    instr_state *is;
+    award *awards;
+    size_t n_awards, cap_awards;
+    uint32_t *members;
+    size_t n_members, cap_members;
+    /* selection and review scratch */
+    cand *cand;
+    size_t cap_cand;
+    uint32_t *by_region;
+    size_t *region_start;
+    unsigned char *holds;
+    size_t *order;
+};
+
+/* ---- applicant kinds: how each is enumerated, measured and acted on ------------------------ */
+
+typedef struct {
+    const char *name;
+    int (*eligible)(const ric_world *w, const ric_instrument_spec *in, size_t k);
+    size_t (*count)(const ric_world *w);
+    double (*quality)(const ric_world *w, size_t k);
+    double (*size)(const ric_world *w, size_t k);
+    uint32_t (*key)(const ric_world *w, size_t k); /* stable id for draws and ties */
+    int (*region)(const ric_world *w, size_t k);
+} applicant_kind;
+
+static int in_regions(const ric_instrument_spec *in, int r)
+{
+    if (in->n_regions == 0)
+        return 1;
+    for (int i = 0; i < in->n_regions; i++)
+        if (in->regions[i] == r)
+            return 1;
+    return 0;
+}
+
+static size_t org_count(const ric_world *w) { return (size_t)w->n_orgs; }
+static double org_quality(const ric_world *w, size_t k) { return w->orgs[k].knowledge; }
+static double org_size(const ric_world *w, size_t k) { return w->orgs[k].staff; }
+static uint32_t org_key(const ric_world *w, size_t k) { return w->orgs[k].id; }
+static int org_region(const ric_world *w, size_t k) { return w->orgs[k].region; }
+
+static int org_ok(const ric_world *w, const ric_instrument_spec *in, size_t k)
+{
+    const ric_org *g = &w->orgs[k];
+    return g->active && in_regions(in, g->region) && g->staff >= in->min_staff &&
+           g->knowledge >= in->min_quality;
+}
+static int univ_eligible(const ric_world *w, const ric_instrument_spec *in, size_t k)
+{
+    return w->orgs[k].kind == RIC_ORG_UNIVERSITY && org_ok(w, in, k);
+}
+static int inst_eligible(const ric_world *w, const ric_instrument_spec *in, size_t k)
+{
+    ric_org_kind kd = w->orgs[k].kind;
+    return (kd == RIC_ORG_RI_GVT || kd == RIC_ORG_RI_PRIVATE || kd == RIC_ORG_RI_SEMI) &&
+           org_ok(w, in, k);
+}
+
+static size_t firm_count(const ric_world *w) { return w->firms.n; }
+static double firm_quality(const ric_world *w, size_t k) { return w->firms.capability[k]; }
+static double firm_size(const ric_world *w, size_t k) { return w->firms.employees[k]; }
+static uint32_t firm_key(const ric_world *w, size_t k) { return w->firms.id[k]; }
+static int firm_region(const ric_world *w, size_t k) { return w->firms.region[k]; }
+static int firm_eligible(const ric_world *w, const ric_instrument_spec *in, size_t k)
+{
+    const ric_firms *f = &w->firms;
+    double age = (double)((int32_t)w->step - f->birth[k]) * w->dt;
+    return !(f->flags[k] & RIC_FIRM_DEAD) && in_regions(in, f->region[k]) &&
+           f->employees[k] >= in->min_staff && f->capability[k] >= in->min_quality &&
+           age <= in->max_age_years;
+}
+
+static size_t region_count(const ric_world *w) { return (size_t)w->n_regions; }
+static double region_quality(const ric_world *w, size_t k)
+{
+    /* mean knowledge of the region's active organisations (1 when it has none) */
+    const ric_region *g = &w->regions[k];
+    if (g->n_orgs == 0)
+        return 1.0;
+    double s = 0;
+    for (int i = 0; i < g->n_orgs; i++)
+        s += w->orgs[w->region_orgs[g->org0 + i]].knowledge;
+    return s / g->n_orgs;
+}
+static double region_size(const ric_world *w, size_t k) { return w->regions[k].n_orgs + 1.0; }
+static uint32_t region_key(const ric_world *w, size_t k) { (void)w; return (uint32_t)k + 1; }
+static int region_region(const ric_world *w, size_t k) { (void)w; return (int)k; }
+static int region_eligible(const ric_world *w, const ric_instrument_spec *in, size_t k)
+{
+    (void)w;
+    return in_regions(in, (int)k);
+}
+
+static const applicant_kind applicant_kinds[RIC_APPLY_N] = {
+    [RIC_APPLY_UNIVERSITY] = {"university", univ_eligible, org_count, org_quality, org_size,
+                              org_key, org_region},
+    [RIC_APPLY_INSTITUTE] = {"institute", inst_eligible, org_count, org_quality, org_size, org_key,
+                             org_region},
+    [RIC_APPLY_FIRM] = {"firm", firm_eligible, firm_count, firm_quality, firm_size, firm_key,
+                        firm_region},
+    [RIC_APPLY_REGION] = {"region", region_eligible, region_count, region_quality, region_size,
+                          region_key, region_region},
+};
+
+/* ---- budget bookkeeping by calendar year -------------------------------------------------- */
+
+static double overlap(double a0, double a1, double b0, double b1)
+{
+    double lo = fmax(a0, b0), hi = fmin(a1, b1);
+    return hi > lo ? hi - lo : 0.0;
+}
+
+static double programme_end(const ric_programme_spec *ps)
+{
+    double e = -INFINITY;
+    for (int i = 0; i < ps->n_phases; i++)
+        e = fmax(e, ps->phases[i].end);
+    return e;
+}
+
+/* Whether an award of ANNUAL over [s, e) fits every calendar year's remaining budget. */
+static int fits(const ric_programmes *pg, int p, double annual, double s, double e)
+{
+    for (int y = 0; y < pg->n_years; y++) {
+        double yr = pg->year0 + y;
+        double need = annual * overlap(yr, yr + 1, s, e);
+        if (need > 0 &&
+            pg->committed[p * pg->n_years + y] + need > pg->available[p * pg->n_years + y] + 1e-9)
+            return 0;
+    }
+    return 1;
+}
+
+static double commit(ric_programmes *pg, int p, double annual, double s, double e)
+{
+    double total = 0;
+    for (int y = 0; y < pg->n_years; y++) {
+        double yr = pg->year0 + y;
+        double amt = annual * overlap(yr, yr + 1, s, e);
+        pg->committed[p * pg->n_years + y] += amt;
+        total += amt;
+    }
+    return total;
+}
+
+/* ---- allocation --------------------------------------------------------------------------- */
+
+ric_status ric_programmes_alloc(ric_world *w, ric_programmes **out, ric_err *err)
+{
+    const ric_scenario *sc = w->sc;
+    ric_programmes *pg = calloc(1, sizeof *pg);
+    if (!pg)
+        goto oom;
+    pg->n = sc->n_programmes;
+    double last = sc->end;
+    size_t n_instr = 0;
+    for (int p = 0; p < pg->n; p++) {
+        const ric_programme_spec *ps = &sc->programmes[p];
+        last = fmax(last, programme_end(ps));
+        n_instr += (size_t)ps->n_instruments;
+    }
+    pg->year0 = (int)floor(sc->start);
+    pg->n_years = (int)ceil(last) - pg->year0 + 2;
+    size_t py = (size_t)(pg->n ? pg->n : 1) * (size_t)pg->n_years;
+    pg->available = calloc(py, sizeof *pg->available);
+    pg->committed = calloc(py, sizeof *pg->committed);
+    size_t np = (size_t)(pg->n ? pg->n : 1);
+    pg->overhead_cum = calloc(np, sizeof(double));
+    pg->spent_cum = calloc(np, sizeof(double));
+    pg->cancelled = calloc(np, sizeof(int));
+    pg->cut = calloc(np, sizeof(int));
+    pg->made = calloc(np, sizeof(int));
+    pg->next_review = calloc(np, sizeof(double));
+    pg->hash = calloc(np, sizeof(uint32_t));
+    pg->instr0 = calloc(np, sizeof(int));
+    pg->is = calloc(n_instr ? n_instr : 1, sizeof *pg->is);
+    if (!pg->available || !pg->committed || !pg->overhead_cum || !pg->spent_cum ||
+        !pg->cancelled || !pg->cut || !pg->made || !pg->next_review || !pg->hash || !pg->instr0 ||
+        !pg->is)
+        goto oom;
+
+    int k = 0;
+    for (int p = 0; p < pg->n; p++) {
+        const ric_programme_spec *ps = &sc->programmes[p];
+        pg->hash[p] = ric_hash32(ps->name);
+        pg->next_review[p] = ps->review ? ps->review_first : INFINITY;
+        for (int y = 0; y < pg->n_years; y++) {
+            double yr = pg->year0 + y, b = 0;
+            for (int j = 0; j < ps->n_phases; j++)
+                b += ps->phases[j].budget_usd_m *
+                     overlap(yr, yr + 1, ps->phases[j].start, ps->phases[j].end);
+            pg->available[p * pg->n_years + y] = b * (1.0 - ps->overhead);
+        }
+        pg->instr0[p] = k;
+        double reviews = ps->review ? floor((last - ps->review_first) / ps->review_every_years) + 1
+                                    : 0;
+        if (reviews < 0)
+            reviews = 0;
+        for (int i = 0; i < ps->n_instruments; i++, k++) {
+            const ric_instrument_spec *in = &ps->instruments[i];
+            pg->is[k].next_selection = in->call + in->deadline_months / 12.0;
+            pg->is[k].reaward_at = INFINITY;
+            double calls = in->repeat_years > 0
+                               ? floor(fmax(0.0, sc->end - in->call) / in->repeat_years) + 1
+                               : 1;
+            size_t a = (size_t)((calls + reviews) * in->max_winners);
+            pg->cap_awards += a;
+            pg->cap_members += a * (size_t)(in->consortium_firms > 0 ? in->consortium_firms : 1);
+        }
+    }
+    pg->awards = calloc(pg->cap_awards ? pg->cap_awards : 1, sizeof *pg->awards);
+    pg->members = calloc(pg->cap_members ? pg->cap_members : 1, sizeof *pg->members);
+    pg->cap_cand = w->firms.cap;
+    if ((size_t)w->n_orgs > pg->cap_cand)
+        pg->cap_cand = (size_t)w->n_orgs;
+    if ((size_t)w->n_regions > pg->cap_cand)
+        pg->cap_cand = (size_t)w->n_regions;
+    pg->cand = calloc(pg->cap_cand, sizeof *pg->cand);
+    pg->order = calloc((size_t)w->n_regions + 1, sizeof *pg->order);
+    pg->by_region = calloc(w->firms.cap ? w->firms.cap : 1, sizeof *pg->by_region);
+    pg->region_start = calloc((size_t)w->n_regions + 1, sizeof *pg->region_start);
+    size_t nh = (size_t)(w->n_orgs > w->n_regions ? w->n_orgs : w->n_regions);
+    pg->holds = calloc(nh ? nh : 1, 1);
+    if (!pg->awards || !pg->members || !pg->cand || !pg->order || !pg->by_region ||
+        !pg->region_start || !pg->holds)
+        goto oom;
+    *out = pg;
+    return RIC_OK;
+oom:
+    ric_programmes_free(pg);
+    ric_err_set(err, "%s: out of memory reserving programme tables", sc->source);
+    return RIC_ENOMEM;
+}
+
+void ric_programmes_free(ric_programmes *pg)
+{
+    if (!pg)
+        return;
+    free(pg->available);
+    free(pg->committed);
+    free(pg->overhead_cum);
+    free(pg->spent_cum);
+    free(pg->cancelled);
+    free(pg->cut);
+    free(pg->made);
+    free(pg->next_review);
+    free(pg->hash);
+    free(pg->instr0);
+    free(pg->is);
+    free(pg->awards);
+    free(pg->members);
+    free(pg->cand);
+    free(pg->order);
+    free(pg->by_region);
+    free(pg->region_start);
+    free(pg->holds);
+    free(pg);
+}
+
+/* ---- selection ---------------------------------------------------------------------------- */
+
+static int by_score_desc(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* Groups firm columns by region (counting sort) for drawing consortium members. */
+static void index_firms_by_region(ric_programmes *pg, const ric_world *w)
+{
+    const ric_firms *f = &w->firms;
+    size_t *st = pg->region_start;
+    memset(st, 0, ((size_t)w->n_regions + 1) * sizeof *st);
+    for (size_t i = 0; i < f->n; i++)
+        if (!(f->flags[i] & RIC_FIRM_DEAD))
+            st[f->region[i] + 1]++;
+    for (int r = 0; r < w->n_regions; r++)
+        st[r + 1] += st[r];
+    /* fill using order[] as running cursors */
+    for (int r = 0; r < w->n_regions; r++)
+        pg->order[r] = st[r];
+    for (size_t i = 0; i < f->n; i++)
+        if (!(f->flags[i] & RIC_FIRM_DEAD))
+            pg->by_region[pg->order[f->region[i]]++] = (uint32_t)i;
+}
+
+static void pick_members(ric_programmes *pg, ric_world *w, award *a, int region, int want,
+                         uint32_t rule)
+{
+    size_t s = pg->region_start[region], m = pg->region_start[region + 1] - s;
+    size_t k = (size_t)want < m ? (size_t)want : m;
+    gsl_rng *r = ric_stream_at(&w->stream, (uint32_t)(a - pg->awards), w->step, rule);
+    a->m0 = pg->n_members;
+    a->nm = 0;
+    for (size_t j = 0; j < k && pg->n_members < pg->cap_members; j++) {
+        /* partial Fisher-Yates over the region's segment */
+        size_t x = j + (size_t)gsl_rng_uniform_int(r, m - j);
+        uint32_t t = pg->by_region[s + j];
+        pg->by_region[s + j] = pg->by_region[s + x];
+        pg->by_region[s + x] = t;
+        pg->members[pg->n_members++] = w->firms.id[pg->by_region[s + j]];
+        a->nm++;
+    }
+}
+
+static void enrol(ric_programmes *pg, ric_world *w, award *a, int is_org)
+{
+    ric_firms *f = &w->firms;
+    a->base_emp = 0;
+    for (int j = 0; j < a->nm; j++) {
+        int32_t i = f->index_of[pg->members[a->m0 + (size_t)j]];
+        if (i < 0)
+            continue;
+        f->prog[i] |= 1u << a->prog;
+        a->base_emp += f->employees[i];
+        if (is_org)
+            ric_firms_link_org(w, (size_t)i, a->who); /* joint project link */
+    }
+}
+
+static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii, int reaward)
+{
+    const ric_programme_spec *ps = &w->sc->programmes[p];
+    const ric_instrument_spec *in = &ps->instruments[ii];
+    const applicant_kind *ak = &applicant_kinds[in->applicants];
+    const int is_org = in->applicants == RIC_APPLY_UNIVERSITY ||
+                       in->applicants == RIC_APPLY_INSTITUTE;
+    const int is_firm = in->applicants == RIC_APPLY_FIRM;
+
+    /* who already holds an award of this instrument */
+    size_t nh = (size_t)(w->n_orgs > w->n_regions ? w->n_orgs : w->n_regions);
+    memset(pg->holds, 0, nh);
+    if (!is_firm)
+        for (size_t a = 0; a < pg->n_awards; a++)
+            if (pg->awards[a].prog == p && pg->awards[a].instr == ii &&
+                pg->awards[a].state != AWARD_ENDED)
+                pg->holds[pg->awards[a].who] = 1;
+
+    size_t n = ak->count(w), nc = 0;
+    double qsum = 0, ssum = 0;
+    for (size_t k = 0; k < n && nc < pg->cap_cand; k++) {
+        if (!ak->eligible(w, in, k))
+            continue;
+        if (is_firm ? (w->firms.prog[k] >> p) & 1u : pg->holds[k])
+            continue;
+        pg->cand[nc++].idx = (uint32_t)k;
+        qsum += ak->quality(w, k);
+        ssum += ak->size(w, k);
+    }
+    if (nc == 0)
+        return;
+    /* score: quality, then matching capacity (size), then chance, each relative to the mean */
+    double qm = qsum / (double)nc, sm = ssum / (double)nc;
+    uint32_t rule = RIC_RULE_PROG_RANK ^ pg->hash[p] ^ ((uint32_t)ii * 0x9e3779b9u);
+    for (size_t c = 0; c < nc; c++) {
+        size_t k = pg->cand[c].idx;
+        uint32_t key = ak->key(w, k);
+        ric_block b = ric_rng_block(w->sc->seed, key, w->step, rule);
+        pg->cand[c].key = key;
+        pg->cand[c].score = in->rank_quality * ak->quality(w, k) / (qm > 0 ? qm : 1) +
+                            in->rank_match * ak->size(w, k) / (sm > 0 ? sm : 1) +
+                            in->rank_chance * ric_u01(b.v[0]);
+    }
+    qsort(pg->cand, nc, sizeof *pg->cand, by_score_desc);
+    if (in->consortium_firms > 0 && !is_firm)
+        index_firms_by_region(pg, w);
+
+    double t = ric_world_time(w, w->step);
+    double start = t + in->start_delay_months / 12.0;
+    double end = fmin(start + in->duration_years, programme_end(ps));
+    if (!(end > start))
+        return;
+    int winners = 0;
+    uint32_t mrule = RIC_RULE_PROG_MEMBERS ^ pg->hash[p] ^ ((uint32_t)ii * 0x9e3779b9u);
+    for (size_t c = 0; c < nc && winners < in->max_winners; c++) {
+        size_t k = pg->cand[c].idx;
+        if (pg->n_awards >= pg->cap_awards)
+            break;
+        if (!fits(pg, p, in->award_usd_m, start, end))
+            break; /* every award of an instrument is the same size: none further fits */
+        award *a = &pg->awards[pg->n_awards++];
+        memset(a, 0, sizeof *a);
+        a->prog = p;
+        a->instr = ii;
+        a->who = is_firm ? (int32_t)w->firms.id[k] : (int32_t)k;
+        a->start = start;
+        a->end = end;
+        a->annual = in->award_usd_m;
+        a->committed = commit(pg, p, a->annual, start, end);
+        a->state = AWARD_PENDING;
+        if (is_firm) {
+            a->m0 = pg->n_members;
+            a->nm = 0;
+            if (pg->n_members < pg->cap_members) {
+                pg->members[pg->n_members++] = w->firms.id[k];
+                a->nm = 1;
+            }
+        } else if (in->consortium_firms > 0) {
+            pick_members(pg, w, a, ak->region(w, k), in->consortium_firms, mrule);
+        }
+        enrol(pg, w, a, is_org);
+        if (is_org)
+            a->base_org = w->orgs[k].spinoffs + w->orgs[k].transfers;
+        pg->made[p]++;
+        winners++;
+    }
+    (void)reaward;
+}
+
+/* ---- review ------------------------------------------------------------------------------- */
+
+static double performance(const ric_programmes *pg, const ric_world *w, const award *a)
+{
+    const ric_instrument_spec *in = &w->sc->programmes[a->prog].instruments[a->instr];
+    long long emp = 0;
+    for (int j = 0; j < a->nm; j++) {
+        int32_t i = w->firms.index_of[pg->members[a->m0 + (size_t)j]];
+        if (i >= 0)
+            emp += w->firms.employees[i];
+    }
+    double out = (double)(emp - a->base_emp);
+    if (in->applicants == RIC_APPLY_UNIVERSITY || in->applicants == RIC_APPLY_INSTITUTE) {
+        const ric_org *g = &w->orgs[a->who];
+        out += (double)(g->spinoffs + g->transfers - a->base_org);
+    }
+    return out / fmax(a->spent, 0.01);
+}
+
+/* Releases the commitment of A from year T on, after lowering its rate to NEW_ANNUAL. */
+static void release(ric_programmes *pg, award *a, double t, double new_annual)
+{
+    double from = fmax(t, a->start);
+    double cut = a->annual - new_annual;
+    if (cut > 0 && a->end > from) {
+        double freed = commit(pg, a->prog, -cut, from, a->end);
+        a->committed += freed; /* freed is negative */
+    }
+    a->annual = new_annual;
+}
+
+static void review(ric_programmes *pg, ric_world *w, int p)
+{
+    const ric_programme_spec *ps = &w->sc->programmes[p];
+    double t = ric_world_time(w, w->step);
+    size_t n = 0;
+    for (size_t a = 0; a < pg->n_awards; a++)
+        if (pg->awards[a].prog == p && pg->awards[a].state == AWARD_RUNNING) {
+            award *x = &pg->awards[a];
+            const ric_instrument_spec *in = &ps->instruments[x->instr];
+            ric_block b = ric_rng_block(w->sc->seed, (uint32_t)a, w->step,
+                                        RIC_RULE_PROG_REVIEW ^ pg->hash[p]);
+            pg->cand[n].score = performance(pg, w, x) + in->rank_chance * ric_u01(b.v[0]);
+            pg->cand[n].key = (uint32_t)a;
+            pg->cand[n].idx = (uint32_t)a;
+            n++;
+        }
+    if (n == 0)
+        return;
+    qsort(pg->cand, n, sizeof *pg->cand, by_score_desc); /* best first */
+    size_t nc = (size_t)lround(ps->cancel_share * (double)n);
+    size_t nk = (size_t)lround(ps->cut_share * (double)n);
+    if (nc + nk > n)
+        nk = n - nc;
+    for (size_t r = 0; r < nc + nk; r++) {
+        award *a = &pg->awards[pg->cand[n - 1 - r].idx]; /* weakest first */
+        if (r < nc) {
+            release(pg, a, t, 0.0);
+            a->end = fmax(t, a->start);
+            pg->cancelled[p]++;
+        } else {
+            release(pg, a, t, a->annual * (1.0 - ps->cut_fraction));
+            pg->cut[p]++;
+        }
+        if (ps->reaward) {
+            instr_state *s = &pg->is[pg->instr0[p] + a->instr];
+            double at = t + ps->instruments[a->instr].deadline_months / 12.0;
+            if (at < s->reaward_at)
+                s->reaward_at = at;
+        }
+    }
+}
+
+/* ---- the step ----------------------------------------------------------------------------- */
+
+void ric_programmes_step(ric_programmes *pg, ric_world *w)
+{
+    const ric_scenario *sc = w->sc;
+    const double t = ric_world_time(w, w->step), dt = w->dt;
+    for (int o = 0; o < w->n_orgs; o++)
+        w->orgs[o].boost_spinoff = w->orgs[o].boost_transfer = w->orgs[o].boost_graduates = 0;
+
+    for (int p = 0; p < pg->n; p++) {
+        const ric_programme_spec *ps = &sc->programmes[p];
+        for (int ii = 0; ii < ps->n_instruments; ii++) {
+            instr_state *s = &pg->is[pg->instr0[p] + ii];
+            const ric_instrument_spec *in = &ps->instruments[ii];
+            if (t + 1e-9 >= s->next_selection) {
+                select_winners(pg, w, p, ii, 0);
+                s->next_selection = in->repeat_years > 0 ? s->next_selection + in->repeat_years
+                                                         : INFINITY;
+            }
+            if (t + 1e-9 >= s->reaward_at) {
+                select_winners(pg, w, p, ii, 1);
+                s->reaward_at = INFINITY;
+            }
+        }
+        if (t + 1e-9 >= pg->next_review[p]) {
+            review(pg, w, p);
+            pg->next_review[p] += ps->review_every_years;
+        }
+        /* administration costs run with the phases */
+        for (int j = 0; j < ps->n_phases; j++)
+            if (t >= ps->phases[j].start && t < ps->phases[j].end)
+                pg->overhead_cum[p] += ps->phases[j].budget_usd_m * ps->overhead * dt;
+    }
+
+    for (size_t ai = 0; ai < pg->n_awards; ai++) {
+        award *a = &pg->awards[ai];
+        if (a->state == AWARD_ENDED)
+            continue;
+        const ric_programme_spec *ps = &sc->programmes[a->prog];
+        const ric_instrument_spec *in = &ps->instruments[a->instr];
+        double delay = ps->disbursement_delay_months / 12.0;
+        if (a->state == AWARD_PENDING && t + 1e-9 >= a->start)
+            a->state = AWARD_RUNNING;
+        if (t + 1e-9 >= a->end + delay || (a->annual <= 0 && t + 1e-9 >= a->end)) {
+            a->state = AWARD_ENDED;
+            continue;
+        }
+        if (t + 1e-9 < a->start + delay || a->annual <= 0)
+            continue;
+        /* money arrives after the disbursement delay and never exceeds the commitment */
+        double pay = fmin(a->annual * dt, a->committed - a->spent);
+        if (pay <= 0)
+            continue;
+        a->spent += pay;
+        pg->spent_cum[a->prog] += pay;
+        double rate = a->annual * (1.0 + in->matching_share); /* US$ million/yr incl. match */
+        const ric_channels *ch = &in->ch;
+        if (in->applicants == RIC_APPLY_UNIVERSITY || in->applicants == RIC_APPLY_INSTITUTE) {
+            ric_org *g = &w->orgs[a->who];
+            g->boost_spinoff += ch->spinoff * rate;
+            g->boost_transfer += ch->transfer * rate;
+            g->boost_graduates += ch->graduates * rate;
+        } else if (in->applicants == RIC_APPLY_REGION) {
+            const ric_region *rg = &w->regions[a->who];
+            for (int k = 0; k < rg->n_orgs; k++) {
+                ric_org *g = &w->orgs[w->region_orgs[rg->org0 + k]];
+                g->boost_spinoff += ch->spinoff * rate / rg->n_orgs;
+                g->boost_transfer += ch->transfer * rate / rg->n_orgs;
+                g->boost_graduates += ch->graduates * rate / rg->n_orgs;
+            }
+        }
+        ric_firms *f = &w->firms;
+        if (a->nm > 0) {
+            double gain = ch->capability * rate * dt / a->nm;
+            int is_org = in->applicants == RIC_APPLY_UNIVERSITY ||
+                         in->applicants == RIC_APPLY_INSTITUTE;
+            for (int j = 0; j < a->nm; j++) {
+                int32_t i = f->index_of[pg->members[a->m0 + (size_t)j]];
+                if (i < 0)
+                    continue;
+                f->capability[i] = (float)(f->capability[i] + gain);
+                if (is_org && f->link_org[i] == (uint16_t)(a->who + 1))
+                    f->link_last[i] = (int32_t)w->step; /* the joint project uses the link */
+            }
+        }
+        if (ch->links > 0 && a->nm >= 2) {
+            /* forums (KICOX mini-clusters, DRIA): links between members */
+            gsl_rng *r = ric_stream_at(&w->stream, (uint32_t)ai, w->step,
+                                       RIC_RULE_LINKS ^ pg->hash[a->prog]);
+            unsigned k = gsl_ran_poisson(r, ch->links * rate * dt);
+            for (unsigned x = 0; x < k; x++) {
+                int32_t i = f->index_of[pg->members[a->m0 + gsl_rng_uniform_int(r, (unsigned long)a->nm)]];
+                int32_t j = f->index_of[pg->members[a->m0 + gsl_rng_uniform_int(r, (unsigned long)a->nm)]];
+                if (i >= 0 && j >= 0 && i != j)
+                    ric_firms_link_peer(w, (size_t)i, (size_t)j);
+            }
+        }
+    }
+}
+
+void ric_programmes_totals(const ric_programmes *pg, int p, ric_programme_totals *out)
+{
+    memset(out, 0, sizeof *out);
+    for (int y = 0; y < pg->n_years; y++)
+        out->committed_usd_m += pg->committed[p * pg->n_years + y];
+    out->spent_usd_m = pg->spent_cum[p];
+    out->overhead_usd_m = pg->overhead_cum[p];
+    out->awards_made = pg->made[p];
+    out->cancelled = pg->cancelled[p];
+    out->cut = pg->cut[p];
+    for (size_t a = 0; a < pg->n_awards; a++)
+        if (pg->awards[a].prog == p && pg->awards[a].state == AWARD_RUNNING &&
+            pg->awards[a].annual > 0)
+            out->awards_running++;
+}
+
+double ric_programmes_max_overcommit(const ric_programmes *pg)
+{
+    double m = -INFINITY;
+    for (int p = 0; p < pg->n; p++)
+        for (int y = 0; y < pg->n_years; y++) {
+            double d = pg->committed[p * pg->n_years + y] - pg->available[p * pg->n_years + y];
+            if (d > m)
+                m = d;
+        }
+    for (size_t a = 0; a < pg->n_awards; a++) {
+        double d = pg->awards[a].spent - pg->awards[a].committed;
+        if (d > m)
+            m = d;
+    }
+    return m;
+}
