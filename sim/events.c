@@ -151,8 +151,6 @@ void ric_events_apply(ric_events *ev, ric_world *w)
                     s->saved[k] = *s->target[k];
                     *s->target[k] = e->value;
                 }
-            } else if (e->type == RIC_EVENT_STAFF) {
-                set_staff_target(w, e->kind, e->region, e->value);
             }
         }
         if (s->fired && !s->restored && e->type == RIC_EVENT_SET && t + eps >= e->until) {
@@ -160,5 +158,36 @@ void ric_events_apply(ric_events *ev, ric_world *w)
             for (int k = 0; k < s->n_targets; k++)
                 *s->target[k] = s->saved[k];
         }
+    }
+
+    /* staff totals of a kind in a region: linear between their dates, flat after the last;
+     * before the first, organisations keep the staff they arrived with */
+    for (int i = 0; i < ev->n; i++) {
+        const ric_event_spec *e = &sc->events[i];
+        if (e->type != RIC_EVENT_STAFF)
+            continue;
+        int first = 1;
+        for (int j = 0; j < i && first; j++)
+            if (sc->events[j].type == RIC_EVENT_STAFF && sc->events[j].kind == e->kind &&
+                sc->events[j].region == e->region)
+                first = 0;
+        if (!first)
+            continue;
+        const ric_event_spec *prev = NULL, *next = NULL;
+        for (int j = i; j < ev->n; j++) {
+            const ric_event_spec *x = &sc->events[j];
+            if (x->type != RIC_EVENT_STAFF || x->kind != e->kind || x->region != e->region)
+                continue;
+            if (x->date <= t + eps && (!prev || x->date > prev->date))
+                prev = x;
+            if (x->date > t + eps && (!next || x->date < next->date))
+                next = x;
+        }
+        if (!prev)
+            continue;
+        double total = prev->value;
+        if (next)
+            total += (next->value - prev->value) * (t - prev->date) / (next->date - prev->date);
+        set_staff_target(w, e->kind, e->region, total);
     }
 }

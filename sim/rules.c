@@ -464,7 +464,8 @@ void ric_rules_cohorts(ric_world *w, double t0, double t1)
                                           0.5 * sigma * sigma);
             int32_t emp = e < 1.0 ? 1 : (int32_t)lround(e);
             double cap = s->capability * exp(0.2 * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.02);
-            long i = ric_firms_append(w, s->region, s->origin, emp, cap, 0);
+            int region = s->region >= 0 ? s->region : k % w->n_regions;
+            long i = ric_firms_append(w, region, s->origin, emp, cap, 0);
             if (i < 0) {
                 w->capacity_hit = 1;
                 return;

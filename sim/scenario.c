@@ -105,7 +105,7 @@ typedef struct {
     const char *text;     /* the top-level text when loading from a string */
     int failed;
     config_setting_t *overridden[64]; /* settings set by --set, for locating errors */
-    const char *override_text[64];
+    char override_text[64][300];
     int n_overridden;
 } ld;
 
@@ -133,7 +133,7 @@ static void where(const ld *c, const config_setting_t *s, char *buf, size_t n)
 {
     for (int i = 0; i < c->n_overridden; i++)
         if (c->overridden[i] == s) {
-            snprintf(buf, n, "--set '%s'", c->override_text[i]);
+            snprintf(buf, n, "%s", c->override_text[i]);
             return;
         }
     const char *f = s ? config_setting_source_file(s) : NULL;
@@ -396,11 +396,14 @@ static int get_enum(ld *c, config_setting_t *g, const char *key, int required, i
     return def;
 }
 
+/* A region by name; with ALLOW_ALL, "*" (every region, round robin) gives -1. */
 static int get_region(ld *c, const ric_scenario *sc, config_setting_t *g, const char *key,
-                      int required)
+                      int required, int allow_all)
 {
     const char *v = get_str(c, g, key, required, NULL, RIC_NAME_MAX);
     if (!v)
+        return -1;
+    if (allow_all && strcmp(v, "*") == 0)
         return -1;
     int r = ric_scenario_region(sc, v);
     if (r < 0) {
@@ -546,7 +549,7 @@ static void load_orgs(ld *c, ric_scenario *sc, config_setting_t *root)
         copy_name(c, s, o->name);
         check_keys(c, s, keys);
         o->kind = (ric_org_kind)get_enum(c, s, "kind", 1, 0, ric_org_kind_names, RIC_ORG_KIND_N);
-        o->region = get_region(c, sc, s, "region", 1);
+        o->region = get_region(c, sc, s, "region", 1, 1);
         o->count = (int)get_int(c, s, "count", 0, 1, 1, 100000);
         o->arrive = get_num(c, s, "arrive", 0, sc->start, -1e6, 1e6);
         o->arrive_until = get_num(c, s, "arrive_until", 0, o->arrive, o->arrive, 1e6);
@@ -592,7 +595,7 @@ static void load_firms(ld *c, ric_scenario *sc, config_setting_t *root)
         ric_firm_spec *f = &sc->firms[i];
         copy_name(c, s, f->name);
         check_keys(c, s, keys);
-        f->region = get_region(c, sc, s, "region", 1);
+        f->region = get_region(c, sc, s, "region", 1, 1);
         f->count = (int)get_int(c, s, "count", 1, 0, 0, 50000000);
         f->arrive = get_num(c, s, "arrive", 0, sc->start, -1e6, 1e6);
         f->employees = get_num(c, s, "employees", 1, 0, 1, 1e6);
@@ -732,7 +735,7 @@ static void load_events(ld *c, ric_scenario *sc, config_setting_t *root)
         case RIC_EVENT_STAFF:
             e->kind = (ric_org_kind)get_enum(c, s, "kind", 1, 0, ric_org_kind_names,
                                              RIC_ORG_KIND_N);
-            e->region = get_region(c, sc, s, "region", 1);
+            e->region = get_region(c, sc, s, "region", 1, 0);
             e->value = get_num(c, s, "total", 1, 0, 0, 1e8);
             break;
         case RIC_EVENT_NOTE: {
@@ -969,17 +972,18 @@ static int valid_name(const char *s)
     return 1;
 }
 
-static ric_status apply_override(ld *c, config_t *cfg, const char *text)
+/* Applies one "key.path=value" override; LABEL names it in messages ("--set 'k=v'"). */
+static ric_status apply_override(ld *c, config_t *cfg, const char *text, const char *label)
 {
     const char *eq = strchr(text, '=');
     if (!eq || eq == text) {
-        ric_err_set(c->err, "--set '%s': expected KEY.PATH=VALUE", text);
+        ric_err_set(c->err, "%s: expected KEY.PATH=VALUE", label);
         return RIC_EUSAGE;
     }
     char path[512];
     size_t plen = (size_t)(eq - text);
     if (plen >= sizeof path) {
-        ric_err_set(c->err, "--set '%s': key path too long", text);
+        ric_err_set(c->err, "%s: key path too long", label);
         return RIC_EUSAGE;
     }
     memcpy(path, text, plen);
@@ -992,13 +996,13 @@ static ric_status apply_override(ld *c, config_t *cfg, const char *text)
     errno = 0;
     if (!s) {
         if (!parent) {
-            ric_err_set(c->err, "--set '%s': no setting or group at '%s'", text, path);
+            ric_err_set(c->err, "%s: no setting or group at '%s'", label, path);
             return RIC_EUSAGE;
         }
         char lname[128];
         snprintf(lname, sizeof lname, "%s", last);
         if (!valid_name(lname)) {
-            ric_err_set(c->err, "--set '%s': '%s' is not a valid key name", text, lname);
+            ric_err_set(c->err, "%s: '%s' is not a valid key name", label, lname);
             return RIC_EUSAGE;
         }
         /* a new setting: infer its type from the value's form */
@@ -1026,7 +1030,7 @@ static ric_status apply_override(ld *c, config_t *cfg, const char *text)
             }
         }
         if (!s) {
-            ric_err_set(c->err, "--set '%s': cannot add '%s'", text, path);
+            ric_err_set(c->err, "%s: cannot add '%s'", label, path);
             return RIC_EUSAGE;
         }
     } else {
@@ -1039,14 +1043,14 @@ static ric_status apply_override(ld *c, config_t *cfg, const char *text)
                 errno = 0;
                 double dv = strtod(val, &end);
                 if (!*val || *end || errno) {
-                    ric_err_set(c->err, "--set '%s': '%s' must be a number (got '%s')", text,
+                    ric_err_set(c->err, "%s: '%s' must be a number (got '%s')", label,
                                 path, val);
                     return RIC_EUSAGE;
                 }
                 config_setting_t *p = config_setting_parent(s);
                 const char *nm = config_setting_name(s);
                 if (!nm) {
-                    ric_err_set(c->err, "--set '%s': '%s' must be an integer (got '%s')", text,
+                    ric_err_set(c->err, "%s: '%s' must be an integer (got '%s')", label,
                                 path, val);
                     return RIC_EUSAGE;
                 }
@@ -1077,7 +1081,7 @@ static ric_status apply_override(ld *c, config_t *cfg, const char *text)
         case CONFIG_TYPE_FLOAT: {
             double dv = strtod(val, &end);
             if (!*val || *end || errno) {
-                ric_err_set(c->err, "--set '%s': '%s' must be a number (got '%s')", text, path,
+                ric_err_set(c->err, "%s: '%s' must be a number (got '%s')", label, path,
                             val);
                 return RIC_EUSAGE;
             }
@@ -1086,7 +1090,7 @@ static ric_status apply_override(ld *c, config_t *cfg, const char *text)
         }
         case CONFIG_TYPE_BOOL:
             if (strcmp(val, "true") && strcmp(val, "false")) {
-                ric_err_set(c->err, "--set '%s': '%s' must be true or false (got '%s')", text,
+                ric_err_set(c->err, "%s: '%s' must be true or false (got '%s')", label,
                             path, val);
                 return RIC_EUSAGE;
             }
@@ -1103,14 +1107,14 @@ static ric_status apply_override(ld *c, config_t *cfg, const char *text)
             break;
         }
         default:
-            ric_err_set(c->err, "--set '%s': '%s' is a %s; only single values can be set", text,
+            ric_err_set(c->err, "%s: '%s' is a %s; only single values can be set", label,
                         path, type_name(s));
             return RIC_EUSAGE;
         }
     }
     if (c->n_overridden < 64) {
         c->overridden[c->n_overridden] = s;
-        c->override_text[c->n_overridden] = text;
+        snprintf(c->override_text[c->n_overridden], sizeof c->override_text[0], "%s", label);
         c->n_overridden++;
     }
     return RIC_OK;
@@ -1339,11 +1343,89 @@ static ric_status validate(ld *c, config_t *cfg, ric_scenario *sc)
     return c->failed ? RIC_ESCENARIO : RIC_OK;
 }
 
+/* A variant file @includes a scenario and changes it through a 'variant' group (libconfig forbids
+ * repeating a key): 'name' and 'description' replace the scenario's, 'remove' lists settings to
+ * delete, 'set' lists "key.path=value" overrides. Applied before the command line's --set. */
+static ric_status apply_variant(ld *c, config_t *cfg)
+{
+    config_setting_t *root = config_root_setting(cfg);
+    config_setting_t *v = config_setting_get_member(root, "variant");
+    if (!v)
+        return RIC_OK;
+    if (config_setting_type(v) != CONFIG_TYPE_GROUP) {
+        fail(c, v, "'variant' must be a group (got %s)", type_name(v));
+        return RIC_ESCENARIO;
+    }
+    static const char *const keys[] = {"name", "description", "remove", "set", NULL};
+    check_keys(c, v, keys);
+    if (c->failed)
+        return RIC_ESCENARIO;
+    const char *names[] = {"name", "description"};
+    for (int k = 0; k < 2; k++) {
+        config_setting_t *s = member(c, v, names[k], k == 0, CONFIG_TYPE_STRING);
+        if (c->failed)
+            return RIC_ESCENARIO;
+        if (!s)
+            continue;
+        char val[512];
+        snprintf(val, sizeof val, "%s", config_setting_get_string(s));
+        config_setting_t *t = config_setting_get_member(root, names[k]);
+        if (!t)
+            t = config_setting_add(root, names[k], CONFIG_TYPE_STRING);
+        if (!t || config_setting_type(t) != CONFIG_TYPE_STRING) {
+            fail(c, t ? t : s, "'%s' must be a string", names[k]);
+            return RIC_ESCENARIO;
+        }
+        config_setting_set_string(t, val);
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        config_setting_t *list = member(c, v, pass ? "set" : "remove", 0, CONFIG_TYPE_ARRAY);
+        if (c->failed)
+            return RIC_ESCENARIO;
+        int n = list ? config_setting_length(list) : 0;
+        for (int i = 0; i < n; i++) {
+            config_setting_t *x = config_setting_get_elem(list, (unsigned)i);
+            char loc[300];
+            where(c, list, loc, sizeof loc);
+            if (config_setting_type(x) != CONFIG_TYPE_STRING) {
+                fail(c, list, "'variant.%s' must list strings", pass ? "set" : "remove");
+                return RIC_ESCENARIO;
+            }
+            const char *text = config_setting_get_string(x);
+            char label[600];
+            snprintf(label, sizeof label, "%s: 'variant.%s' \"%s\"", loc, pass ? "set" : "remove",
+                     text);
+            if (pass) {
+                ric_status st = apply_override(c, cfg, text, label);
+                if (st != RIC_OK)
+                    return RIC_ESCENARIO;
+                continue;
+            }
+            config_setting_t *parent;
+            const char *last;
+            config_setting_t *t = resolve(cfg, text, &parent, &last);
+            if (!t || !config_setting_parent(t)) {
+                ric_err_set(c->err, "%s: no setting '%s' to remove", label, text);
+                return RIC_ESCENARIO;
+            }
+            config_setting_t *p = config_setting_parent(t);
+            config_setting_remove_elem(p, (unsigned)config_setting_index(t));
+        }
+    }
+    config_setting_remove(root, "variant");
+    return RIC_OK;
+}
+
 static ric_status load(config_t *cfg, ld *c, const char *const *overrides, size_t n_overrides,
                        ric_scenario **out)
 {
+    ric_status vst = apply_variant(c, cfg);
+    if (vst != RIC_OK)
+        return vst;
     for (size_t i = 0; i < n_overrides; i++) {
-        ric_status st = apply_override(c, cfg, overrides[i]);
+        char label[600];
+        snprintf(label, sizeof label, "--set '%s'", overrides[i]);
+        ric_status st = apply_override(c, cfg, overrides[i], label);
         if (st != RIC_OK)
             return st;
     }

@@ -111,7 +111,7 @@ ric_status ric_world_init(ric_world *w, const ric_scenario *sc, ric_err *err)
                 snprintf(o->name, sizeof o->name, "%s", s->name);
             o->id = (uint32_t)k + 1;
             o->kind = s->kind;
-            o->region = s->region;
+            o->region = s->region >= 0 ? s->region : j % sc->n_regions;
             o->arrive = s->arrive + (s->arrive_until - s->arrive) * j / s->count;
             o->depart = s->depart;
             o->staff_target = (int32_t)lround(s->staff);

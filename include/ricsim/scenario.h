@@ -61,7 +61,7 @@ typedef struct {
 typedef struct {
     char name[RIC_NAME_MAX];
     ric_org_kind kind;
-    int region;
+    int region;           /* -1: spread over all regions in turn */
     int count;            /* identical organisations in this cohort */
     double arrive;        /* year the first arrives */
     double arrive_until;  /* arrivals spread evenly over [arrive, arrive_until) */
@@ -76,7 +76,7 @@ typedef struct {
 
 typedef struct {
     char name[RIC_NAME_MAX];
-    int region;
+    int region; /* -1: spread over all regions in turn */
     int count;
     double arrive;
     double employees; /* mean employees per firm (geometric spread around it) */

@@ -18,10 +18,10 @@ CMakeFiles/ricsim.dir/sim/cli.c.o: /work/main/sim/cli.c \
   /usr/include/x86_64-linux-gnu/asm/errno.h \
   /usr/include/asm-generic/errno.h \
   /usr/include/asm-generic/errno-base.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h \
   /usr/include/stdio.h \
   /usr/include/x86_64-linux-gnu/bits/libc-header-start.h \
   /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
-  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h \
   /usr/include/x86_64-linux-gnu/bits/types.h \
   /usr/include/x86_64-linux-gnu/bits/typesizes.h \
   /usr/include/x86_64-linux-gnu/bits/time64.h \
@@ -140,9 +140,9 @@ CMakeFiles/ricsim.dir/sim/main.c.o: /work/main/sim/main.c \
 
 /usr/include/asm-generic/errno-base.h:
 
-/usr/include/stdio.h:
-
 /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h:
+
+/usr/include/stdio.h:
 
 /usr/include/gsl/gsl_types.h:
 
