@@ -13,6 +13,19 @@ static inline int focus(const ric_world *w, int region)
     return w->regions[region].p.focus;
 }
 
+/* x^e with the common exponents exact and free of a libm call (pow is correctly rounded for
+ * them too, so results are identical). */
+static inline double powe(double x, double e)
+{
+    if (e == 1.0)
+        return x;
+    if (e == 0.0)
+        return 1.0;
+    if (e == -1.0)
+        return 1.0 / x;
+    return pow(x, e);
+}
+
 /* Poisson event probability for a yearly hazard h over one step. */
 static inline double step_prob(double h, double dt)
 {
@@ -170,7 +183,7 @@ static void rule_org_spinoff(ric_world *w)
                                                     : p->spinoff_institute_rate;
         /* hazard per researcher rises with the parent's knowledge and with support money */
         double support = 1.0 + p->spinoff_support_per_usd_m * g->seed_fund_usd_m + g->boost_spinoff;
-        double lambda = base * g->staff * pow(g->knowledge, p->spinoff_knowledge_elasticity) *
+        double lambda = base * g->staff * powe(g->knowledge, p->spinoff_knowledge_elasticity) *
                         support * w->dt;
         if (lambda <= 0)
             continue;
@@ -198,6 +211,7 @@ static void rule_firms(ric_world *w)
     const size_t n = f->n;
     w->n_spinoff_queue = 0;
     w->n_transfer_queue = 0;
+    w->n_dead = 0;
     for (size_t i = 0; i < n; i++) {
         ric_block b = ric_rng_block(seed, f->id[i], w->step, RIC_RULE_FIRM);
         const int region = f->region[i];
@@ -226,22 +240,23 @@ static void rule_firms(ric_world *w)
         /* exit hazard falls with age and size (Jovanovic 1982; MODEL.md 4) and capability */
         double h = p->exit_base_rate / (1.0 + age_y / p->exit_age_years) /
                    (1.0 + (emp - 1) / p->exit_size_employees) *
-                   pow(cap, -p->exit_capability_elasticity);
+                   powe(cap, -p->exit_capability_elasticity);
         if (f->incubator[i])
             h *= p->incubator_exit_factor;
         if (fit < 0.0f || ric_u01(b.v[0]) < h * dt) {
             f->flags[i] |= RIC_FIRM_DEAD;
             f->want[i] = 0;
+            w->dead[w->n_dead++] = (uint32_t)i;
             continue;
         }
 
         /* spin-off by employees (Klepper 2007): hazard per employee, rising with capability */
         if (emp >= 2 && ric_u01(b.v[1]) < p->spinoff_firm_rate * emp *
-                                              pow(cap, p->spinoff_knowledge_elasticity) * dt)
+                                              powe(cap, p->spinoff_knowledge_elasticity) * dt)
             w->spinoff_queue[w->n_spinoff_queue++] = f->id[i];
 
         /* transfer demand grows with absorptive capacity (Cohen and Levinthal 1990) */
-        if (ric_u01(b.v[2]) < p->transfer_rate * pow(cap, p->transfer_absorptive_elasticity) * dt)
+        if (ric_u01(b.v[2]) < p->transfer_rate * powe(cap, p->transfer_absorptive_elasticity) * dt)
             w->transfer_queue[w->n_transfer_queue++] = f->id[i];
 
         /* capability regresses towards the entrant mean without new knowledge */
@@ -261,6 +276,7 @@ static void rule_firms(ric_world *w)
             /* shrinking to nothing is an exit */
             f->flags[i] |= RIC_FIRM_DEAD;
             f->want[i] = 0;
+            w->dead[w->n_dead++] = (uint32_t)i;
             continue;
         }
         f->want[i] = want;

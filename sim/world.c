@@ -71,7 +71,7 @@ ric_status ric_world_init(ric_world *w, const ric_scenario *sc, ric_err *err)
     w->dt = 1.0 / sc->steps_per_year;
 
     /* refuse absurd sizes before allocating */
-    double bytes = (double)sc->max_firms * 96.0; /* columns, id map, queues */
+    double bytes = (double)sc->max_firms * 100.0; /* columns, id map, queues */
     if (bytes > 16e9) {
         ric_err_set(err, "%s: 'limits.max_firms' = %zu would need about %.1f GB; at most 16 GB "
                          "are allowed",
@@ -82,7 +82,8 @@ ric_status ric_world_init(ric_world *w, const ric_scenario *sc, ric_err *err)
     w->spinoff_queue = malloc(sc->max_firms * sizeof *w->spinoff_queue);
     w->transfer_queue = malloc(sc->max_firms * sizeof *w->transfer_queue);
     w->births = malloc(sc->max_firms * sizeof *w->births);
-    if (!w->spinoff_queue || !w->transfer_queue || !w->births)
+    w->dead = malloc(sc->max_firms * sizeof *w->dead);
+    if (!w->spinoff_queue || !w->transfer_queue || !w->births || !w->dead)
         st = RIC_ENOMEM;
     if (st == RIC_OK)
         st = ric_stream_init(&w->stream, sc->seed);
@@ -146,6 +147,8 @@ void ric_world_fini(ric_world *w)
     free(w->spinoff_queue);
     free(w->transfer_queue);
     free(w->births);
+    free(w->dead);
+    w->dead = NULL;
     w->spinoff_queue = w->transfer_queue = NULL;
     w->births = NULL;
     free(w->orgs);
@@ -184,13 +187,33 @@ long ric_firms_append(ric_world *w, int region, ric_origin origin, int32_t emplo
     return (long)i;
 }
 
+static void move_firm(ric_firms *f, size_t to, size_t from)
+{
+    f->id[to] = f->id[from];
+    f->region[to] = f->region[from];
+    f->origin[to] = f->origin[from];
+    f->flags[to] = f->flags[from];
+    f->prog[to] = f->prog[from];
+    f->employees[to] = f->employees[from];
+    f->capability[to] = f->capability[from];
+    f->fitness[to] = f->fitness[from];
+    f->birth[to] = f->birth[from];
+    f->link_org[to] = f->link_org[from];
+    f->link_last[to] = f->link_last[from];
+    f->peer[to] = f->peer[from];
+    f->peer_last[to] = f->peer_last[from];
+    f->incubator[to] = f->incubator[from];
+    f->want[to] = f->want[from];
+    f->parent[to] = f->parent[from];
+    f->index_of[f->id[to]] = (int32_t)to;
+}
+
 void ric_firms_compact(ric_world *w)
 {
     ric_firms *f = &w->firms;
     /* first drop links and rooms held by or pointing to the dead */
-    for (size_t i = 0; i < f->n; i++) {
-        if (!(f->flags[i] & RIC_FIRM_DEAD))
-            continue;
+    for (size_t d = 0; d < w->n_dead; d++) {
+        size_t i = w->dead[d];
         if (f->peer[i]) {
             int32_t j = f->index_of[f->peer[i]];
             if (j >= 0 && f->peer[j] == f->id[i])
@@ -199,34 +222,15 @@ void ric_firms_compact(ric_world *w)
         if (f->incubator[i])
             w->orgs[f->incubator[i] - 1].rooms_used--;
     }
-    size_t k = 0;
-    for (size_t i = 0; i < f->n; i++) {
-        if (f->flags[i] & RIC_FIRM_DEAD) {
-            f->index_of[f->id[i]] = -1;
-            continue;
-        }
-        if (k != i) {
-            f->id[k] = f->id[i];
-            f->region[k] = f->region[i];
-            f->origin[k] = f->origin[i];
-            f->flags[k] = f->flags[i];
-            f->prog[k] = f->prog[i];
-            f->employees[k] = f->employees[i];
-            f->capability[k] = f->capability[i];
-            f->fitness[k] = f->fitness[i];
-            f->birth[k] = f->birth[i];
-            f->link_org[k] = f->link_org[i];
-            f->link_last[k] = f->link_last[i];
-            f->peer[k] = f->peer[i];
-            f->peer_last[k] = f->peer_last[i];
-            f->incubator[k] = f->incubator[i];
-            f->want[k] = f->want[i];
-            f->parent[k] = f->parent[i];
-            f->index_of[f->id[k]] = (int32_t)k;
-        }
-        k++;
+    /* highest index first: the last column is then always a live firm or the dead one itself */
+    for (size_t d = w->n_dead; d-- > 0;) {
+        size_t i = w->dead[d];
+        f->index_of[f->id[i]] = -1;
+        size_t last = --f->n;
+        if (i != last)
+            move_firm(f, i, last);
     }
-    f->n = k;
+    w->n_dead = 0;
 }
 
 void ric_world_index_orgs(ric_world *w)

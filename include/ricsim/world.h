@@ -111,6 +111,8 @@ typedef struct {
     size_t n_spinoff_queue;
     uint32_t *transfer_queue; /* firm ids asking for a transfer this step */
     size_t n_transfer_queue;
+    uint32_t *dead; /* column indices flagged RIC_FIRM_DEAD this step, ascending */
+    size_t n_dead;
     ric_birth *births; /* genealogy rows of this step, drained by the output */
     size_t n_births;
     int capacity_hit;  /* a firm could not be created: the run fails */
@@ -129,8 +131,8 @@ double ric_world_time(const ric_world *w, uint32_t k);
 long ric_firms_append(ric_world *w, int region, ric_origin origin, int32_t employees,
                       double capability, uint32_t parent);
 
-/* Removes the firms flagged RIC_FIRM_DEAD, keeping the order of the others; clears links that
- * point to them and frees their incubator rooms. */
+/* Removes the firms listed in w->dead (remove-by-swap, from the highest index down); clears links
+ * that point to them and frees their incubator rooms. */
 void ric_firms_compact(ric_world *w);
 
 /* Rebuilds the per-region lists of active knowledge organisations. */
