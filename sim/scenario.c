@@ -131,11 +131,16 @@ static void path_of(const config_setting_t *s, char *buf, size_t n)
 /* "file:line" of a setting, or "--set 'k=v'" for one an override created or changed. */
 static void where(const ld *c, const config_setting_t *s, char *buf, size_t n)
 {
-    for (int i = 0; i < c->n_overridden; i++)
-        if (c->overridden[i] == s) {
+    for (int i = 0; i < c->n_overridden; i++) {
+        /* the overridden setting itself, or a group an override created on its way */
+        const config_setting_t *o = c->overridden[i];
+        while (o && o != s && config_setting_source_line(o) == 0)
+            o = config_setting_parent(o);
+        if (o == s) {
             snprintf(buf, n, "%s", c->override_text[i]);
             return;
         }
+    }
     const char *f = s ? config_setting_source_file(s) : NULL;
     unsigned line = s ? config_setting_source_line(s) : 0;
     while (s && line == 0 && config_setting_parent(s)) {
@@ -925,10 +930,11 @@ static void load_programmes(ld *c, ric_scenario *sc, config_setting_t *root)
 
 /* ---- overrides ---------------------------------------------------------------------------- */
 
-/* Finds the setting at a dotted path; components may be names or [i] list indexes. On a miss sets
- * *parent to the deepest existing group when only the last component is missing. */
-static config_setting_t *resolve(config_t *cfg, const char *path, config_setting_t **parent,
-                                 const char **last)
+/* Finds the setting at a dotted path; components may be names or [i] list indexes. With CREATE,
+ * missing groups on the way are added (validation then rejects unknown ones). On a miss sets
+ * *parent to the group that should hold the last component when only that one is missing. */
+static config_setting_t *resolve(config_t *cfg, const char *path, int create,
+                                 config_setting_t **parent, const char **last)
 {
     char buf[512];
     snprintf(buf, sizeof buf, "%s", path);
@@ -948,6 +954,8 @@ static config_setting_t *resolve(config_t *cfg, const char *path, config_setting
         } else if (config_setting_is_group(s)) {
             child = config_setting_get_member(s, tok);
         }
+        if (!child && next && create && tok[0] != '[' && config_setting_is_group(s))
+            child = config_setting_add(s, tok, CONFIG_TYPE_GROUP); /* "limits.max_firms=..." */
         if (!child) {
             if (!next && config_setting_is_group(s)) {
                 *parent = s;
@@ -973,6 +981,18 @@ static int valid_name(const char *s)
 }
 
 /* Applies one "key.path=value" override; LABEL names it in messages ("--set 'k=v'"). */
+/* Whether every component of a dotted path is a plain key name (no list index). */
+static int valid_path(const char *path)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", path);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ".", &save); tok; tok = strtok_r(NULL, ".", &save))
+        if (!valid_name(tok))
+            return 0;
+    return 1;
+}
+
 static ric_status apply_override(ld *c, config_t *cfg, const char *text, const char *label)
 {
     const char *eq = strchr(text, '=');
@@ -991,7 +1011,7 @@ static ric_status apply_override(ld *c, config_t *cfg, const char *text, const c
     const char *val = eq + 1;
     config_setting_t *parent, *s;
     const char *last;
-    s = resolve(cfg, path, &parent, &last);
+    s = resolve(cfg, path, valid_path(path), &parent, &last);
     char *end;
     errno = 0;
     if (!s) {
@@ -1403,7 +1423,7 @@ static ric_status apply_variant(ld *c, config_t *cfg)
             }
             config_setting_t *parent;
             const char *last;
-            config_setting_t *t = resolve(cfg, text, &parent, &last);
+            config_setting_t *t = resolve(cfg, text, 0, &parent, &last);
             if (!t || !config_setting_parent(t)) {
                 ric_err_set(c->err, "%s: no setting '%s' to remove", label, text);
                 return RIC_ESCENARIO;

@@ -79,4 +79,6 @@ set(CMAKE_DEPEND_INFO_FILES
   "CMakeFiles/ContinuousCoverage.dir/DependInfo.cmake"
   "CMakeFiles/ContinuousMemCheck.dir/DependInfo.cmake"
   "CMakeFiles/ContinuousSubmit.dir/DependInfo.cmake"
+  "tests/CMakeFiles/test_rng.dir/DependInfo.cmake"
+  "tests/CMakeFiles/test_sim.dir/DependInfo.cmake"
   )

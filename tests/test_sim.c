@@ -1,0 +1,441 @@
+/* Whole simulations: determinism, a golden run, accounting invariants on every row, budgets that
+ * bind, paired comparisons (a programme nobody is eligible for changes nothing), and the rules'
+ * basic mechanics (spin-offs take founders, dated events change and restore parameters). */
+#include <criterion/criterion.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ricsim/sim.h"
+
+#define TINY RIC_SOURCE_DIR "/tests/golden/tiny.cfg"
+#define DAEDEOK RIC_SOURCE_DIR "/scenarios/daedeok.cfg"
+
+static ric_scenario *load(const char *path, const char *const *sets, size_t n)
+{
+    ric_err err = {{0}};
+    ric_scenario *sc = NULL;
+    ric_status st = ric_scenario_load(path, sets, n, &sc, &err);
+    cr_assert_eq(st, RIC_OK, "%s", err.msg);
+    return sc;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* The text without metadata lines that name the file or version. */
+static char *strip_volatile(char *s)
+{
+    char *out = malloc(strlen(s) + 1), *o = out;
+    for (char *line = s; *line;) {
+        char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line + 1) : strlen(line);
+        if (strncmp(line, "# scenario_file=", 16) != 0 && strncmp(line, "# ricsim_version=", 17) != 0) {
+            memcpy(o, line, len);
+            o += len;
+        }
+        line += len;
+    }
+    *o = '\0';
+    return out;
+}
+
+static char *run_to_tmp(const ric_scenario *sc, char *dir)
+{
+    strcpy(dir, "/tmp/ricsim_sim_XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    ric_err err = {{0}};
+    cr_assert_eq(ric_run(sc, dir, 0, &err), RIC_OK, "%s", err.msg);
+    char path[300];
+    snprintf(path, sizeof path, "%s/series.tsv", dir);
+    return slurp(path);
+}
+
+static void remove_run(const char *dir)
+{
+    const char *files[] = {"series.tsv", "genealogy.tsv", "scenario.cfg"};
+    char p[300];
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+static long col(const ric_sim *s, const char *name)
+{
+    const char *const *names = ric_sim_colnames(s);
+    for (size_t i = 0; i < ric_sim_ncols(s); i++)
+        if (strcmp(names[i], name) == 0)
+            return (long)i;
+    cr_assert_fail("no column %s", name);
+    return -1;
+}
+
+Test(sim, same_scenario_and_seed_give_identical_bytes)
+{
+    gsl_set_error_handler_off();
+    ric_scenario *sc = load(TINY, NULL, 0);
+    char d1[64], d2[64];
+    char *a = run_to_tmp(sc, d1), *b = run_to_tmp(sc, d2);
+    cr_assert_str_eq(a, b);
+    char p1[300], p2[300];
+    snprintf(p1, sizeof p1, "%s/genealogy.tsv", d1);
+    snprintf(p2, sizeof p2, "%s/genealogy.tsv", d2);
+    char *g1 = slurp(p1), *g2 = slurp(p2);
+    cr_assert_str_eq(g1, g2);
+    cr_assert(strchr(strchr(g1, '\n') + 1, '\n') != NULL, "the tiny run has spin-offs");
+    free(a), free(b), free(g1), free(g2);
+    remove_run(d1);
+    remove_run(d2);
+    ric_scenario_free(sc);
+}
+
+Test(sim, another_seed_gives_another_run)
+{
+    const char *sets[] = {"seed=2386"};
+    ric_scenario *a = load(TINY, NULL, 0), *b = load(TINY, sets, 1);
+    char d1[64], d2[64];
+    char *x = run_to_tmp(a, d1), *y = run_to_tmp(b, d2);
+    cr_assert(strcmp(x, y) != 0);
+    free(x), free(y);
+    remove_run(d1);
+    remove_run(d2);
+    ric_scenario_free(a);
+    ric_scenario_free(b);
+}
+
+/* The golden file pins the model's behaviour; regenerate it deliberately with
+ * RIC_UPDATE_GOLDEN=1 after a change that is meant to alter results, and say so in the commit. */
+Test(sim, tiny_scenario_matches_its_golden_output)
+{
+    ric_scenario *sc = load(TINY, NULL, 0);
+    char d[64];
+    char *got = run_to_tmp(sc, d);
+    char *gs = strip_volatile(got);
+    const char *golden = RIC_SOURCE_DIR "/tests/golden/tiny_series.tsv";
+    if (getenv("RIC_UPDATE_GOLDEN")) {
+        FILE *f = fopen(golden, "w");
+        fputs(gs, f);
+        fclose(f);
+    }
+    char *want = slurp(golden);
+    cr_assert_str_eq(gs, want, "series differs from tests/golden/tiny_series.tsv");
+    free(got), free(gs), free(want);
+    remove_run(d);
+    ric_scenario_free(sc);
+}
+
+/* Accounting identities on every monthly row of the Daedeok run. */
+Test(sim, rows_add_up_and_no_firm_is_counted_twice)
+{
+    ric_scenario *sc = load(DAEDEOK, NULL, 0);
+    ric_sim *s = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(ric_sim_alloc(sc, &s, &err), RIC_OK, "%s", err.msg);
+    size_t n = ric_sim_ncols(s);
+    double *v = calloc(n, sizeof *v);
+    long c_total = col(s, "employees_total"), c_res = col(s, "employees_research"),
+         c_uni = col(s, "employees_universities"), c_gvt = col(s, "employees_gvt"),
+         c_sme = col(s, "employees_smes"), c_large = col(s, "employees_large"),
+         c_rg = col(s, "employees_ri_gvt"), c_rp = col(s, "employees_ri_private"),
+         c_rs = col(s, "employees_ri_semi_gvt"), c_smes = col(s, "smes"),
+         c_lf = col(s, "large_firms"), c_firms = col(s, "firms"),
+         c_o0 = col(s, "firms_incumbent"), c_net = col(s, "jobs_net"),
+         c_cr = col(s, "jobs_created"), c_de = col(s, "jobs_destroyed"),
+         c_ri = col(s, "research_institutes"), c_g = col(s, "ri_gvt"), c_p = col(s, "ri_private"),
+         c_sg = col(s, "ri_semi_gvt"), c_sp = col(s, "spinoffs"), c_spc = col(s, "spinoffs_cum");
+    double prev_firm_emp = 0, prev_spc = 0;
+    int rows = 0;
+    while (!ric_sim_done(s)) {
+        cr_assert_eq(ric_sim_step(s, &err), RIC_OK, "%s", err.msg);
+        cr_assert(ric_programmes_max_overcommit(ric_sim_programmes(s)) <= 1e-9,
+                  "a programme committed more than its budget");
+        const ric_world *w = ric_sim_world(s);
+        /* live ids are unique and the id map points back at them */
+        for (size_t i = 0; i < w->firms.n; i++)
+            cr_assert_eq(w->firms.index_of[w->firms.id[i]], (int32_t)i);
+        if (!ric_sim_output_due(s))
+            continue;
+        ric_sim_row(s, v);
+        rows++;
+        cr_assert_eq(v[c_total], v[c_res] + v[c_uni] + v[c_gvt] + v[c_sme] + v[c_large]);
+        cr_assert_eq(v[c_res], v[c_rg] + v[c_rp] + v[c_rs]);
+        cr_assert_eq(v[c_ri], v[c_g] + v[c_p] + v[c_sg]);
+        cr_assert_eq(v[c_firms], v[c_smes] + v[c_lf]);
+        double by_origin = 0;
+        for (int o = 0; o < RIC_ORIGIN_N; o++)
+            by_origin += v[c_o0 + o];
+        cr_assert_eq(by_origin, v[c_firms]);
+        cr_assert_eq(v[c_net], v[c_cr] - v[c_de]);
+        /* gross flows explain the change in firm employment of the focus region */
+        double firm_emp = v[c_sme] + v[c_large];
+        cr_assert_eq(firm_emp - prev_firm_emp, v[c_net], "row %d: employment %g -> %g, net %g",
+                     rows, prev_firm_emp, firm_emp, v[c_net]);
+        cr_assert_eq(v[c_spc] - prev_spc, v[c_sp]);
+        prev_firm_emp = firm_emp;
+        prev_spc = v[c_spc];
+    }
+    cr_assert_eq(rows, 38 * 12);
+    cr_assert(prev_spc > 50, "Daedeok should produce spin-offs (got %g)", prev_spc);
+    free(v);
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+}
+
+Test(sim, the_budget_binds)
+{
+    ric_scenario *sc = load(TINY, NULL, 0);
+    ric_sim *s = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(ric_sim_alloc(sc, &s, &err), RIC_OK, "%s", err.msg);
+    int first_round = -1, first_cancelled = -1, first_cut = -1;
+    while (!ric_sim_done(s)) {
+        cr_assert_eq(ric_sim_step(s, &err), RIC_OK);
+        ric_programme_totals t;
+        ric_programmes_totals(ric_sim_programmes(s), 0, &t);
+        if (first_round < 0 && t.awards_made > 0)
+            first_round = t.awards_made;
+        if (first_cancelled < 0 && t.cancelled + t.cut > 0) {
+            first_cancelled = t.cancelled;
+            first_cut = t.cut;
+        }
+        cr_assert(t.spent_usd_m <= t.committed_usd_m + 1e-9 || t.cancelled + t.cut > 0);
+        cr_assert(ric_programmes_max_overcommit(ric_sim_programmes(s)) <= 1e-9);
+    }
+    /* ten winners were wanted, US$9M a year allows three awards of US$3M */
+    cr_assert_eq(first_round, 3);
+    ric_programme_totals t;
+    ric_programmes_totals(ric_sim_programmes(s), 0, &t);
+    /* the first review cancels 34% and cuts 34% of three awards: one each */
+    cr_assert_eq(first_cancelled, 1);
+    cr_assert_eq(first_cut, 1);
+    cr_assert(t.awards_made > 3, "the review's leftover is re-awarded (made %d)", t.awards_made);
+    /* 3 years of overhead at 10% of US$10M */
+    cr_assert(fabs(t.overhead_usd_m - 3.0) < 1e-9, "overhead %g", t.overhead_usd_m);
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+}
+
+/* Reads series.tsv into a header and rows of fields, dropping metadata lines. */
+static int find_field(const char *header, const char *name)
+{
+    int k = 0;
+    const char *p = header;
+    size_t n = strlen(name);
+    while (*p && *p != '\n') {
+        size_t len = strcspn(p, "\t\n");
+        if (len == n && strncmp(p, name, n) == 0)
+            return k;
+        p += len;
+        if (*p == '\t')
+            p++;
+        k++;
+    }
+    return -1;
+}
+
+static const char *field(const char *line, int k, size_t *len)
+{
+    for (int i = 0; i < k; i++)
+        line += strcspn(line, "\t\n") + 1;
+    *len = strcspn(line, "\t\n");
+    return line;
+}
+
+static const char *body(const char *s)
+{
+    while (*s == '#')
+        s = strchr(s, '\n') + 1;
+    return s;
+}
+
+/* Common random numbers: a programme with no eligible beneficiary changes no agent's draws, so
+ * every column the two runs share is identical, row by row. */
+Test(sim, a_programme_nobody_can_win_changes_nothing)
+{
+    const char *ghost =
+        "programmes.ghost.phases.[0].budget_usd_m=50";
+    (void)ghost;
+    ric_scenario *base = load(TINY, NULL, 0);
+    /* the same scenario with a second programme open only to universities of 'cap' (none) */
+    char *text = slurp(TINY);
+    const char *extra =
+        "\nghost_marker = 0;\n";
+    (void)extra;
+    char *pos = strstr(text, "programmes = {");
+    cr_assert_not_null(pos);
+    pos += strlen("programmes = {");
+    const char *prog =
+        "\n  ghost = { phases = ( { start = 2000.5; end = 2004.0; budget_usd_m = 50.0; } );"
+        " instruments = { x = { applicants = \"university\"; call = 2000.5; duration_years = 3.0;"
+        " award_usd_m = 5.0; max_winners = 5; consortium_firms = 20;"
+        " eligible = { regions = [\"cap\"]; };"
+        " channels = { spinoff = 2.0; transfer = 5.0; graduates = 50.0; links = 5.0;"
+        " capability = 1.0; }; }; }; };\n";
+    char *with = malloc(strlen(text) + strlen(prog) + 1);
+    size_t head = (size_t)(pos - text);
+    memcpy(with, text, head);
+    strcpy(with + head, prog);
+    strcat(with, pos);
+    ric_scenario *sg = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(ric_scenario_load_string(with, "ghost.cfg", NULL, NULL, 0, &sg, &err), RIC_OK,
+                 "%s", err.msg);
+    char d1[64], d2[64];
+    char *a = run_to_tmp(base, d1), *b = run_to_tmp(sg, d2);
+    const char *ha = body(a), *hb = body(b);
+    int na = 0;
+    for (const char *p = ha; *p && *p != '\n'; p++)
+        na += *p == '\t';
+    na++;
+    const char *ra = strchr(ha, '\n') + 1, *rb = strchr(hb, '\n') + 1;
+    int rows = 0;
+    while (*ra && *rb) {
+        for (int k = 0; k < na; k++) {
+            size_t la, lb;
+            char name[64];
+            const char *fa = field(ha, k, &la);
+            snprintf(name, sizeof name, "%.*s", (int)la, fa);
+            int kb = find_field(hb, name);
+            cr_assert(kb >= 0, "column %s missing", name);
+            const char *va = field(ra, k, &la), *vb = field(rb, kb, &lb);
+            cr_assert(la == lb && strncmp(va, vb, la) == 0, "row %d column %s: %.*s vs %.*s", rows,
+                      name, (int)la, va, (int)lb, vb);
+        }
+        ra = strchr(ra, '\n') + 1;
+        rb = strchr(rb, '\n') + 1;
+        rows++;
+    }
+    cr_assert_eq(rows, 60);
+    /* and the ghost programme did spend its administration money: the runs are not trivially equal */
+    cr_assert(find_field(hb, "ghost_overhead_usd_m") >= 0);
+    char p1[300], p2[300];
+    snprintf(p1, sizeof p1, "%s/genealogy.tsv", d1);
+    snprintf(p2, sizeof p2, "%s/genealogy.tsv", d2);
+    char *g1 = slurp(p1), *g2 = slurp(p2);
+    cr_assert_str_eq(g1, g2);
+    free(g1), free(g2), free(a), free(b), free(text), free(with);
+    remove_run(d1);
+    remove_run(d2);
+    ric_scenario_free(base);
+    ric_scenario_free(sg);
+}
+
+Test(sim, spinoffs_take_founders_from_their_parent)
+{
+    const char *sets[] = {"rules.spinoff.institute_rate=0.05", "rules.spinoff.firm_rate=0.0",
+                          "rules.spinoff.university_rate=0.0", "rules.staff.rehire_rate=0.0"};
+    ric_scenario *sc = load(TINY, sets, 4);
+    ric_sim *s = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(ric_sim_alloc(sc, &s, &err), RIC_OK);
+    cr_assert_eq(ric_sim_step(s, &err), RIC_OK);
+    const ric_world *w = ric_sim_world(s);
+    long staff0 = w->orgs[0].staff + w->orgs[1].staff;
+    long founders = 0, births = 0;
+    for (int k = 0; k < 24; k++) {
+        cr_assert_eq(ric_sim_step(s, &err), RIC_OK);
+        size_t nb;
+        const ric_birth *b = ric_sim_births(s, &nb);
+        for (size_t i = 0; i < nb; i++) {
+            cr_assert_eq(b[i].parent_kind, RIC_ORG_RI_GVT);
+            int32_t j = w->firms.index_of[b[i].child];
+            if (j >= 0)
+                founders += w->firms.employees[j] > 0;
+            births++;
+        }
+    }
+    long staff1 = w->orgs[0].staff + w->orgs[1].staff;
+    /* 600 researchers at 5% a year over two years: about 60 spin-offs, each with >= 1 founder */
+    cr_assert(births > 30 && births < 100, "births %ld", births);
+    cr_assert(staff0 - staff1 >= births, "staff fell by %ld for %ld spin-offs", staff0 - staff1,
+              births);
+    cr_assert(founders > 0);
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+}
+
+Test(sim, better_parents_have_better_spinoffs)
+{
+    /* Klepper's heritage: children inherit a share of the parent's knowledge */
+    double mean[2];
+    for (int k = 0; k < 2; k++) {
+        const char *sets[] = {k ? "organisations.inst.knowledge=4.0"
+                                : "organisations.inst.knowledge=1.0",
+                              "rules.spinoff.institute_rate=0.05",
+                              "rules.spinoff.knowledge_elasticity=0.0"};
+        ric_scenario *sc = load(TINY, sets, 3);
+        ric_sim *s = NULL;
+        ric_err err = {{0}};
+        cr_assert_eq(ric_sim_alloc(sc, &s, &err), RIC_OK);
+        double sum = 0;
+        int n = 0;
+        for (int t = 0; t < 12; t++) {
+            cr_assert_eq(ric_sim_step(s, &err), RIC_OK);
+            size_t nb;
+            const ric_birth *b = ric_sim_births(s, &nb);
+            const ric_world *w = ric_sim_world(s);
+            for (size_t i = 0; i < nb; i++)
+                if (b[i].parent_kind == RIC_ORG_RI_GVT) {
+                    sum += w->firms.capability[w->firms.index_of[b[i].child]];
+                    n++;
+                }
+        }
+        cr_assert(n > 5);
+        mean[k] = sum / n;
+        ric_sim_free(s);
+        ric_scenario_free(sc);
+    }
+    cr_assert(mean[1] > mean[0] + 1.0, "children of knowledge 1: %g, of 4: %g", mean[0], mean[1]);
+}
+
+Test(sim, set_events_apply_and_restore)
+{
+    ric_scenario *sc = load(TINY, NULL, 0);
+    ric_sim *s = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(ric_sim_alloc(sc, &s, &err), RIC_OK);
+    const ric_world *w = ric_sim_world(s);
+    while (!ric_sim_done(s)) {
+        double t = ric_world_time(w, w->step);
+        cr_assert_eq(ric_sim_step(s, &err), RIC_OK);
+        double want = (t >= 2002.0 - 1e-9 && t < 2003.0 - 1e-9) ? -0.2 : 0.0;
+        cr_assert_eq(w->regions[0].p.market_growth, want, "at %g", t);
+        cr_assert_eq(w->regions[1].p.market_growth, want, "at %g", t);
+        /* the ministry arrives in 2001 */
+        cr_assert_eq(w->orgs[3].active, t >= 2001.0 - 1e-9);
+    }
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+}
+
+Test(sim, firm_capacity_exhaustion_fails_the_run_cleanly)
+{
+    const char *sets[] = {"limits.max_firms=160"};
+    ric_scenario *sc = load(TINY, sets, 1);
+    char dir[64] = "/tmp/ricsim_cap_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    ric_err err = {{0}};
+    cr_assert_eq(ric_run(sc, dir, 0, &err), RIC_ECAPACITY);
+    cr_assert(strstr(err.msg, "'limits.max_firms' = 160") != NULL, "%s", err.msg);
+    char p[300];
+    snprintf(p, sizeof p, "%s/series.tsv", dir);
+    cr_assert(access(p, F_OK) != 0, "a failed run left series.tsv");
+    cr_assert_eq(rmdir(dir), 0, "a failed run left files behind");
+    ric_scenario_free(sc);
+}
