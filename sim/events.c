@@ -101,20 +101,28 @@ void ric_events_free(ric_events *ev)
     free(ev);
 }
 
+/* Shares a staff total among the active organisations of a kind in a region, in proportion to
+ * their staff at arrival (ETRI stays the largest institute); rounding leftovers go to the first. */
 static void set_staff_target(ric_world *w, ric_org_kind kind, int region, double total)
 {
-    int n = 0;
+    double wsum = 0;
     for (int o = 0; o < w->n_orgs; o++)
         if (w->orgs[o].active && w->orgs[o].kind == kind && w->orgs[o].region == region)
-            n++;
-    if (n == 0)
+            wsum += w->orgs[o].weight;
+    if (wsum <= 0)
         return;
-    long long t = llround(total), each = t / n, extra = t % n;
+    long long t = llround(total), given = 0;
+    int first = -1;
     for (int o = 0; o < w->n_orgs; o++) {
         ric_org *g = &w->orgs[o];
-        if (g->active && g->kind == kind && g->region == region)
-            g->staff_target = (int32_t)(each + (extra-- > 0 ? 1 : 0));
+        if (!(g->active && g->kind == kind && g->region == region))
+            continue;
+        if (first < 0)
+            first = o;
+        g->staff_target = (int32_t)floor((double)t * g->weight / wsum);
+        given += g->staff_target;
     }
+    w->orgs[first].staff_target += (int32_t)(t - given);
 }
 
 void ric_events_apply(ric_events *ev, ric_world *w)

@@ -1,5 +1,6 @@
 /* The programme engine. Instruments issue calls; at each deadline the eligible applicants are
- * ranked by quality, then matching capacity, then chance (INFSO-SKIN, Ahrweiler et al. 2015) and
+ * ranked by a weighted score of quality, matching capacity and chance (the three criteria of
+ * INFSO-SKIN, Ahrweiler et al. 2015; lexicographic ranking is the limit of steep weights) and
  * winners are taken in rank order while the calendar-year budgets allow. Awards pay monthly after a
  * disbursement delay; reviews cancel or cut the weakest and may re-award the money (NURI 2004-05:
  * seed document via data/programs.tsv). Applicant kinds are a table, not branches in the step. */
@@ -57,7 +58,8 @@ struct ric_programmes {
     size_t cap_cand;
     uint32_t *by_region;
     size_t *region_start;
-    unsigned char *holds;
+    unsigned char *holds; /* organisations or regions holding an award of the instrument */
+    uint32_t *held;       /* firm ids holding an award of the instrument, sorted */
     size_t *order;
 };
 
@@ -109,7 +111,7 @@ static int inst_eligible(const ric_world *w, const ric_instrument_spec *in, size
 static size_t firm_count(const ric_world *w) { return w->firms.n; }
 static double firm_quality(const ric_world *w, size_t k) { return w->firms.capability[k]; }
 static double firm_size(const ric_world *w, size_t k) { return w->firms.employees[k]; }
-static uint32_t firm_key(const ric_world *w, size_t k) { return w->firms.id[k]; }
+static uint32_t firm_key(const ric_world *w, size_t k) { return w->firms.key[k]; }
 static int firm_region(const ric_world *w, size_t k) { return w->firms.region[k]; }
 static int firm_eligible(const ric_world *w, const ric_instrument_spec *in, size_t k)
 {
@@ -271,8 +273,9 @@ ric_status ric_programmes_alloc(ric_world *w, ric_programmes **out, ric_err *err
     pg->region_start = calloc((size_t)w->n_regions + 1, sizeof *pg->region_start);
     size_t nh = (size_t)(w->n_orgs > w->n_regions ? w->n_orgs : w->n_regions);
     pg->holds = calloc(nh ? nh : 1, 1);
+    pg->held = calloc(pg->cap_awards ? pg->cap_awards : 1, sizeof *pg->held);
     if (!pg->awards || !pg->members || !pg->cand || !pg->order || !pg->by_region ||
-        !pg->region_start || !pg->holds)
+        !pg->region_start || !pg->holds || !pg->held)
         goto oom;
     *out = pg;
     return RIC_OK;
@@ -304,10 +307,17 @@ void ric_programmes_free(ric_programmes *pg)
     free(pg->by_region);
     free(pg->region_start);
     free(pg->holds);
+    free(pg->held);
     free(pg);
 }
 
 /* ---- selection ---------------------------------------------------------------------------- */
+
+static int by_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
 
 static int by_score_desc(const void *a, const void *b)
 {
@@ -370,7 +380,7 @@ static void enrol(ric_programmes *pg, ric_world *w, award *a, int is_org)
     }
 }
 
-static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii, int reaward)
+static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii)
 {
     const ric_programme_spec *ps = &w->sc->programmes[p];
     const ric_instrument_spec *in = &ps->instruments[ii];
@@ -380,20 +390,25 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii, int 
     const int is_firm = in->applicants == RIC_APPLY_FIRM;
 
     /* who already holds an award of this instrument */
-    size_t nh = (size_t)(w->n_orgs > w->n_regions ? w->n_orgs : w->n_regions);
+    size_t nh = (size_t)(w->n_orgs > w->n_regions ? w->n_orgs : w->n_regions), n_held = 0;
     memset(pg->holds, 0, nh);
-    if (!is_firm)
-        for (size_t a = 0; a < pg->n_awards; a++)
-            if (pg->awards[a].prog == p && pg->awards[a].instr == ii &&
-                pg->awards[a].state != AWARD_ENDED)
+    for (size_t a = 0; a < pg->n_awards; a++)
+        if (pg->awards[a].prog == p && pg->awards[a].instr == ii &&
+            pg->awards[a].state != AWARD_ENDED) {
+            if (is_firm)
+                pg->held[n_held++] = (uint32_t)pg->awards[a].who;
+            else
                 pg->holds[pg->awards[a].who] = 1;
+        }
+    qsort(pg->held, n_held, sizeof *pg->held, by_u32);
 
     size_t n = ak->count(w), nc = 0;
     double qsum = 0, ssum = 0;
     for (size_t k = 0; k < n && nc < pg->cap_cand; k++) {
         if (!ak->eligible(w, in, k))
             continue;
-        if (is_firm ? (w->firms.prog[k] >> p) & 1u : pg->holds[k])
+        if (is_firm ? bsearch(&w->firms.id[k], pg->held, n_held, sizeof *pg->held, by_u32) != NULL
+                    : pg->holds[k])
             continue;
         pg->cand[nc++].idx = (uint32_t)k;
         qsum += ak->quality(w, k);
@@ -456,7 +471,6 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii, int 
         pg->made[p]++;
         winners++;
     }
-    (void)reaward;
 }
 
 /* ---- review ------------------------------------------------------------------------------- */
@@ -547,12 +561,12 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w)
             instr_state *s = &pg->is[pg->instr0[p] + ii];
             const ric_instrument_spec *in = &ps->instruments[ii];
             if (t + 1e-9 >= s->next_selection) {
-                select_winners(pg, w, p, ii, 0);
+                select_winners(pg, w, p, ii);
                 s->next_selection = in->repeat_years > 0 ? s->next_selection + in->repeat_years
                                                          : INFINITY;
             }
             if (t + 1e-9 >= s->reaward_at) {
-                select_winners(pg, w, p, ii, 1);
+                select_winners(pg, w, p, ii);
                 s->reaward_at = INFINITY;
             }
         }

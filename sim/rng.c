@@ -22,6 +22,13 @@ ric_block ric_rng_block(uint64_t seed, uint32_t id, uint32_t step, uint32_t rule
     return b;
 }
 
+uint32_t ric_rng_key(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
+{
+    philox4x32_ctr_t ctr = {{a, b, c, d}};
+    philox4x32_key_t k = {{0x52494353u, 0x4b455953u}}; /* a fixed key: "RICS" "KEYS" */
+    return philox4x32(ctr, k).v[0];
+}
+
 uint32_t ric_hash32(const char *s)
 {
     uint32_t h = 2166136261u;

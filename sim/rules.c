@@ -94,7 +94,7 @@ static void record_birth(ric_world *w, long i, uint32_t parent, int parent_kind)
 {
     ric_firms *f = &w->firms;
     ric_birth *b = &w->births[w->n_births++];
-    b->year = ric_world_time(w, w->step);
+    b->year = ric_world_time(w, w->step + 1); /* end of the step, like the series rows */
     b->child = f->id[i];
     b->parent = parent;
     b->parent_kind = (uint8_t)parent_kind;
@@ -120,13 +120,17 @@ static int spinoff_region(const ric_world *w, int parent_region, double u)
 
 /* Creates a spin-off of a parent with capability K: founders leave the parent, the child inherits
  * a share of K (Klepper 2007: better parents spawn better spin-offs). Returns founders taken. */
-static int32_t spawn(ric_world *w, uint32_t parent_id, int parent_kind, int parent_region,
-                     double parent_knowledge, int32_t max_founders, int org)
+static int32_t spawn(ric_world *w, uint32_t parent_id, uint32_t parent_key, int parent_kind,
+                     int parent_region, double parent_knowledge, int32_t max_founders, int org,
+                     uint32_t rank)
 {
     const ric_rules *p = &w->rules;
     if (max_founders < 1)
         return 0;
-    gsl_rng *r = ric_stream_at(&w->stream, w->firms.next_id, w->step, RIC_RULE_SPINOFF_CHILD);
+    /* the child's key: its parent, the step and its rank among the parent's children this step */
+    uint32_t key = ric_rng_key(parent_key, w->step, RIC_RULE_SPINOFF_CHILD,
+                               (uint32_t)parent_kind << 24 | rank);
+    gsl_rng *r = ric_stream_at(&w->stream, key, w->step, RIC_RULE_SPINOFF_CHILD);
     int32_t founders = 1 + (int32_t)gsl_ran_poisson(r, p->spinoff_founders_mean - 1.0);
     if (founders > max_founders)
         founders = max_founders;
@@ -138,7 +142,7 @@ static int32_t spawn(ric_world *w, uint32_t parent_id, int parent_kind, int pare
     ric_origin origin = parent_kind == RIC_PARENT_FIRM        ? RIC_ORIGIN_FIRM_SPINOFF
                         : parent_kind == RIC_ORG_UNIVERSITY ? RIC_ORIGIN_UNIVERSITY_SPINOFF
                                                             : RIC_ORIGIN_INSTITUTE_SPINOFF;
-    long i = ric_firms_append(w, region, origin, founders, cap, parent_id);
+    long i = ric_firms_append(w, key, region, origin, founders, cap, parent_id);
     if (i < 0) {
         w->capacity_hit = 1;
         return 0;
@@ -154,6 +158,13 @@ static int32_t spawn(ric_world *w, uint32_t parent_id, int parent_kind, int pare
             f->incubator[i] = (uint16_t)(org + 1);
         }
         g->spinoffs++;
+        if (equity) {
+            /* the parent licenses its IP to the child or takes equity: licence income at
+             * founding (EIS-SKIN's licensing channel) */
+            g->income_usd_m += p->transfer_income_usd_m;
+            if (focus(w, g->region))
+                w->flow.transfer_income_cum += p->transfer_income_usd_m;
+        }
     } else {
         int32_t j = f->index_of[parent_id];
         if (j >= 0)
@@ -190,7 +201,7 @@ static void rule_org_spinoff(ric_world *w)
         gsl_rng *r = ric_stream_at(&w->stream, g->id, w->step, RIC_RULE_ORG_SPINOFF);
         unsigned k = gsl_ran_poisson(r, lambda);
         for (unsigned s = 0; s < k && g->staff >= 2; s++)
-            g->staff -= spawn(w, g->id, g->kind, g->region, g->knowledge, g->staff - 1, o);
+            g->staff -= spawn(w, g->id, g->id, g->kind, g->region, g->knowledge, g->staff - 1, o, s);
     }
 }
 
@@ -213,7 +224,7 @@ static void rule_firms(ric_world *w)
     w->n_transfer_queue = 0;
     w->n_dead = 0;
     for (size_t i = 0; i < n; i++) {
-        ric_block b = ric_rng_block(seed, f->id[i], w->step, RIC_RULE_FIRM);
+        ric_block b = ric_rng_block(seed, f->key[i], w->step, RIC_RULE_FIRM);
         const int region = f->region[i];
         const double cap = f->capability[i];
         const int32_t emp = f->employees[i];
@@ -357,7 +368,7 @@ static void rule_transfer(ric_world *w)
         if (!g->active)
             continue;
         double per_year = g->tto_per_year + g->boost_transfer;
-        /* tokens accrue monthly and carry over up to one year's capacity */
+        /* tokens accrue every step and carry over up to one year's capacity */
         g->tto_tokens = fmin(g->tto_tokens + per_year * w->dt, fmax(per_year, 1.0));
     }
     int n_active = 0;
@@ -368,14 +379,17 @@ static void rule_transfer(ric_world *w)
         int32_t i = f->index_of[id];
         if (i < 0 || (f->flags[i] & RIC_FIRM_DEAD))
             continue;
-        ric_block b = ric_rng_block(w->sc->seed, id, w->step, RIC_RULE_TRANSFER_PICK);
+        ric_block b = ric_rng_block(w->sc->seed, f->key[i], w->step, RIC_RULE_TRANSFER_PICK);
         int o = -1;
         const ric_region *reg = &w->regions[f->region[i]];
         if (f->link_org[i] && ric_u01(b.v[0]) < p->transfer_link_preference)
             o = f->link_org[i] - 1;
         else if (reg->n_orgs > 0 && ric_u01(b.v[1]) < p->transfer_local_preference)
             o = w->region_orgs[reg->org0 + (int)(ric_u01(b.v[2]) * reg->n_orgs)];
-        else if (n_active > 0)
+        else if (n_active > 0 && (reg->n_orgs > 0 || ric_u01(b.v[1]) >= p->transfer_local_preference))
+            /* outside its region, or from a region without organisations only at the non-local
+             * rate: a complex without institutes does not draw on another region's offices at
+             * every request */
             o = w->region_orgs[(int)(ric_u01(b.v[3]) * n_active)];
         if (o < 0)
             continue;
@@ -390,7 +404,8 @@ static void rule_transfer(ric_world *w)
         ric_firms_link_org(w, (size_t)i, o);
         g->transfers++;
         g->income_usd_m += p->transfer_income_usd_m;
-        w->flow.transfer_income_cum += p->transfer_income_usd_m;
+        if (focus(w, g->region))
+            w->flow.transfer_income_cum += p->transfer_income_usd_m;
         if (focus(w, f->region[i])) {
             w->flow.transfers++;
             w->flow.transfers_cum++;
@@ -409,8 +424,8 @@ static void rule_firm_spinoff(ric_world *w)
         if (i < 0 || (f->flags[i] & RIC_FIRM_DEAD) || f->employees[i] < 2)
             continue;
         int region = f->region[i];
-        int32_t took = spawn(w, id, RIC_PARENT_FIRM, region, f->capability[i],
-                             f->employees[i] - 1, -1);
+        int32_t took = spawn(w, id, f->key[i], RIC_PARENT_FIRM, region, f->capability[i],
+                             f->employees[i] - 1, -1, 0);
         i = f->index_of[id]; /* unchanged: appends do not move columns */
         f->employees[i] -= took;
         if (focus(w, region))
@@ -421,12 +436,14 @@ static void rule_firm_spinoff(ric_world *w)
 /* ---- entry: start-ups and relocations (MODEL.md 4) --------------------------------------- */
 
 static void new_firm(ric_world *w, int region, ric_origin origin, double employees, double cap,
-                     uint32_t key)
+                     uint32_t rank)
 {
+    uint32_t key = ric_rng_key((uint32_t)region, w->step, RIC_RULE_NEWFIRM,
+                               (uint32_t)origin << 24 | rank);
     gsl_rng *r = ric_stream_at(&w->stream, key, w->step, RIC_RULE_NEWFIRM);
     int32_t e = 1 + (int32_t)gsl_ran_poisson(r, employees - 1.0);
     double c = cap * exp(0.2 * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.02);
-    long i = ric_firms_append(w, region, origin, e, c, 0);
+    long i = ric_firms_append(w, key, region, origin, e, c, 0);
     if (i < 0) {
         w->capacity_hit = 1;
         return;
@@ -456,11 +473,10 @@ static void rule_entry(ric_world *w)
         unsigned ns = gsl_ran_poisson(rr, g->p.startup_rate * w->dt);
         unsigned nr = gsl_ran_poisson(rr, g->p.relocation_rate * w->dt);
         for (unsigned k = 0; k < ns; k++)
-            new_firm(w, r, RIC_ORIGIN_STARTUP, p->startup_employees, p->startup_capability,
-                     (uint32_t)r * 65536u + k);
+            new_firm(w, r, RIC_ORIGIN_STARTUP, p->startup_employees, p->startup_capability, k);
         for (unsigned k = 0; k < nr; k++)
             new_firm(w, r, RIC_ORIGIN_RELOCATION, p->relocation_employees,
-                     p->relocation_capability, (uint32_t)r * 65536u + 32768u + k);
+                     p->relocation_capability, k);
     }
 }
 
@@ -481,7 +497,8 @@ void ric_rules_cohorts(ric_world *w, double t0, double t1)
             int32_t emp = e < 1.0 ? 1 : (int32_t)lround(e);
             double cap = s->capability * exp(0.2 * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.02);
             int region = s->region >= 0 ? s->region : k % w->n_regions;
-            long i = ric_firms_append(w, region, s->origin, emp, cap, 0);
+            uint32_t fkey = ric_rng_key(key, (uint32_t)k, RIC_RULE_COHORT, 0);
+            long i = ric_firms_append(w, fkey, region, s->origin, emp, cap, 0);
             if (i < 0) {
                 w->capacity_hit = 1;
                 return;

@@ -287,6 +287,9 @@ static void check_int_literal(ld *c, const config_setting_t *s, long long got)
 {
     if (config_setting_type(s) != CONFIG_TYPE_INT)
         return;
+    for (int i = 0; i < c->n_overridden; i++)
+        if (c->overridden[i] == s)
+            return; /* the value came from an override, parsed at 64 bits */
     char line[1024];
     if (!source_line(c, config_setting_source_file(s), config_setting_source_line(s), line,
                      sizeof line))

@@ -17,6 +17,7 @@ static ric_status firms_reserve(ric_firms *f, size_t cap)
     f->cap = cap;
     f->max_ids = cap;
     f->id = malloc(cap * sizeof *f->id);
+    f->key = malloc(cap * sizeof *f->key);
     f->region = malloc(cap * sizeof *f->region);
     f->origin = malloc(cap * sizeof *f->origin);
     f->flags = malloc(cap * sizeof *f->flags);
@@ -33,7 +34,7 @@ static ric_status firms_reserve(ric_firms *f, size_t cap)
     f->want = malloc(cap * sizeof *f->want);
     f->parent = malloc(cap * sizeof *f->parent);
     f->index_of = malloc((cap + 1) * sizeof *f->index_of);
-    if (!f->id || !f->region || !f->origin || !f->flags || !f->prog || !f->employees ||
+    if (!f->id || !f->key || !f->region || !f->origin || !f->flags || !f->prog || !f->employees ||
         !f->capability || !f->fitness || !f->birth || !f->link_org || !f->link_last || !f->peer ||
         !f->peer_last || !f->incubator || !f->want || !f->parent || !f->index_of)
         return RIC_ENOMEM;
@@ -44,6 +45,7 @@ static ric_status firms_reserve(ric_firms *f, size_t cap)
 static void firms_release(ric_firms *f)
 {
     free(f->id);
+    free(f->key);
     free(f->region);
     free(f->origin);
     free(f->flags);
@@ -71,7 +73,7 @@ ric_status ric_world_init(ric_world *w, const ric_scenario *sc, ric_err *err)
     w->dt = 1.0 / sc->steps_per_year;
 
     /* refuse absurd sizes before allocating */
-    double bytes = (double)sc->max_firms * 100.0; /* columns, id map, queues */
+    double bytes = (double)sc->max_firms * 104.0; /* columns, id map, queues */
     if (bytes > 16e9) {
         ric_err_set(err, "%s: 'limits.max_firms' = %zu would need about %.1f GB; at most 16 GB "
                          "are allowed",
@@ -116,6 +118,7 @@ ric_status ric_world_init(ric_world *w, const ric_scenario *sc, ric_err *err)
             o->arrive = s->arrive + (s->arrive_until - s->arrive) * j / s->count;
             o->depart = s->depart;
             o->staff_target = (int32_t)lround(s->staff);
+            o->weight = s->staff > 0 ? s->staff : 1.0;
             o->knowledge = s->knowledge;
             o->tto_per_year = s->tto_per_year;
             o->seed_fund_usd_m = s->seed_fund_usd_m;
@@ -159,8 +162,8 @@ void ric_world_fini(ric_world *w)
     w->regions = NULL;
 }
 
-long ric_firms_append(ric_world *w, int region, ric_origin origin, int32_t employees,
-                      double capability, uint32_t parent)
+long ric_firms_append(ric_world *w, uint32_t key, int region, ric_origin origin,
+                      int32_t employees, double capability, uint32_t parent)
 {
     ric_firms *f = &w->firms;
     if (f->n >= f->cap || f->next_id > f->max_ids)
@@ -168,6 +171,7 @@ long ric_firms_append(ric_world *w, int region, ric_origin origin, int32_t emplo
     size_t i = f->n++;
     uint32_t id = f->next_id++;
     f->id[i] = id;
+    f->key[i] = key;
     f->region[i] = (uint16_t)region;
     f->origin[i] = (uint8_t)origin;
     f->flags[i] = 0;
@@ -190,6 +194,7 @@ long ric_firms_append(ric_world *w, int region, ric_origin origin, int32_t emplo
 static void move_firm(ric_firms *f, size_t to, size_t from)
 {
     f->id[to] = f->id[from];
+    f->key[to] = f->key[from];
     f->region[to] = f->region[from];
     f->origin[to] = f->origin[from];
     f->flags[to] = f->flags[from];

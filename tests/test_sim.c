@@ -9,33 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ricsim/sim.h"
-
-#define TINY RIC_SOURCE_DIR "/tests/golden/tiny.cfg"
-#define DAEDEOK RIC_SOURCE_DIR "/scenarios/daedeok.cfg"
-
-static ric_scenario *load(const char *path, const char *const *sets, size_t n)
-{
-    ric_err err = {{0}};
-    ric_scenario *sc = NULL;
-    ric_status st = ric_scenario_load(path, sets, n, &sc, &err);
-    cr_assert_eq(st, RIC_OK, "%s", err.msg);
-    return sc;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
+#include "support.h"
 
 /* The text without metadata lines that name the file or version. */
 static char *strip_volatile(char *s)
@@ -52,38 +26,6 @@ static char *strip_volatile(char *s)
     }
     *o = '\0';
     return out;
-}
-
-static char *run_to_tmp(const ric_scenario *sc, char *dir)
-{
-    strcpy(dir, "/tmp/ricsim_sim_XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    ric_err err = {{0}};
-    cr_assert_eq(ric_run(sc, dir, 0, &err), RIC_OK, "%s", err.msg);
-    char path[300];
-    snprintf(path, sizeof path, "%s/series.tsv", dir);
-    return slurp(path);
-}
-
-static void remove_run(const char *dir)
-{
-    const char *files[] = {"series.tsv", "genealogy.tsv", "scenario.cfg"};
-    char p[300];
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-        unlink(p);
-    }
-    rmdir(dir);
-}
-
-static long col(const ric_sim *s, const char *name)
-{
-    const char *const *names = ric_sim_colnames(s);
-    for (size_t i = 0; i < ric_sim_ncols(s); i++)
-        if (strcmp(names[i], name) == 0)
-            return (long)i;
-    cr_assert_fail("no column %s", name);
-    return -1;
 }
 
 Test(sim, same_scenario_and_seed_give_identical_bytes)
@@ -197,41 +139,7 @@ Test(sim, rows_add_up_and_no_firm_is_counted_twice)
     ric_scenario_free(sc);
 }
 
-Test(sim, the_budget_binds)
-{
-    ric_scenario *sc = load(TINY, NULL, 0);
-    ric_sim *s = NULL;
-    ric_err err = {{0}};
-    cr_assert_eq(ric_sim_alloc(sc, &s, &err), RIC_OK, "%s", err.msg);
-    int first_round = -1, first_cancelled = -1, first_cut = -1;
-    while (!ric_sim_done(s)) {
-        cr_assert_eq(ric_sim_step(s, &err), RIC_OK);
-        ric_programme_totals t;
-        ric_programmes_totals(ric_sim_programmes(s), 0, &t);
-        if (first_round < 0 && t.awards_made > 0)
-            first_round = t.awards_made;
-        if (first_cancelled < 0 && t.cancelled + t.cut > 0) {
-            first_cancelled = t.cancelled;
-            first_cut = t.cut;
-        }
-        cr_assert(t.spent_usd_m <= t.committed_usd_m + 1e-9 || t.cancelled + t.cut > 0);
-        cr_assert(ric_programmes_max_overcommit(ric_sim_programmes(s)) <= 1e-9);
-    }
-    /* ten winners were wanted, US$9M a year allows three awards of US$3M */
-    cr_assert_eq(first_round, 3);
-    ric_programme_totals t;
-    ric_programmes_totals(ric_sim_programmes(s), 0, &t);
-    /* the first review cancels 34% and cuts 34% of three awards: one each */
-    cr_assert_eq(first_cancelled, 1);
-    cr_assert_eq(first_cut, 1);
-    cr_assert(t.awards_made > 3, "the review's leftover is re-awarded (made %d)", t.awards_made);
-    /* 3 years of overhead at 10% of US$10M */
-    cr_assert(fabs(t.overhead_usd_m - 3.0) < 1e-9, "overhead %g", t.overhead_usd_m);
-    ric_sim_free(s);
-    ric_scenario_free(sc);
-}
-
-/* Reads series.tsv into a header and rows of fields, dropping metadata lines. */
+/* Fields of a tab-separated line, and the body of a series after its metadata. */
 static int find_field(const char *header, const char *name)
 {
     int k = 0;
@@ -268,15 +176,9 @@ static const char *body(const char *s)
  * every column the two runs share is identical, row by row. */
 Test(sim, a_programme_nobody_can_win_changes_nothing)
 {
-    const char *ghost =
-        "programmes.ghost.phases.[0].budget_usd_m=50";
-    (void)ghost;
     ric_scenario *base = load(TINY, NULL, 0);
     /* the same scenario with a second programme open only to universities of 'cap' (none) */
     char *text = slurp(TINY);
-    const char *extra =
-        "\nghost_marker = 0;\n";
-    (void)extra;
     char *pos = strstr(text, "programmes = {");
     cr_assert_not_null(pos);
     pos += strlen("programmes = {");
@@ -402,26 +304,6 @@ Test(sim, better_parents_have_better_spinoffs)
         ric_scenario_free(sc);
     }
     cr_assert(mean[1] > mean[0] + 1.0, "children of knowledge 1: %g, of 4: %g", mean[0], mean[1]);
-}
-
-Test(sim, set_events_apply_and_restore)
-{
-    ric_scenario *sc = load(TINY, NULL, 0);
-    ric_sim *s = NULL;
-    ric_err err = {{0}};
-    cr_assert_eq(ric_sim_alloc(sc, &s, &err), RIC_OK);
-    const ric_world *w = ric_sim_world(s);
-    while (!ric_sim_done(s)) {
-        double t = ric_world_time(w, w->step);
-        cr_assert_eq(ric_sim_step(s, &err), RIC_OK);
-        double want = (t >= 2002.0 - 1e-9 && t < 2003.0 - 1e-9) ? -0.2 : 0.0;
-        cr_assert_eq(w->regions[0].p.market_growth, want, "at %g", t);
-        cr_assert_eq(w->regions[1].p.market_growth, want, "at %g", t);
-        /* the ministry arrives in 2001 */
-        cr_assert_eq(w->orgs[3].active, t >= 2001.0 - 1e-9);
-    }
-    ric_sim_free(s);
-    ric_scenario_free(sc);
 }
 
 Test(sim, firm_capacity_exhaustion_fails_the_run_cleanly)

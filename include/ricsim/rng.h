@@ -33,6 +33,10 @@ typedef struct {
 
 ric_block ric_rng_block(uint64_t seed, uint32_t id, uint32_t step, uint32_t rule);
 
+/* A 32-bit key mixed from four words (one Philox round trip): keys a new firm's draws by where and
+ * when it was born, so the same birth in two scenarios gives the same stream. */
+uint32_t ric_rng_key(uint32_t a, uint32_t b, uint32_t c, uint32_t d);
+
 /* Uniform on the open interval (0, 1) from one 32-bit word. */
 static inline double ric_u01(uint32_t w)
 {

@@ -176,7 +176,7 @@ typedef struct {
     int n_regions;           /* 0 = any region */
     int *regions;            /* owned */
     double min_staff, min_quality, max_age_years;
-    /* ranking (INFSO-SKIN: quality, then match, then chance) */
+    /* ranking weights (INFSO-SKIN's criteria: quality, match, chance) */
     double rank_quality, rank_match, rank_chance;
     ric_channels ch;
 } ric_instrument_spec;

@@ -17,10 +17,13 @@ enum {
     RIC_FIRM_LARGE = 1u << 2   /* at or above the large-firm threshold (cached for output) */
 };
 
-/* Firm columns. Hot state is 52 bytes per firm; parent is read only for output. */
+/* Firm columns. Hot state is 56 bytes per firm; parent is read only for output. */
 typedef struct {
     size_t n, cap;
     uint32_t *id;        /* 1.. in order of creation */
+    uint32_t *key;       /* keys the firm's draws; derived from its birth, not from its id, so a
+                            firm born of the same parent at the same step in two scenarios draws
+                            the same numbers (32 bits: rare collisions only correlate two firms) */
     uint16_t *region;
     uint8_t *origin;     /* ric_origin */
     uint8_t *flags;
@@ -49,6 +52,7 @@ typedef struct {
     double arrive, depart;
     int active;
     int32_t staff, staff_target;
+    double weight;       /* share of its kind's staff total: its staff at arrival */
     double hire_acc;     /* fractional hires carried to the next step */
     double knowledge;
     double tto_per_year, tto_tokens;
@@ -128,8 +132,8 @@ void ric_world_fini(ric_world *w);
 double ric_world_time(const ric_world *w, uint32_t k);
 
 /* Appends a firm; returns its column index or -1 when the capacity is exhausted. */
-long ric_firms_append(ric_world *w, int region, ric_origin origin, int32_t employees,
-                      double capability, uint32_t parent);
+long ric_firms_append(ric_world *w, uint32_t key, int region, ric_origin origin,
+                      int32_t employees, double capability, uint32_t parent);
 
 /* Removes the firms listed in w->dead (remove-by-swap, from the highest index down); clears links
  * that point to them and frees their incubator rooms. */

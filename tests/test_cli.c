@@ -1,0 +1,589 @@
+/* The ricsim command, run as a child process (posix_spawn, output captured to files): exit codes
+ * and messages of every usage and scenario error, the three output files of a run, their refusal to
+ * overwrite without --force, and the reproducibility of a run from its written scenario.cfg. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define DAEDEOK RIC_SOURCE_DIR "/scenarios/daedeok.cfg"
+
+/* Three simulated years, yearly rows: one region, one university, a cohort of firms. The seed is
+ * written with an L suffix (see cli::seed_overrides_a_plain_integer_seed). */
+static const char tiny_cfg[] =
+    "name = \"tiny\";\n"
+    "seed = 11L;\n"
+    "time = { start = 2000.0; end = 2003.0; steps_per_year = 12; output_every = 12; };\n"
+    "regions = { dst = { labour_pool = 500.0; pool_inflow_per_year = 120.0; startup_rate = 3.5; "
+    "}; };\n"
+    "organisations = { kaist = { kind = \"university\"; region = \"dst\"; staff = 400.0;\n"
+    "                            knowledge = 1.3; tto_per_year = 2.0; graduates_per_year = 150.0; "
+    "}; };\n"
+    "firms = { locals = { region = \"dst\"; count = 40; employees = 12.5; }; };\n";
+
+/* ---- helpers -------------------------------------------------------------------------------- */
+
+static char tmp[64]; /* a fresh folder per test, removed with all its contents by cleanup() */
+
+static void make_tmp(void)
+{
+    snprintf(tmp, sizeof tmp, "/tmp/ricsim_cli_XXXXXX");
+    cr_assert_not_null(mkdtemp(tmp), "mkdtemp failed");
+}
+
+static void remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d))) {
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                    continue;
+                char child[512];
+                snprintf(child, sizeof child, "%s/%s", path, e->d_name);
+                remove_tree(child);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static void cleanup(void)
+{
+    if (tmp[0])
+        remove_tree(tmp);
+}
+
+/* tmp/NAME in a rotating set of static buffers (enough for one test's paths). */
+static const char *in_tmp(const char *name)
+{
+    static char bufs[16][256];
+    static unsigned k;
+    char *b = bufs[k++ % 16];
+    snprintf(b, sizeof bufs[0], "%s/%s", tmp, name);
+    return b;
+}
+
+static const char *write_file(const char *name, const char *text)
+{
+    const char *path = in_tmp(name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0);
+    return path;
+}
+
+/* The whole file, NUL-terminated (caller frees), or NULL if it cannot be read. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    cr_assert_not_null(buf);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            cr_assert_not_null(buf);
+        }
+    }
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Number of entries in a folder other than . and .., or -1 if it does not exist. */
+static int n_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            n++;
+    closedir(d);
+    return n;
+}
+
+typedef struct {
+    int code;  /* exit status, or -1 if killed by a signal */
+    char *out; /* captured stdout */
+    char *err; /* captured stderr */
+} result;
+
+/* Runs ricsim with ARGS (NULL-terminated, without argv[0]); stdout and stderr go to files in tmp. */
+static result ricsim(const char *const *args)
+{
+    const char *argv[32];
+    size_t n = 0;
+    argv[n++] = RIC_BINARY;
+    for (; *args; args++) {
+        cr_assert(n < 31);
+        argv[n++] = *args;
+    }
+    argv[n] = NULL;
+
+    char out_path[256], err_path[256];
+    snprintf(out_path, sizeof out_path, "%s/.stdout", tmp);
+    snprintf(err_path, sizeof err_path, "%s/.stderr", tmp);
+    posix_spawn_file_actions_t fa;
+    cr_assert_eq(posix_spawn_file_actions_init(&fa), 0);
+    cr_assert_eq(posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC,
+                                                  0644), 0);
+    cr_assert_eq(posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC,
+                                                  0644), 0);
+    pid_t pid;
+    int rc = posix_spawn(&pid, RIC_BINARY, &fa, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    cr_assert_eq(rc, 0, "cannot start %s", RIC_BINARY);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    result r = {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out_path), slurp(err_path)};
+    cr_assert_not_null(r.out);
+    cr_assert_not_null(r.err);
+    unlink(out_path);
+    unlink(err_path);
+    return r;
+}
+
+static void result_free(result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Runs ricsim, which must exit with CODE and print an error starting with ERR_PREFIX. */
+static void fails_with(const char *const *args, int code, const char *err_prefix)
+{
+    result r = ricsim(args);
+    int ok_code = r.code == code, ok_msg = starts_with(r.err, err_prefix), quiet = !r.out[0];
+    char err[512];
+    snprintf(err, sizeof err, "%s", r.err);
+    result_free(&r);
+    cr_assert(ok_code, "exit %d, expected %d (stderr: %s)", r.code, code, err);
+    cr_assert(ok_msg, "stderr '%s' does not start with '%s'", err, err_prefix);
+    cr_assert(quiet, "an error prints nothing on stdout");
+}
+
+/* Runs SCENARIO into tmp/OUT with extra arguments (NULL-terminated), which must succeed. */
+static void run_ok(const char *scenario, const char *out, const char *const *extra)
+{
+    const char *args[24] = {"run", scenario, "--out", in_tmp(out)};
+    size_t n = 4;
+    for (; extra && *extra; extra++)
+        args[n++] = *extra;
+    args[n] = NULL;
+    result r = ricsim(args);
+    int code = r.code;
+    char err[512];
+    snprintf(err, sizeof err, "%s", r.err);
+    result_free(&r);
+    cr_assert_eq(code, 0, "run failed with %d: %s", code, err);
+}
+
+/* TEXT without the lines that start with PREFIX (caller frees). */
+static char *drop_lines(const char *text, const char *prefix)
+{
+    char *res = malloc(strlen(text) + 1), *o = res;
+    cr_assert_not_null(res);
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        if (!starts_with(p, prefix)) {
+            memcpy(o, p, len);
+            o += len;
+        }
+        p += len;
+    }
+    *o = '\0';
+    return res;
+}
+
+/* Number of tab-separated fields of the line at P. */
+static size_t n_fields(const char *p)
+{
+    size_t n = 1;
+    for (; *p && *p != '\n'; p++)
+        n += *p == '\t';
+    return n;
+}
+
+/* ---- usage ---------------------------------------------------------------------------------- */
+
+Test(cli, help, .init = make_tmp, .fini = cleanup)
+{
+    result r = ricsim((const char *[]){"--help", NULL});
+    cr_assert_eq(r.code, 0);
+    cr_assert_not_null(strstr(r.out, "usage"), "%s", r.out);
+    cr_assert_not_null(strstr(r.out, "ricsim run SCENARIO.cfg --out DIR"), "%s", r.out);
+    cr_assert_str_empty(r.err);
+    result_free(&r);
+}
+
+Test(cli, version, .init = make_tmp, .fini = cleanup)
+{
+    result r = ricsim((const char *[]){"--version", NULL});
+    cr_assert_eq(r.code, 0);
+    cr_assert(starts_with(r.out, "ricsim 0."), "%s", r.out);
+    cr_assert_str_empty(r.err);
+    result_free(&r);
+}
+
+Test(cli, no_arguments, .init = make_tmp, .fini = cleanup)
+{
+    fails_with((const char *[]){NULL}, 2, "ricsim: missing command\nTry 'ricsim --help'.");
+}
+
+Test(cli, unknown_command, .init = make_tmp, .fini = cleanup)
+{
+    fails_with((const char *[]){"simulate", DAEDEOK, NULL}, 2, "ricsim: unknown command 'simulate'");
+}
+
+Test(cli, unknown_option, .init = make_tmp, .fini = cleanup)
+{
+    fails_with((const char *[]){"check", DAEDEOK, "--fast", NULL}, 2,
+               "ricsim: unknown option '--fast'");
+}
+
+Test(cli, option_without_value, .init = make_tmp, .fini = cleanup)
+{
+    fails_with((const char *[]){"check", DAEDEOK, "--set", NULL}, 2,
+               "ricsim: option '--set' needs a value");
+}
+
+Test(cli, missing_scenario, .init = make_tmp, .fini = cleanup)
+{
+    fails_with((const char *[]){"check", NULL}, 2, "ricsim: check: missing SCENARIO.cfg");
+}
+
+Test(cli, run_without_out, .init = make_tmp, .fini = cleanup)
+{
+    const char *cfg = write_file("tiny.cfg", tiny_cfg);
+    fails_with((const char *[]){"run", cfg, NULL}, 2, "ricsim: run: missing --out DIR");
+}
+
+Test(cli, check_with_out, .init = make_tmp, .fini = cleanup)
+{
+    fails_with((const char *[]){"check", DAEDEOK, "--out", in_tmp("o"), NULL}, 2,
+               "ricsim: check takes no --out or --force");
+    cr_assert_not(exists(in_tmp("o")));
+}
+
+Test(cli, bad_seed, .init = make_tmp, .fini = cleanup)
+{
+    const char *cfg = write_file("tiny.cfg", tiny_cfg);
+    fails_with((const char *[]){"run", cfg, "--out", in_tmp("o"), "--seed", "12abc", NULL}, 2,
+               "ricsim: --seed must be a non-negative integer (got '12abc')");
+    fails_with((const char *[]){"run", cfg, "--out", in_tmp("o"), "--seed", "-3", NULL}, 2,
+               "ricsim: --seed must be a non-negative integer (got '-3')");
+    cr_assert_not(exists(in_tmp("o")));
+}
+
+/* ---- check ---------------------------------------------------------------------------------- */
+
+Test(cli, check_daedeok, .init = make_tmp, .fini = cleanup)
+{
+    result r = ricsim((const char *[]){"check", DAEDEOK, NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cr_assert(starts_with(r.out, DAEDEOK ": ok: scenario 'daedeok', hash "), "%s", r.out);
+    cr_assert_str_empty(r.err);
+    result_free(&r);
+}
+
+Test(cli, check_with_a_good_set_changes_the_hash, .init = make_tmp, .fini = cleanup)
+{
+    result a = ricsim((const char *[]){"check", DAEDEOK, NULL});
+    result b = ricsim((const char *[]){"check", DAEDEOK, "--set", "rules.spinoff.heritage=0.65", NULL});
+    cr_assert_eq(a.code, 0);
+    cr_assert_eq(b.code, 0, "%s", b.err);
+    cr_assert(strstr(b.out, ": ok: "));
+    cr_assert_str_neq(a.out, b.out); /* the line carries the hash */
+    result_free(&a);
+    result_free(&b);
+}
+
+Test(cli, check_with_a_bad_set, .init = make_tmp, .fini = cleanup)
+{
+    fails_with((const char *[]){"check", DAEDEOK, "--set", "regions.dst.startup_rate=fast", NULL},
+               2, "ricsim: --set '");
+    fails_with((const char *[]){"check", DAEDEOK, "--set", "regions.dst.startup_rate=fast", NULL},
+               2, "ricsim: --set 'regions.dst.startup_rate=fast': 'regions.dst.startup_rate' must "
+                  "be a number (got 'fast')");
+    fails_with((const char *[]){"check", DAEDEOK, "--set", "regions.dst.startup_rate=-1.5", NULL},
+               2, "ricsim: --set 'regions.dst.startup_rate=-1.5': 'regions.dst.startup_rate' "
+                  "must be >= 0 (got -1.5)");
+}
+
+Test(cli, check_missing_file, .init = make_tmp, .fini = cleanup)
+{
+    const char *path = in_tmp("none.cfg");
+    char msg[320];
+    snprintf(msg, sizeof msg, "ricsim: %s: cannot open: No such file or directory", path);
+    fails_with((const char *[]){"check", path, NULL}, 2, msg);
+}
+
+Test(cli, seed_overrides_a_plain_integer_seed, .init = make_tmp, .fini = cleanup)
+{
+    /* BUG: sim/scenario.c:307 (check_int_literal) compares the literal on the setting's source line
+     * with the value --seed gave it: "ricsim: --set 'seed=8': 'seed' does not fit in 32 bits
+     * (got 11); write it with an L suffix", exit 2, for any scenario that writes "seed = 11;". */
+    char text[sizeof tiny_cfg];
+    snprintf(text, sizeof text, "%s", tiny_cfg);
+    memcpy(strstr(text, "seed = 11L;"), "seed = 11; ", 11);
+    const char *cfg = write_file("plain_seed.cfg", text);
+    result r = ricsim((const char *[]){"check", cfg, "--seed", "8", NULL});
+    int code = r.code;
+    char err[512];
+    snprintf(err, sizeof err, "%s", r.err);
+    result_free(&r);
+    cr_assert_eq(code, 0, "%s", err);
+}
+
+/* ---- run ------------------------------------------------------------------------------------ */
+
+Test(cli, run_of_an_invalid_scenario_writes_nothing, .init = make_tmp, .fini = cleanup)
+{
+    char text[sizeof tiny_cfg];
+    snprintf(text, sizeof text, "%s", tiny_cfg);
+    memcpy(strstr(text, "startup_rate = 3.5"), "startup_rate = -35", 18);
+    const char *cfg = write_file("bad.cfg", text);
+    char msg[320];
+    snprintf(msg, sizeof msg, "ricsim: %s:4: 'regions.dst.startup_rate' must be >= 0 (got -35)", cfg);
+    fails_with((const char *[]){"run", cfg, "--out", in_tmp("o"), NULL}, 2, msg);
+    int n = n_entries(in_tmp("o"));
+    cr_assert(n <= 0, "the output folder holds %d files", n);
+    cr_assert_not(exists(in_tmp("o/series.tsv")));
+}
+
+Test(cli, run_with_an_out_of_range_set_writes_nothing, .init = make_tmp, .fini = cleanup)
+{
+    const char *cfg = write_file("tiny.cfg", tiny_cfg);
+    fails_with((const char *[]){"run", cfg, "--out", in_tmp("o"), "--set", "time.end=1999.5", NULL},
+               2, "ricsim: --set 'time.end=1999.5': 'time.end' must be > 2000 (got 1999.5)");
+    cr_assert(n_entries(in_tmp("o")) <= 0);
+}
+
+Test(cli, run_that_fails_midway_leaves_no_files, .init = make_tmp, .fini = cleanup)
+{
+    /* capacity for one firm more than the cohort: the entrants overflow it */
+    const char *cfg = write_file("tiny.cfg", tiny_cfg);
+    char msg[320];
+    snprintf(msg, sizeof msg, "ricsim: %s: the run needs more than 'limits.max_firms' = 41 firms",
+             cfg);
+    fails_with((const char *[]){"run", cfg, "--out", in_tmp("o"), "--set", "limits.max_firms=41",
+                                NULL},
+               1, msg);
+    cr_assert(n_entries(in_tmp("o")) <= 0, "a failed run left %d files", n_entries(in_tmp("o")));
+}
+
+Test(cli, run_writes_three_files, .init = make_tmp, .fini = cleanup)
+{
+    const char *cfg = write_file("tiny.cfg", tiny_cfg);
+    result r = ricsim((const char *[]){"run", cfg, "--out", in_tmp("o"), NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cr_assert_str_empty(r.err);
+    result_free(&r);
+    cr_assert_eq(n_entries(in_tmp("o")), 3, "expected exactly the three files, no leftovers");
+    char *series = slurp(in_tmp("o/series.tsv"));
+    char *genealogy = slurp(in_tmp("o/genealogy.tsv"));
+    char *scenario = slurp(in_tmp("o/scenario.cfg"));
+    cr_assert_not_null(series);
+    cr_assert_not_null(genealogy);
+    cr_assert_not_null(scenario);
+    cr_assert(starts_with(genealogy, "year\tchild_id\tparent_id\tparent_kind\tregion\n"));
+    cr_assert(starts_with(scenario, "name = \"tiny\";\n"), "%s", scenario);
+    cr_assert_not_null(strstr(scenario, "seed = 11L;"));
+    cr_assert_not_null(strstr(series, "# scenario=tiny\n"));
+    cr_assert_not_null(strstr(series, "# seed=11\n"));
+    free(series);
+    free(genealogy);
+    free(scenario);
+}
+
+Test(cli, series_structure, .init = make_tmp, .fini = cleanup)
+{
+    const char *cfg = write_file("tiny.cfg", tiny_cfg);
+    run_ok(cfg, "o", NULL);
+    char *series = slurp(in_tmp("o/series.tsv"));
+    cr_assert_not_null(series);
+    const char *p = series;
+    size_t n_meta = 0;
+    while (*p == '#') { /* metadata first */
+        p = strchr(p, '\n');
+        cr_assert_not_null(p);
+        p++;
+        n_meta++;
+    }
+    cr_assert_gt(n_meta, 0);
+    /* one header line: 'year' first, with the required columns */
+    cr_assert(starts_with(p, "year\t"), "%.40s", p);
+    const char *end = strchr(p, '\n');
+    cr_assert_not_null(end);
+    char header[8192];
+    snprintf(header, sizeof header, "\t%.*s\t", (int)(end - p), p);
+    static const char *const required[] = {
+        "year", "research_institutes", "universities", "gvt_institutions", "smes",
+        "employees_research", "employees_universities", "employees_gvt", "employees_smes",
+        "employees_total", "spinoffs_cum", "jobs_created", "jobs_destroyed"};
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
+        char col[64];
+        snprintf(col, sizeof col, "\t%s\t", required[i]);
+        cr_assert_not_null(strstr(header, col), "no column '%s'", required[i]);
+    }
+    size_t width = n_fields(p);
+    p = end + 1;
+    /* numeric rows, all as wide as the header: one per simulated year */
+    size_t n_rows = 0;
+    double last_year = 0;
+    while (*p) {
+        cr_assert_neq(*p, '#', "metadata after the header");
+        cr_assert_eq(n_fields(p), width, "row %zu has %zu fields, the header %zu", n_rows + 1,
+                     n_fields(p), width);
+        for (const char *f = p; *f && *f != '\n';) {
+            char *after;
+            double v = strtod(f, &after);
+            cr_assert(after != f && (*after == '\t' || *after == '\n' || !*after),
+                      "row %zu: not a number at '%.20s'", n_rows + 1, f);
+            if (f == p) {
+                cr_assert_gt(v, last_year, "years must increase");
+                last_year = v;
+            }
+            f = *after == '\t' ? after + 1 : after;
+        }
+        p = strchr(p, '\n');
+        cr_assert_not_null(p, "last row lacks its newline");
+        p++;
+        n_rows++;
+    }
+    cr_assert_eq(n_rows, 3);
+    cr_assert_eq(last_year, 2003.0);
+    free(series);
+}
+
+Test(cli, run_refuses_to_overwrite_without_force, .init = make_tmp, .fini = cleanup)
+{
+    const char *cfg = write_file("tiny.cfg", tiny_cfg);
+    run_ok(cfg, "o", (const char *[]){"--seed", "7", NULL});
+    char *before = slurp(in_tmp("o/series.tsv"));
+    cr_assert_not_null(before);
+    char msg[320];
+    snprintf(msg, sizeof msg, "ricsim: %s: already holds a run (series.tsv); use --force to "
+                              "replace it", in_tmp("o"));
+    fails_with((const char *[]){"run", cfg, "--out", in_tmp("o"), "--seed", "8", NULL}, 2, msg);
+    char *after = slurp(in_tmp("o/series.tsv"));
+    cr_assert_not_null(after);
+    cr_assert_str_eq(after, before, "a refused run changed series.tsv");
+    cr_assert_eq(n_entries(in_tmp("o")), 3, "a refused run left files behind");
+    /* with --force the other seed's run replaces it */
+    run_ok(cfg, "o", (const char *[]){"--seed", "8", "--force", NULL});
+    char *forced = slurp(in_tmp("o/series.tsv"));
+    cr_assert_not_null(forced);
+    cr_assert_str_neq(forced, before, "--force did not replace series.tsv");
+    cr_assert_not_null(strstr(forced, "# seed=8\n"));
+    cr_assert_eq(n_entries(in_tmp("o")), 3);
+    free(before);
+    free(after);
+    free(forced);
+}
+
+Test(cli, rerun_of_the_written_scenario_reproduces_the_series, .init = make_tmp, .fini = cleanup)
+{
+    const char *cfg = write_file("tiny.cfg", tiny_cfg);
+    run_ok(cfg, "a", NULL);
+    run_ok(in_tmp("a/scenario.cfg"), "b", NULL);
+    char *a = slurp(in_tmp("a/series.tsv"));
+    char *b = slurp(in_tmp("b/series.tsv"));
+    cr_assert_not_null(a);
+    cr_assert_not_null(b);
+    /* the numbers first ... */
+    char *a_rows = drop_lines(a, "#"), *b_rows = drop_lines(b, "#");
+    cr_assert_str_eq(b_rows, a_rows);
+    free(a_rows);
+    free(b_rows);
+    /* ... then everything but the file name.
+     * BUG: sim/scenario.c:1465-1467 (load): the written scenario.cfg of a scenario without a
+     * 'rules' group has its settings in another order when reloaded ('seed' moves after 'rules'),
+     * so the rerun's '# scenario_hash=' differs from the original's. */
+    char *a_meta = drop_lines(a, "# scenario_file="), *b_meta = drop_lines(b, "# scenario_file=");
+    int same = strcmp(a_meta, b_meta) == 0;
+    free(a_meta);
+    free(b_meta);
+    free(a);
+    free(b);
+    cr_assert(same, "series.tsv differs beyond '# scenario_file='");
+}
+
+Test(cli, same_seed_same_series_other_seed_other_series, .init = make_tmp, .fini = cleanup)
+{
+    const char *cfg = write_file("tiny.cfg", tiny_cfg);
+    run_ok(cfg, "s7", (const char *[]){"--seed", "7", NULL});
+    run_ok(cfg, "s7again", (const char *[]){"--seed", "7", NULL});
+    run_ok(cfg, "s8", (const char *[]){"--seed", "8", NULL});
+    char *s7 = slurp(in_tmp("s7/series.tsv"));
+    char *s7again = slurp(in_tmp("s7again/series.tsv"));
+    char *s8 = slurp(in_tmp("s8/series.tsv"));
+    cr_assert_not_null(s7);
+    cr_assert_not_null(s7again);
+    cr_assert_not_null(s8);
+    char *r7 = drop_lines(s7, "#"), *r7again = drop_lines(s7again, "#"), *r8 = drop_lines(s8, "#");
+    cr_assert_str_eq(r7, r7again, "the same seed must give the same series");
+    cr_assert_str_neq(r7, r8, "seeds 7 and 8 gave the same series");
+    cr_assert_not_null(strstr(s7, "# seed=7\n"));
+    cr_assert_not_null(strstr(s8, "# seed=8\n"));
+    free(r7);
+    free(r7again);
+    free(r8);
+    free(s7);
+    free(s7again);
+    free(s8);
+}
+
+Test(cli, run_to_an_unwritable_destination, .init = make_tmp, .fini = cleanup)
+{
+    const char *cfg = write_file("tiny.cfg", tiny_cfg);
+    static const char *const dests[] = {"/proc/ricsim_test", "/dev/full/x"};
+    for (size_t i = 0; i < 2; i++) {
+        result r = ricsim((const char *[]){"run", cfg, "--out", dests[i], NULL});
+        int code = r.code;
+        char err[512], prefix[64];
+        snprintf(err, sizeof err, "%s", r.err);
+        snprintf(prefix, sizeof prefix, "ricsim: %s: ", dests[i]);
+        result_free(&r);
+        cr_assert(code == 1 || code == 2, "%s: exit %d", dests[i], code);
+        cr_assert(starts_with(err, prefix), "%s", err);
+        cr_assert_not(exists("/proc/ricsim_test"));
+    }
+}
