@@ -3,6 +3,7 @@
  * schema below, and returns plain data plus the effective scenario text and its hash. */
 #include "ricsim/scenario.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -103,6 +104,7 @@ typedef struct {
     ric_err *err;
     const char *name;     /* file name used when libconfig has none (string input) */
     const char *text;     /* the top-level text when loading from a string */
+    const char *dir;      /* include folder: names of included files are relative to it */
     int failed;
     config_setting_t *overridden[64]; /* settings set by --set, for locating errors */
     char override_text[64][300];
@@ -131,12 +133,13 @@ static void path_of(const config_setting_t *s, char *buf, size_t n)
 /* "file:line" of a setting, or "--set 'k=v'" for one an override created or changed. */
 static void where(const ld *c, const config_setting_t *s, char *buf, size_t n)
 {
-    for (int i = 0; i < c->n_overridden; i++) {
-        /* the overridden setting itself, or a group an override created on its way */
+    for (int i = c->n_overridden - 1; i >= 0; i--) {
+        /* the overridden setting itself, or a group an override created on its way; the last
+         * override of a setting is the one that counts */
         const config_setting_t *o = c->overridden[i];
-        while (o && o != s && config_setting_source_line(o) == 0)
+        while (o && o != s && config_setting_source_line(o) == 0 && config_setting_parent(o))
             o = config_setting_parent(o);
-        if (o == s) {
+        if (o == s && config_setting_parent(s)) {
             snprintf(buf, n, "%s", c->override_text[i]);
             return;
         }
@@ -148,7 +151,12 @@ static void where(const ld *c, const config_setting_t *s, char *buf, size_t n)
         line = config_setting_source_line(s);
         f = config_setting_source_file(s);
     }
-    snprintf(buf, n, "%s:%u", f ? f : c->name, line);
+    if (line == 0) /* the top level: no line to name */
+        snprintf(buf, n, "%s", c->name);
+    else if (f && f[0] != '/' && strcmp(f, c->name) != 0 && c->dir && strcmp(c->dir, ".") != 0)
+        snprintf(buf, n, "%s/%s:%u", c->dir, f, line); /* an included file */
+    else
+        snprintf(buf, n, "%s:%u", f ? f : c->name, line);
 }
 
 static void fail(ld *c, const config_setting_t *s, const char *fmt, ...)
@@ -264,6 +272,11 @@ static int source_line(const ld *c, const char *file, unsigned line, char *buf, 
         buf[len] = '\0';
         return 1;
     }
+    char full[4200];
+    if (file[0] != '/' && strcmp(file, c->name) != 0 && c->dir && strcmp(c->dir, ".") != 0) {
+        snprintf(full, sizeof full, "%s/%s", c->dir, file);
+        file = full;
+    }
     FILE *f = fopen(file, "r");
     if (!f)
         return 0;
@@ -294,28 +307,40 @@ static void check_int_literal(ld *c, const config_setting_t *s, long long got)
     if (!source_line(c, config_setting_source_file(s), config_setting_source_line(s), line,
                      sizeof line))
         return;
+    /* the key may appear more than once on a line ("a = { n = 2; }; b = { n = 5; };"): the value
+     * wrapped only if no literal for this key on the line reads back to it */
     const char *nm = config_setting_name(s);
     const char *p = nm ? strstr(line, nm) : NULL;
+    const char *bad = NULL;
+    int bad_len = 0;
     while (p) {
         const char *q = p + strlen(nm);
+        int word_start = p == line || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
         while (*q == ' ' || *q == '\t')
             q++;
-        if (*q == '=' || *q == ':') {
+        if (word_start && (*q == '=' || *q == ':')) {
             q++;
             while (*q == ' ' || *q == '\t')
                 q++;
             errno = 0;
             char *end;
             long long lit = strtoll(q, &end, 0);
-            if (end != q && (errno == ERANGE || lit != got)) {
-                char pth[256];
-                path_of(s, pth, sizeof pth);
-                fail(c, s, "'%s' does not fit in 32 bits (got %.*s); write it with an L suffix",
-                     pth, (int)(end - q), q);
+            if (end != q) {
+                if (errno != ERANGE && lit == got)
+                    return;
+                if (!bad) {
+                    bad = q;
+                    bad_len = (int)(end - q);
+                }
             }
-            return;
         }
         p = strstr(p + 1, nm);
+    }
+    if (bad) {
+        char pth[256];
+        path_of(s, pth, sizeof pth);
+        fail(c, s, "'%s' does not fit in 32 bits (got %.*s); write it with an L suffix", pth,
+             bad_len, bad);
     }
 }
 
@@ -984,6 +1009,15 @@ static int valid_name(const char *s)
 }
 
 /* Applies one "key.path=value" override; LABEL names it in messages ("--set 'k=v'"). */
+/* An earlier override's setting was replaced (to change its type): follow it. OLD is freed and
+ * only compared, never read. */
+static void repoint(ld *c, const config_setting_t *old, config_setting_t *now)
+{
+    for (int i = 0; i < c->n_overridden; i++)
+        if (c->overridden[i] == old)
+            c->overridden[i] = now;
+}
+
 /* Whether every component of a dotted path is a plain key name (no list index). */
 static int valid_path(const char *path)
 {
@@ -1079,9 +1113,11 @@ static ric_status apply_override(ld *c, config_t *cfg, const char *text, const c
                 }
                 char nmb[128];
                 snprintf(nmb, sizeof nmb, "%s", nm);
+                config_setting_t *old = s;
                 config_setting_remove(p, nmb);
                 s = config_setting_add(p, nmb, CONFIG_TYPE_FLOAT);
                 config_setting_set_float(s, dv);
+                repoint(c, old, s);
                 break;
             }
             if (iv > INT_MAX || iv < INT_MIN) {
@@ -1090,8 +1126,10 @@ static ric_status apply_override(ld *c, config_t *cfg, const char *text, const c
                 char nmb[128];
                 snprintf(nmb, sizeof nmb, "%s", nm ? nm : "");
                 if (nm) {
+                    config_setting_t *old = s;
                     config_setting_remove(p, nmb);
                     s = config_setting_add(p, nmb, CONFIG_TYPE_INT64);
+                    repoint(c, old, s);
                 }
                 config_setting_set_int64(s, iv);
             } else if (config_setting_type(s) == CONFIG_TYPE_INT64) {
@@ -1461,13 +1499,16 @@ static ric_status load(config_t *cfg, ld *c, const char *const *overrides, size_
         return st;
     }
     /* the effective scenario: seed and all rule values explicit */
+    /* rules and seed are rewritten last, in that order, so the text of a reloaded effective
+     * scenario (and its hash) is the same */
     config_setting_t *root = config_root_setting(cfg);
-    config_setting_t *seed = config_setting_get_member(root, "seed");
-    if (seed)
-        config_setting_remove(root, "seed");
-    seed = config_setting_add(root, "seed", CONFIG_TYPE_INT64);
-    config_setting_set_int64(seed, (long long)sc->seed);
+    if (config_setting_get_member(root, "rules"))
+        config_setting_remove(root, "rules");
     fill_rules(cfg, sc);
+    if (config_setting_get_member(root, "seed"))
+        config_setting_remove(root, "seed");
+    config_setting_t *seed = config_setting_add(root, "seed", CONFIG_TYPE_INT64);
+    config_setting_set_int64(seed, (long long)sc->seed);
     sbuf b = {0};
     put_members(&b, root, 0);
     if (b.oom) {
@@ -1509,12 +1550,16 @@ ric_status ric_scenario_load(const char *path, const char *const *overrides, siz
     fclose(f);
     if (!config_read_file(&cfg, path)) {
         const char *ef = config_error_file(&cfg);
-        ric_err_set(err, "%s:%d: %s", ef ? ef : path, config_error_line(&cfg),
-                    config_error_text(&cfg));
+        if (ef && ef[0] != '/' && strcmp(ef, path) != 0 && strcmp(dir, ".") != 0)
+            ric_err_set(err, "%s/%s:%d: %s", dir, ef, config_error_line(&cfg),
+                        config_error_text(&cfg));
+        else
+            ric_err_set(err, "%s:%d: %s", ef ? ef : path, config_error_line(&cfg),
+                        config_error_text(&cfg));
         config_destroy(&cfg);
         return RIC_ESCENARIO;
     }
-    ld c = {.err = err, .name = path};
+    ld c = {.err = err, .name = path, .dir = dir};
     ric_scenario *sc = NULL;
     ric_status st = load(&cfg, &c, overrides, n_overrides, &sc);
     if (st == RIC_OK) {
@@ -1537,12 +1582,16 @@ ric_status ric_scenario_load_string(const char *text, const char *name, const ch
         config_set_include_dir(&cfg, include_dir);
     if (!config_read_string(&cfg, text)) {
         const char *ef = config_error_file(&cfg);
-        ric_err_set(err, "%s:%d: %s", ef ? ef : name, config_error_line(&cfg),
-                    config_error_text(&cfg));
+        if (ef && ef[0] != '/' && include_dir && strcmp(include_dir, ".") != 0)
+            ric_err_set(err, "%s/%s:%d: %s", include_dir, ef, config_error_line(&cfg),
+                        config_error_text(&cfg));
+        else
+            ric_err_set(err, "%s:%d: %s", ef ? ef : name, config_error_line(&cfg),
+                        config_error_text(&cfg));
         config_destroy(&cfg);
         return RIC_ESCENARIO;
     }
-    ld c = {.err = err, .name = name, .text = text};
+    ld c = {.err = err, .name = name, .text = text, .dir = include_dir};
     ric_scenario *sc = NULL;
     ric_status st = load(&cfg, &c, overrides, n_overrides, &sc);
     if (st == RIC_OK) {

@@ -16,8 +16,8 @@ extern char **environ;
 
 #define DAEDEOK RIC_SOURCE_DIR "/scenarios/daedeok.cfg"
 
-/* Three simulated years, yearly rows: one region, one university, a cohort of firms. The seed is
- * written with an L suffix (see cli::seed_overrides_a_plain_integer_seed). */
+/* Three simulated years, yearly rows: one region, one university, a cohort of firms. No 'rules'
+ * group: the defaults apply. */
 static const char tiny_cfg[] =
     "name = \"tiny\";\n"
     "seed = 11L;\n"
@@ -139,7 +139,7 @@ typedef struct {
     char *err; /* captured stderr */
 } result;
 
-/* Runs ricsim with ARGS (NULL-terminated, without argv[0]); stdout and stderr go to files in tmp. */
+/* Runs ricsim with ARGS (NULL-terminated, no argv[0]); stdout and stderr go to files in tmp. */
 static result ricsim(const char *const *args)
 {
     const char *argv[32];
@@ -156,10 +156,10 @@ static result ricsim(const char *const *args)
     snprintf(err_path, sizeof err_path, "%s/.stderr", tmp);
     posix_spawn_file_actions_t fa;
     cr_assert_eq(posix_spawn_file_actions_init(&fa), 0);
-    cr_assert_eq(posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC,
-                                                  0644), 0);
-    cr_assert_eq(posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC,
-                                                  0644), 0);
+    cr_assert_eq(
+        posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
+    cr_assert_eq(
+        posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
     pid_t pid;
     int rc = posix_spawn(&pid, RIC_BINARY, &fa, NULL, (char *const *)argv, environ);
     posix_spawn_file_actions_destroy(&fa);
@@ -269,7 +269,8 @@ Test(cli, no_arguments, .init = make_tmp, .fini = cleanup)
 
 Test(cli, unknown_command, .init = make_tmp, .fini = cleanup)
 {
-    fails_with((const char *[]){"simulate", DAEDEOK, NULL}, 2, "ricsim: unknown command 'simulate'");
+    fails_with((const char *[]){"simulate", DAEDEOK, NULL}, 2,
+               "ricsim: unknown command 'simulate'");
 }
 
 Test(cli, unknown_option, .init = make_tmp, .fini = cleanup)
@@ -326,7 +327,8 @@ Test(cli, check_daedeok, .init = make_tmp, .fini = cleanup)
 Test(cli, check_with_a_good_set_changes_the_hash, .init = make_tmp, .fini = cleanup)
 {
     result a = ricsim((const char *[]){"check", DAEDEOK, NULL});
-    result b = ricsim((const char *[]){"check", DAEDEOK, "--set", "rules.spinoff.heritage=0.65", NULL});
+    result b =
+        ricsim((const char *[]){"check", DAEDEOK, "--set", "rules.spinoff.heritage=0.65", NULL});
     cr_assert_eq(a.code, 0);
     cr_assert_eq(b.code, 0, "%s", b.err);
     cr_assert(strstr(b.out, ": ok: "));
@@ -340,11 +342,13 @@ Test(cli, check_with_a_bad_set, .init = make_tmp, .fini = cleanup)
     fails_with((const char *[]){"check", DAEDEOK, "--set", "regions.dst.startup_rate=fast", NULL},
                2, "ricsim: --set '");
     fails_with((const char *[]){"check", DAEDEOK, "--set", "regions.dst.startup_rate=fast", NULL},
-               2, "ricsim: --set 'regions.dst.startup_rate=fast': 'regions.dst.startup_rate' must "
-                  "be a number (got 'fast')");
+               2,
+               "ricsim: --set 'regions.dst.startup_rate=fast': 'regions.dst.startup_rate' must "
+               "be a number (got 'fast')");
     fails_with((const char *[]){"check", DAEDEOK, "--set", "regions.dst.startup_rate=-1.5", NULL},
-               2, "ricsim: --set 'regions.dst.startup_rate=-1.5': 'regions.dst.startup_rate' "
-                  "must be >= 0 (got -1.5)");
+               2,
+               "ricsim: --set 'regions.dst.startup_rate=-1.5': 'regions.dst.startup_rate' "
+               "must be >= 0 (got -1.5)");
 }
 
 Test(cli, check_missing_file, .init = make_tmp, .fini = cleanup)
@@ -357,9 +361,8 @@ Test(cli, check_missing_file, .init = make_tmp, .fini = cleanup)
 
 Test(cli, seed_overrides_a_plain_integer_seed, .init = make_tmp, .fini = cleanup)
 {
-    /* BUG: sim/scenario.c:307 (check_int_literal) compares the literal on the setting's source line
-     * with the value --seed gave it: "ricsim: --set 'seed=8': 'seed' does not fit in 32 bits
-     * (got 11); write it with an L suffix", exit 2, for any scenario that writes "seed = 11;". */
+    /* --seed must not trip the 32-bit literal check, which re-reads "seed = 11;" from the file
+     * ("'seed' does not fit in 32 bits (got 11)" before a3f162c). */
     char text[sizeof tiny_cfg];
     snprintf(text, sizeof text, "%s", tiny_cfg);
     memcpy(strstr(text, "seed = 11L;"), "seed = 11; ", 11);
@@ -372,6 +375,25 @@ Test(cli, seed_overrides_a_plain_integer_seed, .init = make_tmp, .fini = cleanup
     cr_assert_eq(code, 0, "%s", err);
 }
 
+Test(cli, seed_does_not_take_the_blame_for_a_missing_key, .init = make_tmp, .fini = cleanup)
+{
+    /* BUG: sim/scenario.c:138-141 (where): --seed adds "seed=N" as an override, which creates a
+     * top-level setting in a scenario without 'seed'; an error located at the root is then blamed
+     * on it: "ricsim: --set 'seed=7': missing required key 'name'", with no --set on the line. */
+    const char *cfg = write_file("noname.cfg", strstr(tiny_cfg, "time = "));
+    char prefix[320];
+    snprintf(prefix, sizeof prefix, "ricsim: %s:", cfg);
+    result r = ricsim((const char *[]){"check", cfg, "--seed", "7", NULL});
+    int code = r.code, located = starts_with(r.err, prefix);
+    int named = strstr(r.err, ": missing required key 'name'") != NULL;
+    char err[512];
+    snprintf(err, sizeof err, "%s", r.err);
+    result_free(&r);
+    cr_assert_eq(code, 2, "%s", err);
+    cr_assert(named, "%s", err);
+    cr_assert(located, "%s", err);
+}
+
 /* ---- run ------------------------------------------------------------------------------------ */
 
 Test(cli, run_of_an_invalid_scenario_writes_nothing, .init = make_tmp, .fini = cleanup)
@@ -381,7 +403,8 @@ Test(cli, run_of_an_invalid_scenario_writes_nothing, .init = make_tmp, .fini = c
     memcpy(strstr(text, "startup_rate = 3.5"), "startup_rate = -35", 18);
     const char *cfg = write_file("bad.cfg", text);
     char msg[320];
-    snprintf(msg, sizeof msg, "ricsim: %s:4: 'regions.dst.startup_rate' must be >= 0 (got -35)", cfg);
+    snprintf(msg, sizeof msg, "ricsim: %s:4: 'regions.dst.startup_rate' must be >= 0 (got -35)",
+             cfg);
     fails_with((const char *[]){"run", cfg, "--out", in_tmp("o"), NULL}, 2, msg);
     int n = n_entries(in_tmp("o"));
     cr_assert(n <= 0, "the output folder holds %d files", n);
@@ -403,9 +426,9 @@ Test(cli, run_that_fails_midway_leaves_no_files, .init = make_tmp, .fini = clean
     char msg[320];
     snprintf(msg, sizeof msg, "ricsim: %s: the run needs more than 'limits.max_firms' = 41 firms",
              cfg);
-    fails_with((const char *[]){"run", cfg, "--out", in_tmp("o"), "--set", "limits.max_firms=41",
-                                NULL},
-               1, msg);
+    fails_with(
+        (const char *[]){"run", cfg, "--out", in_tmp("o"), "--set", "limits.max_firms=41", NULL}, 1,
+        msg);
     cr_assert(n_entries(in_tmp("o")) <= 0, "a failed run left %d files", n_entries(in_tmp("o")));
 }
 
@@ -455,9 +478,10 @@ Test(cli, series_structure, .init = make_tmp, .fini = cleanup)
     char header[8192];
     snprintf(header, sizeof header, "\t%.*s\t", (int)(end - p), p);
     static const char *const required[] = {
-        "year", "research_institutes", "universities", "gvt_institutions", "smes",
-        "employees_research", "employees_universities", "employees_gvt", "employees_smes",
-        "employees_total", "spinoffs_cum", "jobs_created", "jobs_destroyed"};
+        "year",           "research_institutes", "universities",           "gvt_institutions",
+        "smes",           "employees_research",  "employees_universities", "employees_gvt",
+        "employees_smes", "employees_total",     "spinoffs_cum",           "jobs_created",
+        "jobs_destroyed"};
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
         char col[64];
         snprintf(col, sizeof col, "\t%s\t", required[i]);
@@ -500,8 +524,9 @@ Test(cli, run_refuses_to_overwrite_without_force, .init = make_tmp, .fini = clea
     char *before = slurp(in_tmp("o/series.tsv"));
     cr_assert_not_null(before);
     char msg[320];
-    snprintf(msg, sizeof msg, "ricsim: %s: already holds a run (series.tsv); use --force to "
-                              "replace it", in_tmp("o"));
+    snprintf(msg, sizeof msg,
+             "ricsim: %s: already holds a run (series.tsv); use --force to replace it",
+             in_tmp("o"));
     fails_with((const char *[]){"run", cfg, "--out", in_tmp("o"), "--seed", "8", NULL}, 2, msg);
     char *after = slurp(in_tmp("o/series.tsv"));
     cr_assert_not_null(after);
@@ -534,7 +559,7 @@ Test(cli, rerun_of_the_written_scenario_reproduces_the_series, .init = make_tmp,
     free(a_rows);
     free(b_rows);
     /* ... then everything but the file name.
-     * BUG: sim/scenario.c:1465-1467 (load): the written scenario.cfg of a scenario without a
+     * BUG: sim/scenario.c:1478-1480 (load): the written scenario.cfg of a scenario without a
      * 'rules' group has its settings in another order when reloaded ('seed' moves after 'rules'),
      * so the rerun's '# scenario_hash=' differs from the original's. */
     char *a_meta = drop_lines(a, "# scenario_file="), *b_meta = drop_lines(b, "# scenario_file=");
