@@ -377,7 +377,7 @@ Test(cli, seed_overrides_a_plain_integer_seed, .init = make_tmp, .fini = cleanup
 
 Test(cli, seed_does_not_take_the_blame_for_a_missing_key, .init = make_tmp, .fini = cleanup)
 {
-    /* BUG: sim/scenario.c:138-141 (where): --seed adds "seed=N" as an override, which creates a
+    /* Regression (fixed): sim/scenario.c:138-141 (where): --seed adds "seed=N" as an override, which creates a
      * top-level setting in a scenario without 'seed'; an error located at the root is then blamed
      * on it: "ricsim: --set 'seed=7': missing required key 'name'", with no --set on the line. */
     const char *cfg = write_file("noname.cfg", strstr(tiny_cfg, "time = "));
@@ -559,7 +559,7 @@ Test(cli, rerun_of_the_written_scenario_reproduces_the_series, .init = make_tmp,
     free(a_rows);
     free(b_rows);
     /* ... then everything but the file name.
-     * BUG: sim/scenario.c:1478-1480 (load): the written scenario.cfg of a scenario without a
+     * Regression (fixed): sim/scenario.c:1478-1480 (load): the written scenario.cfg of a scenario without a
      * 'rules' group has its settings in another order when reloaded ('seed' moves after 'rules'),
      * so the rerun's '# scenario_hash=' differs from the original's. */
     char *a_meta = drop_lines(a, "# scenario_file="), *b_meta = drop_lines(b, "# scenario_file=");

@@ -464,7 +464,7 @@ Test(scenario, integer_above_32_bits_in_an_include_is_rejected, .init = make_tmp
 
 Test(scenario, integer_keys_repeated_on_one_line_are_not_wrapped)
 {
-    /* BUG: sim/scenario.c:308 (check_int_literal) takes the first "count =" on the line as the
+    /* Regression (fixed): sim/scenario.c:308 (check_int_literal) takes the first "count =" on the line as the
      * literal of every 'count' on it, so b's count 5 is compared with a's 2 and rejected:
      * "t.cfg:5: 'firms.b.count' does not fit in 32 bits (got 2); write it with an L suffix". */
     ric_scenario *sc = NULL;
@@ -707,7 +707,7 @@ Test(scenario, set_then_other_error_keeps_file_location)
 
 Test(scenario, set_does_not_take_the_blame_for_a_missing_key)
 {
-    /* BUG: sim/scenario.c:138-141 (where) walks up from each overridden setting while its line is
+    /* Regression (fixed): sim/scenario.c:138-141 (where) walks up from each overridden setting while its line is
      * 0, and the root's line is 0 too: after an override that creates a top-level key ('seed', as
      * the CLI's --seed does, or 'limits.max_firms'), every error located at the root is blamed on
      * it: "--set 'seed=9': missing required key 'name'". */
@@ -726,7 +726,7 @@ Test(scenario, set_twice_names_the_last_override)
 
 Test(scenario, set_twice_then_an_error_in_the_file)
 {
-    /* BUG (fails under AddressSanitizer only): apply_override (sim/scenario.c, the INT -> FLOAT
+    /* Regression (fixed; showed under AddressSanitizer only): apply_override (sim/scenario.c, the INT -> FLOAT
      * branch, "config_setting_remove(p, nmb)") frees the setting the first override recorded in
      * c->overridden[0]; where() later walks every recorded override
      * ("config_setting_source_line(o)") and reads the freed setting: heap-use-after-free. Without
@@ -865,7 +865,7 @@ Test(scenario, effective_text_round_trips_with_rules)
 
 Test(scenario, effective_text_round_trips)
 {
-    /* BUG: sim/scenario.c:1478-1480 (load) appends 'seed' to the root before fill_rules appends
+    /* Regression (fixed): sim/scenario.c:1478-1480 (load) appends 'seed' to the root before fill_rules appends
      * 'rules', so a scenario without a 'rules' group gives "... seed; rules" while its reloaded
      * effective text gives "... rules; seed": another text and another hash (a997eb2af5532e72 vs
      * 3717964589752d6e here), and a rerun of out/scenario.cfg reports another scenario_hash. */
