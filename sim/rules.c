@@ -207,8 +207,16 @@ static void rule_org_spinoff(ric_world *w)
 
 /* ---- the firm pass: links, fitness, exit, spin-off and transfer hazards, wanted growth ---- */
 
+/* Exact floor for the range of employment changes (|x| < 2^31), without a libm call. */
+static inline int32_t ifloor(double x)
+{
+    int32_t t = (int32_t)x;
+    return t - (int32_t)((double)t > x); /* branch-free: the sign of x is a coin flip here */
+}
+
 /* One Philox block per firm and step: word 0 exit, 1 spin-off, 2 transfer, 3 growth shock (high
- * 16 bits) and rounding (low 16 bits). */
+ * 16 bits) and rounding (low 16 bits). The per-step tables hold the same expressions the loop
+ * would compute, so results do not depend on whether a value came from a table. */
 static void rule_firms(ric_world *w)
 {
     ric_firms *f = &w->firms;
@@ -219,81 +227,107 @@ static void rule_firms(ric_world *w)
     const double shock_scale = p->growth_noise * sqrt(12.0) * sqrt(dt); /* uniform, s.d. noise/yr */
     const double inc_steps = p->incubation_years / dt;
     const uint64_t seed = w->sc->seed;
+    const uint32_t ustep = w->step;
     const size_t n = f->n;
-    w->n_spinoff_queue = 0;
-    w->n_transfer_queue = 0;
-    w->n_dead = 0;
+    const double fit_margin = p->fitness_margin, fit_cost = p->fitness_cost;
+    const double exit_base = p->exit_base_rate, exit_age = p->exit_age_years,
+                 exit_size = p->exit_size_employees, exit_el = -p->exit_capability_elasticity,
+                 inc_factor = p->incubator_exit_factor;
+    const double spin_rate = p->spinoff_firm_rate, spin_el = p->spinoff_knowledge_elasticity;
+    const double tr_rate = p->transfer_rate, tr_el = p->transfer_absorptive_elasticity;
+    const double drift = p->capability_drift;
+    const double g_base = p->growth_base, g_cap = p->growth_capability,
+                 premium = p->growth_small_premium;
+    double *tab_age = w->tab_age, *tab_size = w->tab_size, *tab_premium = w->tab_premium;
+    for (int k = 0; k < RIC_TAB_N; k++) {
+        tab_age[k] = 1.0 + (double)k * dt / exit_age;
+        tab_size[k] = 1.0 + (k - 1) / exit_size;
+        tab_premium[k] = k > 0 ? premium / sqrt((double)k) : 0.0;
+    }
+    const ric_region *regions = w->regions;
+    const ric_org *orgs = w->orgs;
+    uint32_t *spin_q = w->spinoff_queue, *tr_q = w->transfer_queue, *dead = w->dead;
+    size_t n_spin = 0, n_tr = 0, n_dead = 0;
+    enum { CHUNK = 256 }; /* blocks drawn in vectorised batches; values as ric_rng_block */
+    uint32_t r0[CHUNK], r1[CHUNK], r2[CHUNK], r3[CHUNK];
     for (size_t i = 0; i < n; i++) {
-        ric_block b = ric_rng_block(seed, f->key[i], w->step, RIC_RULE_FIRM);
+        const size_t c = i % CHUNK;
+        if (c == 0)
+            ric_rng_blocks(seed, f->key + i, n - i < CHUNK ? n - i : CHUNK, ustep, RIC_RULE_FIRM,
+                           r0, r1, r2, r3);
+        const ric_block b = {{r0[c], r1[c], r2[c], r3[c]}};
         const int region = f->region[i];
         const double cap = f->capability[i];
         const int32_t emp = f->employees[i];
-        const double age_y = (double)(step - f->birth[i]) * dt;
+        const int32_t age = step - f->birth[i];
+        const double market = regions[region].p.market_growth;
 
         /* links dissolve when unused or when the organisation has left */
-        if (f->link_org[i] &&
-            (step - f->link_last[i] > decay || !w->orgs[f->link_org[i] - 1].active))
+        if (f->link_org[i] && (step - f->link_last[i] > decay || !orgs[f->link_org[i] - 1].active))
             f->link_org[i] = 0;
         if (f->peer[i] && step - f->peer_last[i] > decay)
             f->peer[i] = 0; /* the partner drops it in the same step: same last-use step */
-        if (f->incubator[i] && (double)(step - f->birth[i]) >= inc_steps) {
+        if (f->incubator[i] && (double)age >= inc_steps) {
             w->orgs[f->incubator[i] - 1].rooms_used--;
             f->incubator[i] = 0;
         }
 
         /* fitness: SKIN's capital, earned by capability above the break-even level */
-        float fit = f->fitness[i] +
-                    (float)((p->fitness_margin * (cap - p->fitness_cost) +
-                             w->regions[region].p.market_growth) *
-                            dt);
+        float fit = f->fitness[i] + (float)((fit_margin * (cap - fit_cost) + market) * dt);
         f->fitness[i] = fit;
 
-        /* exit hazard falls with age and size (Jovanovic 1982; MODEL.md 4) and capability */
-        double h = p->exit_base_rate / (1.0 + age_y / p->exit_age_years) /
-                   (1.0 + (emp - 1) / p->exit_size_employees) *
-                   powe(cap, -p->exit_capability_elasticity);
-        if (f->incubator[i])
-            h *= p->incubator_exit_factor;
-        if (fit < 0.0f || ric_u01(b.v[0]) < h * dt) {
+        /* exit hazard falls with age and size (Jovanovic 1982; MODEL.md 4) and capability. The
+         * age and size terms are >= 1 and the incubator factor <= 1, so with correctly rounded
+         * arithmetic h * dt <= base * cap^-e * dt: a draw above that bound cannot exit, and the
+         * exact hazard (two divisions) is computed only below it. */
+        const double u0 = ric_u01(b.v[0]), cap_exit = powe(cap, exit_el);
+        int leaves = fit < 0.0f;
+        if (!leaves && u0 < exit_base * cap_exit * dt) {
+            double age_term = age < RIC_TAB_N ? tab_age[age] : 1.0 + (double)age * dt / exit_age;
+            double size_term = emp < RIC_TAB_N ? tab_size[emp] : 1.0 + (emp - 1) / exit_size;
+            double h = exit_base / age_term / size_term * cap_exit;
+            if (f->incubator[i])
+                h *= inc_factor;
+            leaves = u0 < h * dt;
+        }
+        if (leaves) {
             f->flags[i] |= RIC_FIRM_DEAD;
             f->want[i] = 0;
-            w->dead[w->n_dead++] = (uint32_t)i;
+            dead[n_dead++] = (uint32_t)i;
             continue;
         }
 
         /* spin-off by employees (Klepper 2007): hazard per employee, rising with capability */
-        if (emp >= 2 && ric_u01(b.v[1]) < p->spinoff_firm_rate * emp *
-                                              powe(cap, p->spinoff_knowledge_elasticity) * dt)
-            w->spinoff_queue[w->n_spinoff_queue++] = f->id[i];
+        if (emp >= 2 && ric_u01(b.v[1]) < spin_rate * emp * powe(cap, spin_el) * dt)
+            spin_q[n_spin++] = f->id[i];
 
         /* transfer demand grows with absorptive capacity (Cohen and Levinthal 1990) */
-        if (ric_u01(b.v[2]) < p->transfer_rate * powe(cap, p->transfer_absorptive_elasticity) * dt)
-            w->transfer_queue[w->n_transfer_queue++] = f->id[i];
+        if (ric_u01(b.v[2]) < tr_rate * powe(cap, tr_el) * dt)
+            tr_q[n_tr++] = f->id[i];
 
         /* capability regresses towards the entrant mean without new knowledge */
-        f->capability[i] = (float)(cap + (1.0 - cap) * p->capability_drift * dt);
+        f->capability[i] = (float)(cap + (1.0 - cap) * drift * dt);
 
         /* wanted growth: Gibrat with capability, small-firm premium, market and a shock */
         double shock = (((double)(b.v[3] >> 16) + 0.5) / 65536.0 - 0.5) * shock_scale;
-        double g = (p->growth_base + p->growth_capability * (cap - 1.0) +
-                    p->growth_small_premium / sqrt((double)emp) +
-                    w->regions[region].p.market_growth) *
-                       dt +
-                   shock;
+        double prem = emp < RIC_TAB_N ? tab_premium[emp] : premium / sqrt((double)emp);
+        double g = (g_base + g_cap * (cap - 1.0) + prem + market) * dt + shock;
         double d = emp * g;
         double u = ((double)(b.v[3] & 0xffffu) + 0.5) / 65536.0;
-        int32_t want = (int32_t)floor(d + u); /* stochastic rounding keeps the mean */
+        int32_t want = ifloor(d + u); /* stochastic rounding keeps the mean */
         if (emp + want < 1) {
             /* shrinking to nothing is an exit */
             f->flags[i] |= RIC_FIRM_DEAD;
             f->want[i] = 0;
-            w->dead[w->n_dead++] = (uint32_t)i;
+            dead[n_dead++] = (uint32_t)i;
             continue;
         }
         f->want[i] = want;
-        if (want > 0)
-            w->regions[region].demand += want;
+        w->regions[region].demand += want > 0 ? want : 0; /* branch-free */
     }
+    w->n_spinoff_queue = n_spin;
+    w->n_transfer_queue = n_tr;
+    w->n_dead = n_dead;
 }
 
 /* ---- hiring: wanted growth rationed by the regional labour pool (MODEL.md 3) -------------- */
@@ -307,51 +341,41 @@ static void rule_hiring(ric_world *w)
         g->fill = g->demand > 0 ? fmin(1.0, floor(g->pool) / (double)g->demand) : 1.0;
         g->demand = 0;
     }
-    const double large = w->rules.large_firm_employees;
+    ric_flows *fl = &w->flow;
     for (size_t i = 0; i < f->n; i++) {
-        int region = f->region[i];
-        int fo = focus(w, region);
+        const int region = f->region[i];
+        ric_region *g = &w->regions[region];
+        const long long fo = focus(w, region); /* 0 or 1: counts by multiplication, no branch */
         if (f->flags[i] & RIC_FIRM_DEAD) {
             /* exits destroy every job of the firm; its workers join the pool */
             int32_t e = f->employees[i];
-            w->regions[region].pool += e;
-            if (fo) {
-                w->flow.destroyed[f->origin[i]] += e;
-                w->flow.exits++;
-            }
+            g->pool += e;
+            fl->destroyed[f->origin[i]] += fo * e;
+            fl->exits += fo;
             continue;
         }
-        int32_t want = f->want[i];
-        if (want > 0) {
-            ric_region *g = &w->regions[region];
-            int32_t h = (int32_t)floor(want * g->fill);
-            if (h > floor(g->pool))
-                h = (int32_t)floor(g->pool);
-            g->pool -= h;
-            f->employees[i] += h;
-            if (fo)
-                w->flow.created[f->origin[i]] += h;
-            uint32_t bits = f->prog[i];
-            if (bits) {
-                w->flow.created_part += h;
-                while (bits) {
-                    int b = __builtin_ctz(bits);
-                    w->flow.prog_jobs[b] += h;
-                    bits &= bits - 1;
-                }
-            } else {
-                w->flow.created_nonpart += h;
+        /* the sign of want is a coin flip: both directions in one branch-free path. Pool and
+         * want * fill are >= 0, so truncation is their floor. */
+        const int32_t want = f->want[i];
+        const int32_t up = want > 0 ? want : 0, down = want < 0 ? -want : 0;
+        int32_t h = (int32_t)(up * g->fill);
+        const int32_t room = (int32_t)(long long)g->pool;
+        h = h < room ? h : room;
+        g->pool += (double)(down - h);
+        f->employees[i] += h - down;
+        fl->created[f->origin[i]] += fo * h;
+        fl->destroyed[f->origin[i]] += fo * down;
+        uint32_t bits = f->prog[i];
+        if (bits) {
+            fl->created_part += h;
+            while (bits) {
+                int b = __builtin_ctz(bits);
+                fl->prog_jobs[b] += h;
+                bits &= bits - 1;
             }
-        } else if (want < 0) {
-            f->employees[i] += want;
-            w->regions[region].pool -= want;
-            if (fo)
-                w->flow.destroyed[f->origin[i]] -= want;
+        } else {
+            fl->created_nonpart += h;
         }
-        if (f->employees[i] >= large)
-            f->flags[i] |= RIC_FIRM_LARGE;
-        else
-            f->flags[i] &= (uint8_t)~RIC_FIRM_LARGE;
     }
 }
 
@@ -505,8 +529,6 @@ void ric_rules_cohorts(ric_world *w, double t0, double t1)
             }
             /* cohort firms are not newborn: spread their ages over 0-20 years */
             w->firms.birth[i] = (int32_t)w->step - (int32_t)(gsl_rng_uniform(r) * 20.0 / w->dt);
-            if (w->firms.employees[i] >= w->rules.large_firm_employees)
-                w->firms.flags[i] |= RIC_FIRM_LARGE;
         }
     }
 }

@@ -202,10 +202,11 @@ void ric_sim_row(ric_sim *s, double *v)
     double smes = 0, large = 0, emp_smes = 0, emp_large = 0, by_origin[RIC_ORIGIN_N] = {0};
     double capsum = 0, lfo = 0, peers = 0, linked = 0;
     double part_n = 0, part_emp = 0, part_cap = 0, non_n = 0, non_emp = 0, non_cap = 0;
+    const double large_at = w->rules.large_firm_employees;
     for (size_t i = 0; i < f->n; i++) {
         double e = f->employees[i], c = f->capability[i];
         if (w->regions[f->region[i]].p.focus) {
-            if (f->flags[i] & RIC_FIRM_LARGE) {
+            if (e >= large_at) {
                 large++;
                 emp_large += e;
             } else {

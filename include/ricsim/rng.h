@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <gsl/gsl_rng.h>
+#include <Random123/philox.h>
 
 #include "ricsim/status.h"
 
@@ -31,7 +32,24 @@ typedef struct {
     uint32_t v[4];
 } ric_block;
 
-ric_block ric_rng_block(uint64_t seed, uint32_t id, uint32_t step, uint32_t rule);
+/* Inline: it is called once per firm and step in the hot loop. */
+static inline __attribute__((always_inline)) ric_block ric_rng_block(uint64_t seed, uint32_t id,
+                                                                     uint32_t step, uint32_t rule)
+{
+    philox4x32_ctr_t c = {{id, step, rule, 0}};
+    philox4x32_key_t k = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
+    philox4x32_ctr_t out = philox4x32(c, k);
+    ric_block b = {{out.v[0], out.v[1], out.v[2], out.v[3]}};
+    return b;
+}
+
+/* Blocks for n agents at once: block k is ric_rng_block(seed, ids[k], step, rule), bit for bit,
+ * written as its four words w0[k]..w3[k]. Uses AVX2 (eight blocks at a time) when the CPU has
+ * it; ric_rng_blocks_generic is the portable path, exported for the tests. */
+void ric_rng_blocks(uint64_t seed, const uint32_t *ids, size_t n, uint32_t step, uint32_t rule,
+                    uint32_t *w0, uint32_t *w1, uint32_t *w2, uint32_t *w3);
+void ric_rng_blocks_generic(uint64_t seed, const uint32_t *ids, size_t n, uint32_t step,
+                            uint32_t rule, uint32_t *w0, uint32_t *w1, uint32_t *w2, uint32_t *w3);
 
 /* A 32-bit key mixed from four words (one Philox round trip): keys a new firm's draws by where and
  * when it was born, so the same birth in two scenarios gives the same stream. */

@@ -13,8 +13,7 @@
 
 enum {
     RIC_FIRM_EQUITY = 1u << 0, /* the parent holds equity or licensed IP to it */
-    RIC_FIRM_DEAD = 1u << 1,   /* exits at the end of this step's firm pass */
-    RIC_FIRM_LARGE = 1u << 2   /* at or above the large-firm threshold (cached for output) */
+    RIC_FIRM_DEAD = 1u << 1    /* exits at the end of this step's firm pass */
 };
 
 /* Firm columns. Hot state is 56 bytes per firm; parent is read only for output. */
@@ -99,6 +98,8 @@ typedef struct {
     uint16_t region;
 } ric_birth;
 
+#define RIC_TAB_N 4096 /* entries of the firm pass's lookup tables */
+
 typedef struct {
     const ric_scenario *sc;
     ric_rules rules; /* current values; dated events change them */
@@ -110,6 +111,10 @@ typedef struct {
     int *region_orgs; /* active knowledge organisations grouped by region */
     int orgs_dirty;   /* an arrival or departure happened: rebuild region_orgs */
     ric_flows flow;
+    /* per-step lookup tables of the firm pass (same expressions, computed once per step) */
+    double *tab_age;     /* 1 + age/exit.age_years, by age in steps */
+    double *tab_size;    /* 1 + (employees - 1)/exit.size_employees, by employees */
+    double *tab_premium; /* jobs.small_premium / sqrt(employees), by employees */
     /* work lists reserved to the firm capacity: nothing grows inside a step */
     uint32_t *spinoff_queue; /* firm ids of parents that spawn this step */
     size_t n_spinoff_queue;

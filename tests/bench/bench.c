@@ -1,0 +1,167 @@
+/* Benchmark: runs the national scenario and synthetic populations of 10^3 to 10^6 firms, each in
+ * its own child process (so peak memory is its own), and reports agent-steps per second, wall
+ * time, peak resident memory, bytes of state per firm and the time of every phase of the step.
+ * Not part of the test suite: `cmake --build build --target bench` (see README, "Speed"). */
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ricsim/output.h"
+#include "ricsim/sim.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Bytes reserved per firm slot: every column, the id map, the work lists. */
+static double bytes_per_firm(const ric_world *w)
+{
+    const ric_firms *f = &w->firms;
+    double b = sizeof *f->id + sizeof *f->key + sizeof *f->region + sizeof *f->origin +
+               sizeof *f->flags + sizeof *f->prog + sizeof *f->employees + sizeof *f->capability +
+               sizeof *f->fitness + sizeof *f->birth + sizeof *f->link_org + sizeof *f->link_last +
+               sizeof *f->peer + sizeof *f->peer_last + sizeof *f->incubator + sizeof *f->want +
+               sizeof *f->parent + sizeof *f->index_of;
+    b += sizeof *w->spinoff_queue + sizeof *w->transfer_queue + sizeof *w->births +
+         sizeof *w->dead;
+    return b;
+}
+
+/* A synthetic country: N firms over 20 regions with institutes and universities, one programme,
+ * 10 years of monthly steps. Rates as in scenarios/national.cfg. */
+static char *synthetic(long n)
+{
+    char *s = malloc(1 << 16);
+    int k = snprintf(s, 1 << 16,
+                     "name = \"synthetic_%ld\";\nseed = 7L;\n"
+                     "time = { start = 2000.0; end = 2010.0; steps_per_year = 12; output_every = %s; };\n"
+                     "capital_region = \"r0\";\nregions = {\n",
+                     n, getenv("RIC_BENCH_YEARLY") ? "12" : "1");
+    for (int r = 0; r < 20; r++)
+        k += snprintf(s + k, (size_t)(1 << 16) - (size_t)k,
+                      "  r%d = { labour_pool = %ld.0; pool_inflow_per_year = %ld.0; "
+                      "pool_exit_rate = 0.3; startup_rate = %ld.0; };\n",
+                      r, n / 20 + 100, n / 10 + 100, n / 200 + 1);
+    snprintf(s + k, (size_t)(1 << 16) - (size_t)k,
+             "};\norganisations = {\n"
+             "  u = { kind = \"university\"; region = \"*\"; count = %ld; staff = 400.0; "
+             "knowledge = 1.3; tto_per_year = 3.0; graduates_per_year = 600.0; };\n"
+             "  i = { kind = \"ri_gvt\"; region = \"*\"; count = %ld; staff = 300.0; "
+             "knowledge = 1.5; tto_per_year = 4.0; incubator_rooms = 10; };\n};\n"
+             "firms = { all = { region = \"*\"; count = %ld; employees = 12.0; }; };\n"
+             "rules = { spinoff = { institute_rate = 0.0012; firm_rate = 0.0003; "
+             "founders_mean = 2.5; }; jobs = { small_premium = 0.45; growth_capability = 0.1; }; "
+             "exit = { base_rate = 0.12; }; };\n"
+             "programmes = { grant = { phases = ( { start = 2002.0; end = 2008.0; "
+             "budget_usd_m = 100.0; } ); overhead = 0.05; instruments = { x = { "
+             "applicants = \"university\"; call = 2002.0; duration_years = 4.0; award_usd_m = 2.0; "
+             "max_winners = 40; consortium_firms = 10; channels = { capability = 0.05; "
+             "links = 1.0; graduates = 10.0; }; }; }; }; };\n",
+             n / 330 + 2, n / 260 + 2, n);
+    return s;
+}
+
+/* Runs one scenario in this process and prints one TSV row. */
+static int bench_one(const char *label, ric_scenario *sc, FILE *out)
+{
+    ric_err err = {{0}};
+    ric_sim *s = NULL;
+    if (ric_sim_alloc(sc, &s, &err) != RIC_OK) {
+        fprintf(stderr, "bench: %s\n", err.msg);
+        return 1;
+    }
+    double *row = malloc(ric_sim_ncols(s) * sizeof *row);
+    FILE *sink = fopen("/dev/null", "w"); /* formatting cost counted, disk not */
+    double t0 = now(), t_out = 0, firm_steps = 0;
+    long steps = 0;
+    while (!ric_sim_done(s)) {
+        if (ric_sim_step(s, &err) != RIC_OK) {
+            fprintf(stderr, "bench: %s\n", err.msg);
+            return 1;
+        }
+        firm_steps += (double)ric_sim_world(s)->firms.n;
+        steps++;
+        if (ric_sim_output_due(s)) {
+            double a = now();
+            ric_sim_row(s, row);
+            for (size_t i = 0; i < ric_sim_ncols(s); i++)
+                fprintf(sink, "%.10g\t", row[i]);
+            fputc('\n', sink);
+            t_out += now() - a;
+        }
+    }
+    double wall = now() - t0;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    fprintf(out, "%s\t%.0f\t%ld\t%.0f\t%.4f\t%.1f\t%.1f\t%.2f", label,
+            firm_steps / (double)steps, steps, firm_steps / wall, wall, (double)ru.ru_maxrss / 1024.0,
+            bytes_per_firm(ric_sim_world(s)), 1e9 * wall / firm_steps);
+    for (size_t p = 0; p < ric_sim_nphases(); p++)
+        fprintf(out, "\t%.4f", ric_sim_phase_seconds(s, p));
+    fprintf(out, "\t%.4f\n", t_out);
+    fflush(out);
+    fclose(sink);
+    free(row);
+    ric_sim_free(s);
+    return 0;
+}
+
+static int run_child(const char *label, const char *path, const char *text, FILE *out)
+{
+    fflush(out);
+    pid_t pid = fork();
+    if (pid == 0) {
+        gsl_set_error_handler_off();
+        ric_err err = {{0}};
+        ric_scenario *sc = NULL;
+        ric_status st = path ? ric_scenario_load(path, NULL, 0, &sc, &err)
+                             : ric_scenario_load_string(text, label, NULL, NULL, 0, &sc, &err);
+        if (st != RIC_OK) {
+            fprintf(stderr, "bench: %s\n", err.msg);
+            _exit(1);
+        }
+        int rc = bench_one(label, sc, out);
+        ric_scenario_free(sc);
+        _exit(rc);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+int main(int argc, char **argv)
+{
+    const char *national = argc > 1 ? argv[1] : "scenarios/national.cfg";
+    const char *tsv = argc > 2 ? argv[2] : "bench.tsv";
+    long max_n = argc > 3 ? atol(argv[3]) : 1000000;
+    FILE *out = fopen(tsv, "w");
+    if (!out) {
+        perror(tsv);
+        return 1;
+    }
+    fprintf(out, "# ricsim %s benchmark: one thread, each run in its own process; phase times in "
+                 "seconds\n", RIC_VERSION);
+    fprintf(out, "run\tfirms_mean\tsteps\tfirm_steps_per_s\twall_s\tpeak_rss_mb\tbytes_per_firm"
+                 "\tns_per_firm_step");
+    for (size_t p = 0; p < ric_sim_nphases(); p++)
+        fprintf(out, "\t%s_s", ric_sim_phase_name(p));
+    fprintf(out, "\toutput_s\n");
+    int rc = run_child("national", national, NULL, out);
+    for (long n = 1000; n <= max_n && rc == 0; n *= 10) {
+        char label[64];
+        snprintf(label, sizeof label, "synthetic_%ld", n);
+        char *text = synthetic(n);
+        rc = run_child(label, NULL, text, out);
+        free(text);
+    }
+    fclose(out);
+    return rc;
+}
