@@ -16,6 +16,8 @@ enum { AWARD_PENDING, AWARD_RUNNING, AWARD_ENDED };
 
 typedef struct {
     int prog, instr;
+    uint32_t seq;         /* rank among its programme's awards: keys the award's draws, so one
+                             programme's awards never shift another's */
     int32_t who;          /* organisation index, region index or firm id */
     double start, end;    /* the award's service window, years */
     double annual;        /* US$ million per year, after cuts */
@@ -351,7 +353,7 @@ static void pick_members(ric_programmes *pg, ric_world *w, award *a, int region,
 {
     size_t s = pg->region_start[region], m = pg->region_start[region + 1] - s;
     size_t k = (size_t)want < m ? (size_t)want : m;
-    gsl_rng *r = ric_stream_at(&w->stream, (uint32_t)(a - pg->awards), w->step, rule);
+    gsl_rng *r = ric_stream_at(&w->stream, a->seq, w->step, rule);
     a->m0 = pg->n_members;
     a->nm = 0;
     for (size_t j = 0; j < k && pg->n_members < pg->cap_members; j++) {
@@ -449,6 +451,7 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii)
         memset(a, 0, sizeof *a);
         a->prog = p;
         a->instr = ii;
+        a->seq = (uint32_t)pg->made[p];
         a->who = is_firm ? (int32_t)w->firms.id[k] : (int32_t)k;
         a->start = start;
         a->end = end;
@@ -513,7 +516,7 @@ static void review(ric_programmes *pg, ric_world *w, int p)
         if (pg->awards[a].prog == p && pg->awards[a].state == AWARD_RUNNING) {
             award *x = &pg->awards[a];
             const ric_instrument_spec *in = &ps->instruments[x->instr];
-            ric_block b = ric_rng_block(w->sc->seed, (uint32_t)a, w->step,
+            ric_block b = ric_rng_block(w->sc->seed, x->seq, w->step,
                                         RIC_RULE_PROG_REVIEW ^ pg->hash[p]);
             pg->cand[n].score = performance(pg, w, x) + in->rank_chance * ric_u01(b.v[0]);
             pg->cand[n].key = (uint32_t)a;
@@ -633,7 +636,7 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w)
         }
         if (ch->links > 0 && a->nm >= 2) {
             /* forums (KICOX mini-clusters, DRIA): links between members */
-            gsl_rng *r = ric_stream_at(&w->stream, (uint32_t)ai, w->step,
+            gsl_rng *r = ric_stream_at(&w->stream, a->seq, w->step,
                                        RIC_RULE_LINKS ^ pg->hash[a->prog]);
             unsigned k = gsl_ran_poisson(r, ch->links * rate * dt);
             for (unsigned x = 0; x < k; x++) {
