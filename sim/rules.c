@@ -238,6 +238,8 @@ static void rule_firms(ric_world *w)
     const double drift = p->capability_drift;
     const double g_base = p->growth_base, g_cap = p->growth_capability,
                  premium = p->growth_small_premium;
+    /* the default exponents (1 and -1) take the exact shortcuts of powe without its tests */
+    const int unit_el = exit_el == -1.0 && spin_el == 1.0 && tr_el == 1.0;
     double *tab_age = w->tab_age, *tab_size = w->tab_size, *tab_premium = w->tab_premium;
     for (int k = 0; k < RIC_TAB_N; k++) {
         tab_age[k] = 1.0 + (double)k * dt / exit_age;
@@ -280,7 +282,9 @@ static void rule_firms(ric_world *w)
          * age and size terms are >= 1 and the incubator factor <= 1, so with correctly rounded
          * arithmetic h * dt <= base * cap^-e * dt: a draw above that bound cannot exit, and the
          * exact hazard (two divisions) is computed only below it. */
-        const double u0 = ric_u01(b.v[0]), cap_exit = powe(cap, exit_el);
+        const double cap_spin = unit_el ? cap : powe(cap, spin_el);
+        const double cap_tr = unit_el ? cap : powe(cap, tr_el);
+        const double u0 = ric_u01(b.v[0]), cap_exit = unit_el ? 1.0 / cap : powe(cap, exit_el);
         int leaves = fit < 0.0f;
         if (!leaves && u0 < exit_base * cap_exit * dt) {
             double age_term = age < RIC_TAB_N ? tab_age[age] : 1.0 + (double)age * dt / exit_age;
@@ -298,11 +302,11 @@ static void rule_firms(ric_world *w)
         }
 
         /* spin-off by employees (Klepper 2007): hazard per employee, rising with capability */
-        if (emp >= 2 && ric_u01(b.v[1]) < spin_rate * emp * powe(cap, spin_el) * dt)
+        if (emp >= 2 && ric_u01(b.v[1]) < spin_rate * emp * cap_spin * dt)
             spin_q[n_spin++] = f->id[i];
 
         /* transfer demand grows with absorptive capacity (Cohen and Levinthal 1990) */
-        if (ric_u01(b.v[2]) < tr_rate * powe(cap, tr_el) * dt)
+        if (ric_u01(b.v[2]) < tr_rate * cap_tr * dt)
             tr_q[n_tr++] = f->id[i];
 
         /* capability regresses towards the entrant mean without new knowledge */
