@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,12 @@ static int parse(int argc, char **argv, args *a)
     return 0;
 }
 
+static void on_signal(int sig)
+{
+    (void)sig;
+    ric_interrupt();
+}
+
 static int exit_code(ric_status st)
 {
     switch (st) {
@@ -142,6 +149,12 @@ int ric_cli_main(int argc, char **argv)
         ric_scenario_free(sc);
         return 0;
     }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     st = ric_run(sc, a.out, a.force, &err);
     ric_scenario_free(sc);
     if (st != RIC_OK) {

@@ -363,6 +363,12 @@ ric_status ric_run(const ric_scenario *sc, const char *dir, int force, ric_err *
             ric_output_meta(o, "event", "%.4f %s", sc->events[e].date, sc->events[e].text);
     ric_output_header(o, ric_sim_colnames(s), ric_sim_ncols(s));
     while (!ric_sim_done(s)) {
+        if (ric_interrupted()) {
+            ric_err_set(err, "%s: interrupted at %.4f; nothing was written to %s", sc->source,
+                        ric_world_time(ric_sim_world(s), ric_sim_world(s)->step), dir);
+            st = RIC_EINTR;
+            goto done;
+        }
         st = ric_sim_step(s, err);
         if (st != RIC_OK)
             goto done;

@@ -1,6 +1,7 @@
 /* Status messages (from the X-macro in status.h) and the diagnostic buffer filled on failure. */
 #include "ricsim/status.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -25,4 +26,16 @@ void ric_err_set(ric_err *e, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
+}
+
+static volatile sig_atomic_t interrupted;
+
+void ric_interrupt(void)
+{
+    interrupted = 1;
+}
+
+int ric_interrupted(void)
+{
+    return interrupted != 0;
 }

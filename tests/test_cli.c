@@ -3,6 +3,7 @@
  * overwrite without --force, and the reproducibility of a run from its written scenario.cfg. */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -611,4 +613,48 @@ Test(cli, run_to_an_unwritable_destination, .init = make_tmp, .fini = cleanup)
         cr_assert(starts_with(err, prefix), "%s", err);
         cr_assert_not(exists("/proc/ricsim_test"));
     }
+}
+
+/* SIGINT or SIGTERM during a run: the run stops at the end of its step, exits 1 with a message,
+ * and removes its temporary files; an earlier complete run in the folder is left untouched. */
+static void interrupted_by(int sig)
+{
+    const char *out = in_tmp("intr");
+    run_ok(write_file("tiny.cfg", tiny_cfg), out, NULL);
+    char series[300];
+    snprintf(series, sizeof series, "%s/series.tsv", out);
+    char *before = slurp(series);
+    const char *argv[] = {RIC_BINARY, "run", RIC_SOURCE_DIR "/scenarios/national.cfg", "--out",
+                          out, "--force", NULL};
+    char err_path[256];
+    snprintf(err_path, sizeof err_path, "%s/.stderr", tmp);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid;
+    cr_assert_eq(posix_spawn(&pid, RIC_BINARY, &fa, NULL, (char *const *)argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    struct timespec pause = {0, 400000000}; /* the national run takes seconds: it is stepping */
+    nanosleep(&pause, NULL);
+    kill(pid, sig);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d", status);
+    char *err = slurp(err_path);
+    cr_assert(strstr(err, "interrupted at") != NULL, "%s", err);
+    unlink(err_path);
+    cr_assert_eq(n_entries(out), 3, "temporary files left behind");
+    char *after = slurp(series);
+    cr_assert_str_eq(after, before);
+    free(err), free(before), free(after);
+}
+
+Test(cli, sigint_stops_a_run_cleanly, .init = make_tmp, .fini = cleanup)
+{
+    interrupted_by(SIGINT);
+}
+
+Test(cli, sigterm_stops_a_run_cleanly, .init = make_tmp, .fini = cleanup)
+{
+    interrupted_by(SIGTERM);
 }

@@ -9,7 +9,8 @@
     X(RIC_ESCENARIO, "invalid scenario")                                                           \
     X(RIC_EUSAGE, "invalid usage")                                                                 \
     X(RIC_ECAPACITY, "capacity exceeded")                                                          \
-    X(RIC_EGSL, "numerical library error")
+    X(RIC_EGSL, "numerical library error")                                                         \
+    X(RIC_EINTR, "interrupted")
 
 typedef enum {
 #define RIC_X(code, msg) code,
@@ -27,5 +28,10 @@ typedef struct {
 } ric_err;
 
 void ric_err_set(ric_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Asks running simulations to stop at the end of their current step (they fail with RIC_EINTR and
+ * remove their temporary files). Async-signal-safe: call it from a SIGINT or SIGTERM handler. */
+void ric_interrupt(void);
+int ric_interrupted(void);
 
 #endif

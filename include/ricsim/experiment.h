@@ -1,0 +1,139 @@
+/* Experiments: a plan of runs (design rows x replications, each a scenario with --set-style
+ * overrides and a derived seed), a sweep that runs a plan in worker processes and streams the
+ * combined outputs in run order, the merge of sharded sweeps, and the paired comparison of two
+ * scenarios. The library never prints: the sweep is driven step by step (open / step / done /
+ * finish, like ric_sim) so that the front end can report progress. */
+#ifndef RICSIM_EXPERIMENT_H
+#define RICSIM_EXPERIMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ricsim/design.h"
+#include "ricsim/status.h"
+
+#define RIC_PLAN_MAX_INDICATORS 64
+#define RIC_PLAN_MAX_REPS 100000
+
+typedef struct {
+    char key[256]; /* scenario key path, as for --set */
+    int integer;
+} ric_plan_param;
+
+/* A plan: run id = design_row x replications + replication. Design row i loads scenario[0], or in
+ * a comparison scenario[i]. Plain data; free with ric_plan_free. */
+typedef struct {
+    char source[4096];       /* the experiment file, or "A.cfg B.cfg" for a comparison */
+    int n_scenarios;         /* 1, or 2 for a comparison */
+    char scenario[2][4096];  /* files the runs load (@include-ing the scenario) */
+    uint64_t scenario_hash[2]; /* of each scenario without overrides: a changed file is a new plan */
+    char design[16];         /* design name, or "compare" */
+    size_t n_params;
+    ric_plan_param params[RIC_DESIGN_MAX_PARAMS];
+    ric_design d;            /* n_rows x n_params values */
+    size_t reps;
+    uint64_t master_seed;
+    size_t n_indicators;     /* summarised in runs.tsv and stats.tsv */
+    char indicators[RIC_PLAN_MAX_INDICATORS][64];
+    size_t n_runs;
+} ric_plan;
+
+/* Loads an experiment file: a scenario (usually @include-d) with an 'experiment' group. Checks the
+ * group, builds the design, and loads the scenario with the overrides of design row 0 and of the
+ * rows holding each parameter's extremes. Errors read "file:line: message" naming the key. The
+ * caller frees *out with ric_plan_free. */
+ric_status ric_plan_load(const char *path, ric_plan **out, ric_err *err);
+
+/* A comparison of scenarios A and B with REPS replications each on common seeds derived from
+ * MASTER. INDICATORS is a comma-separated list, or NULL for the default set (kept where both
+ * scenarios have the column). */
+ric_status ric_plan_compare(const char *a, const char *b, size_t reps, uint64_t master,
+                            const char *indicators, ric_plan **out, ric_err *err);
+void ric_plan_free(ric_plan *p);
+
+typedef struct {
+    size_t id, row, rep;
+    int scenario; /* index into ric_plan.scenario */
+    uint64_t seed;
+} ric_run_spec;
+
+void ric_plan_run(const ric_plan *p, size_t id, ric_run_spec *out);
+
+/* The overrides of run ID ("key=value", then "seed=S"), in ov (caller storage); returns their
+ * number. Values are written in the shortest form that reads back to the same double. */
+size_t ric_plan_overrides(const ric_plan *p, size_t id, char (*ov)[320]);
+
+/* The plan as text (plan.tsv): one line per run of [first, end) with its seed, values and the
+ * equivalent 'ricsim run' command. The caller frees the result. */
+ric_status ric_plan_text(const ric_plan *p, size_t first, size_t end, char **out, ric_err *err);
+
+/* Runs first..end-1 of shard I of N: contiguous slices in run order. */
+void ric_plan_shard(const ric_plan *p, size_t i, size_t n, size_t *first, size_t *end);
+
+/* ---- sweeps ---------------------------------------------------------------------------------- */
+
+typedef struct {
+    int jobs;                /* worker processes, >= 1 */
+    size_t shard, n_shards;  /* n_shards > 1: run slice 'shard' into DIR/shard-I-of-N */
+    int resume;              /* keep the runs already complete in DIR */
+    int force;               /* replace the results in DIR */
+    int stop_on_error;       /* start no new run after a failure */
+} ric_sweep_opts;
+
+typedef struct ric_sweep ric_sweep;
+
+typedef struct {
+    size_t total;      /* runs of the slice */
+    size_t done;       /* finished, ok or failed, including those kept by --resume */
+    size_t failed;
+    size_t kept;       /* found complete by --resume */
+    size_t running;
+    double elapsed_s;  /* since ric_sweep_open */
+    double runs_per_s; /* runs finished by this sweep per second of elapsed time */
+} ric_sweep_progress;
+
+/* A run that has just finished. */
+typedef struct {
+    int finished;      /* 0: ric_sweep_step returned without a run finishing (a timeout) */
+    size_t id;
+    int ok;
+    char error[512];
+} ric_sweep_event;
+
+/* Prepares DIR (created if needed; the folder of the shard if sharded): refuses existing results
+ * unless o->resume or o->force, takes a lock against a second sweep into the same folder, writes
+ * plan.tsv and starts runs.tsv and series.tsv. The plan must outlive the sweep. Free with
+ * ric_sweep_free. */
+ric_status ric_sweep_open(const ric_plan *p, const char *dir, const ric_sweep_opts *o,
+                          ric_sweep **out, ric_err *err);
+int ric_sweep_done(const ric_sweep *sw);
+/* Starts runs up to the job limit, waits up to a second for one to finish, and appends every run
+ * now complete in run order to runs.tsv and series.tsv. A failed run is reported in *ev, not as an
+ * error of the sweep; errors are I/O or process failures of the sweep itself. */
+ric_status ric_sweep_step(ric_sweep *sw, ric_sweep_event *ev, ric_err *err);
+void ric_sweep_progress_get(const ric_sweep *sw, ric_sweep_progress *out);
+/* Once done with every run finished: writes stats.tsv, and removes the per-run files when every
+ * run succeeded (failed runs stay for --resume to retry). */
+ric_status ric_sweep_finish(ric_sweep *sw, ric_err *err);
+/* Stops workers still running (SIGTERM), releases the lock and frees sw (NULL is fine). */
+void ric_sweep_free(ric_sweep *sw);
+
+/* The folder of shard I of N under DIR: DIR/shard-I-of-N (buf of n bytes). */
+void ric_sweep_shard_dir(const char *dir, size_t i, size_t n, char *buf, size_t len);
+
+/* Joins DIR/shard-*-of-N into DIR: plan.tsv, runs.tsv, series.tsv and stats.tsv, byte for byte
+ * what one unsharded sweep writes. Every shard must be complete. *n_shards gets N. */
+ric_status ric_sweep_merge(const char *dir, int force, size_t *n_shards, ric_err *err);
+
+/* Computes stats.tsv from the series.tsv of DIR (used by finish and merge). */
+ric_status ric_sweep_stats(const char *dir, ric_err *err);
+
+/* ---- comparisons ----------------------------------------------------------------------------- */
+
+/* From the series.tsv of a finished comparison sweep in DIR, writes diff.tsv (paired difference
+ * B - A per indicator and output step, with its 95% interval, the unpaired interval and the
+ * variance reduction factor), effect.tsv (cost-effectiveness of each programme whose spending
+ * differs) and note.txt, whose text is returned in *note (caller frees). */
+ric_status ric_compare_write(const ric_plan *p, const char *dir, char **note, ric_err *err);
+
+#endif
