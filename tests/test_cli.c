@@ -619,8 +619,9 @@ Test(cli, run_to_an_unwritable_destination, .init = make_tmp, .fini = cleanup)
  * and removes its temporary files; an earlier complete run in the folder is left untouched. */
 static void interrupted_by(int sig)
 {
-    const char *out = in_tmp("intr");
-    run_ok(write_file("tiny.cfg", tiny_cfg), out, NULL);
+    run_ok(write_file("tiny.cfg", tiny_cfg), "intr", NULL);
+    char out[256];
+    snprintf(out, sizeof out, "%s", in_tmp("intr"));
     char series[300];
     snprintf(series, sizeof series, "%s/series.tsv", out);
     char *before = slurp(series);
