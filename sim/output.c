@@ -3,13 +3,13 @@
 #include "ricsim/output.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <fcntl.h>
 
 enum { F_SCENARIO, F_GENEALOGY, F_SERIES, F_N }; /* commit order: series last */
 static const char *const final_names[F_N] = {"scenario.cfg", "genealogy.tsv", "series.tsv"};

@@ -16,15 +16,15 @@ enum { AWARD_PENDING, AWARD_RUNNING, AWARD_ENDED };
 
 typedef struct {
     int prog, instr;
-    uint32_t seq;         /* rank among its programme's awards: keys the award's draws, so one
-                             programme's awards never shift another's */
-    int32_t who;          /* organisation index, region index or firm id */
-    double start, end;    /* the award's service window, years */
-    double annual;        /* US$ million per year, after cuts */
-    double committed;     /* US$ million, total over the window */
-    double spent;         /* US$ million */
+    uint32_t seq;      /* rank among its programme's awards: keys the award's draws, so one
+                          programme's awards never shift another's */
+    int32_t who;       /* organisation index, region index or firm id */
+    double start, end; /* the award's service window, years */
+    double annual;     /* US$ million per year, after cuts */
+    double committed;  /* US$ million, total over the window */
+    double spent;      /* US$ million */
     int state;
-    size_t m0;            /* members: slice of ric_programmes.members (firm ids) */
+    size_t m0; /* members: slice of ric_programmes.members (firm ids) */
     int nm;
     long long base_emp, base_org; /* members' employment and the beneficiary's outputs at award */
 } award;
@@ -87,11 +87,26 @@ static int in_regions(const ric_instrument_spec *in, int r)
     return 0;
 }
 
-static size_t org_count(const ric_world *w) { return (size_t)w->n_orgs; }
-static double org_quality(const ric_world *w, size_t k) { return w->orgs[k].knowledge; }
-static double org_size(const ric_world *w, size_t k) { return w->orgs[k].staff; }
-static uint32_t org_key(const ric_world *w, size_t k) { return w->orgs[k].id; }
-static int org_region(const ric_world *w, size_t k) { return w->orgs[k].region; }
+static size_t org_count(const ric_world *w)
+{
+    return (size_t)w->n_orgs;
+}
+static double org_quality(const ric_world *w, size_t k)
+{
+    return w->orgs[k].knowledge;
+}
+static double org_size(const ric_world *w, size_t k)
+{
+    return w->orgs[k].staff;
+}
+static uint32_t org_key(const ric_world *w, size_t k)
+{
+    return w->orgs[k].id;
+}
+static int org_region(const ric_world *w, size_t k)
+{
+    return w->orgs[k].region;
+}
 
 static int org_ok(const ric_world *w, const ric_instrument_spec *in, size_t k)
 {
@@ -110,11 +125,26 @@ static int inst_eligible(const ric_world *w, const ric_instrument_spec *in, size
            org_ok(w, in, k);
 }
 
-static size_t firm_count(const ric_world *w) { return w->firms.n; }
-static double firm_quality(const ric_world *w, size_t k) { return w->firms.capability[k]; }
-static double firm_size(const ric_world *w, size_t k) { return w->firms.employees[k]; }
-static uint32_t firm_key(const ric_world *w, size_t k) { return w->firms.key[k]; }
-static int firm_region(const ric_world *w, size_t k) { return w->firms.region[k]; }
+static size_t firm_count(const ric_world *w)
+{
+    return w->firms.n;
+}
+static double firm_quality(const ric_world *w, size_t k)
+{
+    return w->firms.capability[k];
+}
+static double firm_size(const ric_world *w, size_t k)
+{
+    return w->firms.employees[k];
+}
+static uint32_t firm_key(const ric_world *w, size_t k)
+{
+    return w->firms.key[k];
+}
+static int firm_region(const ric_world *w, size_t k)
+{
+    return w->firms.region[k];
+}
 static int firm_eligible(const ric_world *w, const ric_instrument_spec *in, size_t k)
 {
     const ric_firms *f = &w->firms;
@@ -124,7 +154,10 @@ static int firm_eligible(const ric_world *w, const ric_instrument_spec *in, size
            age <= in->max_age_years;
 }
 
-static size_t region_count(const ric_world *w) { return (size_t)w->n_regions; }
+static size_t region_count(const ric_world *w)
+{
+    return (size_t)w->n_regions;
+}
 static double region_quality(const ric_world *w, size_t k)
 {
     /* mean knowledge of the region's active organisations (1 when it has none) */
@@ -136,9 +169,20 @@ static double region_quality(const ric_world *w, size_t k)
         s += w->orgs[w->region_orgs[g->org0 + i]].knowledge;
     return s / g->n_orgs;
 }
-static double region_size(const ric_world *w, size_t k) { return w->regions[k].n_orgs + 1.0; }
-static uint32_t region_key(const ric_world *w, size_t k) { (void)w; return (uint32_t)k + 1; }
-static int region_region(const ric_world *w, size_t k) { (void)w; return (int)k; }
+static double region_size(const ric_world *w, size_t k)
+{
+    return w->regions[k].n_orgs + 1.0;
+}
+static uint32_t region_key(const ric_world *w, size_t k)
+{
+    (void)w;
+    return (uint32_t)k + 1;
+}
+static int region_region(const ric_world *w, size_t k)
+{
+    (void)w;
+    return (int)k;
+}
 static int region_eligible(const ric_world *w, const ric_instrument_spec *in, size_t k)
 {
     (void)w;
@@ -228,9 +272,8 @@ ric_status ric_programmes_alloc(ric_world *w, ric_programmes **out, ric_err *err
     pg->hash = calloc(np, sizeof(uint32_t));
     pg->instr0 = calloc(np, sizeof(int));
     pg->is = calloc(n_instr ? n_instr : 1, sizeof *pg->is);
-    if (!pg->available || !pg->committed || !pg->overhead_cum || !pg->spent_cum ||
-        !pg->cancelled || !pg->cut || !pg->made || !pg->next_review || !pg->hash || !pg->instr0 ||
-        !pg->is)
+    if (!pg->available || !pg->committed || !pg->overhead_cum || !pg->spent_cum || !pg->cancelled ||
+        !pg->cut || !pg->made || !pg->next_review || !pg->hash || !pg->instr0 || !pg->is)
         goto oom;
 
     int k = 0;
@@ -246,8 +289,8 @@ ric_status ric_programmes_alloc(ric_world *w, ric_programmes **out, ric_err *err
             pg->available[p * pg->n_years + y] = b * (1.0 - ps->overhead);
         }
         pg->instr0[p] = k;
-        double reviews = ps->review ? floor((last - ps->review_first) / ps->review_every_years) + 1
-                                    : 0;
+        double reviews =
+            ps->review ? floor((last - ps->review_first) / ps->review_every_years) + 1 : 0;
         if (reviews < 0)
             reviews = 0;
         for (int i = 0; i < ps->n_instruments; i++, k++) {
@@ -387,8 +430,8 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii)
     const ric_programme_spec *ps = &w->sc->programmes[p];
     const ric_instrument_spec *in = &ps->instruments[ii];
     const applicant_kind *ak = &applicant_kinds[in->applicants];
-    const int is_org = in->applicants == RIC_APPLY_UNIVERSITY ||
-                       in->applicants == RIC_APPLY_INSTITUTE;
+    const int is_org =
+        in->applicants == RIC_APPLY_UNIVERSITY || in->applicants == RIC_APPLY_INSTITUTE;
     const int is_firm = in->applicants == RIC_APPLY_FIRM;
 
     /* who already holds an award of this instrument */
@@ -516,8 +559,8 @@ static void review(ric_programmes *pg, ric_world *w, int p)
         if (pg->awards[a].prog == p && pg->awards[a].state == AWARD_RUNNING) {
             award *x = &pg->awards[a];
             const ric_instrument_spec *in = &ps->instruments[x->instr];
-            ric_block b = ric_rng_block(w->sc->seed, x->seq, w->step,
-                                        RIC_RULE_PROG_REVIEW ^ pg->hash[p]);
+            ric_block b =
+                ric_rng_block(w->sc->seed, x->seq, w->step, RIC_RULE_PROG_REVIEW ^ pg->hash[p]);
             pg->cand[n].score = performance(pg, w, x) + in->rank_chance * ric_u01(b.v[0]);
             pg->cand[n].key = (uint32_t)a;
             pg->cand[n].idx = (uint32_t)a;
@@ -565,8 +608,8 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w)
             const ric_instrument_spec *in = &ps->instruments[ii];
             if (t + 1e-9 >= s->next_selection) {
                 select_winners(pg, w, p, ii);
-                s->next_selection = in->repeat_years > 0 ? s->next_selection + in->repeat_years
-                                                         : INFINITY;
+                s->next_selection =
+                    in->repeat_years > 0 ? s->next_selection + in->repeat_years : INFINITY;
             }
             if (t + 1e-9 >= s->reaward_at) {
                 select_winners(pg, w, p, ii);
@@ -623,8 +666,8 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w)
         ric_firms *f = &w->firms;
         if (a->nm > 0) {
             double gain = ch->capability * rate * dt / a->nm;
-            int is_org = in->applicants == RIC_APPLY_UNIVERSITY ||
-                         in->applicants == RIC_APPLY_INSTITUTE;
+            int is_org =
+                in->applicants == RIC_APPLY_UNIVERSITY || in->applicants == RIC_APPLY_INSTITUTE;
             for (int j = 0; j < a->nm; j++) {
                 int32_t i = f->index_of[pg->members[a->m0 + (size_t)j]];
                 if (i < 0)
@@ -636,12 +679,14 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w)
         }
         if (ch->links > 0 && a->nm >= 2) {
             /* forums (KICOX mini-clusters, DRIA): links between members */
-            gsl_rng *r = ric_stream_at(&w->stream, a->seq, w->step,
-                                       RIC_RULE_LINKS ^ pg->hash[a->prog]);
+            gsl_rng *r =
+                ric_stream_at(&w->stream, a->seq, w->step, RIC_RULE_LINKS ^ pg->hash[a->prog]);
             unsigned k = gsl_ran_poisson(r, ch->links * rate * dt);
             for (unsigned x = 0; x < k; x++) {
-                int32_t i = f->index_of[pg->members[a->m0 + gsl_rng_uniform_int(r, (unsigned long)a->nm)]];
-                int32_t j = f->index_of[pg->members[a->m0 + gsl_rng_uniform_int(r, (unsigned long)a->nm)]];
+                int32_t i =
+                    f->index_of[pg->members[a->m0 + gsl_rng_uniform_int(r, (unsigned long)a->nm)]];
+                int32_t j =
+                    f->index_of[pg->members[a->m0 + gsl_rng_uniform_int(r, (unsigned long)a->nm)]];
                 if (i >= 0 && j >= 0 && i != j)
                     ric_firms_link_peer(w, (size_t)i, (size_t)j);
             }

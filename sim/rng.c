@@ -1,8 +1,8 @@
 /* Philox blocks and the GSL adapter (Random123's GSL_MICRORNG) over one counter space. */
 #include "ricsim/rng.h"
 
-#include <Random123/philox.h>
 #include <Random123/gsl_microrng.h>
+#include <Random123/philox.h>
 
 /* Defines gsl_rng_ric_philox and ric_philox_reset(r, ctr, key). Random123's macro body does not
  * meet our conversion warnings; they are silenced for it alone. */
@@ -35,8 +35,8 @@ void ric_rng_blocks_generic(uint64_t seed, const uint32_t *ids, size_t n, uint32
 __attribute__((target("avx2"))) static inline void mulhilo8(__m256i a, __m256i m, __m256i *lo,
                                                             __m256i *hi)
 {
-    __m256i even = _mm256_mul_epu32(a, m);                        /* lanes 0, 2, 4, 6 */
-    __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);  /* lanes 1, 3, 5, 7 */
+    __m256i even = _mm256_mul_epu32(a, m);                       /* lanes 0, 2, 4, 6 */
+    __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m); /* lanes 1, 3, 5, 7 */
     *lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
     *hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
 }
@@ -47,7 +47,8 @@ __attribute__((target("avx2"))) static void blocks_avx2(uint64_t seed, const uin
                                                         uint32_t *w0, uint32_t *w1, uint32_t *w2,
                                                         uint32_t *w3)
 {
-    const __m256i m0 = _mm256_set1_epi32((int)0xD2511F53u), m1 = _mm256_set1_epi32((int)0xCD9E8D57u);
+    const __m256i m0 = _mm256_set1_epi32((int)0xD2511F53u),
+                  m1 = _mm256_set1_epi32((int)0xCD9E8D57u);
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         __m256i c0 = _mm256_loadu_si256((const __m256i *)(ids + i));

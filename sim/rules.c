@@ -139,7 +139,7 @@ static int32_t spawn(ric_world *w, uint32_t parent_id, uint32_t parent_key, int 
                  exp(0.2 * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.02);
     int region = spinoff_region(w, parent_region, gsl_rng_uniform(r));
     int equity = gsl_rng_uniform(r) < p->spinoff_equity_share;
-    ric_origin origin = parent_kind == RIC_PARENT_FIRM        ? RIC_ORIGIN_FIRM_SPINOFF
+    ric_origin origin = parent_kind == RIC_PARENT_FIRM      ? RIC_ORIGIN_FIRM_SPINOFF
                         : parent_kind == RIC_ORG_UNIVERSITY ? RIC_ORIGIN_UNIVERSITY_SPINOFF
                                                             : RIC_ORIGIN_INSTITUTE_SPINOFF;
     long i = ric_firms_append(w, key, region, origin, founders, cap, parent_id);
@@ -190,18 +190,19 @@ static void rule_org_spinoff(ric_world *w)
         ric_org *g = &w->orgs[o];
         if (!g->active || g->kind == RIC_ORG_GVT_INST || g->staff < 2)
             continue;
-        double base = g->kind == RIC_ORG_UNIVERSITY ? p->spinoff_university_rate
-                                                    : p->spinoff_institute_rate;
+        double base =
+            g->kind == RIC_ORG_UNIVERSITY ? p->spinoff_university_rate : p->spinoff_institute_rate;
         /* hazard per researcher rises with the parent's knowledge and with support money */
         double support = 1.0 + p->spinoff_support_per_usd_m * g->seed_fund_usd_m + g->boost_spinoff;
-        double lambda = base * g->staff * powe(g->knowledge, p->spinoff_knowledge_elasticity) *
-                        support * w->dt;
+        double lambda =
+            base * g->staff * powe(g->knowledge, p->spinoff_knowledge_elasticity) * support * w->dt;
         if (lambda <= 0)
             continue;
         gsl_rng *r = ric_stream_at(&w->stream, g->id, w->step, RIC_RULE_ORG_SPINOFF);
         unsigned k = gsl_ran_poisson(r, lambda);
         for (unsigned s = 0; s < k && g->staff >= 2; s++)
-            g->staff -= spawn(w, g->id, g->id, g->kind, g->region, g->knowledge, g->staff - 1, o, s);
+            g->staff -=
+                spawn(w, g->id, g->id, g->kind, g->region, g->knowledge, g->staff - 1, o, s);
     }
 }
 
@@ -414,7 +415,8 @@ static void rule_transfer(ric_world *w)
             o = f->link_org[i] - 1;
         else if (reg->n_orgs > 0 && ric_u01(b.v[1]) < p->transfer_local_preference)
             o = w->region_orgs[reg->org0 + (int)(ric_u01(b.v[2]) * reg->n_orgs)];
-        else if (n_active > 0 && (reg->n_orgs > 0 || ric_u01(b.v[1]) >= p->transfer_local_preference))
+        else if (n_active > 0 &&
+                 (reg->n_orgs > 0 || ric_u01(b.v[1]) >= p->transfer_local_preference))
             /* outside its region, or from a region without organisations only at the non-local
              * rate: a complex without institutes does not draw on another region's offices at
              * every request */
@@ -466,8 +468,8 @@ static void rule_firm_spinoff(ric_world *w)
 static void new_firm(ric_world *w, int region, ric_origin origin, double employees, double cap,
                      uint32_t rank)
 {
-    uint32_t key = ric_rng_key((uint32_t)region, w->step, RIC_RULE_NEWFIRM,
-                               (uint32_t)origin << 24 | rank);
+    uint32_t key =
+        ric_rng_key((uint32_t)region, w->step, RIC_RULE_NEWFIRM, (uint32_t)origin << 24 | rank);
     gsl_rng *r = ric_stream_at(&w->stream, key, w->step, RIC_RULE_NEWFIRM);
     int32_t e = 1 + (int32_t)gsl_ran_poisson(r, employees - 1.0);
     double c = cap * exp(0.2 * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.02);
@@ -503,8 +505,8 @@ static void rule_entry(ric_world *w)
         for (unsigned k = 0; k < ns; k++)
             new_firm(w, r, RIC_ORIGIN_STARTUP, p->startup_employees, p->startup_capability, k);
         for (unsigned k = 0; k < nr; k++)
-            new_firm(w, r, RIC_ORIGIN_RELOCATION, p->relocation_employees,
-                     p->relocation_capability, k);
+            new_firm(w, r, RIC_ORIGIN_RELOCATION, p->relocation_employees, p->relocation_capability,
+                     k);
     }
 }
 
@@ -520,8 +522,8 @@ void ric_rules_cohorts(ric_world *w, double t0, double t1)
         const double sigma = 1.0;
         for (int k = 0; k < s->count; k++) {
             gsl_rng *r = ric_stream_at(&w->stream, (uint32_t)k, key, RIC_RULE_COHORT);
-            double e = s->employees * exp(sigma * gsl_ran_gaussian_ziggurat(r, 1.0) -
-                                          0.5 * sigma * sigma);
+            double e =
+                s->employees * exp(sigma * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.5 * sigma * sigma);
             int32_t emp = e < 1.0 ? 1 : (int32_t)lround(e);
             double cap = s->capability * exp(0.2 * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.02);
             int region = s->region >= 0 ? s->region : k % w->n_regions;
@@ -543,10 +545,14 @@ static void rule_compact(ric_world *w)
 }
 
 const ric_rule ric_rules_table[] = {
-    {"labour", rule_labour},         {"staff", rule_staff},
-    {"org_spinoff", rule_org_spinoff}, {"firms", rule_firms},
-    {"hiring", rule_hiring},         {"transfer", rule_transfer},
-    {"firm_spinoff", rule_firm_spinoff}, {"entry", rule_entry},
+    {"labour", rule_labour},
+    {"staff", rule_staff},
+    {"org_spinoff", rule_org_spinoff},
+    {"firms", rule_firms},
+    {"hiring", rule_hiring},
+    {"transfer", rule_transfer},
+    {"firm_spinoff", rule_firm_spinoff},
+    {"entry", rule_entry},
     {"compact", rule_compact},
 };
 const size_t ric_rules_n = sizeof ric_rules_table / sizeof ric_rules_table[0];

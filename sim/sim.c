@@ -28,39 +28,90 @@ struct ric_sim {
 
 static const char *const static_cols[] = {
     "year",
-    "research_institutes", "ri_gvt", "ri_private", "ri_semi_gvt", "universities",
-    "gvt_institutions", "smes", "large_firms", "firms",
-    "employees_research", "employees_ri_gvt", "employees_ri_private", "employees_ri_semi_gvt",
-    "employees_universities", "employees_gvt", "employees_smes", "employees_large",
+    "research_institutes",
+    "ri_gvt",
+    "ri_private",
+    "ri_semi_gvt",
+    "universities",
+    "gvt_institutions",
+    "smes",
+    "large_firms",
+    "firms",
+    "employees_research",
+    "employees_ri_gvt",
+    "employees_ri_private",
+    "employees_ri_semi_gvt",
+    "employees_universities",
+    "employees_gvt",
+    "employees_smes",
+    "employees_large",
     "employees_total",
-    "firms_incumbent", "firms_institute_spinoff", "firms_university_spinoff",
-    "firms_firm_spinoff", "firms_startup", "firms_relocation",
-    "spinoffs", "spinoffs_cum", "spinoffs_cum_ri_gvt", "spinoffs_cum_ri_private",
-    "spinoffs_cum_ri_semi_gvt", "spinoffs_cum_university", "spinoffs_cum_firm",
-    "entries", "startups", "relocations", "exits",
-    "jobs_created", "jobs_destroyed", "jobs_net",
-    "jobs_created_incumbent", "jobs_created_institute_spinoff",
-    "jobs_created_university_spinoff", "jobs_created_firm_spinoff", "jobs_created_startup",
+    "firms_incumbent",
+    "firms_institute_spinoff",
+    "firms_university_spinoff",
+    "firms_firm_spinoff",
+    "firms_startup",
+    "firms_relocation",
+    "spinoffs",
+    "spinoffs_cum",
+    "spinoffs_cum_ri_gvt",
+    "spinoffs_cum_ri_private",
+    "spinoffs_cum_ri_semi_gvt",
+    "spinoffs_cum_university",
+    "spinoffs_cum_firm",
+    "entries",
+    "startups",
+    "relocations",
+    "exits",
+    "jobs_created",
+    "jobs_destroyed",
+    "jobs_net",
+    "jobs_created_incumbent",
+    "jobs_created_institute_spinoff",
+    "jobs_created_university_spinoff",
+    "jobs_created_firm_spinoff",
+    "jobs_created_startup",
     "jobs_created_relocation",
-    "jobs_destroyed_incumbent", "jobs_destroyed_institute_spinoff",
-    "jobs_destroyed_university_spinoff", "jobs_destroyed_firm_spinoff",
-    "jobs_destroyed_startup", "jobs_destroyed_relocation",
-    "transfers", "transfers_cum", "transfer_income_usd_m",
-    "links_firm_org", "links_firm_firm", "link_density", "share_firms_linked",
-    "labour_pool", "graduates", "mean_capability",
-    "firms_participant", "firms_nonparticipant", "employees_participant",
-    "employees_nonparticipant", "capability_participant", "capability_nonparticipant",
-    "jobs_created_participant", "jobs_created_nonparticipant",
+    "jobs_destroyed_incumbent",
+    "jobs_destroyed_institute_spinoff",
+    "jobs_destroyed_university_spinoff",
+    "jobs_destroyed_firm_spinoff",
+    "jobs_destroyed_startup",
+    "jobs_destroyed_relocation",
+    "transfers",
+    "transfers_cum",
+    "transfer_income_usd_m",
+    "links_firm_org",
+    "links_firm_firm",
+    "link_density",
+    "share_firms_linked",
+    "labour_pool",
+    "graduates",
+    "mean_capability",
+    "firms_participant",
+    "firms_nonparticipant",
+    "employees_participant",
+    "employees_nonparticipant",
+    "capability_participant",
+    "capability_nonparticipant",
+    "jobs_created_participant",
+    "jobs_created_nonparticipant",
 };
 #define N_STATIC (sizeof static_cols / sizeof static_cols[0])
-static const char *const prog_cols[] = {"committed_usd_m", "spent_usd_m", "overhead_usd_m",
-                                        "awards", "jobs_created", "cost_per_job_usd_k"};
+static const char *const prog_cols[] = {"committed_usd_m", "spent_usd_m",  "overhead_usd_m",
+                                        "awards",          "jobs_created", "cost_per_job_usd_k"};
 #define N_PROG_COLS (sizeof prog_cols / sizeof prog_cols[0])
 
 /* ---- phases ------------------------------------------------------------------------------ */
 
-static size_t n_phases(void) { return 2 + ric_rules_n; }
-size_t ric_sim_nphases(void) { return n_phases(); }
+static size_t n_phases(void)
+{
+    return 2 + ric_rules_n;
+}
+size_t ric_sim_nphases(void)
+{
+    return n_phases();
+}
 const char *ric_sim_phase_name(size_t i)
 {
     if (i == 0)
@@ -109,7 +160,10 @@ ric_status ric_sim_step(ric_sim *s, ric_err *err)
     return RIC_OK;
 }
 
-int ric_sim_done(const ric_sim *s) { return s->w.step >= s->n_steps; }
+int ric_sim_done(const ric_sim *s)
+{
+    return s->w.step >= s->n_steps;
+}
 
 int ric_sim_output_due(const ric_sim *s)
 {
@@ -171,10 +225,22 @@ void ric_sim_free(ric_sim *s)
     free(s);
 }
 
-size_t ric_sim_ncols(const ric_sim *s) { return s->ncols; }
-const char *const *ric_sim_colnames(const ric_sim *s) { return s->names; }
-const ric_world *ric_sim_world(const ric_sim *s) { return &s->w; }
-const ric_programmes *ric_sim_programmes(const ric_sim *s) { return s->pg; }
+size_t ric_sim_ncols(const ric_sim *s)
+{
+    return s->ncols;
+}
+const char *const *ric_sim_colnames(const ric_sim *s)
+{
+    return s->names;
+}
+const ric_world *ric_sim_world(const ric_sim *s)
+{
+    return &s->w;
+}
+const ric_programmes *ric_sim_programmes(const ric_sim *s)
+{
+    return s->pg;
+}
 const ric_birth *ric_sim_births(const ric_sim *s, size_t *n)
 {
     *n = s->w.n_births;
@@ -346,13 +412,15 @@ ric_status ric_run(const ric_scenario *sc, const char *dir, int force, ric_err *
     ric_output_meta(o, "scenario_file", "%s", sc->source);
     ric_output_meta(o, "scenario_hash", "%016llx", (unsigned long long)sc->hash);
     ric_output_meta(o, "seed", "%llu", (unsigned long long)sc->seed);
-    ric_output_meta(o, "rng", "philox4x32-10 (Random123), keyed by seed, addressed by agent, "
-                              "step and rule");
+    ric_output_meta(o, "rng",
+                    "philox4x32-10 (Random123), keyed by seed, addressed by agent, "
+                    "step and rule");
     ric_output_meta(o, "steps_per_year", "%d", sc->steps_per_year);
     ric_output_meta(o, "output_every", "%d", sc->output_every);
     char focus[1024] = "";
     for (int r = 0; r < sc->n_regions; r++)
-        if (sc->regions[r].focus && strlen(focus) + strlen(sc->regions[r].name) + 2 < sizeof focus) {
+        if (sc->regions[r].focus &&
+            strlen(focus) + strlen(sc->regions[r].name) + 2 < sizeof focus) {
             if (focus[0])
                 strcat(focus, ",");
             strcat(focus, sc->regions[r].name);

@@ -75,8 +75,9 @@ ric_status ric_world_init(ric_world *w, const ric_scenario *sc, ric_err *err)
     /* refuse absurd sizes before allocating */
     double bytes = (double)sc->max_firms * 104.0; /* columns, id map, queues */
     if (bytes > 16e9) {
-        ric_err_set(err, "%s: 'limits.max_firms' = %zu would need about %.1f GB; at most 16 GB "
-                         "are allowed",
+        ric_err_set(err,
+                    "%s: 'limits.max_firms' = %zu would need about %.1f GB; at most 16 GB "
+                    "are allowed",
                     sc->source, sc->max_firms, bytes / 1e9);
         return RIC_ECAPACITY;
     }
@@ -171,8 +172,8 @@ void ric_world_fini(ric_world *w)
     w->regions = NULL;
 }
 
-long ric_firms_append(ric_world *w, uint32_t key, int region, ric_origin origin,
-                      int32_t employees, double capability, uint32_t parent)
+long ric_firms_append(ric_world *w, uint32_t key, int region, ric_origin origin, int32_t employees,
+                      double capability, uint32_t parent)
 {
     ric_firms *f = &w->firms;
     if (f->n >= f->cap || f->next_id > f->max_ids)

@@ -45,9 +45,8 @@ Test(events, staff_totals_are_interpolated_and_shared_by_arrival_size)
     cr_assert(etri >= 0);
     for (int o = 0; o < w->n_orgs; o++)
         if (o != etri && w->orgs[o].active && w->orgs[o].kind == RIC_ORG_RI_GVT)
-            cr_assert(w->orgs[etri].staff_target > 2 * w->orgs[o].staff_target,
-                      "ETRI %d vs %s %d", w->orgs[etri].staff_target, w->orgs[o].name,
-                      w->orgs[o].staff_target);
+            cr_assert(w->orgs[etri].staff_target > 2 * w->orgs[o].staff_target, "ETRI %d vs %s %d",
+                      w->orgs[etri].staff_target, w->orgs[o].name, w->orgs[o].staff_target);
     ric_sim_free(s);
     ric_scenario_free(sc);
 }
@@ -60,8 +59,10 @@ Test(events, organisations_arrive_and_leave_on_their_dates)
     long c_ri = col(s, "research_institutes"), c_g = col(s, "ri_gvt");
     double *v = calloc(ric_sim_ncols(s), sizeof *v);
     /* the seed table's counts at its years (data/daedeok_history.tsv) */
-    const struct { double year, ri, gvt; } table[] = {
-        {1979, 8, 5}, {1985, 11, 8}, {1990, 27, 19}, {1997, 49, 16}, {2002, 54, 17}, {2005, 64, 20}};
+    const struct {
+        double year, ri, gvt;
+    } table[] = {{1979, 8, 5},   {1985, 11, 8},  {1990, 27, 19},
+                 {1997, 49, 16}, {2002, 54, 17}, {2005, 64, 20}};
     size_t k = 0;
     while (!ric_sim_done(s) && k < 6) {
         step(s);

@@ -39,7 +39,6 @@ Test(programme, the_budget_binds)
     ric_scenario_free(sc);
 }
 
-
 Test(programme, money_waits_for_the_disbursement_delay)
 {
     /* the tiny grant: selection at 2001 + 2 months, start 1 month later; a 6-month delay */
@@ -119,8 +118,8 @@ Test(programme, the_capability_channel_raises_winners_above_the_rest)
 
 Test(programme, the_national_budget_binds_for_every_programme)
 {
-    ric_scenario *sc = load(RIC_SOURCE_DIR "/scenarios/national.cfg",
-                            (const char *[]){"time.end=2010.0"}, 1);
+    ric_scenario *sc =
+        load(RIC_SOURCE_DIR "/scenarios/national.cfg", (const char *[]){"time.end=2010.0"}, 1);
     ric_sim *s = start(sc);
     while (!ric_sim_done(s))
         step(s);

@@ -18,7 +18,8 @@ static char *strip_volatile(char *s)
     for (char *line = s; *line;) {
         char *nl = strchr(line, '\n');
         size_t len = nl ? (size_t)(nl - line + 1) : strlen(line);
-        if (strncmp(line, "# scenario_file=", 16) != 0 && strncmp(line, "# ricsim_version=", 17) != 0) {
+        if (strncmp(line, "# scenario_file=", 16) != 0 &&
+            strncmp(line, "# ricsim_version=", 17) != 0) {
             memcpy(o, line, len);
             o += len;
         }
@@ -96,9 +97,8 @@ Test(sim, rows_add_up_and_no_firm_is_counted_twice)
          c_sme = col(s, "employees_smes"), c_large = col(s, "employees_large"),
          c_rg = col(s, "employees_ri_gvt"), c_rp = col(s, "employees_ri_private"),
          c_rs = col(s, "employees_ri_semi_gvt"), c_smes = col(s, "smes"),
-         c_lf = col(s, "large_firms"), c_firms = col(s, "firms"),
-         c_o0 = col(s, "firms_incumbent"), c_net = col(s, "jobs_net"),
-         c_cr = col(s, "jobs_created"), c_de = col(s, "jobs_destroyed"),
+         c_lf = col(s, "large_firms"), c_firms = col(s, "firms"), c_o0 = col(s, "firms_incumbent"),
+         c_net = col(s, "jobs_net"), c_cr = col(s, "jobs_created"), c_de = col(s, "jobs_destroyed"),
          c_ri = col(s, "research_institutes"), c_g = col(s, "ri_gvt"), c_p = col(s, "ri_private"),
          c_sg = col(s, "ri_semi_gvt"), c_sp = col(s, "spinoffs"), c_spc = col(s, "spinoffs_cum");
     double prev_firm_emp = 0, prev_spc = 0;
@@ -224,7 +224,8 @@ Test(sim, a_programme_nobody_can_win_changes_nothing)
         rows++;
     }
     cr_assert_eq(rows, 60);
-    /* and the ghost programme did spend its administration money: the runs are not trivially equal */
+    /* and the ghost programme did spend its administration money: the runs are not trivially equal
+     */
     cr_assert(find_field(hb, "ghost_overhead_usd_m") >= 0);
     char p1[300], p2[300];
     snprintf(p1, sizeof p1, "%s/genealogy.tsv", d1);
@@ -277,10 +278,9 @@ Test(sim, better_parents_have_better_spinoffs)
     /* Klepper's heritage: children inherit a share of the parent's knowledge */
     double mean[2];
     for (int k = 0; k < 2; k++) {
-        const char *sets[] = {k ? "organisations.inst.knowledge=4.0"
-                                : "organisations.inst.knowledge=1.0",
-                              "rules.spinoff.institute_rate=0.05",
-                              "rules.spinoff.knowledge_elasticity=0.0"};
+        const char *sets[] = {
+            k ? "organisations.inst.knowledge=4.0" : "organisations.inst.knowledge=1.0",
+            "rules.spinoff.institute_rate=0.05", "rules.spinoff.knowledge_elasticity=0.0"};
         ric_scenario *sc = load(TINY, sets, 3);
         ric_sim *s = NULL;
         ric_err err = {{0}};

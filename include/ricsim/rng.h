@@ -1,30 +1,31 @@
 /* Counter-based random streams (Random123 Philox4x32-10) keyed by seed and addressed by
  * (agent id, step, rule): an agent's draws never depend on how many draws other agents made, so two
- * scenarios that differ in one programme stay paired on every agent that programme does not touch. */
+ * scenarios that differ in one programme stay paired on every agent that programme does not touch.
+ */
 #ifndef RICSIM_RNG_H
 #define RICSIM_RNG_H
 
 #include <stdint.h>
 
-#include <gsl/gsl_rng.h>
 #include <Random123/philox.h>
+#include <gsl/gsl_rng.h>
 
 #include "ricsim/status.h"
 
 /* Rule words: the third counter word. Programme draws mix in a hash of the programme's name so
  * adding a programme does not shift the draws of another one. */
 enum {
-    RIC_RULE_FIRM = 1,       /* one block per firm and step: exit, spin-off, transfer, growth */
-    RIC_RULE_ORG_SPINOFF,    /* spin-off count of an institute or university */
-    RIC_RULE_SPINOFF_CHILD,  /* founders, heritage and location of a new firm */
-    RIC_RULE_TRANSFER_PICK,  /* which knowledge organisation a firm asks */
-    RIC_RULE_ENTRY,          /* start-ups and relocations of a region */
-    RIC_RULE_NEWFIRM,        /* traits of a start-up or relocation */
-    RIC_RULE_COHORT,         /* traits of scheduled firm cohorts */
-    RIC_RULE_LINKS,          /* programme forum links */
-    RIC_RULE_PROG_RANK,      /* chance term of a programme's ranking */
-    RIC_RULE_PROG_REVIEW,    /* chance term of an annual review */
-    RIC_RULE_PROG_MEMBERS    /* consortium firms of an award */
+    RIC_RULE_FIRM = 1,      /* one block per firm and step: exit, spin-off, transfer, growth */
+    RIC_RULE_ORG_SPINOFF,   /* spin-off count of an institute or university */
+    RIC_RULE_SPINOFF_CHILD, /* founders, heritage and location of a new firm */
+    RIC_RULE_TRANSFER_PICK, /* which knowledge organisation a firm asks */
+    RIC_RULE_ENTRY,         /* start-ups and relocations of a region */
+    RIC_RULE_NEWFIRM,       /* traits of a start-up or relocation */
+    RIC_RULE_COHORT,        /* traits of scheduled firm cohorts */
+    RIC_RULE_LINKS,         /* programme forum links */
+    RIC_RULE_PROG_RANK,     /* chance term of a programme's ranking */
+    RIC_RULE_PROG_REVIEW,   /* chance term of an annual review */
+    RIC_RULE_PROG_MEMBERS   /* consortium firms of an award */
 };
 
 /* One Philox block: four independent 32-bit words. */

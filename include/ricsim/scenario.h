@@ -61,14 +61,14 @@ typedef struct {
 typedef struct {
     char name[RIC_NAME_MAX];
     ric_org_kind kind;
-    int region;           /* -1: spread over all regions in turn */
-    int count;            /* identical organisations in this cohort */
-    double arrive;        /* year the first arrives */
-    double arrive_until;  /* arrivals spread evenly over [arrive, arrive_until) */
-    double depart;        /* year they leave (or +inf) */
-    double staff;         /* researchers, faculty or officials each, at arrival */
-    double knowledge;     /* capability index (firm entrants average 1) */
-    double tto_per_year;  /* transfer-office capacity, transfers per year */
+    int region;             /* -1: spread over all regions in turn */
+    int count;              /* identical organisations in this cohort */
+    double arrive;          /* year the first arrives */
+    double arrive_until;    /* arrivals spread evenly over [arrive, arrive_until) */
+    double depart;          /* year they leave (or +inf) */
+    double staff;           /* researchers, faculty or officials each, at arrival */
+    double knowledge;       /* capability index (firm entrants average 1) */
+    double tto_per_year;    /* transfer-office capacity, transfers per year */
     double seed_fund_usd_m; /* spin-off support, US$ million per year */
     int incubator_rooms;
     double graduates_per_year; /* universities only */
@@ -87,48 +87,48 @@ typedef struct {
 /* Rule parameters. Every field is a double so dated events can change any of them by name. */
 typedef struct {
     /* Spin-off (Klepper 2007; EIS-SKIN): hazards per researcher, faculty member or employee. */
-    double spinoff_institute_rate; /* per researcher-year */
+    double spinoff_institute_rate;  /* per researcher-year */
     double spinoff_university_rate; /* per faculty-year */
-    double spinoff_firm_rate;      /* per employee-year */
+    double spinoff_firm_rate;       /* per employee-year */
     double spinoff_knowledge_elasticity;
     double spinoff_support_per_usd_m; /* hazard multiplier per US$ million/yr of support */
-    double spinoff_founders_mean;  /* founders leaving the parent, mean (>= 1) */
-    double spinoff_heritage;       /* share of the parent's capability the child inherits */
-    double spinoff_stay_share;     /* children staying in the parent's region */
-    double spinoff_capital_share;  /* children going to the capital region */
-    double spinoff_equity_share;   /* children in which the parent holds equity or licenses IP */
+    double spinoff_founders_mean;     /* founders leaving the parent, mean (>= 1) */
+    double spinoff_heritage;          /* share of the parent's capability the child inherits */
+    double spinoff_stay_share;        /* children staying in the parent's region */
+    double spinoff_capital_share;     /* children going to the capital region */
+    double spinoff_equity_share;      /* children in which the parent holds equity or licenses IP */
     double incubation_years;
-    double incubator_exit_factor;  /* exit hazard multiplier while incubated */
+    double incubator_exit_factor; /* exit hazard multiplier while incubated */
     /* Technology transfer (EIS-SKIN; Cohen and Levinthal 1990 absorptive capacity). */
-    double transfer_rate;          /* requests per firm-year at capability 1 */
+    double transfer_rate; /* requests per firm-year at capability 1 */
     double transfer_absorptive_elasticity;
     double transfer_link_preference;  /* asks a linked organisation first */
     double transfer_local_preference; /* else an organisation of its own region */
     double transfer_capability_gain;  /* share of the knowledge gap closed per transfer */
     double transfer_income_usd_m;     /* income to the organisation per transfer */
     /* Job creation: Gibrat-type growth with capability and market terms. */
-    double growth_base;            /* per year */
-    double growth_capability;      /* per year and unit of capability above 1 */
-    double growth_small_premium;   /* extra growth per year of a one-person firm, fading with size */
-    double growth_noise;           /* s.d. of the yearly growth shock */
-    double capability_drift;       /* yearly decay of capability towards 1 */
-    double large_firm_employees;   /* threshold of a large firm (Korean SME law: 300) */
+    double growth_base;          /* per year */
+    double growth_capability;    /* per year and unit of capability above 1 */
+    double growth_small_premium; /* extra growth per year of a one-person firm, fading with size */
+    double growth_noise;         /* s.d. of the yearly growth shock */
+    double capability_drift;     /* yearly decay of capability towards 1 */
+    double large_firm_employees; /* threshold of a large firm (Korean SME law: 300) */
     /* Entry and exit (SKIN exit on failed capital; Jovanovic 1982 age and size). */
     double startup_employees;
     double startup_capability;
     double relocation_employees;
     double relocation_capability;
-    double exit_base_rate;         /* per year for a new one-person firm at capability 1 */
-    double exit_age_years;         /* age scale of the falling hazard */
-    double exit_size_employees;    /* size scale of the falling hazard */
+    double exit_base_rate;      /* per year for a new one-person firm at capability 1 */
+    double exit_age_years;      /* age scale of the falling hazard */
+    double exit_size_employees; /* size scale of the falling hazard */
     double exit_capability_elasticity;
-    double fitness_margin;         /* fitness earned per year per unit capability above cost */
-    double fitness_cost;           /* capability needed to break even */
+    double fitness_margin; /* fitness earned per year per unit capability above cost */
+    double fitness_cost;   /* capability needed to break even */
     double fitness_initial;
     /* Networks. */
-    double link_decay_years;       /* unused links dissolve after this */
+    double link_decay_years; /* unused links dissolve after this */
     /* Staff of knowledge organisations. */
-    double staff_rehire_rate;      /* share of the gap to target refilled per year */
+    double staff_rehire_rate; /* share of the gap to target refilled per year */
 } ric_rules;
 
 typedef enum {
@@ -148,33 +148,33 @@ typedef struct {
 } ric_event_spec;
 
 typedef struct {
-    double start, end;     /* years */
-    double budget_usd_m;   /* US$ million per year */
+    double start, end;   /* years */
+    double budget_usd_m; /* US$ million per year */
 } ric_phase_spec;
 
 typedef struct {
-    double spinoff;     /* hazard multiplier per US$ million per year */
-    double transfer;    /* extra transfer capacity, transfers per year per US$ million per year */
-    double graduates;   /* extra graduates per year per US$ million per year */
-    double links;       /* forum links formed per year per US$ million per year */
-    double capability;  /* capability added per year per US$ million per year, shared by members */
+    double spinoff;    /* hazard multiplier per US$ million per year */
+    double transfer;   /* extra transfer capacity, transfers per year per US$ million per year */
+    double graduates;  /* extra graduates per year per US$ million per year */
+    double links;      /* forum links formed per year per US$ million per year */
+    double capability; /* capability added per year per US$ million per year, shared by members */
 } ric_channels;
 
 typedef struct {
     char name[RIC_NAME_MAX];
     ric_applicant applicants;
-    double call;             /* year of the first call */
-    double repeat_years;     /* calls repeat this often (0 = once) */
-    double deadline_months;  /* call to selection */
+    double call;               /* year of the first call */
+    double repeat_years;       /* calls repeat this often (0 = once) */
+    double deadline_months;    /* call to selection */
     double start_delay_months; /* selection to start of the award */
     double duration_years;
-    double award_usd_m;      /* per year per award */
-    int max_winners;         /* per call */
-    double matching_share;   /* local match required, share of the award */
-    int consortium_firms;    /* firms taking part in each award */
+    double award_usd_m;    /* per year per award */
+    int max_winners;       /* per call */
+    double matching_share; /* local match required, share of the award */
+    int consortium_firms;  /* firms taking part in each award */
     /* eligibility */
-    int n_regions;           /* 0 = any region */
-    int *regions;            /* owned */
+    int n_regions; /* 0 = any region */
+    int *regions;  /* owned */
     double min_staff, min_quality, max_age_years;
     /* ranking weights (INFSO-SKIN's criteria: quality, match, chance) */
     double rank_quality, rank_match, rank_chance;

@@ -22,7 +22,8 @@ typedef enum {
 /* Static message for a status; never NULL. */
 const char *ric_status_str(ric_status s);
 
-/* A diagnostic filled by fallible functions: "file:line: message" text, without the program name. */
+/* A diagnostic filled by fallible functions: "file:line: message" text, without the program name.
+ */
 typedef struct {
     char msg[512];
 } ric_err;

@@ -1,6 +1,7 @@
 /* The world: every agent's state. Firms are columns (struct-of-arrays) reserved once at
  * ric_world_init to the scenario's firm capacity; organisations and regions are small arrays of
- * structs. Agents are referred to by id (firms) or index (organisations, regions), never pointer. */
+ * structs. Agents are referred to by id (firms) or index (organisations, regions), never pointer.
+ */
 #ifndef RICSIM_WORLD_H
 #define RICSIM_WORLD_H
 
@@ -19,21 +20,21 @@ enum {
 /* Firm columns. Hot state is 56 bytes per firm; parent is read only for output. */
 typedef struct {
     size_t n, cap;
-    uint32_t *id;        /* 1.. in order of creation */
-    uint32_t *key;       /* keys the firm's draws; derived from its birth, not from its id, so a
-                            firm born of the same parent at the same step in two scenarios draws
-                            the same numbers (32 bits: rare collisions only correlate two firms) */
+    uint32_t *id;  /* 1.. in order of creation */
+    uint32_t *key; /* keys the firm's draws; derived from its birth, not from its id, so a
+                      firm born of the same parent at the same step in two scenarios draws
+                      the same numbers (32 bits: rare collisions only correlate two firms) */
     uint16_t *region;
-    uint8_t *origin;     /* ric_origin */
+    uint8_t *origin; /* ric_origin */
     uint8_t *flags;
-    uint32_t *prog;      /* bit p: takes part in programme p */
-    int32_t *employees;  /* persons, >= 1 while alive */
-    float *capability;   /* technology level; entrants average 1 */
-    float *fitness;      /* accumulated margin (SKIN's capital); exit when < 0 */
-    int32_t *birth;      /* step of founding (negative before the start) */
-    uint16_t *link_org;  /* organisation index + 1 of its knowledge link, 0 = none */
-    int32_t *link_last;  /* step the knowledge link was last used */
-    uint32_t *peer;      /* id of a linked firm, 0 = none (links are symmetric) */
+    uint32_t *prog;     /* bit p: takes part in programme p */
+    int32_t *employees; /* persons, >= 1 while alive */
+    float *capability;  /* technology level; entrants average 1 */
+    float *fitness;     /* accumulated margin (SKIN's capital); exit when < 0 */
+    int32_t *birth;     /* step of founding (negative before the start) */
+    uint16_t *link_org; /* organisation index + 1 of its knowledge link, 0 = none */
+    int32_t *link_last; /* step the knowledge link was last used */
+    uint32_t *peer;     /* id of a linked firm, 0 = none (links are symmetric) */
     int32_t *peer_last;
     uint16_t *incubator; /* organisation index + 1 whose incubator room it holds, 0 = none */
     int32_t *want;       /* scratch: desired change of employment this step */
@@ -45,14 +46,14 @@ typedef struct {
 
 typedef struct {
     char name[RIC_NAME_MAX + 16];
-    uint32_t id;        /* 1..n_orgs, keys the organisation's random draws */
+    uint32_t id; /* 1..n_orgs, keys the organisation's random draws */
     ric_org_kind kind;
     int region;
     double arrive, depart;
     int active;
     int32_t staff, staff_target;
-    double weight;       /* share of its kind's staff total: its staff at arrival */
-    double hire_acc;     /* fractional hires carried to the next step */
+    double weight;   /* share of its kind's staff total: its staff at arrival */
+    double hire_acc; /* fractional hires carried to the next step */
     double knowledge;
     double tto_per_year, tto_tokens;
     double seed_fund_usd_m;
@@ -124,7 +125,7 @@ typedef struct {
     size_t n_dead;
     ric_birth *births; /* genealogy rows of this step, drained by the output */
     size_t n_births;
-    int capacity_hit;  /* a firm could not be created: the run fails */
+    int capacity_hit; /* a firm could not be created: the run fails */
     uint32_t step;    /* steps done */
     double dt;        /* years per step */
     ric_stream stream;
@@ -137,8 +138,8 @@ void ric_world_fini(ric_world *w);
 double ric_world_time(const ric_world *w, uint32_t k);
 
 /* Appends a firm; returns its column index or -1 when the capacity is exhausted. */
-long ric_firms_append(ric_world *w, uint32_t key, int region, ric_origin origin,
-                      int32_t employees, double capability, uint32_t parent);
+long ric_firms_append(ric_world *w, uint32_t key, int region, ric_origin origin, int32_t employees,
+                      double capability, uint32_t parent);
 
 /* Removes the firms listed in w->dead (remove-by-swap, from the highest index down); clears links
  * that point to them and frees their incubator rooms. */

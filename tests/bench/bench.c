@@ -30,8 +30,7 @@ static double bytes_per_firm(const ric_world *w)
                sizeof *f->fitness + sizeof *f->birth + sizeof *f->link_org + sizeof *f->link_last +
                sizeof *f->peer + sizeof *f->peer_last + sizeof *f->incubator + sizeof *f->want +
                sizeof *f->parent + sizeof *f->index_of;
-    b += sizeof *w->spinoff_queue + sizeof *w->transfer_queue + sizeof *w->births +
-         sizeof *w->dead;
+    b += sizeof *w->spinoff_queue + sizeof *w->transfer_queue + sizeof *w->births + sizeof *w->dead;
     return b;
 }
 
@@ -40,11 +39,12 @@ static double bytes_per_firm(const ric_world *w)
 static char *synthetic(long n)
 {
     char *s = malloc(1 << 16);
-    int k = snprintf(s, 1 << 16,
-                     "name = \"synthetic_%ld\";\nseed = 7L;\n"
-                     "time = { start = 2000.0; end = 2010.0; steps_per_year = 12; output_every = %s; };\n"
-                     "capital_region = \"r0\";\nregions = {\n",
-                     n, getenv("RIC_BENCH_YEARLY") ? "12" : "1");
+    int k = snprintf(
+        s, 1 << 16,
+        "name = \"synthetic_%ld\";\nseed = 7L;\n"
+        "time = { start = 2000.0; end = 2010.0; steps_per_year = 12; output_every = %s; };\n"
+        "capital_region = \"r0\";\nregions = {\n",
+        n, getenv("RIC_BENCH_YEARLY") ? "12" : "1");
     for (int r = 0; r < 20; r++)
         k += snprintf(s + k, (size_t)(1 << 16) - (size_t)k,
                       "  r%d = { labour_pool = %ld.0; pool_inflow_per_year = %ld.0; "
@@ -101,8 +101,8 @@ static int bench_one(const char *label, ric_scenario *sc, FILE *out)
     double wall = now() - t0;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    fprintf(out, "%s\t%.0f\t%ld\t%.0f\t%.4f\t%.1f\t%.1f\t%.2f", label,
-            firm_steps / (double)steps, steps, firm_steps / wall, wall, (double)ru.ru_maxrss / 1024.0,
+    fprintf(out, "%s\t%.0f\t%ld\t%.0f\t%.4f\t%.1f\t%.1f\t%.2f", label, firm_steps / (double)steps,
+            steps, firm_steps / wall, wall, (double)ru.ru_maxrss / 1024.0,
             bytes_per_firm(ric_sim_world(s)), 1e9 * wall / firm_steps);
     for (size_t p = 0; p < ric_sim_nphases(); p++)
         fprintf(out, "\t%.4f", ric_sim_phase_seconds(s, p));
@@ -147,8 +147,10 @@ int main(int argc, char **argv)
         perror(tsv);
         return 1;
     }
-    fprintf(out, "# ricsim %s benchmark: one thread, each run in its own process; phase times in "
-                 "seconds\n", RIC_VERSION);
+    fprintf(out,
+            "# ricsim %s benchmark: one thread, each run in its own process; phase times in "
+            "seconds\n",
+            RIC_VERSION);
     fprintf(out, "run\tfirms_mean\tsteps\tfirm_steps_per_s\twall_s\tpeak_rss_mb\tbytes_per_firm"
                  "\tns_per_firm_step");
     for (size_t p = 0; p < ric_sim_nphases(); p++)
