@@ -1483,6 +1483,12 @@ static ric_status load(config_t *cfg, ld *c, const char *const *overrides, size_
     ric_status vst = apply_variant(c, cfg);
     if (vst != RIC_OK)
         return vst;
+    /* studies built on a scenario (experiment, calibration, sensitivity files @include it and add
+     * their own group) are read by their own modules: not part of the scenario or its text */
+    static const char *const studies[] = {"experiment", "calibration", "sensitivity"};
+    for (size_t i = 0; i < sizeof studies / sizeof studies[0]; i++)
+        if (config_setting_get_member(config_root_setting(cfg), studies[i]))
+            config_setting_remove(config_root_setting(cfg), studies[i]);
     for (size_t i = 0; i < n_overrides; i++) {
         char label[600];
         snprintf(label, sizeof label, "--set '%s'", overrides[i]);
