@@ -1355,9 +1355,11 @@ void ric_scenario_free(ric_scenario *sc)
 static ric_status validate(ld *c, config_t *cfg, ric_scenario *sc)
 {
     config_setting_t *root = config_root_setting(cfg);
+    /* 'experiment' belongs to an experiment file (experiment.c reads it); a run ignores it */
     static const char *const keys[] = {"name", "description", "seed", "time", "fx_krw_per_usd",
                                        "limits", "regions", "capital_region", "organisations",
-                                       "firms", "rules", "events", "programmes", NULL};
+                                       "firms", "rules", "events", "programmes", "experiment",
+                                       NULL};
     check_keys(c, root, keys);
     snprintf(sc->name, sizeof sc->name, "%s", get_str(c, root, "name", 1, "", RIC_NAME_MAX));
     snprintf(sc->description, sizeof sc->description, "%s",
@@ -1508,6 +1510,8 @@ static ric_status load(config_t *cfg, ld *c, const char *const *overrides, size_
     /* rules and seed are rewritten last, in that order, so the text of a reloaded effective
      * scenario (and its hash) is the same */
     config_setting_t *root = config_root_setting(cfg);
+    if (config_setting_get_member(root, "experiment"))
+        config_setting_remove(root, "experiment");
     if (config_setting_get_member(root, "rules"))
         config_setting_remove(root, "rules");
     fill_rules(cfg, sc);
