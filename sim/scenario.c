@@ -1,5 +1,5 @@
-/* Scenario loading and validation: the only module that touches libconfig. It reads the file (with
- * @include relative to the scenario's folder), applies --set overrides, checks every key against the
+/* Scenario loading and validation. It reads the file (with @include relative to the scenario's
+ * folder) through the cfg layer, applies variants and --set overrides, checks every key against the
  * schema below, and returns plain data plus the effective scenario text and its hash. */
 #include "ricsim/scenario.h"
 
@@ -14,12 +14,14 @@
 
 #include <libconfig.h>
 
+#include "ricsim/cfg.h"
 #include "ricsim/rng.h"
 
 const char *const ric_org_kind_names[RIC_ORG_KIND_N] = {"ri_gvt", "ri_private", "ri_semi_gvt",
-                                                         "university", "gvt_institution"};
+                                                        "university", "gvt_institution"};
 const char *const ric_origin_names[RIC_ORIGIN_N] = {
-    "incumbent", "institute_spinoff", "university_spinoff", "firm_spinoff", "startup", "relocation"};
+    "incumbent",    "institute_spinoff", "university_spinoff",
+    "firm_spinoff", "startup",           "relocation"};
 const char *const ric_applicant_names[RIC_APPLY_N] = {"university", "institute", "firm", "region"};
 
 /* ---- rule parameter table: name, default, bounds, and where it lives ---------------------- */
@@ -30,7 +32,10 @@ typedef struct {
     double def, lo, hi;
 } rule_param;
 
-#define RP(name, field, def, lo, hi) {name, offsetof(ric_rules, field), def, lo, hi}
+#define RP(name, field, def, lo, hi)                                                               \
+    {                                                                                              \
+        name, offsetof(ric_rules, field), def, lo, hi                                              \
+    }
 static const rule_param rule_params[] = {
     RP("spinoff.institute_rate", spinoff_institute_rate, 0.001, 0, 1),
     RP("spinoff.university_rate", spinoff_university_rate, 0.0005, 0, 1),
@@ -73,8 +78,14 @@ static const rule_param rule_params[] = {
 #undef RP
 #define N_RULE_PARAMS (sizeof rule_params / sizeof rule_params[0])
 
-size_t ric_rules_count(void) { return N_RULE_PARAMS; }
-const char *ric_rules_name(size_t i) { return i < N_RULE_PARAMS ? rule_params[i].name : NULL; }
+size_t ric_rules_count(void)
+{
+    return N_RULE_PARAMS;
+}
+const char *ric_rules_name(size_t i)
+{
+    return i < N_RULE_PARAMS ? rule_params[i].name : NULL;
+}
 
 double *ric_rules_param(ric_rules *r, const char *name)
 {
@@ -100,340 +111,11 @@ static const region_param region_params[] = {
 
 /* ---- loader context ------------------------------------------------------------------------- */
 
-typedef struct {
-    ric_err *err;
-    const char *name;     /* file name used when libconfig has none (string input) */
-    const char *text;     /* the top-level text when loading from a string */
-    const char *dir;      /* include folder: names of included files are relative to it */
-    int failed;
-    config_setting_t *overridden[64]; /* settings set by --set, for locating errors */
-    char override_text[64][300];
-    int n_overridden;
-} ld;
-
-static void path_of(const config_setting_t *s, char *buf, size_t n)
-{
-    if (!s || !config_setting_parent(s)) {
-        buf[0] = '\0';
-        return;
-    }
-    char parent[256];
-    path_of(config_setting_parent(s), parent, sizeof parent);
-    const char *nm = config_setting_name(s);
-    char self[64];
-    if (nm)
-        snprintf(self, sizeof self, "%s", nm);
-    else
-        snprintf(self, sizeof self, "[%d]", config_setting_index(s));
-    int len = parent[0] ? snprintf(buf, n, "%s.%s", parent, self) : snprintf(buf, n, "%s", self);
-    if (len >= (int)n && n > 4)
-        memcpy(buf + n - 4, "...", 4); /* mark a truncated path */
-}
-
-/* "file:line" of a setting, or "--set 'k=v'" for one an override created or changed. */
-static void where(const ld *c, const config_setting_t *s, char *buf, size_t n)
-{
-    for (int i = c->n_overridden - 1; i >= 0; i--) {
-        /* the overridden setting itself, or a group an override created on its way; the last
-         * override of a setting is the one that counts */
-        const config_setting_t *o = c->overridden[i];
-        while (o && o != s && config_setting_source_line(o) == 0 && config_setting_parent(o))
-            o = config_setting_parent(o);
-        if (o == s && config_setting_parent(s)) {
-            snprintf(buf, n, "%s", c->override_text[i]);
-            return;
-        }
-    }
-    const char *f = s ? config_setting_source_file(s) : NULL;
-    unsigned line = s ? config_setting_source_line(s) : 0;
-    while (s && line == 0 && config_setting_parent(s)) {
-        s = config_setting_parent(s);
-        line = config_setting_source_line(s);
-        f = config_setting_source_file(s);
-    }
-    if (line == 0) /* the top level: no line to name */
-        snprintf(buf, n, "%s", c->name);
-    else if (f && f[0] != '/' && strcmp(f, c->name) != 0 && c->dir && strcmp(c->dir, ".") != 0)
-        snprintf(buf, n, "%s/%s:%u", c->dir, f, line); /* an included file */
-    else
-        snprintf(buf, n, "%s:%u", f ? f : c->name, line);
-}
-
-static void fail(ld *c, const config_setting_t *s, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void fail(ld *c, const config_setting_t *s, const char *fmt, ...)
-{
-    if (c->failed)
-        return; /* keep the first diagnostic */
-    c->failed = 1;
-    char loc[300], msg[400];
-    where(c, s, loc, sizeof loc);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    ric_err_set(c->err, "%s: %s", loc, msg);
-}
-
-static const char *type_name(const config_setting_t *s)
-{
-    switch (config_setting_type(s)) {
-    case CONFIG_TYPE_GROUP: return "group";
-    case CONFIG_TYPE_INT:
-    case CONFIG_TYPE_INT64: return "integer";
-    case CONFIG_TYPE_FLOAT: return "number";
-    case CONFIG_TYPE_STRING: return "string";
-    case CONFIG_TYPE_BOOL: return "boolean";
-    case CONFIG_TYPE_ARRAY: return "array";
-    case CONFIG_TYPE_LIST: return "list";
-    default: return "nothing";
-    }
-}
-
-/* Rejects members of group g not named in keys (NULL-terminated). */
-static void check_keys(ld *c, const config_setting_t *g, const char *const *keys)
-{
-    if (c->failed || !g)
-        return;
-    int n = config_setting_length(g);
-    for (int i = 0; i < n; i++) {
-        const config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
-        const char *nm = config_setting_name(m);
-        int ok = 0;
-        for (const char *const *k = keys; *k; k++)
-            if (strcmp(*k, nm) == 0)
-                ok = 1;
-        if (!ok) {
-            char p[256];
-            path_of(m, p, sizeof p);
-            fail(c, m, "unknown key '%s'", p);
-            return;
-        }
-    }
-}
-
-static config_setting_t *member(ld *c, config_setting_t *g, const char *key, int required,
-                                int want_type)
-{
-    if (c->failed || !g)
-        return NULL;
-    config_setting_t *s = config_setting_get_member(g, key);
-    char p[256];
-    if (!s) {
-        if (required) {
-            char gp[256];
-            path_of(g, gp, sizeof gp);
-            if (gp[0])
-                fail(c, g, "missing required key '%s.%s'", gp, key);
-            else
-                fail(c, g, "missing required key '%s'", key);
-        }
-        return NULL;
-    }
-    int t = config_setting_type(s);
-    int ok = t == want_type ||
-             (want_type == CONFIG_TYPE_FLOAT && (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)) ||
-             (want_type == CONFIG_TYPE_INT && t == CONFIG_TYPE_INT64);
-    if (!ok) {
-        static const config_setting_t probe;
-        (void)probe;
-        path_of(s, p, sizeof p);
-        const char *want = want_type == CONFIG_TYPE_FLOAT    ? "a number"
-                           : want_type == CONFIG_TYPE_INT    ? "an integer"
-                           : want_type == CONFIG_TYPE_STRING ? "a string"
-                           : want_type == CONFIG_TYPE_BOOL   ? "a boolean"
-                           : want_type == CONFIG_TYPE_GROUP  ? "a group"
-                           : want_type == CONFIG_TYPE_ARRAY  ? "an array"
-                                                             : "a list";
-        fail(c, s, "'%s' must be %s (got %s)", p, want, type_name(s));
-        return NULL;
-    }
-    return s;
-}
-
-/* Reads line LINE of FILE (or of the string input) into buf; returns 0 if unavailable. */
-static int source_line(const ld *c, const char *file, unsigned line, char *buf, size_t n)
-{
-    if (!file) {
-        if (!c->text)
-            return 0;
-        const char *p = c->text;
-        for (unsigned l = 1; l < line && p; l++) {
-            p = strchr(p, '\n');
-            if (p)
-                p++;
-        }
-        if (!p)
-            return 0;
-        size_t len = strcspn(p, "\n");
-        if (len >= n)
-            len = n - 1;
-        memcpy(buf, p, len);
-        buf[len] = '\0';
-        return 1;
-    }
-    char full[4200];
-    if (file[0] != '/' && strcmp(file, c->name) != 0 && c->dir && strcmp(c->dir, ".") != 0) {
-        snprintf(full, sizeof full, "%s/%s", c->dir, file);
-        file = full;
-    }
-    FILE *f = fopen(file, "r");
-    if (!f)
-        return 0;
-    unsigned l = 1;
-    int got = 0;
-    while (fgets(buf, (int)n, f)) {
-        if (l == line) {
-            got = 1;
-            break;
-        }
-        if (strchr(buf, '\n'))
-            l++;
-    }
-    fclose(f);
-    return got;
-}
-
-/* libconfig 1.5 silently wraps integer literals beyond 32 bits that lack the L suffix: find the
- * literal in the source and compare it with the stored value. */
-static void check_int_literal(ld *c, const config_setting_t *s, long long got)
-{
-    if (config_setting_type(s) != CONFIG_TYPE_INT)
-        return;
-    for (int i = 0; i < c->n_overridden; i++)
-        if (c->overridden[i] == s)
-            return; /* the value came from an override, parsed at 64 bits */
-    char line[1024];
-    if (!source_line(c, config_setting_source_file(s), config_setting_source_line(s), line,
-                     sizeof line))
-        return;
-    /* the key may appear more than once on a line ("a = { n = 2; }; b = { n = 5; };"): the value
-     * wrapped only if no literal for this key on the line reads back to it */
-    const char *nm = config_setting_name(s);
-    const char *p = nm ? strstr(line, nm) : NULL;
-    const char *bad = NULL;
-    int bad_len = 0;
-    while (p) {
-        const char *q = p + strlen(nm);
-        int word_start = p == line || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
-        while (*q == ' ' || *q == '\t')
-            q++;
-        if (word_start && (*q == '=' || *q == ':')) {
-            q++;
-            while (*q == ' ' || *q == '\t')
-                q++;
-            errno = 0;
-            char *end;
-            long long lit = strtoll(q, &end, 0);
-            if (end != q) {
-                if (errno != ERANGE && lit == got)
-                    return;
-                if (!bad) {
-                    bad = q;
-                    bad_len = (int)(end - q);
-                }
-            }
-        }
-        p = strstr(p + 1, nm);
-    }
-    if (bad) {
-        char pth[256];
-        path_of(s, pth, sizeof pth);
-        fail(c, s, "'%s' does not fit in 32 bits (got %.*s); write it with an L suffix", pth,
-             bad_len, bad);
-    }
-}
-
-static double get_num(ld *c, config_setting_t *g, const char *key, int required, double def,
-                      double lo, double hi)
-{
-    config_setting_t *s = member(c, g, key, required, CONFIG_TYPE_FLOAT);
-    if (!s)
-        return def;
-    double v;
-    if (config_setting_type(s) == CONFIG_TYPE_FLOAT) {
-        v = config_setting_get_float(s);
-    } else {
-        long long i = config_setting_get_int64(s);
-        check_int_literal(c, s, i);
-        v = (double)i;
-    }
-    char p[256];
-    path_of(s, p, sizeof p);
-    if (!isfinite(v))
-        fail(c, s, "'%s' must be finite (got %g)", p, v);
-    else if (v < lo)
-        fail(c, s, "'%s' must be >= %g (got %g)", p, lo, v);
-    else if (v > hi)
-        fail(c, s, "'%s' must be <= %g (got %g)", p, hi, v);
-    return v;
-}
-
-static long long get_int(ld *c, config_setting_t *g, const char *key, int required, long long def,
-                         long long lo, long long hi)
-{
-    config_setting_t *s = member(c, g, key, required, CONFIG_TYPE_INT);
-    if (!s)
-        return def;
-    long long v = config_setting_get_int64(s);
-    check_int_literal(c, s, v);
-    if (c->failed)
-        return def;
-    char p[256];
-    path_of(s, p, sizeof p);
-    if (v < lo)
-        fail(c, s, "'%s' must be >= %lld (got %lld)", p, lo, v);
-    else if (v > hi)
-        fail(c, s, "'%s' must be <= %lld (got %lld)", p, hi, v);
-    return v;
-}
-
-static int get_bool(ld *c, config_setting_t *g, const char *key, int def)
-{
-    config_setting_t *s = member(c, g, key, 0, CONFIG_TYPE_BOOL);
-    return s ? config_setting_get_bool(s) : def;
-}
-
-static const char *get_str(ld *c, config_setting_t *g, const char *key, int required,
-                           const char *def, size_t maxlen)
-{
-    config_setting_t *s = member(c, g, key, required, CONFIG_TYPE_STRING);
-    if (!s)
-        return def;
-    const char *v = config_setting_get_string(s);
-    if (strlen(v) >= maxlen) {
-        char p[256];
-        path_of(s, p, sizeof p);
-        fail(c, s, "'%s' is longer than %zu characters", p, maxlen - 1);
-        return def;
-    }
-    return v;
-}
-
-static int get_enum(ld *c, config_setting_t *g, const char *key, int required, int def,
-                    const char *const *names, int n)
-{
-    const char *v = get_str(c, g, key, required, NULL, 64);
-    if (!v)
-        return def;
-    for (int i = 0; i < n; i++)
-        if (strcmp(v, names[i]) == 0)
-            return i;
-    char p[256], list[256] = "";
-    path_of(config_setting_get_member(g, key), p, sizeof p);
-    for (int i = 0; i < n; i++) {
-        strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
-        strncat(list, names[i], sizeof list - strlen(list) - 1);
-    }
-    fail(c, config_setting_get_member(g, key), "'%s' must be one of %s (got \"%s\")", p, list, v);
-    return def;
-}
-
 /* A region by name; with ALLOW_ALL, "*" (every region, round robin) gives -1. */
-static int get_region(ld *c, const ric_scenario *sc, config_setting_t *g, const char *key,
+static int get_region(ric_cfg *c, const ric_scenario *sc, config_setting_t *g, const char *key,
                       int required, int allow_all)
 {
-    const char *v = get_str(c, g, key, required, NULL, RIC_NAME_MAX);
+    const char *v = ric_cfg_str(c, g, key, required, NULL, RIC_NAME_MAX);
     if (!v)
         return -1;
     if (allow_all && strcmp(v, "*") == 0)
@@ -441,46 +123,15 @@ static int get_region(ld *c, const ric_scenario *sc, config_setting_t *g, const 
     int r = ric_scenario_region(sc, v);
     if (r < 0) {
         char p[256];
-        path_of(config_setting_get_member(g, key), p, sizeof p);
-        fail(c, config_setting_get_member(g, key), "'%s' names no region (got \"%s\")", p, v);
+        ric_cfg_path(config_setting_get_member(g, key), p, sizeof p);
+        ric_cfg_fail(c, config_setting_get_member(g, key), "'%s' names no region (got \"%s\")", p,
+                     v);
     }
     return r;
 }
 
-static void copy_name(ld *c, const config_setting_t *s, char *dst)
-{
-    const char *nm = config_setting_name(s);
-    if (strlen(nm) >= RIC_NAME_MAX) {
-        char p[256];
-        path_of(s, p, sizeof p);
-        fail(c, s, "name '%s' is longer than %d characters", p, RIC_NAME_MAX - 1);
-        return;
-    }
-    snprintf(dst, RIC_NAME_MAX, "%s", nm);
-}
-
-/* A named group of groups ("regions = { dst = {...}; };"), possibly empty. */
-static config_setting_t *group_of_groups(ld *c, config_setting_t *root, const char *key,
-                                         int required, int *n)
-{
-    *n = 0;
-    config_setting_t *g = member(c, root, key, required, CONFIG_TYPE_GROUP);
-    if (!g)
-        return NULL;
-    *n = config_setting_length(g);
-    for (int i = 0; i < *n && !c->failed; i++) {
-        config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
-        if (config_setting_type(m) != CONFIG_TYPE_GROUP) {
-            char p[256];
-            path_of(m, p, sizeof p);
-            fail(c, m, "'%s' must be a group (got %s)", p, type_name(m));
-        }
-    }
-    return g;
-}
-
 /* Money: exactly one of KEY_usd_m or KEY_krw_bn, converted to US$ million. */
-static double get_money(ld *c, const ric_scenario *sc, config_setting_t *g, const char *stem,
+static double get_money(ric_cfg *c, const ric_scenario *sc, config_setting_t *g, const char *stem,
                         config_setting_t *fxs)
 {
     char ku[64], kk[64];
@@ -489,20 +140,20 @@ static double get_money(ld *c, const ric_scenario *sc, config_setting_t *g, cons
     config_setting_t *su = config_setting_get_member(g, ku);
     config_setting_t *sk = config_setting_get_member(g, kk);
     char gp[256];
-    path_of(g, gp, sizeof gp);
+    ric_cfg_path(g, gp, sizeof gp);
     if (su && sk) {
-        fail(c, sk, "'%s' gives both '%s' and '%s'; give one", gp, ku, kk);
+        ric_cfg_fail(c, sk, "'%s' gives both '%s' and '%s'; give one", gp, ku, kk);
         return 0;
     }
     if (!su && !sk) {
-        fail(c, g, "missing required key '%s.%s' (or '%s')", gp, ku, kk);
+        ric_cfg_fail(c, g, "missing required key '%s.%s' (or '%s')", gp, ku, kk);
         return 0;
     }
     if (su)
-        return get_num(c, g, ku, 1, 0, 0, 1e7);
-    double krw = get_num(c, g, kk, 1, 0, 0, 1e10);
+        return ric_cfg_num(c, g, ku, 1, 0, 0, 1e7);
+    double krw = ric_cfg_num(c, g, kk, 1, 0, 0, 1e10);
     if (!(sc->fx_krw_per_usd > 0)) {
-        fail(c, sk, "'%s.%s' needs 'fx_krw_per_usd' at the top level", gp, kk);
+        ric_cfg_fail(c, sk, "'%s.%s' needs 'fx_krw_per_usd' at the top level", gp, kk);
         return 0;
     }
     (void)fxs;
@@ -511,138 +162,152 @@ static double get_money(ld *c, const ric_scenario *sc, config_setting_t *g, cons
 
 /* ---- sections ----------------------------------------------------------------------------- */
 
-static void load_regions(ld *c, ric_scenario *sc, config_setting_t *root)
+static void load_regions(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
 {
     int n;
-    config_setting_t *g = group_of_groups(c, root, "regions", 1, &n);
+    config_setting_t *g = ric_cfg_groups(c, root, "regions", 1, &n);
     if (c->failed)
         return;
     if (n < 1) {
-        fail(c, g, "'regions' must name at least one region");
+        ric_cfg_fail(c, g, "'regions' must name at least one region");
         return;
     }
     if (n > RIC_MAX_REGIONS) {
-        fail(c, g, "'regions' names %d regions; at most %d are supported", n, RIC_MAX_REGIONS);
+        ric_cfg_fail(c, g, "'regions' names %d regions; at most %d are supported", n,
+                     RIC_MAX_REGIONS);
         return;
     }
     sc->regions = calloc((size_t)n, sizeof *sc->regions);
     if (!sc->regions) {
-        fail(c, g, "out of memory");
+        ric_cfg_fail(c, g, "out of memory");
         return;
     }
     sc->n_regions = n;
-    static const char *const keys[] = {"label", "focus", "labour_pool", "pool_inflow_per_year",
-                                       "pool_exit_rate", "graduate_stay_share", "startup_rate",
-                                       "relocation_rate", "market_growth", NULL};
+    static const char *const keys[] = {"label",          "focus",
+                                       "labour_pool",    "pool_inflow_per_year",
+                                       "pool_exit_rate", "graduate_stay_share",
+                                       "startup_rate",   "relocation_rate",
+                                       "market_growth",  NULL};
     for (int i = 0; i < n && !c->failed; i++) {
         config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
         ric_region_spec *r = &sc->regions[i];
-        copy_name(c, s, r->name);
-        check_keys(c, s, keys);
-        get_str(c, s, "label", 0, "", 96);
-        r->focus = get_bool(c, s, "focus", 1);
-        r->labour_pool = get_num(c, s, "labour_pool", 0, 0, 0, 1e9);
-        r->pool_inflow_per_year = get_num(c, s, "pool_inflow_per_year", 0, 0, 0, 1e9);
-        r->pool_exit_rate = get_num(c, s, "pool_exit_rate", 0, 0.1, 0, 12);
-        r->graduate_stay_share = get_num(c, s, "graduate_stay_share", 0, 0.5, 0, 1);
-        r->startup_rate = get_num(c, s, "startup_rate", 0, 0, 0, 1e7);
-        r->relocation_rate = get_num(c, s, "relocation_rate", 0, 0, 0, 1e7);
-        r->market_growth = get_num(c, s, "market_growth", 0, 0, -1, 1);
+        ric_cfg_copy_name(c, s, r->name);
+        ric_cfg_check_keys(c, s, keys);
+        ric_cfg_str(c, s, "label", 0, "", 96);
+        r->focus = ric_cfg_bool(c, s, "focus", 1);
+        r->labour_pool = ric_cfg_num(c, s, "labour_pool", 0, 0, 0, 1e9);
+        r->pool_inflow_per_year = ric_cfg_num(c, s, "pool_inflow_per_year", 0, 0, 0, 1e9);
+        r->pool_exit_rate = ric_cfg_num(c, s, "pool_exit_rate", 0, 0.1, 0, 12);
+        r->graduate_stay_share = ric_cfg_num(c, s, "graduate_stay_share", 0, 0.5, 0, 1);
+        r->startup_rate = ric_cfg_num(c, s, "startup_rate", 0, 0, 0, 1e7);
+        r->relocation_rate = ric_cfg_num(c, s, "relocation_rate", 0, 0, 0, 1e7);
+        r->market_growth = ric_cfg_num(c, s, "market_growth", 0, 0, -1, 1);
     }
-    const char *cap = get_str(c, root, "capital_region", 0, NULL, RIC_NAME_MAX);
+    const char *cap = ric_cfg_str(c, root, "capital_region", 0, NULL, RIC_NAME_MAX);
     sc->capital_region = -1;
     if (cap) {
         sc->capital_region = ric_scenario_region(sc, cap);
         if (sc->capital_region < 0)
-            fail(c, config_setting_get_member(root, "capital_region"),
-                 "'capital_region' names no region (got \"%s\")", cap);
+            ric_cfg_fail(c, config_setting_get_member(root, "capital_region"),
+                         "'capital_region' names no region (got \"%s\")", cap);
     }
 }
 
-static void load_orgs(ld *c, ric_scenario *sc, config_setting_t *root)
+static void load_orgs(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
 {
     int n;
-    config_setting_t *g = group_of_groups(c, root, "organisations", 0, &n);
+    config_setting_t *g = ric_cfg_groups(c, root, "organisations", 0, &n);
     if (c->failed || n == 0)
         return;
     sc->orgs = calloc((size_t)n, sizeof *sc->orgs);
     if (!sc->orgs) {
-        fail(c, g, "out of memory");
+        ric_cfg_fail(c, g, "out of memory");
         return;
     }
     sc->n_orgs = n;
-    static const char *const keys[] = {"kind", "region", "count", "arrive", "arrive_until",
-                                       "depart", "staff", "knowledge", "tto_per_year",
-                                       "seed_fund_usd_m", "incubator_rooms",
-                                       "graduates_per_year", NULL};
+    static const char *const keys[] = {"kind",
+                                       "region",
+                                       "count",
+                                       "arrive",
+                                       "arrive_until",
+                                       "depart",
+                                       "staff",
+                                       "knowledge",
+                                       "tto_per_year",
+                                       "seed_fund_usd_m",
+                                       "incubator_rooms",
+                                       "graduates_per_year",
+                                       NULL};
     long long total = 0;
     for (int i = 0; i < n && !c->failed; i++) {
         config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
         ric_org_spec *o = &sc->orgs[i];
-        copy_name(c, s, o->name);
-        check_keys(c, s, keys);
-        o->kind = (ric_org_kind)get_enum(c, s, "kind", 1, 0, ric_org_kind_names, RIC_ORG_KIND_N);
+        ric_cfg_copy_name(c, s, o->name);
+        ric_cfg_check_keys(c, s, keys);
+        o->kind =
+            (ric_org_kind)ric_cfg_enum(c, s, "kind", 1, 0, ric_org_kind_names, RIC_ORG_KIND_N);
         o->region = get_region(c, sc, s, "region", 1, 1);
-        o->count = (int)get_int(c, s, "count", 0, 1, 1, 100000);
-        o->arrive = get_num(c, s, "arrive", 0, sc->start, -1e6, 1e6);
-        o->arrive_until = get_num(c, s, "arrive_until", 0, o->arrive, o->arrive, 1e6);
-        o->depart = get_num(c, s, "depart", 0, INFINITY, o->arrive, 1e6);
+        o->count = (int)ric_cfg_int(c, s, "count", 0, 1, 1, 100000);
+        o->arrive = ric_cfg_num(c, s, "arrive", 0, sc->start, -1e6, 1e6);
+        o->arrive_until = ric_cfg_num(c, s, "arrive_until", 0, o->arrive, o->arrive, 1e6);
+        o->depart = ric_cfg_num(c, s, "depart", 0, INFINITY, o->arrive, 1e6);
         if (!config_setting_get_member(s, "depart"))
             o->depart = INFINITY;
-        o->staff = get_num(c, s, "staff", 1, 0, 0, 1e6);
-        o->knowledge = get_num(c, s, "knowledge", 0, 1.0, 0.01, 100);
-        o->tto_per_year = get_num(c, s, "tto_per_year", 0, 0, 0, 1e6);
-        o->seed_fund_usd_m = get_num(c, s, "seed_fund_usd_m", 0, 0, 0, 1e6);
-        o->incubator_rooms = (int)get_int(c, s, "incubator_rooms", 0, 0, 0, 100000);
-        o->graduates_per_year = get_num(c, s, "graduates_per_year", 0, 0, 0, 1e7);
+        o->staff = ric_cfg_num(c, s, "staff", 1, 0, 0, 1e6);
+        o->knowledge = ric_cfg_num(c, s, "knowledge", 0, 1.0, 0.01, 100);
+        o->tto_per_year = ric_cfg_num(c, s, "tto_per_year", 0, 0, 0, 1e6);
+        o->seed_fund_usd_m = ric_cfg_num(c, s, "seed_fund_usd_m", 0, 0, 0, 1e6);
+        o->incubator_rooms = (int)ric_cfg_int(c, s, "incubator_rooms", 0, 0, 0, 100000);
+        o->graduates_per_year = ric_cfg_num(c, s, "graduates_per_year", 0, 0, 0, 1e7);
         if (!c->failed && o->kind != RIC_ORG_UNIVERSITY &&
             config_setting_get_member(s, "graduates_per_year")) {
             char p[256];
-            path_of(config_setting_get_member(s, "graduates_per_year"), p, sizeof p);
-            fail(c, config_setting_get_member(s, "graduates_per_year"),
-                 "'%s' applies only to universities", p);
+            ric_cfg_path(config_setting_get_member(s, "graduates_per_year"), p, sizeof p);
+            ric_cfg_fail(c, config_setting_get_member(s, "graduates_per_year"),
+                         "'%s' applies only to universities", p);
         }
         total += o->count;
     }
     if (!c->failed && total > 65000)
-        fail(c, g, "'organisations' expands to %lld organisations; at most 65000 are supported",
-             total);
+        ric_cfg_fail(c, g,
+                     "'organisations' expands to %lld organisations; at most 65000 are supported",
+                     total);
 }
 
-static void load_firms(ld *c, ric_scenario *sc, config_setting_t *root)
+static void load_firms(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
 {
     int n;
-    config_setting_t *g = group_of_groups(c, root, "firms", 0, &n);
+    config_setting_t *g = ric_cfg_groups(c, root, "firms", 0, &n);
     if (c->failed || n == 0)
         return;
     sc->firms = calloc((size_t)n, sizeof *sc->firms);
     if (!sc->firms) {
-        fail(c, g, "out of memory");
+        ric_cfg_fail(c, g, "out of memory");
         return;
     }
     sc->n_firms = n;
-    static const char *const keys[] = {"region", "count", "arrive", "employees", "capability",
-                                       "origin", NULL};
+    static const char *const keys[] = {"region",     "count",  "arrive", "employees",
+                                       "capability", "origin", NULL};
     for (int i = 0; i < n && !c->failed; i++) {
         config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
         ric_firm_spec *f = &sc->firms[i];
-        copy_name(c, s, f->name);
-        check_keys(c, s, keys);
+        ric_cfg_copy_name(c, s, f->name);
+        ric_cfg_check_keys(c, s, keys);
         f->region = get_region(c, sc, s, "region", 1, 1);
-        f->count = (int)get_int(c, s, "count", 1, 0, 0, 50000000);
-        f->arrive = get_num(c, s, "arrive", 0, sc->start, -1e6, 1e6);
-        f->employees = get_num(c, s, "employees", 1, 0, 1, 1e6);
-        f->capability = get_num(c, s, "capability", 0, 1.0, 0.01, 100);
-        f->origin = (ric_origin)get_enum(c, s, "origin", 0, RIC_ORIGIN_INCUMBENT,
-                                         ric_origin_names, RIC_ORIGIN_N);
+        f->count = (int)ric_cfg_int(c, s, "count", 1, 0, 0, 50000000);
+        f->arrive = ric_cfg_num(c, s, "arrive", 0, sc->start, -1e6, 1e6);
+        f->employees = ric_cfg_num(c, s, "employees", 1, 0, 1, 1e6);
+        f->capability = ric_cfg_num(c, s, "capability", 0, 1.0, 0.01, 100);
+        f->origin = (ric_origin)ric_cfg_enum(c, s, "origin", 0, RIC_ORIGIN_INCUMBENT,
+                                             ric_origin_names, RIC_ORIGIN_N);
     }
 }
 
-static void load_rules(ld *c, ric_scenario *sc, config_setting_t *root)
+static void load_rules(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
 {
     for (size_t i = 0; i < N_RULE_PARAMS; i++)
         *ric_rules_param(&sc->rules, rule_params[i].name) = rule_params[i].def;
-    config_setting_t *g = member(c, root, "rules", 0, CONFIG_TYPE_GROUP);
+    config_setting_t *g = ric_cfg_member(c, root, "rules", 0, CONFIG_TYPE_GROUP);
     if (!g)
         return;
     /* every member must be a group whose members are known parameters */
@@ -650,7 +315,7 @@ static void load_rules(ld *c, ric_scenario *sc, config_setting_t *root)
     for (int i = 0; i < n && !c->failed; i++) {
         config_setting_t *sub = config_setting_get_elem(g, (unsigned)i);
         char p[256];
-        path_of(sub, p, sizeof p);
+        ric_cfg_path(sub, p, sizeof p);
         const char *gname = config_setting_name(sub);
         int known = 0;
         for (size_t k = 0; k < N_RULE_PARAMS; k++) {
@@ -659,11 +324,11 @@ static void load_rules(ld *c, ric_scenario *sc, config_setting_t *root)
                 known = 1;
         }
         if (!known) {
-            fail(c, sub, "unknown key '%s'", p);
+            ric_cfg_fail(c, sub, "unknown key '%s'", p);
             return;
         }
         if (config_setting_type(sub) != CONFIG_TYPE_GROUP) {
-            fail(c, sub, "'%s' must be a group (got %s)", p, type_name(sub));
+            ric_cfg_fail(c, sub, "'%s' must be a group (got %s)", p, ric_cfg_type_name(sub));
             return;
         }
         int m = config_setting_length(sub);
@@ -677,18 +342,19 @@ static void load_rules(ld *c, ric_scenario *sc, config_setting_t *root)
                     rp = &rule_params[k];
             if (!rp) {
                 char sp[256];
-                path_of(s, sp, sizeof sp);
-                fail(c, s, "unknown key '%s'", sp);
+                ric_cfg_path(s, sp, sizeof sp);
+                ric_cfg_fail(c, s, "unknown key '%s'", sp);
                 return;
             }
             *ric_rules_param(&sc->rules, rp->name) =
-                get_num(c, sub, config_setting_name(s), 1, rp->def, rp->lo, rp->hi);
+                ric_cfg_num(c, sub, config_setting_name(s), 1, rp->def, rp->lo, rp->hi);
         }
     }
     if (!c->failed && sc->rules.spinoff_stay_share + sc->rules.spinoff_capital_share > 1.0 + 1e-12)
-        fail(c, g, "'rules.spinoff.stay_share' + 'rules.spinoff.capital_share' must be <= 1 "
-                   "(got %g)",
-             sc->rules.spinoff_stay_share + sc->rules.spinoff_capital_share);
+        ric_cfg_fail(c, g,
+                     "'rules.spinoff.stay_share' + 'rules.spinoff.capital_share' must be <= 1 "
+                     "(got %g)",
+                     sc->rules.spinoff_stay_share + sc->rules.spinoff_capital_share);
 }
 
 /* Checks that KEY names an event-settable parameter; "rules.G.K" or "regions.R.K". */
@@ -717,9 +383,9 @@ static int settable_key(const ric_scenario *sc, const char *key)
     return 0;
 }
 
-static void load_events(ld *c, ric_scenario *sc, config_setting_t *root)
+static void load_events(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
 {
-    config_setting_t *g = member(c, root, "events", 0, CONFIG_TYPE_LIST);
+    config_setting_t *g = ric_cfg_member(c, root, "events", 0, CONFIG_TYPE_LIST);
     if (!g)
         return;
     int n = config_setting_length(g);
@@ -727,458 +393,235 @@ static void load_events(ld *c, ric_scenario *sc, config_setting_t *root)
         return;
     sc->events = calloc((size_t)n, sizeof *sc->events);
     if (!sc->events) {
-        fail(c, g, "out of memory");
+        ric_cfg_fail(c, g, "out of memory");
         return;
     }
     sc->n_events = n;
     static const char *const types[] = {"set", "staff", "note"};
-    static const char *const keys[] = {"date", "until", "type", "key", "value", "kind",
-                                       "region", "total", "text", NULL};
+    static const char *const keys[] = {"date", "until",  "type",  "key",  "value",
+                                       "kind", "region", "total", "text", NULL};
     for (int i = 0; i < n && !c->failed; i++) {
         config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
         char p[256];
-        path_of(s, p, sizeof p);
+        ric_cfg_path(s, p, sizeof p);
         if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
-            fail(c, s, "'%s' must be a group (got %s)", p, type_name(s));
+            ric_cfg_fail(c, s, "'%s' must be a group (got %s)", p, ric_cfg_type_name(s));
             return;
         }
         ric_event_spec *e = &sc->events[i];
-        check_keys(c, s, keys);
-        e->date = get_num(c, s, "date", 1, 0, -1e6, 1e6);
-        e->until = get_num(c, s, "until", 0, INFINITY, e->date, 1e6);
+        ric_cfg_check_keys(c, s, keys);
+        e->date = ric_cfg_num(c, s, "date", 1, 0, -1e6, 1e6);
+        e->until = ric_cfg_num(c, s, "until", 0, INFINITY, e->date, 1e6);
         if (!config_setting_get_member(s, "until"))
             e->until = INFINITY;
-        e->type = (ric_event_type)get_enum(c, s, "type", 1, 0, types, 3);
+        e->type = (ric_event_type)ric_cfg_enum(c, s, "type", 1, 0, types, 3);
         if (c->failed)
             return;
         switch (e->type) {
         case RIC_EVENT_SET: {
-            const char *k = get_str(c, s, "key", 1, "", sizeof e->key);
+            const char *k = ric_cfg_str(c, s, "key", 1, "", sizeof e->key);
             snprintf(e->key, sizeof e->key, "%s", k);
             if (!c->failed && !settable_key(sc, e->key)) {
-                fail(c, config_setting_get_member(s, "key"),
-                     "'%s.key' names no settable parameter (got \"%s\"); use 'rules.GROUP.NAME' "
-                     "or 'regions.REGION.NAME'",
-                     p, e->key);
+                ric_cfg_fail(
+                    c, config_setting_get_member(s, "key"),
+                    "'%s.key' names no settable parameter (got \"%s\"); use 'rules.GROUP.NAME' "
+                    "or 'regions.REGION.NAME'",
+                    p, e->key);
                 return;
             }
-            e->value = get_num(c, s, "value", 1, 0, -1e12, 1e12);
+            e->value = ric_cfg_num(c, s, "value", 1, 0, -1e12, 1e12);
             break;
         }
         case RIC_EVENT_STAFF:
-            e->kind = (ric_org_kind)get_enum(c, s, "kind", 1, 0, ric_org_kind_names,
-                                             RIC_ORG_KIND_N);
+            e->kind =
+                (ric_org_kind)ric_cfg_enum(c, s, "kind", 1, 0, ric_org_kind_names, RIC_ORG_KIND_N);
             e->region = get_region(c, sc, s, "region", 1, 0);
-            e->value = get_num(c, s, "total", 1, 0, 0, 1e8);
+            e->value = ric_cfg_num(c, s, "total", 1, 0, 0, 1e8);
             break;
         case RIC_EVENT_NOTE: {
-            const char *t = get_str(c, s, "text", 1, "", sizeof e->text);
+            const char *t = ric_cfg_str(c, s, "text", 1, "", sizeof e->text);
             snprintf(e->text, sizeof e->text, "%s", t);
             if (strpbrk(e->text, "\n\r\t"))
-                fail(c, config_setting_get_member(s, "text"),
-                     "'%s.text' must not contain tabs or line breaks", p);
+                ric_cfg_fail(c, config_setting_get_member(s, "text"),
+                             "'%s.text' must not contain tabs or line breaks", p);
             break;
         }
         }
     }
 }
 
-static void load_channels(ld *c, config_setting_t *g, ric_channels *ch)
+static void load_channels(ric_cfg *c, config_setting_t *g, ric_channels *ch)
 {
-    static const char *const keys[] = {"spinoff", "transfer", "graduates", "links", "capability",
-                                       NULL};
-    config_setting_t *s = member(c, g, "channels", 0, CONFIG_TYPE_GROUP);
-    check_keys(c, s, keys);
-    ch->spinoff = get_num(c, s, "spinoff", 0, 0, 0, 1e6);
-    ch->transfer = get_num(c, s, "transfer", 0, 0, 0, 1e6);
-    ch->graduates = get_num(c, s, "graduates", 0, 0, 0, 1e9);
-    ch->links = get_num(c, s, "links", 0, 0, 0, 1e6);
-    ch->capability = get_num(c, s, "capability", 0, 0, 0, 1e6);
+    static const char *const keys[] = {"spinoff", "transfer",   "graduates",
+                                       "links",   "capability", NULL};
+    config_setting_t *s = ric_cfg_member(c, g, "channels", 0, CONFIG_TYPE_GROUP);
+    ric_cfg_check_keys(c, s, keys);
+    ch->spinoff = ric_cfg_num(c, s, "spinoff", 0, 0, 0, 1e6);
+    ch->transfer = ric_cfg_num(c, s, "transfer", 0, 0, 0, 1e6);
+    ch->graduates = ric_cfg_num(c, s, "graduates", 0, 0, 0, 1e9);
+    ch->links = ric_cfg_num(c, s, "links", 0, 0, 0, 1e6);
+    ch->capability = ric_cfg_num(c, s, "capability", 0, 0, 0, 1e6);
 }
 
-static void load_instrument(ld *c, ric_scenario *sc, config_setting_t *s, ric_instrument_spec *in)
+static void load_instrument(ric_cfg *c, ric_scenario *sc, config_setting_t *s,
+                            ric_instrument_spec *in)
 {
-    static const char *const keys[] = {"applicants", "call", "repeat_years", "deadline_months",
-                                       "start_delay_months", "duration_years", "award_usd_m",
-                                       "award_krw_bn", "max_winners", "matching_share",
-                                       "consortium_firms", "eligible", "ranking", "channels",
-                                       NULL};
-    copy_name(c, s, in->name);
-    check_keys(c, s, keys);
-    in->applicants = (ric_applicant)get_enum(c, s, "applicants", 1, 0, ric_applicant_names,
-                                             RIC_APPLY_N);
-    in->call = get_num(c, s, "call", 1, 0, -1e6, 1e6);
-    in->repeat_years = get_num(c, s, "repeat_years", 0, 0, 0, 1000);
-    in->deadline_months = get_num(c, s, "deadline_months", 0, 6, 0, 1200);
-    in->start_delay_months = get_num(c, s, "start_delay_months", 0, 9, 0, 1200);
-    in->duration_years = get_num(c, s, "duration_years", 1, 1, 1.0 / 365, 1000);
+    static const char *const keys[] = {
+        "applicants",       "call",        "repeat_years", "deadline_months", "start_delay_months",
+        "duration_years",   "award_usd_m", "award_krw_bn", "max_winners",     "matching_share",
+        "consortium_firms", "eligible",    "ranking",      "channels",        NULL};
+    ric_cfg_copy_name(c, s, in->name);
+    ric_cfg_check_keys(c, s, keys);
+    in->applicants =
+        (ric_applicant)ric_cfg_enum(c, s, "applicants", 1, 0, ric_applicant_names, RIC_APPLY_N);
+    in->call = ric_cfg_num(c, s, "call", 1, 0, -1e6, 1e6);
+    in->repeat_years = ric_cfg_num(c, s, "repeat_years", 0, 0, 0, 1000);
+    in->deadline_months = ric_cfg_num(c, s, "deadline_months", 0, 6, 0, 1200);
+    in->start_delay_months = ric_cfg_num(c, s, "start_delay_months", 0, 9, 0, 1200);
+    in->duration_years = ric_cfg_num(c, s, "duration_years", 1, 1, 1.0 / 365, 1000);
     in->award_usd_m = get_money(c, sc, s, "award", NULL);
-    in->max_winners = (int)get_int(c, s, "max_winners", 1, 0, 0, 1000000);
-    in->matching_share = get_num(c, s, "matching_share", 0, 0, 0, 10);
-    in->consortium_firms = (int)get_int(c, s, "consortium_firms", 0, 0, 0, 1000);
+    in->max_winners = (int)ric_cfg_int(c, s, "max_winners", 1, 0, 0, 1000000);
+    in->matching_share = ric_cfg_num(c, s, "matching_share", 0, 0, 0, 10);
+    in->consortium_firms = (int)ric_cfg_int(c, s, "consortium_firms", 0, 0, 0, 1000);
 
     static const char *const ekeys[] = {"regions", "min_staff", "min_quality", "max_age_years",
                                         NULL};
-    config_setting_t *e = member(c, s, "eligible", 0, CONFIG_TYPE_GROUP);
-    check_keys(c, e, ekeys);
-    in->min_staff = get_num(c, e, "min_staff", 0, 0, 0, 1e9);
-    in->min_quality = get_num(c, e, "min_quality", 0, 0, 0, 1e9);
-    in->max_age_years = get_num(c, e, "max_age_years", 0, INFINITY, 0, 1e6);
+    config_setting_t *e = ric_cfg_member(c, s, "eligible", 0, CONFIG_TYPE_GROUP);
+    ric_cfg_check_keys(c, e, ekeys);
+    in->min_staff = ric_cfg_num(c, e, "min_staff", 0, 0, 0, 1e9);
+    in->min_quality = ric_cfg_num(c, e, "min_quality", 0, 0, 0, 1e9);
+    in->max_age_years = ric_cfg_num(c, e, "max_age_years", 0, INFINITY, 0, 1e6);
     if (!e || !config_setting_get_member(e, "max_age_years"))
         in->max_age_years = INFINITY;
-    config_setting_t *rs = member(c, e, "regions", 0, CONFIG_TYPE_ARRAY);
+    config_setting_t *rs = ric_cfg_member(c, e, "regions", 0, CONFIG_TYPE_ARRAY);
     if (rs && !c->failed) {
         int n = config_setting_length(rs);
         in->regions = calloc((size_t)(n ? n : 1), sizeof *in->regions);
         if (!in->regions) {
-            fail(c, rs, "out of memory");
+            ric_cfg_fail(c, rs, "out of memory");
             return;
         }
         in->n_regions = n;
         for (int i = 0; i < n && !c->failed; i++) {
             config_setting_t *x = config_setting_get_elem(rs, (unsigned)i);
             char p[256];
-            path_of(rs, p, sizeof p);
+            ric_cfg_path(rs, p, sizeof p);
             if (config_setting_type(x) != CONFIG_TYPE_STRING) {
-                fail(c, rs, "'%s' must list region names (strings)", p);
+                ric_cfg_fail(c, rs, "'%s' must list region names (strings)", p);
                 return;
             }
             in->regions[i] = ric_scenario_region(sc, config_setting_get_string(x));
             if (in->regions[i] < 0)
-                fail(c, rs, "'%s' names no region \"%s\"", p, config_setting_get_string(x));
+                ric_cfg_fail(c, rs, "'%s' names no region \"%s\"", p, config_setting_get_string(x));
         }
     }
     static const char *const rkeys[] = {"quality", "match", "chance", NULL};
-    config_setting_t *r = member(c, s, "ranking", 0, CONFIG_TYPE_GROUP);
-    check_keys(c, r, rkeys);
-    in->rank_quality = get_num(c, r, "quality", 0, 1.0, 0, 1e6);
-    in->rank_match = get_num(c, r, "match", 0, 0.5, 0, 1e6);
-    in->rank_chance = get_num(c, r, "chance", 0, 0.1, 0, 1e6);
+    config_setting_t *r = ric_cfg_member(c, s, "ranking", 0, CONFIG_TYPE_GROUP);
+    ric_cfg_check_keys(c, r, rkeys);
+    in->rank_quality = ric_cfg_num(c, r, "quality", 0, 1.0, 0, 1e6);
+    in->rank_match = ric_cfg_num(c, r, "match", 0, 0.5, 0, 1e6);
+    in->rank_chance = ric_cfg_num(c, r, "chance", 0, 0.1, 0, 1e6);
     load_channels(c, s, &in->ch);
 }
 
-static void load_programmes(ld *c, ric_scenario *sc, config_setting_t *root)
+static void load_programmes(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
 {
     int n;
-    config_setting_t *g = group_of_groups(c, root, "programmes", 0, &n);
+    config_setting_t *g = ric_cfg_groups(c, root, "programmes", 0, &n);
     if (c->failed || n == 0)
         return;
     if (n > RIC_MAX_PROGRAMMES) {
-        fail(c, g, "'programmes' defines %d programmes; at most %d are supported", n,
-             RIC_MAX_PROGRAMMES);
+        ric_cfg_fail(c, g, "'programmes' defines %d programmes; at most %d are supported", n,
+                     RIC_MAX_PROGRAMMES);
         return;
     }
     sc->programmes = calloc((size_t)n, sizeof *sc->programmes);
     if (!sc->programmes) {
-        fail(c, g, "out of memory");
+        ric_cfg_fail(c, g, "out of memory");
         return;
     }
     sc->n_programmes = n;
-    static const char *const keys[] = {"label", "phases", "overhead",
-                                       "disbursement_delay_months", "review", "instruments",
-                                       NULL};
+    static const char *const keys[] = {
+        "label", "phases", "overhead", "disbursement_delay_months", "review", "instruments", NULL};
     for (int i = 0; i < n && !c->failed; i++) {
         config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
         ric_programme_spec *p = &sc->programmes[i];
-        copy_name(c, s, p->name);
-        check_keys(c, s, keys);
-        snprintf(p->label, sizeof p->label, "%s", get_str(c, s, "label", 0, p->name, 96));
-        p->overhead = get_num(c, s, "overhead", 0, 0, 0, 0.999);
-        p->disbursement_delay_months = get_num(c, s, "disbursement_delay_months", 0, 0, 0, 1200);
+        ric_cfg_copy_name(c, s, p->name);
+        ric_cfg_check_keys(c, s, keys);
+        snprintf(p->label, sizeof p->label, "%s", ric_cfg_str(c, s, "label", 0, p->name, 96));
+        p->overhead = ric_cfg_num(c, s, "overhead", 0, 0, 0, 0.999);
+        p->disbursement_delay_months =
+            ric_cfg_num(c, s, "disbursement_delay_months", 0, 0, 0, 1200);
 
-        config_setting_t *ph = member(c, s, "phases", 1, CONFIG_TYPE_LIST);
+        config_setting_t *ph = ric_cfg_member(c, s, "phases", 1, CONFIG_TYPE_LIST);
         if (c->failed)
             return;
         int np = config_setting_length(ph);
         if (np < 1) {
             char pp[256];
-            path_of(ph, pp, sizeof pp);
-            fail(c, ph, "'%s' must list at least one phase", pp);
+            ric_cfg_path(ph, pp, sizeof pp);
+            ric_cfg_fail(c, ph, "'%s' must list at least one phase", pp);
             return;
         }
         p->phases = calloc((size_t)np, sizeof *p->phases);
         if (!p->phases) {
-            fail(c, ph, "out of memory");
+            ric_cfg_fail(c, ph, "out of memory");
             return;
         }
         p->n_phases = np;
-        static const char *const phkeys[] = {"start", "end", "budget_usd_m", "budget_krw_bn",
-                                             NULL};
+        static const char *const phkeys[] = {"start", "end", "budget_usd_m", "budget_krw_bn", NULL};
         for (int j = 0; j < np && !c->failed; j++) {
             config_setting_t *x = config_setting_get_elem(ph, (unsigned)j);
             char pp[256];
-            path_of(x, pp, sizeof pp);
+            ric_cfg_path(x, pp, sizeof pp);
             if (config_setting_type(x) != CONFIG_TYPE_GROUP) {
-                fail(c, x, "'%s' must be a group (got %s)", pp, type_name(x));
+                ric_cfg_fail(c, x, "'%s' must be a group (got %s)", pp, ric_cfg_type_name(x));
                 return;
             }
-            check_keys(c, x, phkeys);
-            p->phases[j].start = get_num(c, x, "start", 1, 0, -1e6, 1e6);
-            p->phases[j].end = get_num(c, x, "end", 1, 0, -1e6, 1e6);
+            ric_cfg_check_keys(c, x, phkeys);
+            p->phases[j].start = ric_cfg_num(c, x, "start", 1, 0, -1e6, 1e6);
+            p->phases[j].end = ric_cfg_num(c, x, "end", 1, 0, -1e6, 1e6);
             p->phases[j].budget_usd_m = get_money(c, sc, x, "budget", NULL);
             if (!c->failed && !(p->phases[j].end > p->phases[j].start))
-                fail(c, config_setting_get_member(x, "end"), "'%s.end' must be > %g (got %g)", pp,
-                     p->phases[j].start, p->phases[j].end);
+                ric_cfg_fail(c, config_setting_get_member(x, "end"),
+                             "'%s.end' must be > %g (got %g)", pp, p->phases[j].start,
+                             p->phases[j].end);
         }
 
-        static const char *const rvkeys[] = {"first", "every_years", "cancel_share",
-                                             "cut_share", "cut_fraction", "reaward", NULL};
-        config_setting_t *rv = member(c, s, "review", 0, CONFIG_TYPE_GROUP);
-        check_keys(c, rv, rvkeys);
+        static const char *const rvkeys[] = {
+            "first", "every_years", "cancel_share", "cut_share", "cut_fraction", "reaward", NULL};
+        config_setting_t *rv = ric_cfg_member(c, s, "review", 0, CONFIG_TYPE_GROUP);
+        ric_cfg_check_keys(c, rv, rvkeys);
         p->review = rv != NULL;
-        p->review_first = get_num(c, rv, "first", rv != NULL, 0, -1e6, 1e6);
-        p->review_every_years = get_num(c, rv, "every_years", 0, 1, 1.0 / 365, 1000);
-        p->cancel_share = get_num(c, rv, "cancel_share", 0, 0, 0, 1);
-        p->cut_share = get_num(c, rv, "cut_share", 0, 0, 0, 1);
-        p->cut_fraction = get_num(c, rv, "cut_fraction", 0, 0, 0, 1);
-        p->reaward = get_bool(c, rv, "reaward", 0);
+        p->review_first = ric_cfg_num(c, rv, "first", rv != NULL, 0, -1e6, 1e6);
+        p->review_every_years = ric_cfg_num(c, rv, "every_years", 0, 1, 1.0 / 365, 1000);
+        p->cancel_share = ric_cfg_num(c, rv, "cancel_share", 0, 0, 0, 1);
+        p->cut_share = ric_cfg_num(c, rv, "cut_share", 0, 0, 0, 1);
+        p->cut_fraction = ric_cfg_num(c, rv, "cut_fraction", 0, 0, 0, 1);
+        p->reaward = ric_cfg_bool(c, rv, "reaward", 0);
         if (!c->failed && p->cancel_share + p->cut_share > 1.0 + 1e-12)
-            fail(c, rv, "'programmes.%s.review': cancel_share + cut_share must be <= 1 (got %g)",
-                 p->name, p->cancel_share + p->cut_share);
+            ric_cfg_fail(c, rv,
+                         "'programmes.%s.review': cancel_share + cut_share must be <= 1 (got %g)",
+                         p->name, p->cancel_share + p->cut_share);
 
         int ni;
-        config_setting_t *ig = group_of_groups(c, s, "instruments", 1, &ni);
+        config_setting_t *ig = ric_cfg_groups(c, s, "instruments", 1, &ni);
         if (c->failed)
             return;
         if (ni < 1) {
-            fail(c, ig, "'programmes.%s.instruments' must define at least one instrument",
-                 p->name);
+            ric_cfg_fail(c, ig, "'programmes.%s.instruments' must define at least one instrument",
+                         p->name);
             return;
         }
         p->instruments = calloc((size_t)ni, sizeof *p->instruments);
         if (!p->instruments) {
-            fail(c, ig, "out of memory");
+            ric_cfg_fail(c, ig, "out of memory");
             return;
         }
         p->n_instruments = ni;
         for (int j = 0; j < ni && !c->failed; j++)
             load_instrument(c, sc, config_setting_get_elem(ig, (unsigned)j), &p->instruments[j]);
     }
-}
-
-/* ---- overrides ---------------------------------------------------------------------------- */
-
-/* Finds the setting at a dotted path; components may be names or [i] list indexes. With CREATE,
- * missing groups on the way are added (validation then rejects unknown ones). On a miss sets
- * *parent to the group that should hold the last component when only that one is missing. */
-static config_setting_t *resolve(config_t *cfg, const char *path, int create,
-                                 config_setting_t **parent, const char **last)
-{
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", path);
-    config_setting_t *s = config_root_setting(cfg);
-    *parent = NULL;
-    *last = NULL;
-    char *save = NULL;
-    char *tok = strtok_r(buf, ".", &save);
-    while (tok) {
-        char *next = strtok_r(NULL, ".", &save);
-        config_setting_t *child = NULL;
-        if (tok[0] == '[') {
-            char *end;
-            long idx = strtol(tok + 1, &end, 10);
-            if (*end == ']' && end[1] == '\0' && idx >= 0 && config_setting_is_aggregate(s))
-                child = config_setting_get_elem(s, (unsigned)idx);
-        } else if (config_setting_is_group(s)) {
-            child = config_setting_get_member(s, tok);
-        }
-        if (!child && next && create && tok[0] != '[' && config_setting_is_group(s))
-            child = config_setting_add(s, tok, CONFIG_TYPE_GROUP); /* "limits.max_firms=..." */
-        if (!child) {
-            if (!next && config_setting_is_group(s)) {
-                *parent = s;
-                *last = path + (tok - buf);
-            }
-            return NULL;
-        }
-        s = child;
-        tok = next;
-    }
-    return s;
-}
-
-static int valid_name(const char *s)
-{
-    if (!*s || !(((*s | 32) >= 'a' && (*s | 32) <= 'z') || *s == '*'))
-        return 0;
-    for (; *s; s++)
-        if (!(((*s | 32) >= 'a' && (*s | 32) <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' ||
-              *s == '-' || *s == '*'))
-            return 0;
-    return 1;
-}
-
-/* Applies one "key.path=value" override; LABEL names it in messages ("--set 'k=v'"). */
-/* An earlier override's setting was replaced (to change its type): follow it. OLD is freed and
- * only compared, never read. */
-static void repoint(ld *c, const config_setting_t *old, config_setting_t *now)
-{
-    for (int i = 0; i < c->n_overridden; i++)
-        if (c->overridden[i] == old)
-            c->overridden[i] = now;
-}
-
-/* Whether every component of a dotted path is a plain key name (no list index). */
-static int valid_path(const char *path)
-{
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", path);
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ".", &save); tok; tok = strtok_r(NULL, ".", &save))
-        if (!valid_name(tok))
-            return 0;
-    return 1;
-}
-
-static ric_status apply_override(ld *c, config_t *cfg, const char *text, const char *label)
-{
-    const char *eq = strchr(text, '=');
-    if (!eq || eq == text) {
-        ric_err_set(c->err, "%s: expected KEY.PATH=VALUE", label);
-        return RIC_EUSAGE;
-    }
-    char path[512];
-    size_t plen = (size_t)(eq - text);
-    if (plen >= sizeof path) {
-        ric_err_set(c->err, "%s: key path too long", label);
-        return RIC_EUSAGE;
-    }
-    memcpy(path, text, plen);
-    path[plen] = '\0';
-    const char *val = eq + 1;
-    config_setting_t *parent, *s;
-    const char *last;
-    s = resolve(cfg, path, valid_path(path), &parent, &last);
-    char *end;
-    errno = 0;
-    if (!s) {
-        if (!parent) {
-            ric_err_set(c->err, "%s: no setting or group at '%s'", label, path);
-            return RIC_EUSAGE;
-        }
-        char lname[128];
-        snprintf(lname, sizeof lname, "%s", last);
-        if (!valid_name(lname)) {
-            ric_err_set(c->err, "%s: '%s' is not a valid key name", label, lname);
-            return RIC_EUSAGE;
-        }
-        /* a new setting: infer its type from the value's form */
-        long long iv = strtoll(val, &end, 10);
-        if (*val && *end == '\0' && errno == 0) {
-            int big = iv > INT_MAX || iv < INT_MIN;
-            s = config_setting_add(parent, lname, big ? CONFIG_TYPE_INT64 : CONFIG_TYPE_INT);
-            if (s)
-                big ? config_setting_set_int64(s, iv) : config_setting_set_int(s, (int)iv);
-        } else {
-            errno = 0;
-            double dv = strtod(val, &end);
-            if (*val && *end == '\0' && errno == 0) {
-                s = config_setting_add(parent, lname, CONFIG_TYPE_FLOAT);
-                if (s)
-                    config_setting_set_float(s, dv);
-            } else if (strcmp(val, "true") == 0 || strcmp(val, "false") == 0) {
-                s = config_setting_add(parent, lname, CONFIG_TYPE_BOOL);
-                if (s)
-                    config_setting_set_bool(s, val[0] == 't');
-            } else {
-                s = config_setting_add(parent, lname, CONFIG_TYPE_STRING);
-                if (s)
-                    config_setting_set_string(s, val);
-            }
-        }
-        if (!s) {
-            ric_err_set(c->err, "%s: cannot add '%s'", label, path);
-            return RIC_EUSAGE;
-        }
-    } else {
-        switch (config_setting_type(s)) {
-        case CONFIG_TYPE_INT:
-        case CONFIG_TYPE_INT64: {
-            long long iv = strtoll(val, &end, 10);
-            if (!*val || *end || errno) {
-                /* an integer setting may take a number with a fraction: becomes a float */
-                errno = 0;
-                double dv = strtod(val, &end);
-                if (!*val || *end || errno) {
-                    ric_err_set(c->err, "%s: '%s' must be a number (got '%s')", label,
-                                path, val);
-                    return RIC_EUSAGE;
-                }
-                config_setting_t *p = config_setting_parent(s);
-                const char *nm = config_setting_name(s);
-                if (!nm) {
-                    ric_err_set(c->err, "%s: '%s' must be an integer (got '%s')", label,
-                                path, val);
-                    return RIC_EUSAGE;
-                }
-                char nmb[128];
-                snprintf(nmb, sizeof nmb, "%s", nm);
-                config_setting_t *old = s;
-                config_setting_remove(p, nmb);
-                s = config_setting_add(p, nmb, CONFIG_TYPE_FLOAT);
-                config_setting_set_float(s, dv);
-                repoint(c, old, s);
-                break;
-            }
-            if (iv > INT_MAX || iv < INT_MIN) {
-                config_setting_t *p = config_setting_parent(s);
-                const char *nm = config_setting_name(s);
-                char nmb[128];
-                snprintf(nmb, sizeof nmb, "%s", nm ? nm : "");
-                if (nm) {
-                    config_setting_t *old = s;
-                    config_setting_remove(p, nmb);
-                    s = config_setting_add(p, nmb, CONFIG_TYPE_INT64);
-                    repoint(c, old, s);
-                }
-                config_setting_set_int64(s, iv);
-            } else if (config_setting_type(s) == CONFIG_TYPE_INT64) {
-                config_setting_set_int64(s, iv);
-            } else {
-                config_setting_set_int(s, (int)iv);
-            }
-            break;
-        }
-        case CONFIG_TYPE_FLOAT: {
-            double dv = strtod(val, &end);
-            if (!*val || *end || errno) {
-                ric_err_set(c->err, "%s: '%s' must be a number (got '%s')", label, path,
-                            val);
-                return RIC_EUSAGE;
-            }
-            config_setting_set_float(s, dv);
-            break;
-        }
-        case CONFIG_TYPE_BOOL:
-            if (strcmp(val, "true") && strcmp(val, "false")) {
-                ric_err_set(c->err, "%s: '%s' must be true or false (got '%s')", label,
-                            path, val);
-                return RIC_EUSAGE;
-            }
-            config_setting_set_bool(s, val[0] == 't');
-            break;
-        case CONFIG_TYPE_STRING: {
-            char sv[512];
-            size_t n = strlen(val);
-            if (n >= 2 && val[0] == '"' && val[n - 1] == '"') {
-                snprintf(sv, sizeof sv, "%.*s", (int)(n - 2), val + 1);
-                val = sv;
-            }
-            config_setting_set_string(s, val);
-            break;
-        }
-        default:
-            ric_err_set(c->err, "%s: '%s' is a %s; only single values can be set", label,
-                        path, type_name(s));
-            return RIC_EUSAGE;
-        }
-    }
-    if (c->n_overridden < 64) {
-        c->overridden[c->n_overridden] = s;
-        snprintf(c->override_text[c->n_overridden], sizeof c->override_text[0], "%s", label);
-        c->n_overridden++;
-    }
-    return RIC_OK;
 }
 
 /* ---- effective scenario writer (full precision, deterministic) ---------------------------- */
@@ -1265,11 +708,21 @@ static void put_members(sbuf *b, const config_setting_t *g, int depth)
 static void put_value(sbuf *b, const config_setting_t *s, int depth)
 {
     switch (config_setting_type(s)) {
-    case CONFIG_TYPE_INT: sb_put(b, "%d", config_setting_get_int(s)); break;
-    case CONFIG_TYPE_INT64: sb_put(b, "%lldL", config_setting_get_int64(s)); break;
-    case CONFIG_TYPE_FLOAT: put_float(b, config_setting_get_float(s)); break;
-    case CONFIG_TYPE_BOOL: sb_put(b, "%s", config_setting_get_bool(s) ? "true" : "false"); break;
-    case CONFIG_TYPE_STRING: put_string(b, config_setting_get_string(s)); break;
+    case CONFIG_TYPE_INT:
+        sb_put(b, "%d", config_setting_get_int(s));
+        break;
+    case CONFIG_TYPE_INT64:
+        sb_put(b, "%lldL", config_setting_get_int64(s));
+        break;
+    case CONFIG_TYPE_FLOAT:
+        put_float(b, config_setting_get_float(s));
+        break;
+    case CONFIG_TYPE_BOOL:
+        sb_put(b, "%s", config_setting_get_bool(s) ? "true" : "false");
+        break;
+    case CONFIG_TYPE_STRING:
+        put_string(b, config_setting_get_string(s));
+        break;
     case CONFIG_TYPE_GROUP:
         sb_put(b, "{\n");
         put_members(b, s, depth + 1);
@@ -1292,7 +745,8 @@ static void put_value(sbuf *b, const config_setting_t *s, int depth)
         sb_put(b, "%s", list ? ")" : "]");
         break;
     }
-    default: break;
+    default:
+        break;
     }
 }
 
@@ -1352,35 +806,35 @@ void ric_scenario_free(ric_scenario *sc)
     free(sc);
 }
 
-static ric_status validate(ld *c, config_t *cfg, ric_scenario *sc)
+static ric_status validate(ric_cfg *c, config_t *cfg, ric_scenario *sc)
 {
     config_setting_t *root = config_root_setting(cfg);
     /* 'experiment' belongs to an experiment file (experiment.c reads it); a run ignores it */
-    static const char *const keys[] = {"name", "description", "seed", "time", "fx_krw_per_usd",
-                                       "limits", "regions", "capital_region", "organisations",
-                                       "firms", "rules", "events", "programmes", "experiment",
-                                       NULL};
-    check_keys(c, root, keys);
-    snprintf(sc->name, sizeof sc->name, "%s", get_str(c, root, "name", 1, "", RIC_NAME_MAX));
+    static const char *const keys[] = {"name",           "description", "seed",    "time",
+                                       "fx_krw_per_usd", "limits",      "regions", "capital_region",
+                                       "organisations",  "firms",       "rules",   "events",
+                                       "programmes",     "experiment",  NULL};
+    ric_cfg_check_keys(c, root, keys);
+    snprintf(sc->name, sizeof sc->name, "%s", ric_cfg_str(c, root, "name", 1, "", RIC_NAME_MAX));
     snprintf(sc->description, sizeof sc->description, "%s",
-             get_str(c, root, "description", 0, "", sizeof sc->description));
-    long long seed = get_int(c, root, "seed", 0, 1, 0, LLONG_MAX);
+             ric_cfg_str(c, root, "description", 0, "", sizeof sc->description));
+    long long seed = ric_cfg_int(c, root, "seed", 0, 1, 0, LLONG_MAX);
     sc->seed = (uint64_t)seed;
 
     static const char *const tkeys[] = {"start", "end", "steps_per_year", "output_every", NULL};
-    config_setting_t *t = member(c, root, "time", 1, CONFIG_TYPE_GROUP);
-    check_keys(c, t, tkeys);
-    sc->start = get_num(c, t, "start", 1, 0, -1e5, 1e5);
-    sc->end = get_num(c, t, "end", 1, 0, -1e5, 1e5);
+    config_setting_t *t = ric_cfg_member(c, root, "time", 1, CONFIG_TYPE_GROUP);
+    ric_cfg_check_keys(c, t, tkeys);
+    sc->start = ric_cfg_num(c, t, "start", 1, 0, -1e5, 1e5);
+    sc->end = ric_cfg_num(c, t, "end", 1, 0, -1e5, 1e5);
     if (!c->failed && !(sc->end > sc->start))
-        fail(c, config_setting_get_member(t, "end"), "'time.end' must be > %g (got %g)", sc->start,
-             sc->end);
-    sc->steps_per_year = (int)get_int(c, t, "steps_per_year", 0, 12, 1, 366);
-    sc->output_every = (int)get_int(c, t, "output_every", 0, 1, 1, 100000);
+        ric_cfg_fail(c, config_setting_get_member(t, "end"), "'time.end' must be > %g (got %g)",
+                     sc->start, sc->end);
+    sc->steps_per_year = (int)ric_cfg_int(c, t, "steps_per_year", 0, 12, 1, 366);
+    sc->output_every = (int)ric_cfg_int(c, t, "output_every", 0, 1, 1, 100000);
     if (!c->failed && (sc->end - sc->start) * sc->steps_per_year > 1e7)
-        fail(c, t, "'time' asks for %.0f steps; at most 10000000 are supported",
-             (sc->end - sc->start) * sc->steps_per_year);
-    sc->fx_krw_per_usd = get_num(c, root, "fx_krw_per_usd", 0, 0, 1e-6, 1e9);
+        ric_cfg_fail(c, t, "'time' asks for %.0f steps; at most 10000000 are supported",
+                     (sc->end - sc->start) * sc->steps_per_year);
+    sc->fx_krw_per_usd = ric_cfg_num(c, root, "fx_krw_per_usd", 0, 0, 1e-6, 1e9);
 
     load_regions(c, sc, root);
     load_orgs(c, sc, root);
@@ -1394,14 +848,14 @@ static ric_status validate(ld *c, config_t *cfg, ric_scenario *sc)
     for (int i = 0; i < sc->n_firms; i++)
         cohort += sc->firms[i].count;
     static const char *const lkeys[] = {"max_firms", NULL};
-    config_setting_t *lim = member(c, root, "limits", 0, CONFIG_TYPE_GROUP);
-    check_keys(c, lim, lkeys);
+    config_setting_t *lim = ric_cfg_member(c, root, "limits", 0, CONFIG_TYPE_GROUP);
+    ric_cfg_check_keys(c, lim, lkeys);
     long long def = (long long)(3 * cohort) + 100000;
-    long long mf = get_int(c, lim, "max_firms", 0, def, 1, 200000000);
+    long long mf = ric_cfg_int(c, lim, "max_firms", 0, def, 1, 200000000);
     if (!c->failed && (double)mf < cohort)
-        fail(c, config_setting_get_member(lim, "max_firms"),
-             "'limits.max_firms' must be >= the %.0f firms the cohorts place (got %lld)", cohort,
-             mf);
+        ric_cfg_fail(c, config_setting_get_member(lim, "max_firms"),
+                     "'limits.max_firms' must be >= the %.0f firms the cohorts place (got %lld)",
+                     cohort, mf);
     sc->max_firms = (size_t)mf;
     return c->failed ? RIC_ESCENARIO : RIC_OK;
 }
@@ -1409,23 +863,23 @@ static ric_status validate(ld *c, config_t *cfg, ric_scenario *sc)
 /* A variant file @includes a scenario and changes it through a 'variant' group (libconfig forbids
  * repeating a key): 'name' and 'description' replace the scenario's, 'remove' lists settings to
  * delete, 'set' lists "key.path=value" overrides. Applied before the command line's --set. */
-static ric_status apply_variant(ld *c, config_t *cfg)
+static ric_status apply_variant(ric_cfg *c, config_t *cfg)
 {
     config_setting_t *root = config_root_setting(cfg);
     config_setting_t *v = config_setting_get_member(root, "variant");
     if (!v)
         return RIC_OK;
     if (config_setting_type(v) != CONFIG_TYPE_GROUP) {
-        fail(c, v, "'variant' must be a group (got %s)", type_name(v));
+        ric_cfg_fail(c, v, "'variant' must be a group (got %s)", ric_cfg_type_name(v));
         return RIC_ESCENARIO;
     }
     static const char *const keys[] = {"name", "description", "remove", "set", NULL};
-    check_keys(c, v, keys);
+    ric_cfg_check_keys(c, v, keys);
     if (c->failed)
         return RIC_ESCENARIO;
     const char *names[] = {"name", "description"};
     for (int k = 0; k < 2; k++) {
-        config_setting_t *s = member(c, v, names[k], k == 0, CONFIG_TYPE_STRING);
+        config_setting_t *s = ric_cfg_member(c, v, names[k], k == 0, CONFIG_TYPE_STRING);
         if (c->failed)
             return RIC_ESCENARIO;
         if (!s)
@@ -1436,22 +890,23 @@ static ric_status apply_variant(ld *c, config_t *cfg)
         if (!t)
             t = config_setting_add(root, names[k], CONFIG_TYPE_STRING);
         if (!t || config_setting_type(t) != CONFIG_TYPE_STRING) {
-            fail(c, t ? t : s, "'%s' must be a string", names[k]);
+            ric_cfg_fail(c, t ? t : s, "'%s' must be a string", names[k]);
             return RIC_ESCENARIO;
         }
         config_setting_set_string(t, val);
     }
     for (int pass = 0; pass < 2; pass++) {
-        config_setting_t *list = member(c, v, pass ? "set" : "remove", 0, CONFIG_TYPE_ARRAY);
+        config_setting_t *list =
+            ric_cfg_member(c, v, pass ? "set" : "remove", 0, CONFIG_TYPE_ARRAY);
         if (c->failed)
             return RIC_ESCENARIO;
         int n = list ? config_setting_length(list) : 0;
         for (int i = 0; i < n; i++) {
             config_setting_t *x = config_setting_get_elem(list, (unsigned)i);
             char loc[300];
-            where(c, list, loc, sizeof loc);
+            ric_cfg_where(c, list, loc, sizeof loc);
             if (config_setting_type(x) != CONFIG_TYPE_STRING) {
-                fail(c, list, "'variant.%s' must list strings", pass ? "set" : "remove");
+                ric_cfg_fail(c, list, "'variant.%s' must list strings", pass ? "set" : "remove");
                 return RIC_ESCENARIO;
             }
             const char *text = config_setting_get_string(x);
@@ -1459,14 +914,14 @@ static ric_status apply_variant(ld *c, config_t *cfg)
             snprintf(label, sizeof label, "%s: 'variant.%s' \"%s\"", loc, pass ? "set" : "remove",
                      text);
             if (pass) {
-                ric_status st = apply_override(c, cfg, text, label);
+                ric_status st = ric_cfg_override(c, cfg, text, label);
                 if (st != RIC_OK)
                     return RIC_ESCENARIO;
                 continue;
             }
             config_setting_t *parent;
             const char *last;
-            config_setting_t *t = resolve(cfg, text, 0, &parent, &last);
+            config_setting_t *t = ric_cfg_resolve(cfg, text, 0, &parent, &last);
             if (!t || !config_setting_parent(t)) {
                 ric_err_set(c->err, "%s: no setting '%s' to remove", label, text);
                 return RIC_ESCENARIO;
@@ -1479,7 +934,7 @@ static ric_status apply_variant(ld *c, config_t *cfg)
     return RIC_OK;
 }
 
-static ric_status load(config_t *cfg, ld *c, const char *const *overrides, size_t n_overrides,
+static ric_status load(config_t *cfg, ric_cfg *c, const char *const *overrides, size_t n_overrides,
                        ric_scenario **out)
 {
     ric_status vst = apply_variant(c, cfg);
@@ -1494,7 +949,7 @@ static ric_status load(config_t *cfg, ld *c, const char *const *overrides, size_
     for (size_t i = 0; i < n_overrides; i++) {
         char label[600];
         snprintf(label, sizeof label, "--set '%s'", overrides[i]);
-        ric_status st = apply_override(c, cfg, overrides[i], label);
+        ric_status st = ric_cfg_override(c, cfg, overrides[i], label);
         if (st != RIC_OK)
             return st;
     }
@@ -1532,24 +987,13 @@ static ric_status load(config_t *cfg, ld *c, const char *const *overrides, size_
     return RIC_OK;
 }
 
-static void dir_of(const char *path, char *buf, size_t n)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(buf, n, ".");
-    else if (slash == path)
-        snprintf(buf, n, "/");
-    else
-        snprintf(buf, n, "%.*s", (int)(slash - path), path);
-}
-
 ric_status ric_scenario_load(const char *path, const char *const *overrides, size_t n_overrides,
                              ric_scenario **out, ric_err *err)
 {
     config_t cfg;
     config_init(&cfg);
     char dir[4096];
-    dir_of(path, dir, sizeof dir);
+    ric_cfg_dir_of(path, dir, sizeof dir);
     config_set_include_dir(&cfg, dir);
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -1569,7 +1013,7 @@ ric_status ric_scenario_load(const char *path, const char *const *overrides, siz
         config_destroy(&cfg);
         return RIC_ESCENARIO;
     }
-    ld c = {.err = err, .name = path, .dir = dir};
+    ric_cfg c = {.err = err, .name = path, .dir = dir};
     ric_scenario *sc = NULL;
     ric_status st = load(&cfg, &c, overrides, n_overrides, &sc);
     if (st == RIC_OK) {
@@ -1601,7 +1045,7 @@ ric_status ric_scenario_load_string(const char *text, const char *name, const ch
         config_destroy(&cfg);
         return RIC_ESCENARIO;
     }
-    ld c = {.err = err, .name = name, .text = text, .dir = include_dir};
+    ric_cfg c = {.err = err, .name = name, .text = text, .dir = include_dir};
     ric_scenario *sc = NULL;
     ric_status st = load(&cfg, &c, overrides, n_overrides, &sc);
     if (st == RIC_OK) {
