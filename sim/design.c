@@ -382,6 +382,7 @@ static uint64_t mix63(uint64_t x)
 
 uint64_t ric_design_seed(uint64_t master, size_t rep)
 {
-    /* master selects an offset, rep walks from it: injective in rep for a fixed master */
-    return mix63(mix63(master) + (uint64_t)rep);
+    /* master selects an offset, rep walks from it: injective in rep for a fixed master; the
+     * constant (the golden ratio's bits) keeps master 0 off the mix's fixed point at 0 */
+    return mix63(mix63(master ^ 0x9e3779b97f4a7c15ull) + (uint64_t)rep);
 }
