@@ -208,9 +208,12 @@ static void rule_org_spinoff(ric_world *w)
 
 /* ---- the firm pass: links, fitness, exit, spin-off and transfer hazards, wanted growth ---- */
 
-/* Exact floor for the range of employment changes (|x| < 2^31), without a libm call. */
+/* Floor without a libm call, exact for |x| < 2^30; beyond that (absurd growth from extreme but
+ * legal parameters) the change is clamped so employment stays within 32 bits. */
+#define RIC_EMP_MAX (1 << 30)
 static inline int32_t ifloor(double x)
 {
+    x = x < RIC_EMP_MAX ? (x > -RIC_EMP_MAX ? x : -RIC_EMP_MAX) : RIC_EMP_MAX;
     int32_t t = (int32_t)x;
     return t - (int32_t)((double)t > x); /* branch-free: the sign of x is a coin flip here */
 }
@@ -364,8 +367,10 @@ static void rule_hiring(ric_world *w)
         const int32_t want = f->want[i];
         const int32_t up = want > 0 ? want : 0, down = want < 0 ? -want : 0;
         int32_t h = (int32_t)(up * g->fill);
-        const int32_t room = (int32_t)(long long)g->pool;
+        const double pool = g->pool < RIC_EMP_MAX ? g->pool : RIC_EMP_MAX;
+        const int32_t room = (int32_t)pool, cap = RIC_EMP_MAX - f->employees[i];
         h = h < room ? h : room;
+        h = h < cap ? h : cap;
         g->pool += (double)(down - h);
         f->employees[i] += h - down;
         fl->created[f->origin[i]] += fo * h;

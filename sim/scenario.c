@@ -95,18 +95,19 @@ double *ric_rules_param(ric_rules *r, const char *name)
     return NULL;
 }
 
-/* Region parameters that events may change, by name. */
+/* Region parameters that events may change, by name, with the bounds load_regions enforces. */
 typedef struct {
     const char *name;
     size_t offset;
+    double lo, hi;
 } region_param;
 static const region_param region_params[] = {
-    {"pool_inflow_per_year", offsetof(ric_region_spec, pool_inflow_per_year)},
-    {"pool_exit_rate", offsetof(ric_region_spec, pool_exit_rate)},
-    {"graduate_stay_share", offsetof(ric_region_spec, graduate_stay_share)},
-    {"startup_rate", offsetof(ric_region_spec, startup_rate)},
-    {"relocation_rate", offsetof(ric_region_spec, relocation_rate)},
-    {"market_growth", offsetof(ric_region_spec, market_growth)},
+    {"pool_inflow_per_year", offsetof(ric_region_spec, pool_inflow_per_year), 0, 1e9},
+    {"pool_exit_rate", offsetof(ric_region_spec, pool_exit_rate), 0, 12},
+    {"graduate_stay_share", offsetof(ric_region_spec, graduate_stay_share), 0, 1},
+    {"startup_rate", offsetof(ric_region_spec, startup_rate), 0, 1e7},
+    {"relocation_rate", offsetof(ric_region_spec, relocation_rate), 0, 1e7},
+    {"market_growth", offsetof(ric_region_spec, market_growth), -1, 1},
 };
 
 /* ---- loader context ------------------------------------------------------------------------- */
@@ -357,12 +358,18 @@ static void load_rules(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
                      sc->rules.spinoff_stay_share + sc->rules.spinoff_capital_share);
 }
 
-/* Checks that KEY names an event-settable parameter; "rules.G.K" or "regions.R.K". */
-static int settable_key(const ric_scenario *sc, const char *key)
+/* Checks that KEY names an event-settable parameter ("rules.G.K" or "regions.R.K") and gives the
+ * bounds its value must respect, the same as in the scenario itself. */
+static int settable_key(const ric_scenario *sc, const char *key, double *lo, double *hi)
 {
     if (strncmp(key, "rules.", 6) == 0) {
-        ric_rules tmp;
-        return ric_rules_param(&tmp, key + 6) != NULL;
+        for (size_t i = 0; i < N_RULE_PARAMS; i++)
+            if (strcmp(rule_params[i].name, key + 6) == 0) {
+                *lo = rule_params[i].lo;
+                *hi = rule_params[i].hi;
+                return 1;
+            }
+        return 0;
     }
     if (strncmp(key, "regions.", 8) == 0) {
         const char *dot = strchr(key + 8, '.');
@@ -377,8 +384,11 @@ static int settable_key(const ric_scenario *sc, const char *key)
         if (ric_scenario_region(sc, rn) < 0 && strcmp(rn, "*") != 0)
             return 0;
         for (size_t i = 0; i < sizeof region_params / sizeof region_params[0]; i++)
-            if (strcmp(region_params[i].name, dot + 1) == 0)
+            if (strcmp(region_params[i].name, dot + 1) == 0) {
+                *lo = region_params[i].lo;
+                *hi = region_params[i].hi;
                 return 1;
+            }
     }
     return 0;
 }
@@ -421,7 +431,8 @@ static void load_events(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
         case RIC_EVENT_SET: {
             const char *k = ric_cfg_str(c, s, "key", 1, "", sizeof e->key);
             snprintf(e->key, sizeof e->key, "%s", k);
-            if (!c->failed && !settable_key(sc, e->key)) {
+            double lo = 0, hi = 0;
+            if (!c->failed && !settable_key(sc, e->key, &lo, &hi)) {
                 ric_cfg_fail(
                     c, config_setting_get_member(s, "key"),
                     "'%s.key' names no settable parameter (got \"%s\"); use 'rules.GROUP.NAME' "
@@ -429,7 +440,9 @@ static void load_events(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
                     p, e->key);
                 return;
             }
-            e->value = ric_cfg_num(c, s, "value", 1, 0, -1e12, 1e12);
+            /* the value obeys the bounds of the parameter it sets (found by fuzzing: an event could
+             * set a growth rate of 4e11 and overflow employment) */
+            e->value = ric_cfg_num(c, s, "value", 1, 0, lo, hi);
             break;
         }
         case RIC_EVENT_STAFF:
@@ -809,11 +822,10 @@ void ric_scenario_free(ric_scenario *sc)
 static ric_status validate(ric_cfg *c, config_t *cfg, ric_scenario *sc)
 {
     config_setting_t *root = config_root_setting(cfg);
-    /* 'experiment' belongs to an experiment file (experiment.c reads it); a run ignores it */
     static const char *const keys[] = {"name",           "description", "seed",    "time",
                                        "fx_krw_per_usd", "limits",      "regions", "capital_region",
                                        "organisations",  "firms",       "rules",   "events",
-                                       "programmes",     "experiment",  NULL};
+                                       "programmes",     NULL};
     ric_cfg_check_keys(c, root, keys);
     snprintf(sc->name, sizeof sc->name, "%s", ric_cfg_str(c, root, "name", 1, "", RIC_NAME_MAX));
     snprintf(sc->description, sizeof sc->description, "%s",
@@ -965,8 +977,6 @@ static ric_status load(config_t *cfg, ric_cfg *c, const char *const *overrides, 
     /* rules and seed are rewritten last, in that order, so the text of a reloaded effective
      * scenario (and its hash) is the same */
     config_setting_t *root = config_root_setting(cfg);
-    if (config_setting_get_member(root, "experiment"))
-        config_setting_remove(root, "experiment");
     if (config_setting_get_member(root, "rules"))
         config_setting_remove(root, "rules");
     fill_rules(cfg, sc);

@@ -946,3 +946,14 @@ Test(scenario, daedeok_variants_load)
     globfree(&g);
     ric_scenario_free(base);
 }
+
+Test(scenario, set_event_values_obey_the_bounds_of_their_parameter)
+{
+    /* found by fuzzing: an event set a region's market growth to 4e11 and overflowed employment */
+    load_fails(BASE "events = ( { date = 1992.0; type = \"set\"; key = \"regions.dst.market_growth\";\n"
+                    "  value = 421474836487.0; } );\n",
+               NULL, 0, RIC_ESCENARIO, "t.cfg:5: 'events.[0].value' must be <= 1 (got 4.21475e+11)");
+    load_fails(BASE "events = ( { date = 1992.0; type = \"set\"; key = \"rules.spinoff.heritage\";\n"
+                    "  value = -0.5; } );\n",
+               NULL, 0, RIC_ESCENARIO, "t.cfg:5: 'events.[0].value' must be >= 0 (got -0.5)");
+}
