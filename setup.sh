@@ -12,6 +12,7 @@ PACKAGES=(
   librandom123-dev                  # Random123: counter-based Philox streams
   libcriterion-dev                  # Criterion: tests
   gnuplot-nox                       # figures (pngcairo)
+  libopenmpi-dev openmpi-bin        # OpenMPI: sweeps across machines (mpirun; optional in CMake)
 )
 
 missing=()

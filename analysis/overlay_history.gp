@@ -1,9 +1,12 @@
 # Lay a ricsim run's series (lines) over the Daedeok history of Shin 2007 (points); run from the repository root:
-#   gnuplot -e "dir='OUT'" [-e "hist='data/daedeok_history_wide.tsv'"] [-e "out='f.png'"] analysis/overlay_history.gp
-# Default hist is relative to the current directory (the repository root); default out: OUT/history.png.
+#   gnuplot -e "dir='OUT'" [-e "hist='data/daedeok_history_wide.tsv'"] [-e "fmt='svg'"] [-e "out='f.png'"] analysis/overlay_history.gp
+# Default hist is relative to the current directory (the repository root); fmt: png (default) or svg;
+# default out: OUT/history.png (or .svg).
 if (!exists("dir")) { exit error "overlay_history.gp: give the run directory, e.g. gnuplot -e \"dir='out/run1'\" analysis/overlay_history.gp" }
 if (!exists("hist")) { hist = "data/daedeok_history_wide.tsv" }
-if (!exists("out")) { out = dir."/history.png" }
+if (!exists("fmt")) { fmt = "png" }
+if (fmt ne "png" && fmt ne "svg") { exit error "overlay_history.gp: fmt must be png or svg (got ".fmt.")" }
+if (!exists("out")) { out = dir."/history.".fmt }
 file = dir."/series.tsv"
 
 set datafile separator tab          # in both files the header row is the first uncommented line
@@ -18,7 +21,11 @@ set key outside right top noenhanced
 set grid
 set xlabel "year"
 set offsets 1, 1, 0, 0             # keep the 1979 and 2005 history points off the frame
-set terminal pngcairo size 1200,900 font ",11" noenhanced
+if (fmt eq "svg") {
+    set terminal svg size 1200,900 dynamic font "Sans,11" noenhanced background rgb "white"
+} else {
+    set terminal pngcairo size 1200,900 font ",11" noenhanced
+}
 set output out
 set multiplot layout 2,1 title "ricsim run ".dir." (lines) vs Daedeok history, Shin 2007 (points)"
 

@@ -1,9 +1,15 @@
 # Plot columns of a ricsim run's series.tsv against year, picking columns by header name.
-# Run:  gnuplot -e "dir='OUT'" [-e "cols='smes employees_smes spinoffs_cum'"] [-e "out='f.png'"] analysis/plot_series.gp
-# Without cols: 3 panels (organisations; employees; cumulative spin-offs and job flows). Default out: OUT/series.png.
+# Run:  gnuplot -e "dir='OUT'" [-e "cols='smes employees_smes spinoffs_cum'"] [-e "fmt='svg'"] [-e "out='f.png'"] analysis/plot_series.gp
+# Without cols: 3 panels (organisations; employees; cumulative spin-offs and job flows). fmt: png (pngcairo,
+# the default) or svg. Default out: OUT/series.png (or .svg).
 if (!exists("dir")) { exit error "plot_series.gp: give the run directory, e.g. gnuplot -e \"dir='out/run1'\" analysis/plot_series.gp" }
 file = dir."/series.tsv"
-if (!exists("out")) { out = dir."/series.png" }
+if (!exists("fmt")) { fmt = "png" }
+if (fmt ne "png" && fmt ne "svg") { exit error "plot_series.gp: fmt must be png or svg (got ".fmt.")" }
+if (!exists("out")) { out = dir."/series.".fmt }
+# pngcairo or svg at the same size in pixels
+term(w, h) = (fmt eq "svg") ? sprintf("svg size %d,%d dynamic font 'Sans,11' noenhanced background rgb 'white'", w, h) \
+                            : sprintf("pngcairo size %d,%d font ',11' noenhanced", w, h)
 
 set datafile separator tab          # header row = first uncommented line; '# key=value' lines are skipped
 undefine STATS_*                    # gnuplot only warns on a missing file: make it an error
@@ -17,13 +23,13 @@ set xlabel "year"
 LP = "with linespoints lw 2 pt 7 ps 0.4"
 
 if (exists("cols")) {
-    set terminal pngcairo size 1200,600 font ",11" noenhanced
+    eval "set terminal ".term(1200, 600)
     set output out
     set title dir." : ".cols
     set ylabel "value (units of each column)"
     plot for [c in cols] file using "year":(column(c)) @LP title c
 } else {
-    set terminal pngcairo size 1200,1300 font ",11" noenhanced
+    eval "set terminal ".term(1200, 1300)
     set output out
     set multiplot layout 3,1 title "ricsim run: ".dir
     set title "Organisations"

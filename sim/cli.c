@@ -2,6 +2,7 @@
  * statuses to exit codes (0 ok, 1 run failed, 2 usage or scenario error). */
 #include "cli.h"
 #include "cli_experiment.h"
+#include "cli_study.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -26,6 +27,8 @@ static const char usage[] =
     "       ricsim merge DIR [--force]\n"
     "       ricsim compare A.cfg B.cfg --reps R --out DIR [--seed N] [--jobs N]\n"
     "                    [--indicators a,b,...] [--resume | --force] [--on-error continue|stop]\n"
+    "       ricsim calibrate CAL.cfg --out DIR [--workers N] [--force]\n"
+    "       ricsim sensitivity SA.cfg --out DIR [--workers N] [--force]\n"
     "       ricsim --help | --version\n"
     "\n"
     "run    simulate the scenario and write DIR/series.tsv, DIR/genealogy.tsv and\n"
@@ -142,6 +145,8 @@ int ric_cli_main(int argc, char **argv)
     if (strcmp(argv[1], "plan") == 0 || strcmp(argv[1], "sweep") == 0 ||
         strcmp(argv[1], "merge") == 0 || strcmp(argv[1], "compare") == 0)
         return ric_cli_experiment(argc, argv);
+    if (strcmp(argv[1], "calibrate") == 0 || strcmp(argv[1], "sensitivity") == 0)
+        return ric_cli_study(argc, argv);
     if (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "check") != 0)
         return usage_error("unknown command '%s'", argv[1]);
     args a;

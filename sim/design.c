@@ -78,16 +78,15 @@ static ric_status make_zip(const ric_design_param *p, size_t n, const ric_design
 
 /* ---- sampled designs on [lo, hi] ------------------------------------------------------------- */
 
-static ric_status check_sampled(size_t n, const ric_design_opts *o, const char *name,
-                                ric_err *err)
+static ric_status check_sampled(size_t n, const ric_design_opts *o, const char *name, ric_err *err)
 {
     if (n == 0) {
         ric_err_set(err, "%s needs at least one parameter", name);
         return RIC_EUSAGE;
     }
     if (o->samples < 1 || o->samples > RIC_DESIGN_MAX_ROWS) {
-        ric_err_set(err, "%s needs between 1 and %d samples (got %zu)", name,
-                    RIC_DESIGN_MAX_ROWS, o->samples);
+        ric_err_set(err, "%s needs between 1 and %d samples (got %zu)", name, RIC_DESIGN_MAX_ROWS,
+                    o->samples);
         return RIC_EUSAGE;
     }
     return RIC_OK;
@@ -229,8 +228,8 @@ static ric_status make_file(const ric_design_param *p, size_t n, const ric_desig
             continue;
         size_t nf = split(line, fld, n);
         if (nf != n) {
-            ric_err_set(err, "%s:%zu: expected %zu values, one per parameter (got %s%zu)",
-                        o->file, lineno, n, nf > n ? "more than " : "", nf > n ? n : nf);
+            ric_err_set(err, "%s:%zu: expected %zu values, one per parameter (got %s%zu)", o->file,
+                        lineno, n, nf > n ? "more than " : "", nf > n ? n : nf);
             st = RIC_EUSAGE;
             break;
         }
@@ -244,8 +243,7 @@ static ric_status make_file(const ric_design_param *p, size_t n, const ric_desig
                     j++;
                 if (j == n || used[j]) {
                     ric_err_set(err, "%s:%zu: column '%s' %s", o->file, lineno, fld[c],
-                                j == n ? "names no parameter of the experiment"
-                                       : "is named twice");
+                                j == n ? "names no parameter of the experiment" : "is named twice");
                     st = RIC_EUSAGE;
                     break;
                 }
@@ -275,12 +273,12 @@ static ric_status make_file(const ric_design_param *p, size_t n, const ric_desig
         for (size_t c = 0; c < n && st == RIC_OK; c++) {
             const ric_design_param *q = &p[col_of[c]];
             if (!number(fld[c], &v)) {
-                ric_err_set(err, "%s:%zu: '%s' is not a number (column %zu, '%s')", o->file,
-                            lineno, fld[c], c + 1, q->key);
+                ric_err_set(err, "%s:%zu: '%s' is not a number (column %zu, '%s')", o->file, lineno,
+                            fld[c], c + 1, q->key);
                 st = RIC_EUSAGE;
             } else if (q->has_range && (v < q->lo || v > q->hi)) {
-                ric_err_set(err, "%s:%zu: '%s' = %g is outside [%g, %g]", o->file, lineno,
-                            q->key, v, q->lo, q->hi);
+                ric_err_set(err, "%s:%zu: '%s' = %g is outside [%g, %g]", o->file, lineno, q->key,
+                            v, q->lo, q->hi);
                 st = RIC_EUSAGE;
             }
             x[rows * n + col_of[c]] = v;
@@ -311,11 +309,8 @@ static ric_status make_file(const ric_design_param *p, size_t n, const ric_desig
 /* ---- the table ------------------------------------------------------------------------------- */
 
 const ric_design_type ric_design_types[] = {
-    {"grid", 1, 0, make_grid},
-    {"zip", 1, 0, make_zip},
-    {"lhs", 0, 1, make_lhs},
-    {"sobol", 0, 1, make_sobol},
-    {"file", -1, 0, make_file},
+    {"grid", 1, 0, make_grid},   {"zip", 1, 0, make_zip},    {"lhs", 0, 1, make_lhs},
+    {"sobol", 0, 1, make_sobol}, {"file", -1, 0, make_file},
 };
 const size_t ric_design_ntypes = sizeof ric_design_types / sizeof ric_design_types[0];
 
@@ -347,8 +342,8 @@ ric_status ric_design_make(const ric_design_type *t, const ric_design_param *p, 
             if (t->needs_values == 0) {
                 *v = round(*v);
             } else {
-                ric_err_set(err, "'%s' is a whole number, but design row %zu gives %g", p[j].key,
-                            i, *v);
+                ric_err_set(err, "'%s' is a whole number, but design row %zu gives %g", p[j].key, i,
+                            *v);
                 ric_design_fini(&d);
                 return RIC_EUSAGE;
             }

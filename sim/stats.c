@@ -1,8 +1,16 @@
 /* Replication statistics with GSL: means, standard deviations, t intervals, and paired
- * differences with Welch's unpaired interval for comparison. Owns nothing. */
+ * differences with Welch's unpaired interval; and the tables built from a sweep's series.tsv with
+ * them: stats.tsv across replications, and diff.tsv, effect.tsv and note.txt of a comparison.
+ * Owns those files, each written under a temporary name and renamed into place. */
 #include "ricsim/stats.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
@@ -55,8 +63,8 @@ ric_status ric_stats_paired(const double *a, const double *b, size_t n, double *
             d[k] = b[i] - a[i];
             k++;
         }
-    ric_stats_pair p = {.sd_a = NAN, .sd_b = NAN, .lo_unpaired = NAN, .hi_unpaired = NAN,
-                        .vrf = NAN};
+    ric_stats_pair p = {
+        .sd_a = NAN, .sd_b = NAN, .lo_unpaired = NAN, .hi_unpaired = NAN, .vrf = NAN};
     ric_status st = ric_stats_ci95(d, k, &p.diff);
     if (st != RIC_OK)
         return st;
@@ -78,4 +86,721 @@ ric_status ric_stats_paired(const double *a, const double *b, size_t n, double *
     }
     *out = p;
     return RIC_OK;
+}
+
+/* ---- output tables ------------------------------------------------------------------------ */
+
+/* A value of an output table: like series.tsv (%.10g, NaN), with Inf for infinities. */
+static void put_val(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs("NaN", f);
+    else if (isinf(v))
+        fputs(v > 0 ? "Inf" : "-Inf", f);
+    else
+        fprintf(f, "%.10g", v);
+}
+
+static void in_dir(const char *dir, const char *name, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/%s", dir, name);
+}
+
+/* A table written under a temporary name, renamed into place by table_commit. */
+typedef struct {
+    FILE *f;
+    char tmp[4500], fin[4400];
+} table;
+
+static ric_status table_open(table *t, const char *dir, const char *name, ric_err *err)
+{
+    in_dir(dir, name, t->fin, sizeof t->fin);
+    if (snprintf(t->tmp, sizeof t->tmp, "%s.tmp.%ld", t->fin, (long)getpid()) >=
+        (int)sizeof t->tmp) {
+        ric_err_set(err, "%s: folder name too long", dir);
+        return RIC_EUSAGE;
+    }
+    t->f = fopen(t->tmp, "w");
+    if (!t->f) {
+        ric_err_set(err, "%s: cannot write: %s", t->tmp, strerror(errno));
+        return RIC_EIO;
+    }
+    return RIC_OK;
+}
+
+/* Flushes, syncs and closes the table and renames it into place. */
+static ric_status table_commit(table *t, ric_err *err)
+{
+    int bad = ferror(t->f) || fflush(t->f) != 0 || fsync(fileno(t->f)) != 0;
+    int e = errno;
+    if (fclose(t->f) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    t->f = NULL;
+    if (bad || rename(t->tmp, t->fin) != 0) {
+        ric_err_set(err, "%s: write failed: %s", t->fin, strerror(bad ? (e ? e : EIO) : errno));
+        unlink(t->tmp);
+        return RIC_EIO;
+    }
+    return RIC_OK;
+}
+
+/* Drops a table not committed (nothing when there is none). */
+static void table_abort(table *t)
+{
+    if (!t->f)
+        return;
+    fclose(t->f);
+    t->f = NULL;
+    unlink(t->tmp);
+}
+
+/* ---- reading series.tsv back ------------------------------------------------------------------
+ */
+
+typedef struct {
+    FILE *f;
+    const char *path;
+    char *line;
+    size_t cap, lineno;
+    int pending; /* line holds a line not consumed yet */
+} reader;
+
+static int rd_next(reader *r)
+{
+    if (r->pending) {
+        r->pending = 0;
+        return 1;
+    }
+    ssize_t n = getline(&r->line, &r->cap, r->f);
+    if (n < 0)
+        return 0;
+    r->lineno++;
+    if (n > 0 && r->line[n - 1] == '\n')
+        r->line[n - 1] = '\0';
+    return 1;
+}
+
+static int starts(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* One run's data set: its identity, and its rows x columns of values. */
+typedef struct {
+    size_t run, row, rep;
+    int ok;
+    char desc[2048]; /* "scenario=... set k=v ..." */
+    char *header;    /* owned; names point into it */
+    char **names;
+    size_t n_cols, n_rows, cap;
+    double *v;
+} dataset;
+
+static void ds_fini(dataset *d)
+{
+    free(d->header);
+    free(d->names);
+    free(d->v);
+    memset(d, 0, sizeof *d);
+}
+
+static long ds_col(const dataset *d, const char *name)
+{
+    for (size_t k = 0; k < d->n_cols; k++)
+        if (strcmp(d->names[k], name) == 0)
+            return (long)k;
+    return -1;
+}
+
+static double ds_at(const dataset *d, size_t i, long k)
+{
+    return k < 0 ? NAN : d->v[i * d->n_cols + (size_t)k];
+}
+
+static int malformed(reader *r, ric_err *err, const char *what)
+{
+    ric_err_set(err, "%s:%zu: %s", r->path, r->lineno, what);
+    return -1;
+}
+
+/* Reads the lines before the first data set: "# indicators=" fills list, and the lines that
+ * describe the plan are copied to head (when not NULL). */
+static void rd_head(reader *r, char *list, size_t n, FILE *head)
+{
+    list[0] = '\0';
+    while (rd_next(r)) {
+        if (starts(r->line, "# [run ")) {
+            r->pending = 1;
+            return;
+        }
+        if (starts(r->line, "# indicators="))
+            snprintf(list, n, "%s", r->line + strlen("# indicators="));
+        if (head && !starts(r->line, "# each run"))
+            fprintf(head, "%s\n", r->line);
+    }
+}
+
+/* The next data set into d; 1, 0 at the end of the file, -1 if malformed (err). */
+static int rd_dataset(reader *r, dataset *d, ric_err *err)
+{
+    ds_fini(d);
+    int got = 0;
+    while ((got = rd_next(r)) && !starts(r->line, "# [run "))
+        ;
+    if (!got)
+        return 0;
+    if (sscanf(r->line, "# [run %zu] design_row=%zu replication=%zu", &d->run, &d->row, &d->rep) !=
+        3)
+        return malformed(r, err, "expected '# [run K] design_row=R replication=P ...'");
+    while ((got = rd_next(r)) && r->line[0] == '#') {
+        if (starts(r->line, "# scenario="))
+            snprintf(d->desc, sizeof d->desc, "%s", r->line + 2);
+        else if (starts(r->line, "# status="))
+            d->ok = starts(r->line, "# status=ok");
+    }
+    if (!got || !r->line[0])
+        return malformed(r, err, "a data set without its header row");
+    d->header = strdup(r->line);
+    size_t nc = 1;
+    for (const char *p = r->line; *p; p++)
+        nc += *p == '\t';
+    d->names = calloc(nc, sizeof *d->names);
+    if (!d->header || !d->names) {
+        ric_err_set(err, "%s: out of memory", r->path);
+        return -1;
+    }
+    char *save = NULL;
+    for (char *t = strtok_r(d->header, "\t", &save); t; t = strtok_r(NULL, "\t", &save))
+        d->names[d->n_cols++] = t;
+    while (rd_next(r) && r->line[0]) {
+        if (d->n_rows == d->cap) {
+            d->cap = d->cap ? 2 * d->cap : 512;
+            double *g = realloc(d->v, d->cap * d->n_cols * sizeof *g);
+            if (!g) {
+                ric_err_set(err, "%s: out of memory", r->path);
+                return -1;
+            }
+            d->v = g;
+        }
+        char *p = r->line;
+        for (size_t k = 0; k < d->n_cols; k++) {
+            char *end;
+            d->v[d->n_rows * d->n_cols + k] = strtod(p, &end);
+            if (end == p || (*end != '\t' && *end != '\0') || (*end == '\0' && k + 1 < d->n_cols))
+                return malformed(r, err, "a row that does not match its header");
+            p = *end ? end + 1 : end;
+        }
+        if (*p)
+            return malformed(r, err, "a row longer than its header");
+        d->n_rows++;
+    }
+    return 1;
+}
+
+static ric_status open_reader(reader *r, const char *dir, char *path, size_t n, ric_err *err)
+{
+    in_dir(dir, "series.tsv", path, n);
+    memset(r, 0, sizeof *r);
+    r->path = path;
+    r->f = fopen(path, "r");
+    if (!r->f) {
+        ric_err_set(err, "%s: cannot open: %s", path, strerror(errno));
+        return RIC_EIO;
+    }
+    return RIC_OK;
+}
+
+static void close_reader(reader *r)
+{
+    if (r->f)
+        fclose(r->f);
+    free(r->line);
+}
+
+/* ---- stats.tsv ------------------------------------------------------------------------------- */
+
+/* The successful replications of one design row: their years and indicator values. */
+typedef struct {
+    size_t row, n_ok, n_steps, n_ind;
+    char desc[2048];
+    double *years; /* n_steps */
+    double *x;     /* n_ok x n_steps x n_ind */
+    size_t cap;    /* replications x has room for */
+} row_group;
+
+static ric_status group_add(row_group *g, const dataset *d, char ind[][64], ric_err *err)
+{
+    if (g->n_ok == 0) {
+        g->n_steps = d->n_rows;
+        double *y = realloc(g->years, (d->n_rows + 1) * sizeof *y);
+        if (!y)
+            goto oom;
+        g->years = y;
+        for (size_t i = 0; i < d->n_rows; i++)
+            g->years[i] = d->v[i * d->n_cols];
+    } else if (d->n_rows != g->n_steps) {
+        ric_err_set(err,
+                    "run %zu has %zu output rows, other replications of design row %zu have "
+                    "%zu",
+                    d->run, d->n_rows, d->row, g->n_steps);
+        return RIC_EUSAGE;
+    }
+    if (g->n_ok == g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : 8;
+        double *x = realloc(g->x, (cap * g->n_steps * g->n_ind + 1) * sizeof *x);
+        if (!x)
+            goto oom;
+        g->x = x;
+        g->cap = cap;
+    }
+    for (size_t j = 0; j < g->n_ind; j++) {
+        long k = ds_col(d, ind[j]);
+        for (size_t i = 0; i < g->n_steps; i++)
+            g->x[(g->n_ok * g->n_steps + i) * g->n_ind + j] = ds_at(d, i, k);
+    }
+    g->n_ok++;
+    return RIC_OK;
+oom:
+    ric_err_set(err, "out of memory");
+    return RIC_ENOMEM;
+}
+
+static ric_status group_write(const row_group *g, char ind[][64], FILE *f, double *tmp,
+                              ric_err *err)
+{
+    fprintf(f, "# [row %zu] %s\nyear\tn", g->row, g->desc);
+    for (size_t j = 0; j < g->n_ind; j++)
+        fprintf(f, "\t%s_mean\t%s_sd\t%s_lo\t%s_hi", ind[j], ind[j], ind[j], ind[j]);
+    fputc('\n', f);
+    for (size_t i = 0; g->n_ok && i < g->n_steps; i++) {
+        fprintf(f, "%.4f\t%zu", g->years[i], g->n_ok);
+        for (size_t j = 0; j < g->n_ind; j++) {
+            for (size_t r = 0; r < g->n_ok; r++)
+                tmp[r] = g->x[(r * g->n_steps + i) * g->n_ind + j];
+            ric_stats_ci c;
+            if (ric_stats_ci95(tmp, g->n_ok, &c) != RIC_OK) {
+                ric_err_set(err, "the t quantile failed for %zu replications", g->n_ok);
+                return RIC_EGSL;
+            }
+            double v[4] = {c.mean, c.sd, c.lo, c.hi};
+            for (int k = 0; k < 4; k++) {
+                fputc('\t', f);
+                put_val(f, v[k]);
+            }
+        }
+        fputc('\n', f);
+    }
+    fputs("\n\n", f);
+    return RIC_OK;
+}
+
+static size_t split_list(char *list, char out[][64], size_t max)
+{
+    size_t n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(list, ",", &save); t && n < max; t = strtok_r(NULL, ",", &save))
+        snprintf(out[n++], 64, "%s", t);
+    return n;
+}
+
+ric_status ric_stats_sweep(const char *dir, ric_err *err)
+{
+    char spath[4300], list[4096];
+    char ind[RIC_STATS_MAX_INDICATORS][64];
+    reader r;
+    table out = {0};
+    ric_status st = open_reader(&r, dir, spath, sizeof spath, err);
+    if (st == RIC_OK)
+        st = table_open(&out, dir, "stats.tsv", err);
+    if (st != RIC_OK) {
+        close_reader(&r);
+        return st;
+    }
+    dataset d = {0};
+    row_group g = {0};
+    double *tmp = NULL;
+    char *head = NULL;
+    size_t head_len = 0;
+    FILE *hf = open_memstream(&head, &head_len);
+    rd_head(&r, list, sizeof list, hf);
+    if (hf)
+        fclose(hf);
+    g.n_ind = split_list(list, ind, RIC_STATS_MAX_INDICATORS);
+    fprintf(out.f,
+            "%s# stats across replications: one data set per design row (index R or index "
+            "\"[row R]\"), one row per output step\n"
+            "# n: replications that succeeded; for each indicator the mean, the standard "
+            "deviation (n - 1) and the 95%% interval of the mean (lo, hi: Student t); NaN "
+            "values are left out\n",
+            head ? head : "");
+    free(head);
+    int more;
+    int have_group = 0;
+    while ((more = rd_dataset(&r, &d, err)) >= 0) {
+        if (have_group && (more == 0 || d.row != g.row)) {
+            double *t = realloc(tmp, (g.n_ok + 1) * sizeof *t);
+            if (!t) {
+                ric_err_set(err, "out of memory");
+                st = RIC_ENOMEM;
+                break;
+            }
+            tmp = t;
+            st = group_write(&g, ind, out.f, tmp, err);
+            if (st != RIC_OK)
+                break;
+            have_group = 0;
+        }
+        if (more == 0)
+            break;
+        if (!have_group) {
+            g.row = d.row;
+            g.n_ok = 0;
+            snprintf(g.desc, sizeof g.desc, "%s", d.desc);
+            have_group = 1;
+        }
+        if (d.ok && (st = group_add(&g, &d, ind, err)) != RIC_OK)
+            break;
+    }
+    if (more < 0)
+        st = RIC_EIO;
+    ds_fini(&d);
+    close_reader(&r);
+    free(g.years);
+    free(g.x);
+    free(tmp);
+    if (st == RIC_OK)
+        return table_commit(&out, err);
+    table_abort(&out);
+    return st;
+}
+
+/* ---- comparisons ------------------------------------------------------------------------------
+ */
+
+/* Value of column NAME at the last output row of d (0 when the column is absent: a programme the
+ * scenario does not have spends nothing). */
+static double last_or_zero(const dataset *d, const char *name)
+{
+    long k = ds_col(d, name);
+    return k < 0 || d->n_rows == 0 ? 0.0 : ds_at(d, d->n_rows - 1, k);
+}
+
+static double firm_jobs(const dataset *d)
+{
+    return last_or_zero(d, "employees_smes") + last_or_zero(d, "employees_large");
+}
+
+static void put_ci(FILE *f, const ric_stats_ci *c)
+{
+    double v[3] = {c->mean, c->lo, c->hi};
+    for (int k = 0; k < 3; k++) {
+        fputc('\t', f);
+        put_val(f, v[k]);
+    }
+}
+
+/* Names of the programmes in d's columns (P of P_spent_usd_m) added to names (up to 64). */
+static void programme_names(const dataset *d, char names[][64], size_t *n)
+{
+    const char *suffix = "_spent_usd_m";
+    size_t ls = strlen(suffix);
+    for (size_t k = 0; k < d->n_cols; k++) {
+        size_t l = strlen(d->names[k]);
+        if (l <= ls || strcmp(d->names[k] + l - ls, suffix) != 0 || l - ls >= 64)
+            continue;
+        char nm[64];
+        snprintf(nm, sizeof nm, "%.*s", (int)(l - ls), d->names[k]);
+        size_t i = 0;
+        while (i < *n && strcmp(names[i], nm) != 0)
+            i++;
+        if (i == *n && *n < 64)
+            snprintf(names[(*n)++], 64, "%s", nm);
+    }
+}
+
+/* Cost-effectiveness of each programme whose spending differs between A and B, against the
+ * scenario that spends less on it: per pair, the extra jobs (employees of focus firms at the end)
+ * and extra spin-offs (spinoffs_cum at the end) over the extra spending (spent plus overhead), then
+ * the mean and t interval of those ratios over the pairs. */
+static ric_status write_effects(const char *const scen[2], dataset *const *a, dataset *const *b,
+                                size_t n, FILE *f, FILE *note, ric_err *err)
+{
+    char names[64][64];
+    size_t np = 0;
+    programme_names(a[0], names, &np);
+    programme_names(b[0], names, &np);
+    double *v = malloc(7 * n * sizeof *v);
+    if (!v) {
+        ric_err_set(err, "out of memory");
+        return RIC_ENOMEM;
+    }
+    double *cost = v, *jobs = v + n, *spin = v + 2 * n, *jr = v + 3 * n, *sr = v + 4 * n,
+           *tmp = v + 5 * n;
+    fprintf(f, "programme\twith\tn\tcost_usd_m\tjobs\tjobs_lo\tjobs_hi\tjobs_per_usd_m\t"
+               "jobs_per_usd_m_lo\tjobs_per_usd_m_hi\tspinoffs\tspinoffs_lo\tspinoffs_hi\t"
+               "spinoffs_per_usd_m\tspinoffs_per_usd_m_lo\tspinoffs_per_usd_m_hi\n");
+    size_t n_diff = 0;
+    ric_status st = RIC_OK;
+    for (size_t q = 0; q < np && st == RIC_OK; q++) {
+        char ks[96], ko[96];
+        snprintf(ks, sizeof ks, "%s_spent_usd_m", names[q]);
+        snprintf(ko, sizeof ko, "%s_overhead_usd_m", names[q]);
+        double mean = 0;
+        for (size_t r = 0; r < n; r++) {
+            cost[r] = last_or_zero(b[r], ks) + last_or_zero(b[r], ko) - last_or_zero(a[r], ks) -
+                      last_or_zero(a[r], ko);
+            mean += cost[r] / (double)n;
+        }
+        if (fabs(mean) < 1e-6)
+            continue; /* below US$1: rounding of sums, not a difference in spending */
+        n_diff++;
+        double sgn = mean > 0 ? 1 : -1; /* "with" is the scenario that spends more */
+        for (size_t r = 0; r < n; r++) {
+            cost[r] *= sgn;
+            jobs[r] = sgn * (firm_jobs(b[r]) - firm_jobs(a[r]));
+            spin[r] =
+                sgn * (last_or_zero(b[r], "spinoffs_cum") - last_or_zero(a[r], "spinoffs_cum"));
+            jr[r] = cost[r] > 0 ? jobs[r] / cost[r] : NAN;
+            sr[r] = cost[r] > 0 ? spin[r] / cost[r] : NAN;
+        }
+        ric_stats_ci c[5];
+        double *src[5] = {cost, jobs, jr, spin, sr};
+        for (int k = 0; k < 5 && st == RIC_OK; k++) {
+            memcpy(tmp, src[k], n * sizeof *tmp);
+            st = ric_stats_ci95(tmp, n, &c[k]);
+        }
+        if (st != RIC_OK)
+            break;
+        const char *with = sgn > 0 ? "B" : "A";
+        fprintf(f, "%s\t%s\t%zu\t", names[q], with, c[2].n);
+        put_val(f, c[0].mean);
+        for (int k = 1; k < 5; k++)
+            put_ci(f, &c[k]);
+        fputc('\n', f);
+        fprintf(note,
+                "  %s (with it: %s = %s; US$ %.4g million more, spent plus overhead)\n"
+                "    jobs       %+.4g [%.4g, %.4g]  ->  %.4g [%.4g, %.4g] per US$ million\n"
+                "    spin-offs  %+.4g [%.4g, %.4g]  ->  %.4g [%.4g, %.4g] per US$ million\n",
+                names[q], with, scen[sgn > 0 ? 1 : 0], c[0].mean, c[1].mean, c[1].lo, c[1].hi,
+                c[2].mean, c[2].lo, c[2].hi, c[3].mean, c[3].lo, c[3].hi, c[4].mean, c[4].lo,
+                c[4].hi);
+    }
+    if (st != RIC_OK)
+        ric_err_set(err, "the t quantile failed");
+    else if (n_diff == 0)
+        fprintf(note, "  no programme spends differently in A and B\n");
+    else if (n_diff > 1)
+        fprintf(note,
+                "  (%zu programmes spend differently: each ratio charges the whole "
+                "difference in jobs and spin-offs to that programme, so they do not add up)\n",
+                n_diff);
+    free(v);
+    return st;
+}
+
+/* Indexes the data sets of a comparison by replication: a[k] and b[k] are the k-th pair whose runs
+ * both succeeded; returns the number of pairs. */
+static size_t pair_up(dataset *sets, size_t n_sets, dataset **a, dataset **b)
+{
+    size_t reps = 0, n = 0;
+    for (size_t i = 0; i < n_sets; i++)
+        if (sets[i].rep + 1 > reps)
+            reps = sets[i].rep + 1;
+    for (size_t k = 0; k < reps; k++) {
+        dataset *x = NULL, *y = NULL;
+        for (size_t i = 0; i < n_sets; i++)
+            if (sets[i].rep == k && sets[i].ok)
+                *(sets[i].row == 0 ? &x : &y) = &sets[i];
+        if (x && y) {
+            a[n] = x;
+            b[n] = y;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* The last output step of each indicator in the note: B - A, both intervals, the narrowing and
+ * the variance reduction factor. */
+static void note_line(FILE *note, const char *ind, const ric_stats_pair *pr)
+{
+    double wp = pr->diff.hi - pr->diff.lo, wu = pr->hi_unpaired - pr->lo_unpaired;
+    char pi[64], ui[64], nw[32];
+    snprintf(pi, sizeof pi, "[%.4g, %.4g]", pr->diff.lo, pr->diff.hi);
+    snprintf(ui, sizeof ui, "[%.4g, %.4g]", pr->lo_unpaired, pr->hi_unpaired);
+    if (wp > 0)
+        snprintf(nw, sizeof nw, "%.3gx", wu / wp);
+    else /* the paired differences do not vary */
+        snprintf(nw, sizeof nw, "%s", wu > 0 ? "inf" : "-");
+    fprintf(note, "  %-24s %12.4g %27s %27s %9s %9.3g\n", ind, pr->diff.mean, pi, ui, nw, pr->vrf);
+}
+
+ric_status ric_stats_compare(const char *dir, const char *scen_a, const char *scen_b,
+                             uint64_t master, char **note_out, ric_err *err)
+{
+    const char *scen[2] = {scen_a, scen_b};
+    char spath[4300], list[4096];
+    char ind[RIC_STATS_MAX_INDICATORS][64];
+    reader r;
+    table diff = {0}, effect = {0}, notef = {0};
+    dataset *sets = NULL, **a = NULL, **b = NULL;
+    size_t n_sets = 0, cap = 0;
+    double *buf = NULL;
+    char *note = NULL;
+    size_t note_len = 0;
+    FILE *nf = NULL;
+    ric_status st = open_reader(&r, dir, spath, sizeof spath, err);
+    if (st != RIC_OK)
+        return st;
+    rd_head(&r, list, sizeof list, NULL);
+    size_t n_ind = split_list(list, ind, RIC_STATS_MAX_INDICATORS);
+    int more;
+    for (;;) {
+        if (n_sets == cap) {
+            cap = cap ? 2 * cap : 16;
+            dataset *g = realloc(sets, cap * sizeof *g);
+            if (!g) {
+                ric_err_set(err, "out of memory");
+                st = RIC_ENOMEM;
+                goto done;
+            }
+            sets = g;
+        }
+        memset(&sets[n_sets], 0, sizeof sets[n_sets]);
+        more = rd_dataset(&r, &sets[n_sets], err);
+        if (more <= 0)
+            break;
+        if (sets[n_sets].row < 2)
+            n_sets++;
+        else
+            ds_fini(&sets[n_sets]);
+    }
+    ds_fini(&sets[n_sets]);
+    if (more < 0) {
+        st = RIC_EIO;
+        goto done;
+    }
+    a = calloc(2 * n_sets + 2, sizeof *a);
+    buf = malloc((5 * n_sets + 1) * sizeof *buf);
+    if (!a || !buf) {
+        ric_err_set(err, "out of memory");
+        st = RIC_ENOMEM;
+        goto done;
+    }
+    b = a + n_sets + 1;
+    size_t n = pair_up(sets, n_sets, a, b);
+    if (n < 2) {
+        ric_err_set(err, "%s: fewer than two replications succeeded in both scenarios", spath);
+        st = RIC_EUSAGE;
+        goto done;
+    }
+    size_t steps = a[0]->n_rows;
+    for (size_t k = 0; k < n; k++)
+        for (int s = 0; s < 2; s++) {
+            const dataset *x = s ? b[k] : a[k];
+            int same = x->n_rows == steps;
+            for (size_t i = 0; same && i < steps; i++)
+                same = ds_at(x, i, 0) == ds_at(a[0], i, 0);
+            if (!same) {
+                ric_err_set(err,
+                            "%s and %s have different output steps; a comparison needs the "
+                            "same time settings",
+                            scen[0], scen[1]);
+                st = RIC_EUSAGE;
+                goto done;
+            }
+        }
+    nf = open_memstream(&note, &note_len);
+    if (!nf) {
+        ric_err_set(err, "out of memory");
+        st = RIC_ENOMEM;
+        goto done;
+    }
+    if ((st = table_open(&diff, dir, "diff.tsv", err)) != RIC_OK ||
+        (st = table_open(&effect, dir, "effect.tsv", err)) != RIC_OK)
+        goto done;
+    fprintf(diff.f,
+            "# ricsim compare: B - A, paired by replication on common random numbers\n"
+            "# A=%s\n# B=%s\n# pairs=%zu master_seed=%llu\n"
+            "# per indicator: mean of B - A (diff), its 95%% interval (lo, hi: paired t), "
+            "the interval unpaired runs would give (Welch), and the variance reduction "
+            "factor vrf = (var A + var B) / var(B - A)\nyear",
+            scen[0], scen[1], n, (unsigned long long)master);
+    for (size_t j = 0; j < n_ind; j++)
+        fprintf(diff.f, "\t%s_diff\t%s_lo\t%s_hi\t%s_lo_unpaired\t%s_hi_unpaired\t%s_vrf", ind[j],
+                ind[j], ind[j], ind[j], ind[j], ind[j]);
+    fputc('\n', diff.f);
+    fprintf(nf,
+            "ricsim compare: B = %s against A = %s, %zu replications on common seeds (master "
+            "seed %llu)\n\n"
+            "B - A at the last output step (%.4f): mean [95%% interval, paired] against the "
+            "interval of unpaired runs\n"
+            "  %-24s %12s %27s %27s %9s %9s\n",
+            scen[1], scen[0], n, (unsigned long long)master, ds_at(a[0], steps - 1, 0), "indicator",
+            "B - A", "paired 95% interval", "unpaired 95% interval", "narrower", "VRF");
+    double *va = buf, *vb = buf + n, *work = buf + 2 * n;
+    for (size_t i = 0; i < steps; i++) {
+        fprintf(diff.f, "%.4f", ds_at(a[0], i, 0));
+        for (size_t j = 0; j < n_ind; j++) {
+            long ka = ds_col(a[0], ind[j]), kb = ds_col(b[0], ind[j]);
+            for (size_t k = 0; k < n; k++) {
+                va[k] = ds_at(a[k], i, ka);
+                vb[k] = ds_at(b[k], i, kb);
+            }
+            ric_stats_pair pr;
+            if (ric_stats_paired(va, vb, n, work, &pr) != RIC_OK) {
+                ric_err_set(err, "the t quantile failed");
+                st = RIC_EGSL;
+                goto done;
+            }
+            double v[6] = {pr.diff.mean,   pr.diff.lo,     pr.diff.hi,
+                           pr.lo_unpaired, pr.hi_unpaired, pr.vrf};
+            for (int k = 0; k < 6; k++) {
+                fputc('\t', diff.f);
+                put_val(diff.f, v[k]);
+            }
+            if (i + 1 == steps)
+                note_line(nf, ind[j], &pr);
+        }
+        fputc('\n', diff.f);
+    }
+    fprintf(nf, "\n'narrower': unpaired interval width over paired width; VRF: variance "
+                "reduction factor, the variance of the difference of means without pairing over "
+                "that with it\n\nCost-effectiveness against the counterfactual without the "
+                "programme (jobs: employees of focus firms at the end; spin-offs: spinoffs_cum at "
+                "the end; mean [95%% interval] over the pairs):\n");
+    st = write_effects(scen, a, b, n, effect.f, nf, err);
+    if (st != RIC_OK)
+        goto done;
+    int bad = fclose(nf) != 0;
+    nf = NULL;
+    if (bad || !note) {
+        ric_err_set(err, "out of memory");
+        st = RIC_ENOMEM;
+        goto done;
+    }
+    if ((st = table_open(&notef, dir, "note.txt", err)) != RIC_OK)
+        goto done;
+    fputs(note, notef.f);
+    if ((st = table_commit(&diff, err)) == RIC_OK && (st = table_commit(&effect, err)) == RIC_OK)
+        st = table_commit(&notef, err);
+done:
+    if (nf)
+        fclose(nf);
+    table_abort(&diff);
+    table_abort(&effect);
+    table_abort(&notef);
+    for (size_t k = 0; k < n_sets; k++)
+        ds_fini(&sets[k]);
+    free(sets);
+    free(a);
+    free(buf);
+    close_reader(&r);
+    if (st == RIC_OK)
+        *note_out = note;
+    else
+        free(note);
+    return st;
 }

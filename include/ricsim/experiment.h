@@ -1,8 +1,9 @@
 /* Experiments: a plan of runs (design rows x replications, each a scenario with --set-style
- * overrides and a derived seed), a sweep that runs a plan in worker processes and streams the
- * combined outputs in run order, the merge of sharded sweeps, and the paired comparison of two
- * scenarios. The library never prints: the sweep is driven step by step (open / step / done /
- * finish, like ric_sim) so that the front end can report progress. */
+ * overrides and a derived seed), a sweep that runs a plan in worker processes (or on MPI ranks)
+ * and streams the combined outputs in run order, and the merge of sharded sweeps. A comparison of
+ * two scenarios is a plan of two design rows; stats.h writes its tables. The library never
+ * prints: the sweep is driven step by step (open / step / done / finish, like ric_sim) so that the
+ * front end can report progress. */
 #ifndef RICSIM_EXPERIMENT_H
 #define RICSIM_EXPERIMENT_H
 
@@ -10,9 +11,10 @@
 #include <stdint.h>
 
 #include "ricsim/design.h"
+#include "ricsim/stats.h"
 #include "ricsim/status.h"
 
-#define RIC_PLAN_MAX_INDICATORS 64
+#define RIC_PLAN_MAX_INDICATORS RIC_STATS_MAX_INDICATORS
 #define RIC_PLAN_MAX_REPS 100000
 
 typedef struct {
@@ -23,17 +25,17 @@ typedef struct {
 /* A plan: run id = design_row x replications + replication. Design row i loads scenario[0], or in
  * a comparison scenario[i]. Plain data; free with ric_plan_free. */
 typedef struct {
-    char source[4096];       /* the experiment file, or "A.cfg B.cfg" for a comparison */
-    int n_scenarios;         /* 1, or 2 for a comparison */
-    char scenario[2][4096];  /* files the runs load (@include-ing the scenario) */
-    uint64_t scenario_hash[2]; /* of each scenario without overrides: a changed file is a new plan */
-    char design[16];         /* design name, or "compare" */
+    char source[4096];         /* the experiment file, or "A.cfg B.cfg" for a comparison */
+    int n_scenarios;           /* 1, or 2 for a comparison */
+    char scenario[2][4096];    /* files the runs load (@include-ing the scenario) */
+    uint64_t scenario_hash[2]; /* without overrides: a changed scenario is a new plan */
+    char design[16];           /* design name, or "compare" */
     size_t n_params;
     ric_plan_param params[RIC_DESIGN_MAX_PARAMS];
-    ric_design d;            /* n_rows x n_params values */
+    ric_design d; /* n_rows x n_params values */
     size_t reps;
     uint64_t master_seed;
-    size_t n_indicators;     /* summarised in runs.tsv and stats.tsv */
+    size_t n_indicators; /* summarised in runs.tsv and stats.tsv */
     char indicators[RIC_PLAN_MAX_INDICATORS][64];
     size_t n_runs;
 } ric_plan;
@@ -67,26 +69,33 @@ size_t ric_plan_overrides(const ric_plan *p, size_t id, char (*ov)[320]);
  * equivalent 'ricsim run' command. The caller frees the result. */
 ric_status ric_plan_text(const ric_plan *p, size_t first, size_t end, char **out, ric_err *err);
 
+/* Runs run ID in this process and returns its results as texts (caller frees both): the record
+ * of the run (status, timing, summaries, error) and its series (header and rows). A run that fails
+ * is a result, not an error; errors are out of memory only. Workers and MPI ranks both use it. */
+ric_status ric_plan_execute(const ric_plan *p, size_t id, char **row, size_t *row_len,
+                            char **series, size_t *series_len, ric_err *err);
+
 /* Runs first..end-1 of shard I of N: contiguous slices in run order. */
 void ric_plan_shard(const ric_plan *p, size_t i, size_t n, size_t *first, size_t *end);
 
 /* ---- sweeps ---------------------------------------------------------------------------------- */
 
 typedef struct {
-    int jobs;                /* worker processes, >= 1 */
-    size_t shard, n_shards;  /* n_shards > 1: run slice 'shard' into DIR/shard-I-of-N */
-    int resume;              /* keep the runs already complete in DIR */
-    int force;               /* replace the results in DIR */
-    int stop_on_error;       /* start no new run after a failure */
+    int jobs;               /* worker processes, 1 to 256; 0: the caller runs the runs elsewhere
+                               (ric_sweep_take, ric_plan_execute, ric_sweep_put: MPI ranks) */
+    size_t shard, n_shards; /* n_shards > 1: run slice 'shard' into DIR/shard-I-of-N */
+    int resume;             /* keep the runs already complete in DIR */
+    int force;              /* replace the results in DIR */
+    int stop_on_error;      /* start no new run after a failure */
 } ric_sweep_opts;
 
 typedef struct ric_sweep ric_sweep;
 
 typedef struct {
-    size_t total;      /* runs of the slice */
-    size_t done;       /* finished, ok or failed, including those kept by --resume */
+    size_t total; /* runs of the slice */
+    size_t done;  /* finished, ok or failed, including those kept by --resume */
     size_t failed;
-    size_t kept;       /* found complete by --resume */
+    size_t kept; /* found complete by --resume */
     size_t running;
     double elapsed_s;  /* since ric_sweep_open */
     double runs_per_s; /* runs finished by this sweep per second of elapsed time */
@@ -94,7 +103,7 @@ typedef struct {
 
 /* A run that has just finished. */
 typedef struct {
-    int finished;      /* 0: ric_sweep_step returned without a run finishing (a timeout) */
+    int finished; /* 0: ric_sweep_step returned without a run finishing (a timeout) */
     size_t id;
     int ok;
     char error[512];
@@ -109,9 +118,18 @@ ric_status ric_sweep_open(const ric_plan *p, const char *dir, const ric_sweep_op
 int ric_sweep_done(const ric_sweep *sw);
 /* Starts runs up to the job limit, waits up to a second for one to finish, and appends every run
  * now complete in run order to runs.tsv and series.tsv. A failed run is reported in *ev, not as an
- * error of the sweep; errors are I/O or process failures of the sweep itself. */
+ * error of the sweep; errors are I/O or process failures of the sweep itself, and RIC_EINTR after
+ * ric_interrupt() (ric_sweep_free then stops the workers; --resume continues). */
 ric_status ric_sweep_step(ric_sweep *sw, ric_sweep_event *ev, ric_err *err);
 void ric_sweep_progress_get(const ric_sweep *sw, ric_sweep_progress *out);
+/* Runs elsewhere (jobs = 0): ric_sweep_take gives the next run to start (1), or 0 when none is
+ * left to start; ric_sweep_put records the results of a run taken, as ric_plan_execute made them
+ * (K.row and K.series texts), and appends what is now complete in run order. The sweep is done
+ * when ric_sweep_done says so. */
+int ric_sweep_take(ric_sweep *sw, size_t *id);
+ric_status ric_sweep_put(ric_sweep *sw, size_t id, const char *row, size_t row_len,
+                         const char *series, size_t series_len, ric_sweep_event *ev, ric_err *err);
+
 /* Once done with every run finished: writes stats.tsv, and removes the per-run files when every
  * run succeeded (failed runs stay for --resume to retry). */
 ric_status ric_sweep_finish(ric_sweep *sw, ric_err *err);
@@ -124,16 +142,5 @@ void ric_sweep_shard_dir(const char *dir, size_t i, size_t n, char *buf, size_t 
 /* Joins DIR/shard-*-of-N into DIR: plan.tsv, runs.tsv, series.tsv and stats.tsv, byte for byte
  * what one unsharded sweep writes. Every shard must be complete. *n_shards gets N. */
 ric_status ric_sweep_merge(const char *dir, int force, size_t *n_shards, ric_err *err);
-
-/* Computes stats.tsv from the series.tsv of DIR (used by finish and merge). */
-ric_status ric_sweep_stats(const char *dir, ric_err *err);
-
-/* ---- comparisons ----------------------------------------------------------------------------- */
-
-/* From the series.tsv of a finished comparison sweep in DIR, writes diff.tsv (paired difference
- * B - A per indicator and output step, with its 95% interval, the unpaired interval and the
- * variance reduction factor), effect.tsv (cost-effectiveness of each programme whose spending
- * differs) and note.txt, whose text is returned in *note (caller frees). */
-ric_status ric_compare_write(const ric_plan *p, const char *dir, char **note, ric_err *err);
 
 #endif

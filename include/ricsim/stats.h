@@ -7,21 +7,25 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "ricsim/status.h"
 
+#define RIC_STATS_MAX_INDICATORS 64
+
 typedef struct {
-    size_t n;        /* values used (NaN left out) */
-    double mean;     /* NaN when n = 0 */
-    double sd;       /* n - 1 in the denominator; NaN when n < 2 */
-    double lo, hi;   /* mean -/+ t(0.975, n - 1) sd / sqrt(n); NaN when n < 2 */
+    size_t n;      /* values used (NaN left out) */
+    double mean;   /* NaN when n = 0 */
+    double sd;     /* n - 1 in the denominator; NaN when n < 2 */
+    double lo, hi; /* mean -/+ t(0.975, n - 1) sd / sqrt(n); NaN when n < 2 */
 } ric_stats_ci;
 
 /* Summary of x[0..n); x is used as scratch (its NaNs are squeezed out in place). */
 ric_status ric_stats_ci95(double *x, size_t n, ric_stats_ci *out);
 
 typedef struct {
-    ric_stats_ci diff;   /* of b[i] - a[i], over the pairs with neither value NaN */
-    double sd_a, sd_b;   /* of a and b over the same pairs */
+    ric_stats_ci diff; /* of b[i] - a[i], over the pairs with neither value NaN */
+    double sd_a, sd_b; /* of a and b over the same pairs */
     /* Welch's interval for mean(b) - mean(a), as if a and b came from independent runs */
     double lo_unpaired, hi_unpaired;
     /* variance reduction factor: (var a + var b) / var(b - a), the variance of the estimated
@@ -33,5 +37,19 @@ typedef struct {
 /* work holds 3n doubles (caller storage); a and b are not changed. */
 ric_status ric_stats_paired(const double *a, const double *b, size_t n, double *work,
                             ric_stats_pair *out);
+
+/* ---- tables of a sweep (files of its folder DIR) ------------------------------------------ */
+
+/* stats.tsv from DIR/series.tsv: one data set per design row, one row per output step, with the
+ * mean, sd and 95% interval of each indicator across the replications that succeeded. */
+ric_status ric_stats_sweep(const char *dir, ric_err *err);
+
+/* From the series.tsv of a comparison of scenarios A (design row 0) and B (design row 1) in DIR,
+ * paired by replication: diff.tsv (B - A per indicator and output step, its 95% interval, the
+ * unpaired interval and the variance reduction factor), effect.tsv (cost-effectiveness of each
+ * programme whose spending differs, against the scenario that spends less on it) and note.txt,
+ * whose text is returned in *note (caller frees). MASTER is the master seed, for the record. */
+ric_status ric_stats_compare(const char *dir, const char *a, const char *b, uint64_t master,
+                             char **note, ric_err *err);
 
 #endif

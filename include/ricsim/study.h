@@ -1,0 +1,92 @@
+/* Studies of a scenario (calibration, sensitivity analysis): the scenario evaluated at parameter
+ * vectors, every vector over the same replication seeds (common random numbers), with chosen
+ * indicators (an output column at a year) read from yearly rows. Runs go to worker processes;
+ * results never depend on how many. Also the atomic output files the studies write. */
+#ifndef RICSIM_STUDY_H
+#define RICSIM_STUDY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ricsim/status.h"
+
+#define RIC_STUDY_MAX_PARAMS 20  /* Saltelli's design needs 2k <= 40 Sobol dimensions (GSL) */
+#define RIC_STUDY_MAX_PROBES 256 /* indicator x year pairs */
+#define RIC_STUDY_MAX_REPS 10000
+#define RIC_STUDY_MAX_WORKERS 64
+#define RIC_STUDY_OVERRIDE_MAX 384 /* one "key=value" override: a 255-byte key and a number */
+
+/* One parameter: a scenario key path, as for --set (rules.jobs.small_premium, events.[39].value,
+ * regions.dst.startup_rate, programmes.nuri.phases.[0].budget_usd_m). */
+typedef struct {
+    char key[256];
+    char name[64]; /* short label for tables and figures (default: the key) */
+    double lo, hi; /* bounds, lo < hi */
+    double start;  /* calibration's starting value; NaN until given or read from the scenario */
+    double value;  /* the scenario's own value (NaN if the scenario does not spell the key) */
+} ric_study_param;
+
+/* One indicator: COLUMN of the row whose year is YEAR. Runs write yearly rows
+ * (time.output_every = steps_per_year), and the year of a row is the end of its step, so YEAR
+ * reads the state at the start of calendar year YEAR (stocks), or the flow over the year before
+ * (flow columns such as spinoffs). The scenario schedules the seed table's year-Y values at Y.0,
+ * so the table's year Y is compared with the row at Y.0. */
+typedef struct {
+    char column[64];
+    double year;
+    char where[300]; /* "FILE:LINE" that asked for it, for messages ("" names the study) */
+    size_t col;      /* column index, set by ric_study_init */
+} ric_probe;
+
+typedef struct {
+    char scenario[4096]; /* the scenario file the runs load */
+    size_t n_params;
+    ric_study_param params[RIC_STUDY_MAX_PARAMS];
+    size_t n_probes;
+    ric_probe probes[RIC_STUDY_MAX_PROBES];
+    size_t reps;   /* replications per parameter vector */
+    uint64_t seed; /* master seed: replication r runs with ric_study_seed(seed, r) */
+    int workers;   /* processes running the runs (1: in this process) */
+    /* set by ric_study_init */
+    int steps_per_year;
+    double start, end; /* of the scenario, years */
+    char scenario_name[48];
+    uint64_t scenario_hash; /* of the effective scenario without the study's overrides */
+} ric_study;
+
+/* Seed of replication REP under MASTER: a bijective 63-bit mix (SplitMix64's finaliser; the
+ * scenario loader takes seeds up to 2^63 - 1), the same for every parameter vector. */
+uint64_t ric_study_seed(uint64_t master, size_t rep);
+
+/* Loads the scenario once without the parameters: checks that every probe names an output column
+ * and a yearly row inside the run, reads the scenario's value of each parameter (and sets start
+ * where it is NaN), and checks that the scenario accepts every parameter at both bounds. Errors
+ * name LABEL (the study file) or the scenario's file and line. */
+ric_status ric_study_init(ric_study *st, const char *label, ric_err *err);
+
+/* Runs the N_POINTS parameter vectors x[i * n_params + j] (in the parameters' units), each with
+ * REPS replications seeded from MASTER, and fills y[(i * reps + r) * n_probes + k] (NaN where a
+ * column is undefined). Fails on the first failing run, naming its point and seed;
+ * RIC_EINTR after ric_interrupt(). */
+ric_status ric_study_eval(const ric_study *st, const double *x, size_t n_points, uint64_t master,
+                          size_t reps, double *y, ric_err *err);
+
+/* Overrides of one run, as --set strings: "time.output_every=N", the parameters, the seed.
+ * buf holds RIC_STUDY_MAX_PARAMS + 2 strings; returns their number. */
+size_t ric_study_overrides(const ric_study *st, const double *x, uint64_t seed,
+                           char (*buf)[RIC_STUDY_OVERRIDE_MAX], const char **ov);
+
+/* A study's output file, written under a temporary name in DIR and renamed by
+ * ric_study_file_close when COMMIT (else removed). */
+typedef struct {
+    FILE *f;
+    char tmp[4200], fin[4200];
+} ric_study_file;
+
+/* Creates DIR if needed. Without FORCE, fails (RIC_EUSAGE) if DIR/GUARD exists. */
+ric_status ric_study_outdir(const char *dir, const char *guard, int force, ric_err *err);
+ric_status ric_study_file_open(ric_study_file *o, const char *dir, const char *name, ric_err *err);
+ric_status ric_study_file_close(ric_study_file *o, int commit, ric_err *err);
+
+#endif

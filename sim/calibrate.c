@@ -1,0 +1,800 @@
+/* Calibration: reads a study file's 'calibration' group and its targets table, minimises the loss
+ * (calibrate.h) over replicated runs with common random numbers by GSL's Nelder-Mead simplex, and
+ * writes the fitted values, the loss history and the fit table. Owns the minimiser wrapper, the
+ * targets reader and the loss; the runs themselves are study.c's. */
+#include "ricsim/calibrate.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "study_cfg.h"
+
+#define BAD_LOSS 1e300 /* stands for an undefined loss: Nelder-Mead only compares values */
+
+/* ---- the minimiser ------------------------------------------------------------------------ */
+
+struct ric_calibrate_nm {
+    size_t n;
+    double *lo, *hi, *x; /* x: scratch for the objective, then the best vertex */
+    ric_calibrate_fn f;
+    void *data;
+    gsl_multimin_function fn; /* GSL keeps a pointer to it */
+    gsl_multimin_fminimizer *s;
+    size_t evals;
+    ric_status failed; /* the objective's failure, kept because GSL's callback returns a double */
+    ric_err err;
+};
+
+static void to_x(const ric_calibrate_nm *m, const gsl_vector *u, double *x)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        double ui = gsl_vector_get(u, i);
+        /* the logistic written so that neither branch overflows */
+        double p = ui >= 0 ? 1 / (1 + exp(-ui)) : exp(ui) / (1 + exp(ui));
+        x[i] = m->lo[i] + (m->hi[i] - m->lo[i]) * p;
+    }
+}
+
+static double gsl_objective(const gsl_vector *u, void *params)
+{
+    ric_calibrate_nm *m = params;
+    if (m->failed != RIC_OK)
+        return GSL_NAN; /* makes GSL give up; the stored failure is reported */
+    to_x(m, u, m->x);
+    double f = NAN;
+    m->evals++;
+    ric_status rc = m->f(m->x, m->data, &f, &m->err);
+    if (rc != RIC_OK) {
+        m->failed = rc;
+        return GSL_NAN;
+    }
+    return isfinite(f) ? f : BAD_LOSS;
+}
+
+void ric_calibrate_nm_free(ric_calibrate_nm *m)
+{
+    if (!m)
+        return;
+    if (m->s)
+        gsl_multimin_fminimizer_free(m->s);
+    free(m->lo);
+    free(m->hi);
+    free(m->x);
+    free(m);
+}
+
+ric_status ric_calibrate_nm_alloc(size_t n, const double *lo, const double *hi, const double *x0,
+                                  double step, ric_calibrate_fn f, void *data,
+                                  ric_calibrate_nm **out, ric_err *err)
+{
+    if (n == 0 || !(step > 0)) {
+        ric_err_set(err, "Nelder-Mead needs at least one parameter and a positive step");
+        return RIC_EUSAGE;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!(hi[i] > lo[i]) || !(x0[i] >= lo[i] && x0[i] <= hi[i])) {
+            ric_err_set(err, "parameter %zu: start %g outside its bounds [%g, %g]", i, x0[i], lo[i],
+                        hi[i]);
+            return RIC_EUSAGE;
+        }
+    ric_calibrate_nm *m = calloc(1, sizeof *m);
+    gsl_vector *u = gsl_vector_alloc(n), *du = gsl_vector_alloc(n);
+    if (!m || !u || !du || !(m->lo = malloc(n * sizeof *m->lo)) ||
+        !(m->hi = malloc(n * sizeof *m->hi)) || !(m->x = malloc(n * sizeof *m->x)) ||
+        !(m->s = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, n))) {
+        ric_calibrate_nm_free(m);
+        gsl_vector_free(u);
+        gsl_vector_free(du);
+        ric_err_set(err, "out of memory");
+        return RIC_ENOMEM;
+    }
+    m->n = n;
+    m->f = f;
+    m->data = data;
+    for (size_t i = 0; i < n; i++) {
+        m->lo[i] = lo[i];
+        m->hi[i] = hi[i];
+        double p = (x0[i] - lo[i]) / (hi[i] - lo[i]);
+        p = fmin(fmax(p, 1e-6), 1 - 1e-6);
+        gsl_vector_set(u, i, log(p / (1 - p)));
+        /* dx/du = (hi - lo) p (1 - p): a step of STEP ranges near x0, kept within a sane u range */
+        gsl_vector_set(du, i, fmin(fmax(step / (p * (1 - p)), 0.05), 4.0));
+    }
+    m->fn.n = n;
+    m->fn.f = gsl_objective;
+    m->fn.params = m;
+    int gs = gsl_multimin_fminimizer_set(m->s, &m->fn, u, du);
+    gsl_vector_free(u);
+    gsl_vector_free(du);
+    if (m->failed != RIC_OK || gs != GSL_SUCCESS) {
+        ric_status rc = m->failed != RIC_OK ? m->failed : RIC_EGSL;
+        if (m->failed != RIC_OK)
+            *err = m->err;
+        else
+            ric_err_set(err, "Nelder-Mead: %s", gsl_strerror(gs));
+        ric_calibrate_nm_free(m);
+        return rc;
+    }
+    to_x(m, gsl_multimin_fminimizer_x(m->s), m->x);
+    *out = m;
+    return RIC_OK;
+}
+
+ric_status ric_calibrate_nm_iterate(ric_calibrate_nm *m, ric_err *err)
+{
+    int gs = gsl_multimin_fminimizer_iterate(m->s);
+    if (m->failed != RIC_OK) {
+        *err = m->err;
+        return m->failed;
+    }
+    /* GSL_ENOPROG: the simplex could not move (a flat or stepped loss); not an error */
+    if (gs != GSL_SUCCESS && gs != GSL_ENOPROG) {
+        ric_err_set(err, "Nelder-Mead: %s", gsl_strerror(gs));
+        return RIC_EGSL;
+    }
+    to_x(m, gsl_multimin_fminimizer_x(m->s), m->x);
+    return RIC_OK;
+}
+
+const double *ric_calibrate_nm_x(const ric_calibrate_nm *m)
+{
+    return m->x;
+}
+double ric_calibrate_nm_f(const ric_calibrate_nm *m)
+{
+    return gsl_multimin_fminimizer_minimum(m->s);
+}
+double ric_calibrate_nm_size(const ric_calibrate_nm *m)
+{
+    return gsl_multimin_fminimizer_size(m->s);
+}
+size_t ric_calibrate_nm_evals(const ric_calibrate_nm *m)
+{
+    return m->evals;
+}
+
+/* ---- targets, loss, summaries --------------------------------------------------------------- */
+
+double ric_calibrate_loss(const ric_target *t, size_t n, const double *mean)
+{
+    double l = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!(t[k].weight > 0))
+            continue;
+        double m = mean[t[k].probe];
+        if (isnan(m))
+            return NAN;
+        double r = (m - t[k].observed) / t[k].observed;
+        l += t[k].weight * r * r;
+    }
+    return l;
+}
+
+void ric_calibrate_summarise(double *x, size_t n, ric_calibrate_summary *out)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]))
+            x[m++] = x[i];
+    ric_calibrate_summary s = {
+        .n = m, .mean = NAN, .sd = NAN, .ci_lo = NAN, .ci_hi = NAN, .q_lo = NAN, .q_hi = NAN};
+    if (m > 0) {
+        s.mean = gsl_stats_mean(x, 1, m);
+        gsl_sort(x, 1, m);
+        s.q_lo = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.025);
+        s.q_hi = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.975);
+    }
+    if (m > 1) {
+        s.sd = gsl_stats_sd_m(x, 1, m, s.mean);
+        double h = gsl_cdf_tdist_Pinv(0.975, (double)(m - 1)) * s.sd / sqrt((double)m);
+        s.ci_lo = s.mean - h;
+        s.ci_hi = s.mean + h;
+    }
+    *out = s;
+}
+
+/* Splits a tab-separated line in place; returns the number of fields (at most max). */
+static size_t split_tabs(char *line, char **f, size_t max)
+{
+    size_t n = 0;
+    line[strcspn(line, "\r\n")] = '\0';
+    for (char *p = line; n < max;) {
+        f[n++] = p;
+        char *t = strchr(p, '\t');
+        if (!t)
+            break;
+        *t = '\0';
+        p = t + 1;
+    }
+    return n;
+}
+
+static int parse_num(const char *s, double *v)
+{
+    char *end;
+    errno = 0;
+    *v = strtod(s, &end);
+    return *s && !*end && errno != ERANGE;
+}
+
+enum { T_YEAR, T_COLUMN, T_OBSERVED, T_WEIGHT, T_NOTE, T_N };
+static const char *const tcols[T_N] = {"year", "column", "observed", "weight", "note"};
+
+static ric_status targets_row(const char *path, unsigned line, char **f, size_t nf, const int *pos,
+                              ric_target *t, ric_err *err)
+{
+    memset(t, 0, sizeof *t);
+    snprintf(t->where, sizeof t->where, "%s:%u", path, line);
+    for (int c = 0; c < T_NOTE; c++)
+        if (pos[c] >= (int)nf) {
+            ric_err_set(err, "%s: missing field '%s' (%zu fields, the header has more)", t->where,
+                        tcols[c], nf);
+            return RIC_ESCENARIO;
+        }
+    const char *s = f[pos[T_YEAR]];
+    if (!parse_num(s, &t->year) || !isfinite(t->year)) {
+        ric_err_set(err, "%s: 'year' must be a number (got '%s')", t->where, s);
+        return RIC_ESCENARIO;
+    }
+    s = f[pos[T_COLUMN]];
+    if (!*s || strlen(s) >= sizeof t->column) {
+        ric_err_set(err, "%s: 'column' must name a series.tsv column (got '%s')", t->where, s);
+        return RIC_ESCENARIO;
+    }
+    snprintf(t->column, sizeof t->column, "%s", s);
+    s = f[pos[T_OBSERVED]];
+    if (strcmp(s, "na") == 0 || strcmp(s, "NaN") == 0 || strcmp(s, "nan") == 0)
+        t->observed = NAN;
+    else if (!parse_num(s, &t->observed) || !isfinite(t->observed)) {
+        ric_err_set(err, "%s: 'observed' must be a number or na (got '%s')", t->where, s);
+        return RIC_ESCENARIO;
+    }
+    s = f[pos[T_WEIGHT]];
+    if (!parse_num(s, &t->weight) || !isfinite(t->weight)) {
+        ric_err_set(err, "%s: 'weight' must be a number (got '%s')", t->where, s);
+        return RIC_ESCENARIO;
+    }
+    if (t->weight < 0) {
+        ric_err_set(err, "%s: 'weight' must be >= 0 (got %g)", t->where, t->weight);
+        return RIC_ESCENARIO;
+    }
+    if (t->weight > 0 && isnan(t->observed)) {
+        ric_err_set(err, "%s: 'observed' is na, so 'weight' must be 0 (got %g)", t->where,
+                    t->weight);
+        return RIC_ESCENARIO;
+    }
+    if (t->weight > 0 && t->observed == 0) {
+        ric_err_set(err,
+                    "%s: 'observed' must be nonzero when 'weight' > 0 (the loss uses relative "
+                    "errors)",
+                    t->where);
+        return RIC_ESCENARIO;
+    }
+    if (pos[T_NOTE] >= 0 && pos[T_NOTE] < (int)nf)
+        snprintf(t->note, sizeof t->note, "%s", f[pos[T_NOTE]]);
+    return RIC_OK;
+}
+
+ric_status ric_calibrate_targets_read(const char *path, ric_target **out, size_t *n_out,
+                                      ric_err *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        ric_err_set(err, "%s: cannot open: %s", path, strerror(errno));
+        return RIC_EIO;
+    }
+    ric_target *t = NULL;
+    size_t n = 0, cap = 0;
+    int pos[T_N] = {-1, -1, -1, -1, -1}, header = 0;
+    char line[4096];
+    unsigned ln = 0;
+    ric_status rc = RIC_OK;
+    while (rc == RIC_OK && fgets(line, sizeof line, fp)) {
+        ln++;
+        if (!strchr(line, '\n') && !feof(fp)) {
+            ric_err_set(err, "%s:%u: line longer than %zu characters", path, ln, sizeof line - 2);
+            rc = RIC_ESCENARIO;
+            break;
+        }
+        if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
+            continue;
+        char *f[32];
+        size_t nf = split_tabs(line, f, 32);
+        if (!header) {
+            for (size_t i = 0; i < nf && rc == RIC_OK; i++) {
+                int c = 0;
+                while (c < T_N && strcmp(f[i], tcols[c]) != 0)
+                    c++;
+                if (c == T_N) {
+                    ric_err_set(err,
+                                "%s:%u: unknown column '%s' in the header (expected year, "
+                                "column, observed, weight and optionally note)",
+                                path, ln, f[i]);
+                    rc = RIC_ESCENARIO;
+                } else if (pos[c] >= 0) {
+                    ric_err_set(err, "%s:%u: column '%s' appears twice in the header", path, ln,
+                                f[i]);
+                    rc = RIC_ESCENARIO;
+                } else {
+                    pos[c] = (int)i;
+                }
+            }
+            for (int c = 0; c < T_NOTE && rc == RIC_OK; c++)
+                if (pos[c] < 0) {
+                    ric_err_set(err, "%s:%u: the header lacks column '%s'", path, ln, tcols[c]);
+                    rc = RIC_ESCENARIO;
+                }
+            header = 1;
+            continue;
+        }
+        if (n == cap) {
+            size_t nc = cap ? 2 * cap : 64;
+            ric_target *g = realloc(t, nc * sizeof *g);
+            if (!g) {
+                ric_err_set(err, "%s: out of memory", path);
+                rc = RIC_ENOMEM;
+                break;
+            }
+            t = g;
+            cap = nc;
+        }
+        rc = targets_row(path, ln, f, nf, pos, &t[n], err);
+        for (size_t k = 0; k < n && rc == RIC_OK; k++)
+            if (t[k].year == t[n].year && strcmp(t[k].column, t[n].column) == 0) {
+                ric_err_set(err, "%s: repeats the target '%s' %g of %s", t[n].where, t[n].column,
+                            t[n].year, t[k].where);
+                rc = RIC_ESCENARIO;
+            }
+        n++;
+    }
+    if (rc == RIC_OK && ferror(fp)) {
+        ric_err_set(err, "%s: read error", path);
+        rc = RIC_EIO;
+    }
+    fclose(fp);
+    if (rc == RIC_OK && n == 0) {
+        ric_err_set(err, "%s: no targets", path);
+        rc = RIC_ESCENARIO;
+    }
+    if (rc != RIC_OK) {
+        free(t);
+        return rc;
+    }
+    *out = t;
+    *n_out = n;
+    return RIC_OK;
+}
+
+/* ---- a calibration ------------------------------------------------------------------------- */
+
+struct ric_calibration {
+    char path[4096];
+    char targets[4096];
+    ric_study st;
+    ric_target *t;
+    size_t n_t;
+    size_t max_evals, check_reps;
+    double tol, step;
+    ric_calibrate_nm *nm;
+    int done, converged;
+    size_t iterations;
+    double *y, *mean;         /* scratch: reps x probes, probes */
+    double *y_start, *y_best; /* replications at the first and at the best evaluation */
+    double *x_start, *x_best; /* n_params */
+    double best, loss_start, loss_check;
+    double *hist; /* per evaluation: loss, then the parameters */
+    size_t n_hist, cap_hist;
+};
+
+static void means(const double *y, size_t reps, size_t np, double *m)
+{
+    for (size_t k = 0; k < np; k++) {
+        double s = 0;
+        size_t c = 0;
+        for (size_t r = 0; r < reps; r++)
+            if (!isnan(y[r * np + k])) {
+                s += y[r * np + k];
+                c++;
+            }
+        m[k] = c ? s / (double)c : NAN;
+    }
+}
+
+static ric_status objective(const double *x, void *data, double *f, ric_err *err)
+{
+    ric_calibration *c = data;
+    size_t np = c->st.n_probes, k = c->st.n_params;
+    ric_status rc = ric_study_eval(&c->st, x, 1, c->st.seed, c->st.reps, c->y, err);
+    if (rc != RIC_OK)
+        return rc;
+    means(c->y, c->st.reps, np, c->mean);
+    double loss = ric_calibrate_loss(c->t, c->n_t, c->mean);
+    if (c->n_hist == c->cap_hist) {
+        size_t nc = c->cap_hist ? 2 * c->cap_hist : 256;
+        double *h = realloc(c->hist, nc * (k + 1) * sizeof *h);
+        if (!h) {
+            ric_err_set(err, "%s: out of memory", c->path);
+            return RIC_ENOMEM;
+        }
+        c->hist = h;
+        c->cap_hist = nc;
+    }
+    double *h = c->hist + c->n_hist * (k + 1);
+    h[0] = loss;
+    memcpy(h + 1, x, k * sizeof *x);
+    if (c->n_hist++ == 0) {
+        memcpy(c->y_start, c->y, c->st.reps * np * sizeof *c->y);
+        memcpy(c->x_start, x, k * sizeof *x);
+        c->loss_start = loss;
+    }
+    if (!isnan(loss) && !(loss >= c->best)) {
+        c->best = loss;
+        memcpy(c->y_best, c->y, c->st.reps * np * sizeof *c->y);
+        memcpy(c->x_best, x, k * sizeof *x);
+    }
+    *f = loss;
+    return RIC_OK;
+}
+
+void ric_calibrate_free(ric_calibration *c)
+{
+    if (!c)
+        return;
+    ric_calibrate_nm_free(c->nm);
+    free(c->t);
+    free(c->y);
+    free(c->mean);
+    free(c->y_start);
+    free(c->y_best);
+    free(c->x_start);
+    free(c->x_best);
+    free(c->hist);
+    free(c);
+}
+
+/* Reads the group; the targets table and the scenario are checked by the caller. */
+static ric_status read_group(ric_calibration *c, ric_err *err)
+{
+    ric_studycfg cf;
+    ric_status rc = ric_studycfg_open(&cf, c->path, err);
+    if (rc != RIC_OK)
+        return rc;
+    ric_cfg *k = &cf.c;
+    config_setting_t *g = ric_studycfg_group(&cf, "calibration");
+    static const char *const keys[] = {
+        "scenario",        "targets",   "parameters",   "replications",       "seed", "workers",
+        "max_evaluations", "tolerance", "initial_step", "check_replications", NULL};
+    ric_cfg_check_keys(k, g, keys);
+    ric_studycfg_common(&cf, g, &c->st, 1, 10);
+    const char *name = ric_cfg_str(k, g, "targets", 1, "", 4000);
+    if (!k->failed)
+        ric_studycfg_file(&cf, name, c->targets, sizeof c->targets);
+    c->max_evals = (size_t)ric_cfg_int(k, g, "max_evaluations", 0, 200, 1, 1000000);
+    c->tol = ric_cfg_num(k, g, "tolerance", 0, 1e-3, 0, 100);
+    c->step = ric_cfg_num(k, g, "initial_step", 0, 0.1, 1e-6, 1);
+    c->check_reps = (size_t)ric_cfg_int(k, g, "check_replications", 0, (long long)c->st.reps, 0,
+                                        RIC_STUDY_MAX_REPS);
+    rc = k->failed ? RIC_ESCENARIO : RIC_OK;
+    ric_studycfg_close(&cf);
+    return rc;
+}
+
+ric_status ric_calibrate_load(const char *path, ric_calibration **out, ric_err *err)
+{
+    ric_calibration *c = calloc(1, sizeof *c);
+    if (!c) {
+        ric_err_set(err, "%s: out of memory", path);
+        return RIC_ENOMEM;
+    }
+    snprintf(c->path, sizeof c->path, "%s", path);
+    c->best = HUGE_VAL;
+    ric_status rc = read_group(c, err);
+    if (rc == RIC_OK)
+        rc = ric_calibrate_targets_read(c->targets, &c->t, &c->n_t, err);
+    /* probes: the distinct (column, year) pairs of the targets */
+    int fitted = 0;
+    for (size_t k = 0; rc == RIC_OK && k < c->n_t; k++) {
+        ric_target *t = &c->t[k];
+        fitted |= t->weight > 0;
+        size_t p = 0;
+        while (p < c->st.n_probes &&
+               !(c->st.probes[p].year == t->year && strcmp(c->st.probes[p].column, t->column) == 0))
+            p++;
+        if (p == RIC_STUDY_MAX_PROBES) {
+            ric_err_set(err, "%s: more than %d distinct (year, column) targets", t->where,
+                        RIC_STUDY_MAX_PROBES);
+            rc = RIC_ESCENARIO;
+            break;
+        }
+        if (p == c->st.n_probes) {
+            ric_probe *q = &c->st.probes[c->st.n_probes++];
+            snprintf(q->column, sizeof q->column, "%s", t->column);
+            snprintf(q->where, sizeof q->where, "%s", t->where);
+            q->year = t->year;
+        }
+        t->probe = p;
+    }
+    if (rc == RIC_OK && !fitted) {
+        ric_err_set(err, "%s: no target has a weight > 0: nothing to fit", c->targets);
+        rc = RIC_ESCENARIO;
+    }
+    if (rc == RIC_OK)
+        rc = ric_study_init(&c->st, c->path, err);
+    for (size_t j = 0; rc == RIC_OK && j < c->st.n_params; j++)
+        if (isnan(c->st.params[j].start)) {
+            ric_err_set(err,
+                        "%s: parameter '%s': give 'start' (the scenario's value %g is not "
+                        "within [%g, %g])",
+                        c->path, c->st.params[j].name, c->st.params[j].value, c->st.params[j].lo,
+                        c->st.params[j].hi);
+            rc = RIC_ESCENARIO;
+        }
+    if (rc == RIC_OK) {
+        size_t ny = c->st.reps * c->st.n_probes, k = c->st.n_params;
+        c->y = malloc(ny * sizeof *c->y);
+        c->y_start = malloc(ny * sizeof *c->y);
+        c->y_best = malloc(ny * sizeof *c->y);
+        c->mean = malloc(c->st.n_probes * sizeof *c->mean);
+        c->x_start = malloc(k * sizeof *c->x_start);
+        c->x_best = malloc(k * sizeof *c->x_best);
+        if (!c->y || !c->y_start || !c->y_best || !c->mean || !c->x_start || !c->x_best) {
+            ric_err_set(err, "%s: out of memory", path);
+            rc = RIC_ENOMEM;
+        }
+    }
+    if (rc != RIC_OK) {
+        ric_calibrate_free(c);
+        return rc;
+    }
+    *out = c;
+    return RIC_OK;
+}
+
+ric_study *ric_calibrate_study(ric_calibration *c)
+{
+    return &c->st;
+}
+
+ric_status ric_calibrate_iterate(ric_calibration *c, ric_err *err)
+{
+    if (c->done)
+        return RIC_OK;
+    ric_status rc;
+    if (!c->nm) {
+        size_t k = c->st.n_params;
+        double lo[RIC_STUDY_MAX_PARAMS], hi[RIC_STUDY_MAX_PARAMS], x0[RIC_STUDY_MAX_PARAMS];
+        for (size_t j = 0; j < k; j++) {
+            lo[j] = c->st.params[j].lo;
+            hi[j] = c->st.params[j].hi;
+            x0[j] = c->st.params[j].start;
+        }
+        rc = ric_calibrate_nm_alloc(k, lo, hi, x0, c->step, objective, c, &c->nm, err);
+    } else {
+        rc = ric_calibrate_nm_iterate(c->nm, err);
+        c->iterations++;
+    }
+    if (rc != RIC_OK)
+        return rc;
+    c->converged = ric_calibrate_nm_size(c->nm) < c->tol;
+    c->done = c->converged || ric_calibrate_nm_evals(c->nm) >= c->max_evals;
+    return RIC_OK;
+}
+
+int ric_calibrate_done(const ric_calibration *c)
+{
+    return c->done;
+}
+int ric_calibrate_converged(const ric_calibration *c)
+{
+    return c->converged;
+}
+size_t ric_calibrate_iterations(const ric_calibration *c)
+{
+    return c->iterations;
+}
+size_t ric_calibrate_evaluations(const ric_calibration *c)
+{
+    return c->nm ? ric_calibrate_nm_evals(c->nm) : 0;
+}
+double ric_calibrate_best(const ric_calibration *c, const double **x)
+{
+    if (x)
+        *x = c->x_best;
+    return c->best;
+}
+double ric_calibrate_start_loss(const ric_calibration *c)
+{
+    return c->loss_start;
+}
+double ric_calibrate_check_loss(const ric_calibration *c)
+{
+    return c->loss_check;
+}
+double ric_calibrate_size(const ric_calibration *c)
+{
+    return c->nm ? ric_calibrate_nm_size(c->nm) : NAN;
+}
+
+/* ---- output ------------------------------------------------------------------------------- */
+
+static void put_num(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs("NaN", f);
+    else
+        fprintf(f, "%.6g", v);
+}
+
+static void header(FILE *f, const ric_calibration *c, double loss_check)
+{
+    const ric_study *st = &c->st;
+    fprintf(f, "# ricsim_version=%s\n", RIC_VERSION);
+    fprintf(f, "# calibration=%s\n", c->path);
+    fprintf(f, "# scenario=%s (%s, hash %016llx)\n", st->scenario, st->scenario_name,
+            (unsigned long long)st->scenario_hash);
+    fprintf(f, "# targets=%s\n", c->targets);
+    fprintf(f, "# loss=sum over targets with weight > 0 of weight * ((mean - observed) / "
+               "observed)^2, mean over the replications\n");
+    fprintf(f,
+            "# replications=%zu seed=%llu (replication r runs with seed ric_study_seed(seed, r) "
+            "at every evaluation: common random numbers)\n",
+            st->reps, (unsigned long long)st->seed);
+    fprintf(f,
+            "# rows=yearly (time.output_every=%d); the target of year Y is the row whose year "
+            "is Y, the state at the start of Y\n",
+            st->steps_per_year);
+    fprintf(f,
+            "# method=Nelder-Mead (GSL nmsimplex2) in logistic coordinates of the bounds; "
+            "initial_step=%g tolerance=%g max_evaluations=%zu\n",
+            c->step, c->tol, c->max_evals);
+    fprintf(f, "# evaluations=%zu iterations=%zu converged=%s simplex_size=%.3g\n",
+            ric_calibrate_evaluations(c), c->iterations, c->converged ? "yes" : "no",
+            ric_calibrate_size(c));
+    fprintf(f, "# loss_start=%.6g loss_fit=%.6g", c->loss_start, c->best);
+    if (c->check_reps)
+        fprintf(f, " loss_check=%.6g (%zu fresh replications, master seed %llu)", loss_check,
+                c->check_reps, (unsigned long long)(st->seed + 1));
+    fputc('\n', f);
+}
+
+static void summarise_col(const double *y, size_t reps, size_t np, size_t k, double *scratch,
+                          ric_calibrate_summary *s)
+{
+    for (size_t r = 0; r < reps; r++)
+        scratch[r] = y[r * np + k];
+    ric_calibrate_summarise(scratch, reps, s);
+}
+
+static void write_fit(FILE *f, const ric_calibration *c, const double *y_check, double *scratch)
+{
+    const ric_study *st = &c->st;
+    size_t np = st->n_probes, R = st->reps;
+    fputs("year\tcolumn\tobserved\tweight\tstart_mean\tfit_mean\tfit_sd\tfit_ci_lo\tfit_ci_hi\t"
+          "fit_q025\tfit_q975\trel_error\tloss_term\tcheck_mean\tcheck_ci_lo\tcheck_ci_hi\tnote\n",
+          f);
+    for (size_t i = 0; i < c->n_t; i++) {
+        const ric_target *t = &c->t[i];
+        ric_calibrate_summary s0, s1, sc = {.mean = NAN, .ci_lo = NAN, .ci_hi = NAN};
+        summarise_col(c->y_start, R, np, t->probe, scratch, &s0);
+        summarise_col(c->y_best, R, np, t->probe, scratch, &s1);
+        if (y_check)
+            summarise_col(y_check, c->check_reps, np, t->probe, scratch, &sc);
+        double rel = t->observed != 0 ? (s1.mean - t->observed) / t->observed : NAN;
+        fprintf(f, "%g\t%s\t", t->year, t->column);
+        double v[] = {t->observed,
+                      t->weight,
+                      s0.mean,
+                      s1.mean,
+                      s1.sd,
+                      s1.ci_lo,
+                      s1.ci_hi,
+                      s1.q_lo,
+                      s1.q_hi,
+                      rel,
+                      t->weight > 0 ? t->weight * rel * rel : 0,
+                      sc.mean,
+                      sc.ci_lo,
+                      sc.ci_hi};
+        for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
+            put_num(f, v[j]);
+            fputc('\t', f);
+        }
+        fprintf(f, "%s\n", t->note);
+    }
+}
+
+ric_status ric_calibrate_write(ric_calibration *c, const char *dir, int force, ric_err *err)
+{
+    if (c->n_hist == 0) {
+        ric_err_set(err, "%s: nothing evaluated yet", c->path);
+        return RIC_EUSAGE;
+    }
+    if (!(c->best < HUGE_VAL)) {
+        ric_err_set(err,
+                    "%s: every evaluation gave an undefined loss (a fitted column is NaN in "
+                    "every run)",
+                    c->path);
+        return RIC_ESCENARIO;
+    }
+    ric_study *st = &c->st;
+    size_t np = st->n_probes, k = st->n_params;
+    ric_status rc = ric_study_outdir(dir, "fitted.tsv", force, err);
+    if (rc != RIC_OK)
+        return rc;
+    size_t maxr = st->reps > c->check_reps ? st->reps : c->check_reps;
+    double *y_check = c->check_reps ? malloc(c->check_reps * np * sizeof *y_check) : NULL;
+    double *scratch = malloc(maxr * sizeof *scratch), *m = malloc(np * sizeof *m);
+    if ((c->check_reps && !y_check) || !scratch || !m) {
+        free(y_check);
+        free(scratch);
+        free(m);
+        ric_err_set(err, "%s: out of memory", c->path);
+        return RIC_ENOMEM;
+    }
+    double loss_check = NAN;
+    c->loss_check = NAN;
+    if (c->check_reps) {
+        rc = ric_study_eval(st, c->x_best, 1, st->seed + 1, c->check_reps, y_check, err);
+        if (rc == RIC_OK) {
+            means(y_check, c->check_reps, np, m);
+            loss_check = ric_calibrate_loss(c->t, c->n_t, m);
+            c->loss_check = loss_check;
+        }
+    }
+    enum { FIT, HISTORY, FITTED, NF };
+    static const char *const names[NF] = {"fit.tsv", "history.tsv", "fitted.tsv"};
+    ric_study_file fo[NF] = {{0}};
+    for (int i = 0; i < NF && rc == RIC_OK; i++) {
+        rc = ric_study_file_open(&fo[i], dir, names[i], err);
+        if (rc == RIC_OK)
+            header(fo[i].f, c, loss_check);
+    }
+    if (rc == RIC_OK) {
+        write_fit(fo[FIT].f, c, c->check_reps ? y_check : NULL, scratch);
+
+        FILE *f = fo[HISTORY].f;
+        fputs("evaluation\tloss\tbest", f);
+        for (size_t j = 0; j < k; j++)
+            fprintf(f, "\t%s", st->params[j].name);
+        fputc('\n', f);
+        double best = HUGE_VAL;
+        for (size_t e = 0; e < c->n_hist; e++) {
+            const double *h = c->hist + e * (k + 1);
+            if (!isnan(h[0]) && h[0] < best)
+                best = h[0];
+            fprintf(f, "%zu\t", e + 1);
+            put_num(f, h[0]);
+            fputc('\t', f);
+            put_num(f, best);
+            for (size_t j = 0; j < k; j++)
+                fprintf(f, "\t%.9g", h[1 + j]);
+            fputc('\n', f);
+        }
+
+        f = fo[FITTED].f;
+        fputs("name\tkey\tmin\tmax\tscenario_value\tstart\tfitted\n", f);
+        for (size_t j = 0; j < k; j++) {
+            const ric_study_param *p = &st->params[j];
+            fprintf(f, "%s\t%s\t%.9g\t%.9g\t", p->name, p->key, p->lo, p->hi);
+            put_num(f, p->value);
+            fprintf(f, "\t%.9g\t%.9g\n", c->x_start[j], c->x_best[j]);
+        }
+    }
+    for (int i = 0; i < NF; i++) {
+        ric_status r2 = ric_study_file_close(&fo[i], rc == RIC_OK, err);
+        if (rc == RIC_OK)
+            rc = r2;
+    }
+    free(y_check);
+    free(scratch);
+    free(m);
+    return rc;
+}

@@ -1,0 +1,112 @@
+/* Helpers of the study and figure tests (test_calibrate.c, test_sensitivity.c, test_figures.c):
+ * temporary folders, files written from strings, shell commands, PNG checks. Header-only. */
+#ifndef RICSIM_TEST_STUDY_SUPPORT_H
+#define RICSIM_TEST_STUDY_SUPPORT_H
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define TINY RIC_SOURCE_DIR "/tests/golden/tiny.cfg"
+
+/* A fresh folder under /tmp (64 bytes). */
+static inline void make_tmp(char *dir)
+{
+    strcpy(dir, "/tmp/ricsim_study_XXXXXX");
+    cr_assert_not_null(mkdtemp(dir), "mkdtemp failed");
+}
+
+static inline void remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d))) {
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                    continue;
+                char child[1024];
+                size_t a = strlen(path), b = strlen(e->d_name);
+                if (a + b + 2 > sizeof child)
+                    continue;
+                memcpy(child, path, a);
+                child[a] = '/';
+                memcpy(child + a + 1, e->d_name, b + 1);
+                remove_tree(child);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+/* Writes TEXT to DIR/NAME; the path goes into path (512 bytes). */
+static inline void write_text(const char *dir, const char *name, const char *text, char *path)
+{
+    snprintf(path, 512, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Runs a shell command; its exit status (-1 if it did not exit). */
+static inline int shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline int shell(const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    fflush(NULL);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static inline long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Whether PATH is a non-empty PNG (its signature and at least one chunk beyond the header). */
+static inline int is_png(const char *path)
+{
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    unsigned char b[8] = {0};
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(b, 1, 8, f);
+    fclose(f);
+    return n == 8 && memcmp(b, sig, 8) == 0 && file_size(path) > 1000;
+}
+
+static inline char *read_all_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    cr_assert_not_null(buf);
+    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+#endif

@@ -1,0 +1,207 @@
+/* Figures: every analysis/ gnuplot script run on a small run made with the built ricsim (the tiny
+ * scenario, and a small calibration and sensitivity study of it through the ricsim command), each
+ * checked for a non-empty PNG; analysis/figures.sh for PNG and SVG of everything; the usage errors
+ * of ricsim calibrate and ricsim sensitivity. */
+#include <criterion/criterion.h>
+
+#include "study_support.h"
+
+#define GP(script) RIC_SOURCE_DIR "/analysis/" script
+
+static char tmp[64];
+
+/* The command's output went to a log, out of CTest's sight: look for sanitizer reports there. */
+static void assert_clean_log(const char *name)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", tmp, name);
+    char *text = read_all_text(p);
+    cr_assert_null(strstr(text, "Sanitizer"), "%s: %s", name, text);
+    cr_assert_null(strstr(text, "runtime error:"), "%s: %s", name, text);
+    free(text);
+}
+
+static void setup(void)
+{
+    make_tmp(tmp);
+    cr_assert_eq(
+        shell("'%s' run '%s' --out '%s/run' > '%s/run.log' 2>&1", RIC_BINARY, TINY, tmp, tmp), 0,
+        "ricsim run failed");
+    assert_clean_log("run.log");
+}
+
+static void teardown(void)
+{
+    remove_tree(tmp);
+}
+
+/* Runs SCRIPT on DIR with -e settings EXTRA into OUT; asserts a non-empty PNG. */
+static void check_script(const char *script, const char *dir, const char *extra, const char *name)
+{
+    char out[256];
+    snprintf(out, sizeof out, "%s/%s", tmp, name);
+    int rc = shell("cd '%s' && gnuplot -e \"dir='%s'\" -e \"out='%s'\" %s '%s' > '%s/gp.log' 2>&1",
+                   tmp, dir, out, extra, script, tmp);
+    cr_assert_eq(rc, 0, "%s failed (see %s/gp.log)", script, tmp);
+    cr_assert(is_png(out), "%s wrote no PNG %s (%ld bytes)", script, out, file_size(out));
+}
+
+Test(figures, run_scripts_draw_pngs, .init = setup, .fini = teardown)
+{
+    char run[128];
+    snprintf(run, sizeof run, "%s/run", tmp);
+    check_script(GP("plot_series.gp"), run, "", "series.png");
+    check_script(GP("plot_series.gp"), run, "-e \"cols='smes employees_smes spinoffs_cum'\"",
+                 "cols.png");
+    check_script(GP("overlay_history.gp"), run,
+                 "-e \"hist='" RIC_SOURCE_DIR "/data/daedeok_history_wide.tsv'\"", "history.png");
+    check_script(GP("money.gp"), run, "", "money.png");
+    check_script(GP("participants.gp"), run, "", "participants.png");
+    check_script(GP("genealogy.gp"), run, "", "genealogy.png");
+    check_script(GP("genealogy.gp"), run, "-e \"regions='all'\"", "genealogy_all.png");
+}
+
+Test(figures, scripts_fail_on_a_folder_without_data, .init = setup, .fini = teardown)
+{
+    const char *scripts[] = {GP("plot_series.gp"), GP("money.gp"),       GP("participants.gp"),
+                             GP("genealogy.gp"),   GP("calibration.gp"), GP("sensitivity.gp")};
+    for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++)
+        cr_assert_neq(
+            shell("gnuplot -e \"dir='%s/nothing'\" '%s' > /dev/null 2>&1", tmp, scripts[i]), 0,
+            "%s accepted a missing folder", scripts[i]);
+    cr_assert_eq(shell("'%s' '%s/nothing' > /dev/null 2>&1", GP("figures.sh"), tmp), 2);
+}
+
+Test(figures, figures_sh_makes_png_and_svg_of_a_run, .init = setup, .fini = teardown)
+{
+    cr_assert_eq(shell("'%s' '%s/run' > '%s/fig.log' 2>&1", GP("figures.sh"), tmp, tmp), 0,
+                 "figures.sh failed (see %s/fig.log)", tmp);
+    const char *figs[] = {"series", "money", "participants", "genealogy"};
+    for (size_t i = 0; i < 4; i++) {
+        char p[256];
+        snprintf(p, sizeof p, "%s/run/%s.png", tmp, figs[i]);
+        cr_assert(is_png(p), "no %s", p);
+        snprintf(p, sizeof p, "%s/run/%s.svg", tmp, figs[i]);
+        cr_assert_gt(file_size(p), 1000, "no %s", p);
+        char *svg = read_all_text(p);
+        cr_assert(strstr(svg, "<svg"), "%s is not SVG", p);
+        free(svg);
+    }
+    char p[256];
+    snprintf(p, sizeof p, "%s/run/genealogy.dot", tmp);
+    char *dot = read_all_text(p);
+    cr_assert(strncmp(dot, "digraph genealogy {", 19) == 0);
+    cr_assert(strstr(dot, " -> f"));
+    free(dot);
+    /* the tiny run's focus is 'town', not dst: no overlay on the Daedeok table */
+    snprintf(p, sizeof p, "%s/run/history.png", tmp);
+    cr_assert_eq(file_size(p), -1);
+}
+
+static const char cal_cfg[] =
+    "calibration = {\n"
+    "  scenario = \"" TINY "\";\n"
+    "  targets = \"t.tsv\";\n"
+    "  parameters = ( { key = \"rules.exit.base_rate\"; name = \"exit\"; min = 0.02; max = 0.6; } "
+    ");\n"
+    "  replications = 2;\n"
+    "  max_evaluations = 8;\n"
+    "};\n";
+static const char cal_targets[] = "year\tcolumn\tobserved\tweight\tnote\n"
+                                  "2004\tsmes\t160\t1\tmade up\n"
+                                  "2005\temployees_smes\t1500\t1\tmade up\n"
+                                  "2004\tresearch_institutes\t2\t0\tscheduled\n";
+
+static const char sa_cfg[] =
+    "sensitivity = {\n"
+    "  scenario = \"" TINY "\";\n"
+    "  parameters = (\n"
+    "    { key = \"rules.exit.base_rate\"; name = \"exit\"; min = 0.05; max = 0.5; },\n"
+    "    { key = \"rules.jobs.small_premium\"; name = \"premium\"; min = 0.0; max = 1.0; }\n"
+    "  );\n"
+    "  indicators = [\"smes\", \"employees_smes\"];\n"
+    "  years = [2005.0];\n"
+    "  replications = 1;\n"
+    "  bootstrap = 20;\n"
+    "  morris = { trajectories = 3; };\n"
+    "  sobol = { samples = 4; };\n"
+    "};\n";
+
+Test(figures, calibrate_and_sensitivity_draw_their_figures, .init = setup, .fini = teardown)
+{
+    char p[512];
+    write_text(tmp, "t.tsv", cal_targets, p);
+    write_text(tmp, "cal.cfg", cal_cfg, p);
+    cr_assert_eq(shell("'%s' calibrate '%s/cal.cfg' --out '%s/cal' --workers 2 > '%s/cal.log' "
+                       "2>&1",
+                       RIC_BINARY, tmp, tmp, tmp),
+                 0, "ricsim calibrate failed (see %s/cal.log)", tmp);
+    snprintf(p, sizeof p, "%s/cal/calibration.png", tmp); /* drawn by the command */
+    cr_assert(is_png(p), "no %s", p);
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/cal", tmp);
+    check_script(GP("calibration.gp"), dir, "", "calibration.png");
+    assert_clean_log("cal.log");
+    char *log = read_all_text(strcat(strcpy(p, tmp), "/cal.log"));
+    cr_assert(strstr(log, "loss "), "%s", log);
+    cr_assert(strstr(log, "  exit = "), "%s", log);
+    free(log);
+    /* without --force the folder is left alone */
+    cr_assert_eq(shell("'%s' calibrate '%s/cal.cfg' --out '%s/cal' > '%s/cal2.log' 2>&1",
+                       RIC_BINARY, tmp, tmp, tmp),
+                 2);
+    log = read_all_text(strcat(strcpy(p, tmp), "/cal2.log"));
+    cr_assert(strstr(log, "already holds fitted.tsv; use --force to replace it"), "%s", log);
+    free(log);
+
+    write_text(tmp, "sa.cfg", sa_cfg, p);
+    cr_assert_eq(shell("'%s' sensitivity '%s/sa.cfg' --out '%s/sa' > '%s/sa.log' 2>&1", RIC_BINARY,
+                       tmp, tmp, tmp),
+                 0, "ricsim sensitivity failed (see %s/sa.log)", tmp);
+    assert_clean_log("sa.log");
+    const char *figs[] = {"morris.png", "sobol.png"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(p, sizeof p, "%s/sa/%s", tmp, figs[i]);
+        cr_assert(is_png(p), "no %s", p);
+        unlink(p);
+    }
+    /* figures.sh draws both folders again, in both formats */
+    cr_assert_eq(shell("'%s' '%s/sa' > /dev/null 2>&1 && '%s' '%s/cal' > /dev/null 2>&1",
+                       GP("figures.sh"), tmp, GP("figures.sh"), tmp),
+                 0);
+    const char *again[] = {"sa/morris.png", "sa/sobol.svg", "cal/calibration.svg"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/%s", tmp, again[i]);
+        cr_assert_gt(file_size(p), 1000, "no %s", p);
+    }
+}
+
+static void usage_error(const char *args, const char *msg)
+{
+    char log[256];
+    snprintf(log, sizeof log, "%s/usage.log", tmp);
+    cr_assert_eq(shell("cd '%s' && '%s' %s > '%s' 2>&1", tmp, RIC_BINARY, args, log), 2,
+                 "ricsim %s did not exit with 2", args);
+    char *text = read_all_text(log);
+    cr_assert(strstr(text, msg), "ricsim %s: '%s' lacks '%s'", args, text, msg);
+    free(text);
+}
+
+Test(figures, study_commands_reject_bad_usage, .init = setup, .fini = teardown)
+{
+    usage_error("calibrate", "ricsim: calibrate: missing CAL.cfg");
+    usage_error("sensitivity x.cfg", "ricsim: sensitivity: missing --out DIR");
+    usage_error("calibrate x.cfg --out o --workers 0",
+                "ricsim: --workers must be an integer in [1, 64] (got '0')");
+    usage_error("calibrate x.cfg --out o --seed 3", "ricsim: unknown option '--seed'");
+    usage_error("sensitivity a.cfg b.cfg --out o", "ricsim: unexpected argument 'b.cfg'");
+    usage_error("calibrate nowhere.cfg --out o",
+                "ricsim: calibrate: nowhere.cfg: cannot open: No such file or directory");
+    char log[256];
+    snprintf(log, sizeof log, "%s/help.log", tmp);
+    cr_assert_eq(shell("'%s' --help > '%s' 2>&1", RIC_BINARY, log), 0);
+    char *text = read_all_text(log);
+    cr_assert(strstr(text, "ricsim calibrate CAL.cfg --out DIR [--workers N] [--force]"));
+    cr_assert(strstr(text, "ricsim sensitivity SA.cfg --out DIR [--workers N] [--force]"));
+    free(text);
+}
