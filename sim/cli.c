@@ -60,8 +60,7 @@ typedef struct {
     int force;
 } args;
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
+int ric_cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -80,7 +79,7 @@ static int parse(int argc, char **argv, args *a)
         const char *s = argv[i];
         if (strcmp(s, "--out") == 0 || strcmp(s, "--seed") == 0 || strcmp(s, "--set") == 0) {
             if (i + 1 >= argc)
-                return usage_error("option '%s' needs a value", s);
+                return ric_cli_usage_error("option '%s' needs a value", s);
             const char *v = argv[++i];
             if (s[2] == 'o') {
                 a->out = v;
@@ -89,27 +88,27 @@ static int parse(int argc, char **argv, args *a)
                 errno = 0;
                 long long x = strtoll(v, &end, 10);
                 if (!*v || *end || errno || x < 0)
-                    return usage_error("--seed must be a non-negative integer (got '%s')", v);
+                    return ric_cli_usage_error("--seed must be a non-negative integer (got '%s')", v);
                 snprintf(a->seed_set, sizeof a->seed_set, "seed=%lld", x);
             } else {
                 if (a->n_sets >= MAX_SETS)
-                    return usage_error("at most %d --set options", MAX_SETS);
+                    return ric_cli_usage_error("at most %d --set options", MAX_SETS);
                 a->sets[a->n_sets++] = v;
             }
         } else if (strcmp(s, "--force") == 0) {
             a->force = 1;
         } else if (s[0] == '-' && s[1]) {
-            return usage_error("unknown option '%s'", s);
+            return ric_cli_usage_error("unknown option '%s'", s);
         } else if (!a->scenario) {
             a->scenario = s;
         } else {
-            return usage_error("unexpected argument '%s'", s);
+            return ric_cli_usage_error("unexpected argument '%s'", s);
         }
     }
     if (a->seed_set[0])
         a->sets[a->n_sets++] = a->seed_set;
     if (!a->scenario)
-        return usage_error("%s: missing SCENARIO.cfg", a->cmd);
+        return ric_cli_usage_error("%s: missing SCENARIO.cfg", a->cmd);
     return 0;
 }
 
@@ -119,7 +118,17 @@ static void on_signal(int sig)
     ric_interrupt();
 }
 
-static int exit_code(ric_status st)
+void ric_cli_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int ric_cli_exit_code(ric_status st)
 {
     switch (st) {
     case RIC_OK: return 0;
@@ -133,7 +142,7 @@ int ric_cli_main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     if (argc < 2)
-        return usage_error("missing command");
+        return ric_cli_usage_error("missing command");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage, stdout);
         return 0;
@@ -148,23 +157,23 @@ int ric_cli_main(int argc, char **argv)
     if (strcmp(argv[1], "calibrate") == 0 || strcmp(argv[1], "sensitivity") == 0)
         return ric_cli_study(argc, argv);
     if (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "check") != 0)
-        return usage_error("unknown command '%s'", argv[1]);
+        return ric_cli_usage_error("unknown command '%s'", argv[1]);
     args a;
     int rc = parse(argc, argv, &a);
     if (rc)
         return rc;
     int run = strcmp(a.cmd, "run") == 0;
     if (run && !a.out)
-        return usage_error("%s", "run: missing --out DIR");
+        return ric_cli_usage_error("%s", "run: missing --out DIR");
     if (!run && (a.out || a.force))
-        return usage_error("%s", "check takes no --out or --force");
+        return ric_cli_usage_error("%s", "check takes no --out or --force");
 
     ric_err err = {{0}};
     ric_scenario *sc = NULL;
     ric_status st = ric_scenario_load(a.scenario, a.sets, a.n_sets, &sc, &err);
     if (st != RIC_OK) {
         fprintf(stderr, "ricsim: %s\n", err.msg);
-        return st == RIC_EIO ? 2 : exit_code(st);
+        return st == RIC_EIO ? 2 : ric_cli_exit_code(st);
     }
     if (!run) {
         printf("%s: ok: scenario '%s', hash %016llx, %d regions, %d organisation cohorts, "
@@ -174,17 +183,12 @@ int ric_cli_main(int argc, char **argv)
         ric_scenario_free(sc);
         return 0;
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    ric_cli_catch_signals();
     st = ric_run(sc, a.out, a.force, &err);
     ric_scenario_free(sc);
     if (st != RIC_OK) {
         fprintf(stderr, "ricsim: %s\n", err.msg);
-        return exit_code(st);
+        return ric_cli_exit_code(st);
     }
     return 0;
 }

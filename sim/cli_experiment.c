@@ -2,6 +2,7 @@
  * sweep step by step (with a progress line when stderr is a terminal), prints the results and
  * maps statuses to exit codes (0 ok, 1 a run or the sweep failed, 2 usage or experiment error). */
 #include "cli_experiment.h"
+#include "cli.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -38,24 +39,9 @@ typedef struct {
     int has_seed;
 } args;
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-    if (rank > 0)
-        return 2; /* under mpirun every rank parses the same arguments; rank 0 tells */
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "ricsim: ");
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nTry 'ricsim --help'.\n");
-    return 2;
-}
+/* Under mpirun every rank parses the same arguments; rank 0 tells. */
+#define usage_error(...) (rank > 0 ? 2 : ric_cli_usage_error(__VA_ARGS__))
 
-static int exit_code(ric_status st)
-{
-    return st == RIC_ESCENARIO || st == RIC_EUSAGE ? 2 : 1;
-}
 
 /* Parses a whole decimal number in [lo, hi]; returns 0 on success. */
 static int whole(const char *s, unsigned long long lo, unsigned long long hi, unsigned long long *v)
@@ -170,23 +156,9 @@ static int parse(int argc, char **argv, args *a)
 /* ---- the progress line and interruption -------------------------------------------------------
  */
 
-static void on_signal(int sig)
-{
-    (void)sig;
-    ric_interrupt();
-}
 
-/* SIGINT and SIGTERM end the sweep between runs: the workers are stopped and --resume continues
- * it. No SA_RESTART, so a wait for the workers returns at once. */
-static void catch_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
+/* SIGINT and SIGTERM end the sweep between runs (ric_cli_catch_signals): the workers are
+ * stopped and --resume continues it. */
 
 static void show_progress(const ric_sweep_progress *pg)
 {
@@ -219,7 +191,7 @@ static int drive(ric_sweep *sw)
         ric_status st = ric_sweep_step(sw, &ev, &err);
         if (st != RIC_OK) {
             fprintf(stderr, "%sricsim: %s\n", tty ? "\n" : "", err.msg);
-            return exit_code(st);
+            return ric_cli_exit_code(st);
         }
         if (ev.finished && !ev.ok)
             fprintf(stderr, "%sricsim: run %zu failed: %s\n", tty ? "\r\033[K" : "", ev.id,
@@ -328,7 +300,7 @@ static int mpi_root(ric_sweep *sw)
                 ric_sweep_put(sw, (size_t)head[0], row, head[1], series, head[2], &ev, &err);
             if (st != RIC_OK) {
                 fprintf(stderr, "%sricsim: %s\n", tty ? "\n" : "", err.msg);
-                rc = exit_code(st);
+                rc = ric_cli_exit_code(st);
             } else if (ev.finished && !ev.ok) {
                 fprintf(stderr, "%sricsim: run %zu failed: %s\n", tty ? "\r\033[K" : "", ev.id,
                         ev.error);
@@ -374,7 +346,7 @@ static int sweep(const ric_plan *p, const args *a, const char *what)
 #endif
     if (st != RIC_OK) {
         fprintf(stderr, "ricsim: %s\n", err.msg);
-        return exit_code(st);
+        return ric_cli_exit_code(st);
     }
     int rc;
 #ifdef RIC_MPI
@@ -383,7 +355,7 @@ static int sweep(const ric_plan *p, const args *a, const char *what)
     else
 #endif
     {
-        catch_signals();
+        ric_cli_catch_signals();
         rc = drive(sw);
     }
     ric_sweep_progress pg;
@@ -399,7 +371,7 @@ static int sweep(const ric_plan *p, const args *a, const char *what)
         st = ric_sweep_finish(sw, &err);
         if (st != RIC_OK) {
             fprintf(stderr, "ricsim: %s\n", err.msg);
-            rc = exit_code(st);
+            rc = ric_cli_exit_code(st);
         }
     }
     ric_sweep_free(sw);
@@ -436,7 +408,7 @@ static int load_plan(const char *path, ric_plan **p)
     if (st != RIC_OK) {
         if (rank == 0) /* every rank loads the plan; one tells */
             fprintf(stderr, "ricsim: %s\n", err.msg);
-        return st == RIC_EIO ? 2 : exit_code(st);
+        return st == RIC_EIO ? 2 : ric_cli_exit_code(st);
     }
     return 0;
 }
@@ -468,7 +440,7 @@ static int cmd_plan(const args *a)
     ric_plan_free(p);
     if (st != RIC_OK) {
         fprintf(stderr, "ricsim: %s\n", err.msg);
-        return exit_code(st);
+        return ric_cli_exit_code(st);
     }
     fputs(text, stdout);
     free(text);
@@ -492,7 +464,7 @@ static int cmd_merge(const args *a)
     ric_status st = ric_sweep_merge(a->pos[0], a->force, &n, &err);
     if (st != RIC_OK) {
         fprintf(stderr, "ricsim: %s\n", err.msg);
-        return exit_code(st);
+        return ric_cli_exit_code(st);
     }
     printf("%s: merged %zu shards\n", a->pos[0], n);
     return 0;
@@ -506,7 +478,7 @@ static int cmd_compare(const args *a)
                                      a->indicators, &p, &err);
     if (st != RIC_OK && rank == 0)
         fprintf(stderr, "ricsim: %s\n", err.msg);
-    int rc = plans_agree(st == RIC_OK ? 0 : st == RIC_EIO ? 2 : exit_code(st));
+    int rc = plans_agree(st == RIC_OK ? 0 : st == RIC_EIO ? 2 : ric_cli_exit_code(st));
     if (rc) {
         ric_plan_free(p);
         return rc;
@@ -517,7 +489,7 @@ static int cmd_compare(const args *a)
         st = ric_stats_compare(a->out, p->scenario[0], p->scenario[1], p->master_seed, &note, &err);
         if (st != RIC_OK) {
             fprintf(stderr, "ricsim: %s\n", err.msg);
-            rc = exit_code(st);
+            rc = ric_cli_exit_code(st);
         } else {
             printf("\n%s", note);
             free(note);

@@ -2,6 +2,7 @@
  * progress on stderr, write its files, draw its figure with gnuplot, and map statuses to exit
  * codes (0 ok, 1 a run or a write failed, 2 usage or study/scenario error). */
 #include "cli_study.h"
+#include "cli.h"
 
 #include <errno.h>
 #include <math.h>
@@ -24,17 +25,6 @@ typedef struct {
     int force, workers; /* workers 0: the study file's */
 } sargs;
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "ricsim: ");
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nTry 'ricsim --help'.\n");
-    return 2;
-}
 
 static int parse(int argc, char **argv, sargs *a)
 {
@@ -44,7 +34,7 @@ static int parse(int argc, char **argv, sargs *a)
         const char *s = argv[i];
         if (strcmp(s, "--out") == 0 || strcmp(s, "--workers") == 0) {
             if (i + 1 >= argc)
-                return usage_error("option '%s' needs a value", s);
+                return ric_cli_usage_error("option '%s' needs a value", s);
             const char *v = argv[++i];
             if (s[2] == 'o') {
                 a->out = v;
@@ -53,52 +43,34 @@ static int parse(int argc, char **argv, sargs *a)
                 errno = 0;
                 long w = strtol(v, &end, 10);
                 if (!*v || *end || errno || w < 1 || w > RIC_STUDY_MAX_WORKERS)
-                    return usage_error("--workers must be an integer in [1, %d] (got '%s')",
+                    return ric_cli_usage_error("--workers must be an integer in [1, %d] (got '%s')",
                                        RIC_STUDY_MAX_WORKERS, v);
                 a->workers = (int)w;
             }
         } else if (strcmp(s, "--force") == 0) {
             a->force = 1;
         } else if (s[0] == '-' && s[1]) {
-            return usage_error("unknown option '%s'", s);
+            return ric_cli_usage_error("unknown option '%s'", s);
         } else if (!a->file) {
             a->file = s;
         } else {
-            return usage_error("unexpected argument '%s'", s);
+            return ric_cli_usage_error("unexpected argument '%s'", s);
         }
     }
     if (!a->file)
-        return usage_error("%s: missing %s", a->cmd,
+        return ric_cli_usage_error("%s: missing %s", a->cmd,
                            strcmp(a->cmd, "calibrate") == 0 ? "CAL.cfg" : "SA.cfg");
     if (!a->out)
-        return usage_error("%s: missing --out DIR", a->cmd);
+        return ric_cli_usage_error("%s: missing --out DIR", a->cmd);
     return 0;
 }
 
-static void on_signal(int sig)
-{
-    (void)sig;
-    ric_interrupt();
-}
-
-static int exit_code(ric_status st)
-{
-    switch (st) {
-    case RIC_OK:
-        return 0;
-    case RIC_ESCENARIO:
-    case RIC_EUSAGE:
-        return 2;
-    default:
-        return 1;
-    }
-}
 
 static int fail(const char *cmd, ric_status st, const ric_err *err)
 {
     fprintf(stderr, "ricsim: %s: %s\n", cmd, err->msg);
     /* a study or scenario file that cannot be opened is a usage error, as for run */
-    return st == RIC_EIO && strstr(err->msg, "cannot open") ? 2 : exit_code(st);
+    return st == RIC_EIO && strstr(err->msg, "cannot open") ? 2 : ric_cli_exit_code(st);
 }
 
 static double now(void)
@@ -256,11 +228,6 @@ int ric_cli_study(int argc, char **argv)
     int rc = parse(argc, argv, &a);
     if (rc)
         return rc;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    ric_cli_catch_signals();
     return strcmp(a.cmd, "calibrate") == 0 ? calibrate(&a) : sensitivity(&a);
 }

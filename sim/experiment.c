@@ -24,7 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ricsim/output.h"
 #include "ricsim/cfg.h"
+#include "ricsim/sbuf.h"
 #include "ricsim/scenario.h"
 #include "ricsim/sim.h"
 #include "ricsim/stats.h"
@@ -52,42 +54,6 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-typedef struct {
-    char *buf;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_put(sbuf *b, const char *fmt, ...)
-{
-    if (b->oom)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int len = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (len < 0) {
-        b->oom = 1;
-        return;
-    }
-    if (b->n + (size_t)len + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->n + (size_t)len + 1)
-            cap *= 2;
-        char *g = realloc(b->buf, cap);
-        if (!g) {
-            b->oom = 1;
-            return;
-        }
-        b->buf = g;
-        b->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->buf + b->n, b->cap - b->n, fmt, ap);
-    va_end(ap);
-    b->n += (size_t)len;
-}
 
 /* The shortest text that reads back to the same double (overrides must reproduce a value); whole
  * numbers without a point or exponent, so that integer settings take them. */
@@ -110,23 +76,6 @@ static int exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-static int mkdirs(const char *path)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-        return -1;
-    struct stat st;
-    return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
-}
 
 /* Removes the files of folder DIR (one level: the per-run files) and the folder. */
 static void remove_flat_dir(const char *dir)
@@ -183,11 +132,11 @@ static char *slurp(const char *path, size_t *len)
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
-    sbuf b = {0};
+    ric_sbuf b = {0};
     char chunk[65536];
     size_t got;
     while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        sb_put(&b, "%.*s", (int)got, chunk);
+        ric_sbuf_put(&b, "%.*s", (int)got, chunk);
     int bad = ferror(f) || b.oom;
     fclose(f);
     if (bad) {
@@ -212,20 +161,20 @@ static void field_text(const char *text, char *buf, size_t n)
 }
 
 /* PATH quoted for a POSIX shell when it needs it. */
-static void sh_quote(sbuf *b, const char *s)
+static void sh_quote(ric_sbuf *b, const char *s)
 {
     if (s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=")] ==
         '\0') {
-        sb_put(b, "%s", s);
+        ric_sbuf_put(b, "%s", s);
         return;
     }
-    sb_put(b, "'");
+    ric_sbuf_put(b, "'");
     for (; *s; s++)
         if (*s == '\'')
-            sb_put(b, "'\\''");
+            ric_sbuf_put(b, "'\\''");
         else
-            sb_put(b, "%c", *s);
-    sb_put(b, "'");
+            ric_sbuf_put(b, "%c", *s);
+    ric_sbuf_put(b, "'");
 }
 
 /* ---- the experiment group, read through the cfg module like the scenario ---------------- */
@@ -815,55 +764,55 @@ void ric_plan_shard(const ric_plan *p, size_t i, size_t n, size_t *first, size_t
 }
 
 /* "# " lines describing the plan: the head of plan.tsv and series.tsv. */
-static void plan_head(const ric_plan *p, sbuf *b)
+static void plan_head(const ric_plan *p, ric_sbuf *b)
 {
-    sb_put(b, "# ricsim_version=%s\n", RIC_VERSION);
+    ric_sbuf_put(b, "# ricsim_version=%s\n", RIC_VERSION);
     if (p->n_scenarios == 2)
-        sb_put(b, "# compare=%s vs %s (design row 0: A, design row 1: B)\n", p->scenario[0],
+        ric_sbuf_put(b, "# compare=%s vs %s (design row 0: A, design row 1: B)\n", p->scenario[0],
                p->scenario[1]);
     else
-        sb_put(b, "# experiment=%s\n", p->source);
-    sb_put(b, "# design=%s rows=%zu replications=%zu runs=%zu master_seed=%llu\n", p->design,
+        ric_sbuf_put(b, "# experiment=%s\n", p->source);
+    ric_sbuf_put(b, "# design=%s rows=%zu replications=%zu runs=%zu master_seed=%llu\n", p->design,
            p->d.n_rows, p->reps, p->n_runs, (unsigned long long)p->master_seed);
-    sb_put(b, "# seeds: replication r has the same seed in every design row (common random "
+    ric_sbuf_put(b, "# seeds: replication r has the same seed in every design row (common random "
               "numbers)\n");
     for (int s = 0; s < p->n_scenarios; s++)
-        sb_put(b, "# scenario_hash=%016llx %s\n", (unsigned long long)p->scenario_hash[s],
+        ric_sbuf_put(b, "# scenario_hash=%016llx %s\n", (unsigned long long)p->scenario_hash[s],
                p->scenario[s]);
-    sb_put(b, "# indicators=");
+    ric_sbuf_put(b, "# indicators=");
     for (size_t i = 0; i < p->n_indicators; i++)
-        sb_put(b, "%s%s", i ? "," : "", p->indicators[i]);
-    sb_put(b, "\n");
+        ric_sbuf_put(b, "%s%s", i ? "," : "", p->indicators[i]);
+    ric_sbuf_put(b, "\n");
 }
 
 ric_status ric_plan_text(const ric_plan *p, size_t first, size_t end, char **out, ric_err *err)
 {
-    sbuf b = {0};
+    ric_sbuf b = {0};
     plan_head(p, &b);
-    sb_put(&b, "run\tdesign_row\treplication\tscenario");
+    ric_sbuf_put(&b, "run\tdesign_row\treplication\tscenario");
     for (size_t j = 0; j < p->n_params; j++)
-        sb_put(&b, "\t%s", p->params[j].key);
-    sb_put(&b, "\tseed\tcommand\n");
+        ric_sbuf_put(&b, "\t%s", p->params[j].key);
+    ric_sbuf_put(&b, "\tseed\tcommand\n");
     for (size_t id = first; id < end && id < p->n_runs; id++) {
         ric_run_spec rs;
         ric_plan_run(p, id, &rs);
-        sb_put(&b, "%zu\t%zu\t%zu\t%s", id, rs.row, rs.rep, p->scenario[rs.scenario]);
+        ric_sbuf_put(&b, "%zu\t%zu\t%zu\t%s", id, rs.row, rs.rep, p->scenario[rs.scenario]);
         for (size_t j = 0; j < p->n_params; j++) {
             char v[64];
             param_text(p, rs.row, j, v, sizeof v);
-            sb_put(&b, "\t%s", v);
+            ric_sbuf_put(&b, "\t%s", v);
         }
-        sb_put(&b, "\t%llu\tricsim run ", (unsigned long long)rs.seed);
+        ric_sbuf_put(&b, "\t%llu\tricsim run ", (unsigned long long)rs.seed);
         sh_quote(&b, p->scenario[rs.scenario]);
-        sb_put(&b, " --seed %llu", (unsigned long long)rs.seed);
+        ric_sbuf_put(&b, " --seed %llu", (unsigned long long)rs.seed);
         for (size_t j = 0; j < p->n_params; j++) {
             char v[64], ov[400];
             param_text(p, rs.row, j, v, sizeof v);
             snprintf(ov, sizeof ov, "%s=%s", p->params[j].key, v);
-            sb_put(&b, " --set ");
+            ric_sbuf_put(&b, " --set ");
             sh_quote(&b, ov);
         }
-        sb_put(&b, " --out run_%zu\n", id);
+        ric_sbuf_put(&b, " --out run_%zu\n", id);
     }
     if (b.oom) {
         free(b.buf);
@@ -913,7 +862,7 @@ static void write_row(FILE *f, const double *v, size_t n)
 static void summarise(const ric_plan *p, const double *last, const double *sum, const double *cnt,
                       const double *max, char *buf, size_t n)
 {
-    sbuf b = {0};
+    ric_sbuf b = {0};
     for (size_t i = 0; i < p->n_indicators; i++) {
         double v[3] = {last[i], cnt[i] > 0 ? sum[i] / cnt[i] : NAN, cnt[i] > 0 ? max[i] : NAN};
         for (int k = 0; k < 3; k++) {
@@ -922,7 +871,7 @@ static void summarise(const ric_plan *p, const double *last, const double *sum, 
                 snprintf(t, sizeof t, "NaN");
             else
                 snprintf(t, sizeof t, "%.10g", v[k]);
-            sb_put(&b, "%s%s", i || k ? "\t" : "", t);
+            ric_sbuf_put(&b, "%s%s", i || k ? "\t" : "", t);
         }
     }
     snprintf(buf, n, "%s", b.buf ? b.buf : "");
@@ -1044,8 +993,8 @@ static char *result_text(const run_result *r, size_t *len)
 {
     char e[512];
     field_text(r->error, e, sizeof e);
-    sbuf b = {0};
-    sb_put(&b,
+    ric_sbuf b = {0};
+    ric_sbuf_put(&b,
            "status=%s\nscenario_hash=%016llx\nwall_s=%.3f\nsteps_per_s=%.0f\nseries_bytes=%ld\n"
            "summary=%s\nerror=%s\n",
            r->ok ? "ok" : "failed", r->hash, r->wall_s, r->steps_per_s, r->series_bytes, r->summary,
@@ -1254,9 +1203,9 @@ static void runs_header(const ric_sweep *sw)
 
 static ric_status series_header(const ric_sweep *sw, ric_err *err)
 {
-    sbuf b = {0};
+    ric_sbuf b = {0};
     plan_head(sw->p, &b);
-    sb_put(&b, "# each run is a data set: plot with index K or index \"[run K]\"; failed runs have "
+    ric_sbuf_put(&b, "# each run is a data set: plot with index K or index \"[run K]\"; failed runs have "
                "a header and no rows\n");
     if (b.oom) {
         free(b.buf);
@@ -1448,7 +1397,7 @@ ric_status ric_sweep_open(const ric_plan *p, const char *dir, const ric_sweep_op
         st = RIC_ENOMEM;
         goto fail;
     }
-    if (mkdirs(sw->dir) != 0) {
+    if (ric_output_mkdirs(sw->dir) != 0) {
         ric_err_set(err, "%s: cannot create output folder: %s", sw->dir, strerror(errno));
         st = RIC_EIO;
         goto fail;

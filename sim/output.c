@@ -21,7 +21,7 @@ struct ric_output {
     int failed;
 };
 
-static int mkdirs(const char *path)
+int ric_output_mkdirs(const char *path)
 {
     char buf[4096];
     snprintf(buf, sizeof buf, "%s", path);
@@ -45,7 +45,7 @@ ric_status ric_output_open(const char *dir, int force, ric_output **out, ric_err
         ric_err_set(err, "%s: output folder name too long", dir);
         return RIC_EUSAGE;
     }
-    if (mkdirs(dir) != 0) {
+    if (ric_output_mkdirs(dir) != 0) {
         ric_err_set(err, "%s: cannot create output folder: %s", dir, strerror(errno));
         return RIC_EIO;
     }

@@ -15,6 +15,7 @@
 #include <libconfig.h>
 
 #include "ricsim/cfg.h"
+#include "ricsim/sbuf.h"
 #include "ricsim/rng.h"
 
 const char *const ric_org_kind_names[RIC_ORG_KIND_N] = {"ri_gvt", "ri_private", "ri_semi_gvt",
@@ -639,44 +640,10 @@ static void load_programmes(ric_cfg *c, ric_scenario *sc, config_setting_t *root
 
 /* ---- effective scenario writer (full precision, deterministic) ---------------------------- */
 
-typedef struct {
-    char *buf;
-    size_t n, cap;
-    int oom;
-} sbuf;
 
-static void sb_put(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_put(sbuf *b, const char *fmt, ...)
-{
-    if (b->oom)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    va_list ap2;
-    va_copy(ap2, ap);
-    int need = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (b->n + (size_t)need + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->n + (size_t)need + 1)
-            cap *= 2;
-        char *nb = realloc(b->buf, cap);
-        if (!nb) {
-            b->oom = 1;
-            va_end(ap2);
-            return;
-        }
-        b->buf = nb;
-        b->cap = cap;
-    }
-    vsnprintf(b->buf + b->n, b->cap - b->n, fmt, ap2);
-    va_end(ap2);
-    b->n += (size_t)need;
-}
+static void put_value(ric_sbuf *b, const config_setting_t *s, int depth);
 
-static void put_value(sbuf *b, const config_setting_t *s, int depth);
-
-static void put_float(sbuf *b, double v)
+static void put_float(ric_sbuf *b, double v)
 {
     char t[64];
     snprintf(t, sizeof t, "%.17g", v);
@@ -688,74 +655,74 @@ static void put_float(sbuf *b, double v)
     }
     if (!strpbrk(t, ".eEn"))
         strncat(t, ".0", sizeof t - strlen(t) - 1);
-    sb_put(b, "%s", t);
+    ric_sbuf_put(b, "%s", t);
 }
 
-static void put_string(sbuf *b, const char *s)
+static void put_string(ric_sbuf *b, const char *s)
 {
-    sb_put(b, "\"");
+    ric_sbuf_put(b, "\"");
     for (; *s; s++) {
         if (*s == '"' || *s == '\\')
-            sb_put(b, "\\%c", *s);
+            ric_sbuf_put(b, "\\%c", *s);
         else if (*s == '\n')
-            sb_put(b, "\\n");
+            ric_sbuf_put(b, "\\n");
         else if (*s == '\t')
-            sb_put(b, "\\t");
+            ric_sbuf_put(b, "\\t");
         else
-            sb_put(b, "%c", *s);
+            ric_sbuf_put(b, "%c", *s);
     }
-    sb_put(b, "\"");
+    ric_sbuf_put(b, "\"");
 }
 
-static void put_members(sbuf *b, const config_setting_t *g, int depth)
+static void put_members(ric_sbuf *b, const config_setting_t *g, int depth)
 {
     int n = config_setting_length(g);
     for (int i = 0; i < n; i++) {
         const config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
-        sb_put(b, "%*s%s = ", depth * 2, "", config_setting_name(m));
+        ric_sbuf_put(b, "%*s%s = ", depth * 2, "", config_setting_name(m));
         put_value(b, m, depth);
-        sb_put(b, ";\n");
+        ric_sbuf_put(b, ";\n");
     }
 }
 
-static void put_value(sbuf *b, const config_setting_t *s, int depth)
+static void put_value(ric_sbuf *b, const config_setting_t *s, int depth)
 {
     switch (config_setting_type(s)) {
     case CONFIG_TYPE_INT:
-        sb_put(b, "%d", config_setting_get_int(s));
+        ric_sbuf_put(b, "%d", config_setting_get_int(s));
         break;
     case CONFIG_TYPE_INT64:
-        sb_put(b, "%lldL", config_setting_get_int64(s));
+        ric_sbuf_put(b, "%lldL", config_setting_get_int64(s));
         break;
     case CONFIG_TYPE_FLOAT:
         put_float(b, config_setting_get_float(s));
         break;
     case CONFIG_TYPE_BOOL:
-        sb_put(b, "%s", config_setting_get_bool(s) ? "true" : "false");
+        ric_sbuf_put(b, "%s", config_setting_get_bool(s) ? "true" : "false");
         break;
     case CONFIG_TYPE_STRING:
         put_string(b, config_setting_get_string(s));
         break;
     case CONFIG_TYPE_GROUP:
-        sb_put(b, "{\n");
+        ric_sbuf_put(b, "{\n");
         put_members(b, s, depth + 1);
-        sb_put(b, "%*s}", depth * 2, "");
+        ric_sbuf_put(b, "%*s}", depth * 2, "");
         break;
     case CONFIG_TYPE_ARRAY:
     case CONFIG_TYPE_LIST: {
         int list = config_setting_type(s) == CONFIG_TYPE_LIST;
         int n = config_setting_length(s);
-        sb_put(b, "%s", list ? "(" : "[");
+        ric_sbuf_put(b, "%s", list ? "(" : "[");
         for (int i = 0; i < n; i++) {
             if (list)
-                sb_put(b, "%s\n%*s", i ? "," : "", (depth + 1) * 2, "");
+                ric_sbuf_put(b, "%s\n%*s", i ? "," : "", (depth + 1) * 2, "");
             else if (i)
-                sb_put(b, ", ");
+                ric_sbuf_put(b, ", ");
             put_value(b, config_setting_get_elem(s, (unsigned)i), depth + 1);
         }
         if (list && n)
-            sb_put(b, "\n%*s", depth * 2, "");
-        sb_put(b, "%s", list ? ")" : "]");
+            ric_sbuf_put(b, "\n%*s", depth * 2, "");
+        ric_sbuf_put(b, "%s", list ? ")" : "]");
         break;
     }
     default:
@@ -984,7 +951,7 @@ static ric_status load(config_t *cfg, ric_cfg *c, const char *const *overrides, 
         config_setting_remove(root, "seed");
     config_setting_t *seed = config_setting_add(root, "seed", CONFIG_TYPE_INT64);
     config_setting_set_int64(seed, (long long)sc->seed);
-    sbuf b = {0};
+    ric_sbuf b = {0};
     put_members(&b, root, 0);
     if (b.oom) {
         free(b.buf);

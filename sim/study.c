@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ricsim/output.h"
 #include "ricsim/cfg.h"
 
 #include "ricsim/scenario.h"
@@ -423,23 +424,6 @@ ric_status ric_study_init(ric_study *st, const char *label, ric_err *err)
 
 /* ---- output files ------------------------------------------------------------------------ */
 
-static int mkdirs(const char *path)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-        return -1;
-    struct stat sb;
-    return stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode) ? 0 : -1;
-}
 
 ric_status ric_study_outdir(const char *dir, const char *guard, int force, ric_err *err)
 {
@@ -453,7 +437,7 @@ ric_status ric_study_outdir(const char *dir, const char *guard, int force, ric_e
         ric_err_set(err, "%s: already holds %s; use --force to replace it", dir, guard);
         return RIC_EUSAGE;
     }
-    if (mkdirs(dir) != 0) {
+    if (ric_output_mkdirs(dir) != 0) {
         ric_err_set(err, "%s: cannot create output folder: %s", dir, strerror(errno));
         return RIC_EIO;
     }

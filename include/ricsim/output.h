@@ -12,6 +12,9 @@
 
 typedef struct ric_output ric_output;
 
+/* Creates a folder and its parents (mkdir -p); 0 on success, -1 with errno set. */
+int ric_output_mkdirs(const char *path);
+
 /* Creates DIR if needed; refuses when DIR already holds a series.tsv unless FORCE. */
 ric_status ric_output_open(const char *dir, int force, ric_output **out, ric_err *err);
 
