@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tmpdir.h"
+
 extern char **environ;
 
 #define DAEDEOK RIC_SOURCE_DIR "/scenarios/daedeok.cfg"
@@ -33,107 +35,14 @@ static const char tiny_cfg[] =
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
-static char tmp[64]; /* a fresh folder per test, removed with all its contents by cleanup() */
 
-static void make_tmp(void)
-{
-    snprintf(tmp, sizeof tmp, "/tmp/ricsim_cli_XXXXXX");
-    cr_assert_not_null(mkdtemp(tmp), "mkdtemp failed");
-}
 
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d))) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                    continue;
-                char child[512];
-                snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-                remove_tree(child);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
-static void cleanup(void)
-{
-    if (tmp[0])
-        remove_tree(tmp);
-}
 
-/* tmp/NAME in a rotating set of static buffers (enough for one test's paths). */
-static const char *in_tmp(const char *name)
-{
-    static char bufs[16][256];
-    static unsigned k;
-    char *b = bufs[k++ % 16];
-    snprintf(b, sizeof bufs[0], "%s/%s", tmp, name);
-    return b;
-}
 
-static const char *write_file(const char *name, const char *text)
-{
-    const char *path = in_tmp(name);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f, "cannot write %s", path);
-    fputs(text, f);
-    cr_assert_eq(fclose(f), 0);
-    return path;
-}
 
-/* The whole file, NUL-terminated (caller frees), or NULL if it cannot be read. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    cr_assert_not_null(buf);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            cr_assert_not_null(buf);
-        }
-    }
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
 
-/* Number of entries in a folder other than . and .., or -1 if it does not exist. */
-static int n_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            n++;
-    closedir(d);
-    return n;
-}
 
 typedef struct {
     int code;  /* exit status, or -1 if killed by a signal */

@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tmpdir.h"
+
 #include "ricsim/experiment.h"
 #include "ricsim/scenario.h"
 #include "ricsim/sim.h"
@@ -52,92 +54,13 @@ static const char grid_exp[] =
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
-static char tmp[64];
 
-static void make_tmp(void)
-{
-    gsl_set_error_handler_off();
-    snprintf(tmp, sizeof tmp, "/tmp/ricsim_experiment_XXXXXX");
-    cr_assert_not_null(mkdtemp(tmp), "mkdtemp failed");
-}
 
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d))) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                    continue;
-                char child[512];
-                snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-                remove_tree(child);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
-static void cleanup(void)
-{
-    if (tmp[0])
-        remove_tree(tmp);
-}
 
-/* tmp/NAME in a rotating set of static buffers: enough for the paths one call needs; a test that
- * keeps a path across many calls copies it. */
-static const char *in_tmp(const char *name)
-{
-    static char bufs[32][256];
-    static unsigned k;
-    char *b = bufs[k++ % 32];
-    snprintf(b, sizeof bufs[0], "%s/%s", tmp, name);
-    return b;
-}
 
-static const char *write_file(const char *name, const char *text)
-{
-    const char *path = in_tmp(name);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f, "cannot write %s", path);
-    fputs(text, f);
-    cr_assert_eq(fclose(f), 0);
-    return path;
-}
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap);
-    cr_assert_not_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            cr_assert_not_null(buf);
-        }
-    }
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
 
 static size_t count(const char *text, const char *what)
 {

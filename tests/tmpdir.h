@@ -1,0 +1,119 @@
+/* A fresh temporary folder per test (make_tmp as .init, cleanup as .fini) and small file helpers,
+ * shared by the tests that run the ricsim binary or write files (test_cli.c, test_experiment.c).
+ * Header-only and static: each test file gets its own copy of tmp. */
+#ifndef RICSIM_TEST_TMPDIR_H
+#define RICSIM_TEST_TMPDIR_H
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmp[64]; /* the test's folder, removed with all its contents by cleanup() */
+
+static inline void make_tmp(void)
+{
+    gsl_set_error_handler_off();
+    snprintf(tmp, sizeof tmp, "/tmp/ricsim_test_XXXXXX");
+    cr_assert_not_null(mkdtemp(tmp), "mkdtemp failed");
+}
+
+static inline void remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d))) {
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                    continue;
+                char child[1024];
+                if (snprintf(child, sizeof child, "%s/%s", path, e->d_name) >= (int)sizeof child)
+                    continue;
+                remove_tree(child);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static inline void cleanup(void)
+{
+    if (tmp[0])
+        remove_tree(tmp);
+}
+
+/* tmp/NAME in a rotating set of static buffers: enough for the paths one call needs; a test that
+ * keeps a path across many calls copies it. */
+static inline const char *in_tmp(const char *name)
+{
+    static char bufs[32][256];
+    static unsigned k;
+    char *b = bufs[k++ % 32];
+    snprintf(b, sizeof bufs[0], "%s/%s", tmp, name);
+    return b;
+}
+
+static inline const char *write_file(const char *name, const char *text)
+{
+    const char *path = in_tmp(name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0);
+    return path;
+}
+
+static inline char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0, got;
+    char *buf = malloc(cap);
+    cr_assert_not_null(buf);
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            cr_assert_not_null(buf);
+        }
+    }
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static inline int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Number of entries in a folder other than . and .., or -1 if it does not exist. */
+static inline int n_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            n++;
+    closedir(d);
+    return n;
+}
+
+#endif
