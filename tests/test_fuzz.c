@@ -44,3 +44,10 @@ Test(fuzz, saved_override_inputs_are_handled)
     n += replay(RIC_SOURCE_DIR "/tests/fuzz/corpus/set", ric_fuzz_set);
     cr_assert(n > 0, "no inputs replayed");
 }
+
+Test(fuzz, saved_experiment_inputs_are_handled)
+{
+    int n = replay(RIC_SOURCE_DIR "/tests/fuzz/regress/experiment", ric_fuzz_experiment);
+    n += replay(RIC_SOURCE_DIR "/tests/fuzz/corpus/experiment", ric_fuzz_experiment);
+    cr_assert(n > 0, "no inputs replayed");
+}

@@ -3,9 +3,12 @@
  * steps when they are small enough to be cheap, so the rules see strange but legal parameters. */
 #include "harness.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "ricsim/experiment.h"
 #include "ricsim/sim.h"
 
 static const char base[] =
@@ -85,5 +88,40 @@ int ric_fuzz_set(const uint8_t *data, size_t size)
         ric_scenario_free(sc);
     }
     free(text);
+    return 0;
+}
+
+/* Experiment files are read from disk (@include resolves against their folder): a private folder
+ * holds base.cfg and each input as exp.cfg. Loaded plans are printed for their first runs. */
+int ric_fuzz_experiment(const uint8_t *data, size_t size)
+{
+    static char dir[64];
+    char path[128];
+    if (!dir[0]) {
+        snprintf(dir, sizeof dir, "/tmp/ricsim_fuzz_exp_XXXXXX");
+        if (!mkdtemp(dir))
+            return 0;
+        snprintf(path, sizeof path, "%s/base.cfg", dir);
+        FILE *f = fopen(path, "w");
+        if (!f)
+            return 0;
+        fputs(base, f);
+        fclose(f);
+    }
+    snprintf(path, sizeof path, "%s/exp.cfg", dir);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return 0;
+    fwrite(data, 1, size, f);
+    fclose(f);
+    ric_err err;
+    ric_plan *p = NULL;
+    if (ric_plan_load(path, &p, &err) == RIC_OK) {
+        char *text = NULL;
+        size_t end = p->n_runs < 4 ? p->n_runs : 4;
+        if (ric_plan_text(p, 0, end, &text, &err) == RIC_OK)
+            free(text);
+        ric_plan_free(p);
+    }
     return 0;
 }

@@ -11,5 +11,7 @@
 int ric_fuzz_scenario(const uint8_t *data, size_t size);
 /* The bytes as up to eight --set overrides (one per line) on a small valid scenario. */
 int ric_fuzz_set(const uint8_t *data, size_t size);
+/* The bytes as an experiment file next to a small scenario it may @include ("base.cfg"). */
+int ric_fuzz_experiment(const uint8_t *data, size_t size);
 
 #endif
