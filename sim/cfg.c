@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void ric_cfg_path(const config_setting_t *s, char *buf, size_t n)
 {
@@ -603,4 +604,128 @@ void ric_cfg_dir_of(const char *path, char *buf, size_t n)
         snprintf(buf, n, "/");
     else
         snprintf(buf, n, "%.*s", (int)(slash - path), path);
+}
+
+/* ---- reading files ------------------------------------------------------------------------ */
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0, got;
+    char *buf = malloc(cap);
+    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            char *g = realloc(buf, cap *= 2);
+            if (!g) {
+                free(buf);
+                buf = NULL;
+            }
+            buf = g;
+        }
+    }
+    fclose(f);
+    if (buf)
+        buf[n] = '\0';
+    return buf;
+}
+
+/* Checks the @include lines of TEXT (from file NAME) and, recursively, of the files they name:
+ * each must be a regular, readable file. libconfig allows 10 levels; so does this. */
+static ric_status check_includes(const char *text, const char *name, const char *dir, int depth,
+                                 ric_err *err)
+{
+    unsigned line = 1;
+    for (const char *p = text; *p; line++) {
+        const char *q = p;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (strncmp(q, "@include", 8) == 0) {
+            q += 8;
+            while (*q == ' ' || *q == '\t')
+                q++;
+            if (*q == '"') {
+                const char *end = strchr(q + 1, '"');
+                const char *nl = strchr(q + 1, '\n');
+                if (end && (!nl || end < nl)) {
+                    char inc[1024], full[4200];
+                    snprintf(inc, sizeof inc, "%.*s", (int)(end - q - 1), q + 1);
+                    if (inc[0] == '/' || !dir)
+                        snprintf(full, sizeof full, "%s", inc);
+                    else
+                        snprintf(full, sizeof full, "%s/%s", dir, inc);
+                    struct stat st;
+                    if (stat(full, &st) != 0 || !S_ISREG(st.st_mode)) {
+                        ric_err_set(err, "%s:%u: @include \"%s\": %s", name, line, inc,
+                                    stat(full, &st) != 0 ? strerror(errno) : "not a regular file");
+                        return RIC_ESCENARIO;
+                    }
+                    if (depth >= 10) {
+                        ric_err_set(err, "%s:%u: @include \"%s\": includes nested too deeply", name,
+                                    line, inc);
+                        return RIC_ESCENARIO;
+                    }
+                    char *sub = read_text(full);
+                    if (!sub) {
+                        ric_err_set(err, "%s:%u: @include \"%s\": %s", name, line, inc,
+                                    strerror(errno));
+                        return RIC_ESCENARIO;
+                    }
+                    ric_status rc = check_includes(sub, full, dir, depth + 1, err);
+                    free(sub);
+                    if (rc != RIC_OK)
+                        return rc;
+                }
+            }
+        }
+        p = strchr(p, '\n');
+        if (!p)
+            break;
+        p++;
+    }
+    return RIC_OK;
+}
+
+static ric_status syntax_error(const config_t *cfg, const char *name, const char *dir, ric_err *err)
+{
+    const char *ef = config_error_file(cfg);
+    if (ef && ef[0] != '/' && strcmp(ef, name) != 0 && dir && strcmp(dir, ".") != 0)
+        ric_err_set(err, "%s/%s:%d: %s", dir, ef, config_error_line(cfg), config_error_text(cfg));
+    else
+        ric_err_set(err, "%s:%d: %s", ef ? ef : name, config_error_line(cfg),
+                    config_error_text(cfg));
+    return RIC_ESCENARIO;
+}
+
+ric_status ric_cfg_read_file(config_t *cfg, const char *path, const char *dir, ric_err *err)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        ric_err_set(err, "%s: cannot open: not a regular file", path);
+        return RIC_EIO;
+    }
+    char *text = read_text(path);
+    if (!text) {
+        ric_err_set(err, "%s: cannot open: %s", path, strerror(errno));
+        return RIC_EIO;
+    }
+    ric_status rc = check_includes(text, path, dir, 1, err);
+    free(text);
+    if (rc != RIC_OK)
+        return rc;
+    config_set_include_dir(cfg, dir);
+    return config_read_file(cfg, path) ? RIC_OK : syntax_error(cfg, path, dir, err);
+}
+
+ric_status ric_cfg_read_string(config_t *cfg, const char *text, const char *name, const char *dir,
+                               ric_err *err)
+{
+    ric_status rc = check_includes(text, name, dir, 1, err);
+    if (rc != RIC_OK)
+        return rc;
+    if (dir)
+        config_set_include_dir(cfg, dir);
+    return config_read_string(cfg, text) ? RIC_OK : syntax_error(cfg, name, dir, err);
 }

@@ -557,24 +557,9 @@ ric_status ric_plan_load(const char *path, ric_plan **out, ric_err *err)
         st = RIC_EUSAGE;
         goto done;
     }
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        ric_err_set(err, "%s: cannot open: %s", path, strerror(errno));
-        st = RIC_EIO;
+    st = ric_cfg_read_file(&cfg, path, c.dir, err);
+    if (st != RIC_OK)
         goto done;
-    }
-    fclose(f);
-    if (!config_read_file(&cfg, path)) {
-        const char *ef = config_error_file(&cfg);
-        if (ef && ef[0] != '/' && strcmp(ef, path) != 0 && strcmp(c.dir, ".") != 0)
-            ric_err_set(err, "%s/%s:%d: %s", c.dir, ef, config_error_line(&cfg),
-                        config_error_text(&cfg));
-        else
-            ric_err_set(err, "%s:%d: %s", ef ? ef : path, config_error_line(&cfg),
-                        config_error_text(&cfg));
-        st = RIC_ESCENARIO;
-        goto done;
-    }
     snprintf(p->source, sizeof p->source, "%s", path);
     snprintf(p->scenario[0], sizeof p->scenario[0], "%s", path);
     p->n_scenarios = 1;

@@ -971,24 +971,10 @@ ric_status ric_scenario_load(const char *path, const char *const *overrides, siz
     config_init(&cfg);
     char dir[4096];
     ric_cfg_dir_of(path, dir, sizeof dir);
-    config_set_include_dir(&cfg, dir);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        ric_err_set(err, "%s: cannot open: %s", path, strerror(errno));
+    ric_status rst = ric_cfg_read_file(&cfg, path, dir, err);
+    if (rst != RIC_OK) {
         config_destroy(&cfg);
-        return RIC_EIO;
-    }
-    fclose(f);
-    if (!config_read_file(&cfg, path)) {
-        const char *ef = config_error_file(&cfg);
-        if (ef && ef[0] != '/' && strcmp(ef, path) != 0 && strcmp(dir, ".") != 0)
-            ric_err_set(err, "%s/%s:%d: %s", dir, ef, config_error_line(&cfg),
-                        config_error_text(&cfg));
-        else
-            ric_err_set(err, "%s:%d: %s", ef ? ef : path, config_error_line(&cfg),
-                        config_error_text(&cfg));
-        config_destroy(&cfg);
-        return RIC_ESCENARIO;
+        return rst;
     }
     ric_cfg c = {.err = err, .name = path, .dir = dir};
     ric_scenario *sc = NULL;
@@ -1009,18 +995,10 @@ ric_status ric_scenario_load_string(const char *text, const char *name, const ch
 {
     config_t cfg;
     config_init(&cfg);
-    if (include_dir)
-        config_set_include_dir(&cfg, include_dir);
-    if (!config_read_string(&cfg, text)) {
-        const char *ef = config_error_file(&cfg);
-        if (ef && ef[0] != '/' && include_dir && strcmp(include_dir, ".") != 0)
-            ric_err_set(err, "%s/%s:%d: %s", include_dir, ef, config_error_line(&cfg),
-                        config_error_text(&cfg));
-        else
-            ric_err_set(err, "%s:%d: %s", ef ? ef : name, config_error_line(&cfg),
-                        config_error_text(&cfg));
+    ric_status rst = ric_cfg_read_string(&cfg, text, name, include_dir, err);
+    if (rst != RIC_OK) {
         config_destroy(&cfg);
-        return RIC_ESCENARIO;
+        return rst;
     }
     ric_cfg c = {.err = err, .name = name, .text = text, .dir = include_dir};
     ric_scenario *sc = NULL;

@@ -19,25 +19,12 @@ ric_status ric_studycfg_open(ric_studycfg *s, const char *path, ric_err *err)
     }
     snprintf(s->path, sizeof s->path, "%s", path);
     ric_cfg_dir_of(path, s->dir, sizeof s->dir);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        ric_err_set(err, "%s: cannot open: %s", path, strerror(errno));
-        return RIC_EIO;
-    }
-    fclose(f);
     config_init(&s->cfg);
     /* libconfig 1.5 resolves every @include against one folder: the study file's */
-    config_set_include_dir(&s->cfg, s->dir);
-    if (!config_read_file(&s->cfg, path)) {
-        const char *ef = config_error_file(&s->cfg);
-        if (ef && ef[0] != '/' && strcmp(ef, path) != 0 && strcmp(s->dir, ".") != 0)
-            ric_err_set(err, "%s/%s:%d: %s", s->dir, ef, config_error_line(&s->cfg),
-                        config_error_text(&s->cfg));
-        else
-            ric_err_set(err, "%s:%d: %s", ef ? ef : path, config_error_line(&s->cfg),
-                        config_error_text(&s->cfg));
+    ric_status rst = ric_cfg_read_file(&s->cfg, path, s->dir, err);
+    if (rst != RIC_OK) {
         config_destroy(&s->cfg);
-        return RIC_ESCENARIO;
+        return rst;
     }
     s->c.err = err;
     s->c.name = s->path;

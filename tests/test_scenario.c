@@ -516,7 +516,7 @@ Test(scenario, missing_file, .init = make_tmp, .fini = cleanup)
 Test(scenario, missing_include_file, .init = make_tmp, .fini = cleanup)
 {
     load_fails(BASE "@include \"absent.cfg\"\n", NULL, 0, RIC_ESCENARIO,
-               "t.cfg:4: cannot open include file");
+               "t.cfg:4: @include \"absent.cfg\": No such file or directory");
 }
 
 Test(scenario, include_merges_settings, .init = make_tmp, .fini = cleanup)
@@ -956,4 +956,13 @@ Test(scenario, set_event_values_obey_the_bounds_of_their_parameter)
     load_fails(BASE "events = ( { date = 1992.0; type = \"set\"; key = \"rules.spinoff.heritage\";\n"
                     "  value = -0.5; } );\n",
                NULL, 0, RIC_ESCENARIO, "t.cfg:5: 'events.[0].value' must be >= 0 (got -0.5)");
+}
+
+Test(scenario, includes_of_folders_and_devices_are_refused_before_libconfig_reads_them)
+{
+    /* found by fuzzing: libconfig's scanner exits the process when an @include names a folder */
+    load_fails(BASE "@include \"/tmp\"\n", NULL, 0, RIC_ESCENARIO,
+               "t.cfg:4: @include \"/tmp\": not a regular file");
+    load_fails(BASE "@include \"/dev/zero\"\n", NULL, 0, RIC_ESCENARIO,
+               "t.cfg:4: @include \"/dev/zero\": not a regular file");
 }

@@ -64,4 +64,12 @@ ric_status ric_cfg_override(ric_cfg *c, config_t *cfg, const char *text, const c
 /* Folder of a path ("." when none). */
 void ric_cfg_dir_of(const char *path, char *buf, size_t n);
 
+/* Reads a file or a string into cfg (config_init'ed by the caller, who also destroys it), with
+ * @include resolved against DIR. Every @include is checked first to name a regular, readable file
+ * (libconfig's scanner exits the process when it reads a folder). Errors: RIC_EIO when PATH cannot
+ * be opened, RIC_ESCENARIO with "FILE:LINE: message" for a bad include or a syntax error. */
+ric_status ric_cfg_read_file(config_t *cfg, const char *path, const char *dir, ric_err *err);
+ric_status ric_cfg_read_string(config_t *cfg, const char *text, const char *name, const char *dir,
+                               ric_err *err);
+
 #endif
