@@ -827,21 +827,6 @@ static void run_path(const char *runs_dir, size_t id, const char *ext, char *buf
     snprintf(buf, n, "%s/%zu.%s", runs_dir, id, ext);
 }
 
-/* A row as series.tsv has it (ric_output_row): the year to 4 decimals, values to 10 digits. */
-static void write_row(FILE *f, const double *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            fputc('\t', f);
-        if (isnan(v[i]))
-            fputs("NaN", f);
-        else if (i == 0)
-            fprintf(f, "%.4f", v[i]);
-        else
-            fprintf(f, "%.10g", v[i]);
-    }
-    fputc('\n', f);
-}
 
 /* Final, mean and maximum of each indicator over the output rows (NaN rows left out). */
 static void summarise(const ric_plan *p, const double *last, const double *sum, const double *cnt,
@@ -937,7 +922,7 @@ static ric_status simulate(const ric_plan *p, size_t id, char **text, size_t *le
         if (!ric_sim_output_due(s))
             continue;
         ric_sim_row(s, row);
-        write_row(f, row, nc);
+        ric_output_write_row(f, row, nc);
         for (size_t i = 0; i < p->n_indicators; i++) {
             double v = idx[i] >= 0 ? row[idx[i]] : NAN;
             last[i] = v;

@@ -95,9 +95,8 @@ void ric_output_header(ric_output *o, const char *const *names, size_t n)
     fputc('\n', f);
 }
 
-void ric_output_row(ric_output *o, const double *vals, size_t n)
+void ric_output_write_row(FILE *f, const double *vals, size_t n)
 {
-    FILE *f = o->f[F_SERIES];
     for (size_t i = 0; i < n; i++) {
         if (i)
             fputc('\t', f);
@@ -109,6 +108,11 @@ void ric_output_row(ric_output *o, const double *vals, size_t n)
             fprintf(f, "%.10g", vals[i]);
     }
     fputc('\n', f);
+}
+
+void ric_output_row(ric_output *o, const double *vals, size_t n)
+{
+    ric_output_write_row(o->f[F_SERIES], vals, n);
 }
 
 void ric_output_births(ric_output *o, const ric_birth *b, size_t n, const ric_world *w)

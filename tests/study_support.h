@@ -13,43 +13,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define TINY RIC_SOURCE_DIR "/tests/golden/tiny.cfg"
+#include "support.h" /* TINY, slurp */
+#include "fs.h"      /* remove_tree */
+
 
 /* A fresh folder under /tmp (64 bytes). */
-static inline void make_tmp(char *dir)
+static inline void make_study_dir(char *dir)
 {
     strcpy(dir, "/tmp/ricsim_study_XXXXXX");
     cr_assert_not_null(mkdtemp(dir), "mkdtemp failed");
 }
 
-static inline void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d))) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                    continue;
-                char child[1024];
-                size_t a = strlen(path), b = strlen(e->d_name);
-                if (a + b + 2 > sizeof child)
-                    continue;
-                memcpy(child, path, a);
-                child[a] = '/';
-                memcpy(child + a + 1, e->d_name, b + 1);
-                remove_tree(child);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 /* Writes TEXT to DIR/NAME; the path goes into path (512 bytes). */
 static inline void write_text(const char *dir, const char *name, const char *text, char *path)
@@ -94,19 +68,5 @@ static inline int is_png(const char *path)
     return n == 8 && memcmp(b, sig, 8) == 0 && file_size(path) > 1000;
 }
 
-static inline char *read_all_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    cr_assert_not_null(buf);
-    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
 #endif

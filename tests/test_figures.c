@@ -15,7 +15,7 @@ static void assert_clean_log(const char *name)
 {
     char p[256];
     snprintf(p, sizeof p, "%s/%s", tmp, name);
-    char *text = read_all_text(p);
+    char *text = slurp(p);
     cr_assert_null(strstr(text, "Sanitizer"), "%s: %s", name, text);
     cr_assert_null(strstr(text, "runtime error:"), "%s: %s", name, text);
     free(text);
@@ -23,7 +23,7 @@ static void assert_clean_log(const char *name)
 
 static void setup(void)
 {
-    make_tmp(tmp);
+    make_study_dir(tmp);
     cr_assert_eq(
         shell("'%s' run '%s' --out '%s/run' > '%s/run.log' 2>&1", RIC_BINARY, TINY, tmp, tmp), 0,
         "ricsim run failed");
@@ -83,13 +83,13 @@ Test(figures, figures_sh_makes_png_and_svg_of_a_run, .init = setup, .fini = tear
         cr_assert(is_png(p), "no %s", p);
         snprintf(p, sizeof p, "%s/run/%s.svg", tmp, figs[i]);
         cr_assert_gt(file_size(p), 1000, "no %s", p);
-        char *svg = read_all_text(p);
+        char *svg = slurp(p);
         cr_assert(strstr(svg, "<svg"), "%s is not SVG", p);
         free(svg);
     }
     char p[256];
     snprintf(p, sizeof p, "%s/run/genealogy.dot", tmp);
-    char *dot = read_all_text(p);
+    char *dot = slurp(p);
     cr_assert(strncmp(dot, "digraph genealogy {", 19) == 0);
     cr_assert(strstr(dot, " -> f"));
     free(dot);
@@ -142,7 +142,7 @@ Test(figures, calibrate_and_sensitivity_draw_their_figures, .init = setup, .fini
     snprintf(dir, sizeof dir, "%s/cal", tmp);
     check_script(GP("calibration.gp"), dir, "", "calibration.png");
     assert_clean_log("cal.log");
-    char *log = read_all_text(strcat(strcpy(p, tmp), "/cal.log"));
+    char *log = slurp(strcat(strcpy(p, tmp), "/cal.log"));
     cr_assert(strstr(log, "loss "), "%s", log);
     cr_assert(strstr(log, "  exit = "), "%s", log);
     free(log);
@@ -150,7 +150,7 @@ Test(figures, calibrate_and_sensitivity_draw_their_figures, .init = setup, .fini
     cr_assert_eq(shell("'%s' calibrate '%s/cal.cfg' --out '%s/cal' > '%s/cal2.log' 2>&1",
                        RIC_BINARY, tmp, tmp, tmp),
                  2);
-    log = read_all_text(strcat(strcpy(p, tmp), "/cal2.log"));
+    log = slurp(strcat(strcpy(p, tmp), "/cal2.log"));
     cr_assert(strstr(log, "already holds fitted.tsv; use --force to replace it"), "%s", log);
     free(log);
 
@@ -182,7 +182,7 @@ static void usage_error(const char *args, const char *msg)
     snprintf(log, sizeof log, "%s/usage.log", tmp);
     cr_assert_eq(shell("cd '%s' && '%s' %s > '%s' 2>&1", tmp, RIC_BINARY, args, log), 2,
                  "ricsim %s did not exit with 2", args);
-    char *text = read_all_text(log);
+    char *text = slurp(log);
     cr_assert(strstr(text, msg), "ricsim %s: '%s' lacks '%s'", args, text, msg);
     free(text);
 }
@@ -200,7 +200,7 @@ Test(figures, study_commands_reject_bad_usage, .init = setup, .fini = teardown)
     char log[256];
     snprintf(log, sizeof log, "%s/help.log", tmp);
     cr_assert_eq(shell("'%s' --help > '%s' 2>&1", RIC_BINARY, log), 0);
-    char *text = read_all_text(log);
+    char *text = slurp(log);
     cr_assert(strstr(text, "ricsim calibrate CAL.cfg --out DIR [--workers N] [--force]"));
     cr_assert(strstr(text, "ricsim sensitivity SA.cfg --out DIR [--workers N] [--force]"));
     free(text);

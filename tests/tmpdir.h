@@ -13,38 +13,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char tmp[64]; /* the test's folder, removed with all its contents by cleanup() */
+#include "fs.h"
+
+/* the test's folder, removed with all its contents by cleanup() */
+__attribute__((unused)) static char tmp[64];
 
 static inline void make_tmp(void)
 {
     gsl_set_error_handler_off();
     snprintf(tmp, sizeof tmp, "/tmp/ricsim_test_XXXXXX");
     cr_assert_not_null(mkdtemp(tmp), "mkdtemp failed");
-}
-
-static inline void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d))) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                    continue;
-                char child[1024];
-                if (snprintf(child, sizeof child, "%s/%s", path, e->d_name) >= (int)sizeof child)
-                    continue;
-                remove_tree(child);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
 }
 
 static inline void cleanup(void)

@@ -23,6 +23,9 @@ void ric_output_meta(ric_output *o, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void ric_output_header(ric_output *o, const char *const *names, size_t n);
 void ric_output_row(ric_output *o, const double *vals, size_t n);
+/* The row format of series.tsv (year to 4 decimals, values to 10 significant digits, NaN), for
+ * every file that must match it byte for byte (a sweep's combined series). */
+void ric_output_write_row(FILE *f, const double *vals, size_t n);
 void ric_output_births(ric_output *o, const ric_birth *b, size_t n, const ric_world *w);
 void ric_output_scenario(ric_output *o, const char *text);
 
