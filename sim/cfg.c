@@ -608,6 +608,8 @@ void ric_cfg_dir_of(const char *path, char *buf, size_t n)
 
 /* ---- reading files ------------------------------------------------------------------------ */
 
+/* The whole file as a C string, or NULL (errno set). A NUL byte inside makes it no text file:
+ * errno EILSEQ (libconfig would read past it and see another file name than we check). */
 static char *read_text(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -619,16 +621,20 @@ static char *read_text(const char *path)
         n += got;
         if (n + 1 == cap) {
             char *g = realloc(buf, cap *= 2);
-            if (!g) {
+            if (!g)
                 free(buf);
-                buf = NULL;
-            }
             buf = g;
         }
     }
     fclose(f);
-    if (buf)
-        buf[n] = '\0';
+    if (!buf)
+        return NULL;
+    buf[n] = '\0';
+    if (memchr(buf, '\0', n)) {
+        free(buf);
+        errno = EILSEQ;
+        return NULL;
+    }
     return buf;
 }
 
@@ -670,7 +676,8 @@ static ric_status check_includes(const char *text, const char *name, const char 
                     char *sub = read_text(full);
                     if (!sub) {
                         ric_err_set(err, "%s:%u: @include \"%s\": %s", name, line, inc,
-                                    strerror(errno));
+                                    errno == EILSEQ ? "not a text file (it holds a NUL byte)"
+                                                    : strerror(errno));
                         return RIC_ESCENARIO;
                     }
                     ric_status rc = check_includes(sub, full, dir, depth + 1, err);
@@ -707,6 +714,10 @@ ric_status ric_cfg_read_file(config_t *cfg, const char *path, const char *dir, r
         return RIC_EIO;
     }
     char *text = read_text(path);
+    if (!text && errno == EILSEQ) {
+        ric_err_set(err, "%s: not a text file (it holds a NUL byte)", path);
+        return RIC_ESCENARIO;
+    }
     if (!text) {
         ric_err_set(err, "%s: cannot open: %s", path, strerror(errno));
         return RIC_EIO;
