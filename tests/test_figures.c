@@ -205,3 +205,36 @@ Test(figures, study_commands_reject_bad_usage, .init = setup, .fini = teardown)
     cr_assert(strstr(text, "ricsim sensitivity SA.cfg --out DIR [--workers N] [--force]"));
     free(text);
 }
+
+/* The experiment figures: replication bands of a small sweep and the paired difference of a
+ * small comparison, each made with the ricsim command from the tiny scenario. */
+Test(figures, sweep_and_compare_scripts_draw_pngs, .init = setup, .fini = teardown)
+{
+    char base[512], exp[512], b[512]; /* write_text writes up to 512 bytes */
+    snprintf(base, sizeof base, "%s/base.cfg", tmp);
+    char *tiny = slurp(TINY);
+    write_text(tmp, "base.cfg", tiny, base);
+    free(tiny);
+    write_text(tmp, "exp.cfg",
+               "@include \"base.cfg\"\n"
+               "experiment = { seed = 5L; replications = 3; parameters = (\n"
+               "  { key = \"regions.town.startup_rate\"; values = [2.0, 6.0]; } ); };\n",
+               exp);
+    write_text(tmp, "b.cfg",
+               "@include \"base.cfg\"\n"
+               "variant = { name = \"tiny_b\"; set = [\"regions.town.startup_rate=8.0\"]; };\n",
+               b);
+    cr_assert_eq(shell("'%s' sweep '%s' --out '%s/sweep' --jobs 2 > '%s/sweep.log' 2>&1",
+                       RIC_BINARY, exp, tmp, tmp),
+                 0, "sweep failed (see %s/sweep.log)", tmp);
+    assert_clean_log("sweep.log");
+    cr_assert_eq(shell("'%s' compare '%s' '%s' --reps 3 --out '%s/cmp' > '%s/cmp.log' 2>&1",
+                       RIC_BINARY, base, b, tmp, tmp),
+                 0, "compare failed (see %s/cmp.log)", tmp);
+    assert_clean_log("cmp.log");
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s/sweep", tmp);
+    check_script(GP("plot_bands.gp"), dir, "-e \"ind='smes'\"", "bands.png");
+    snprintf(dir, sizeof dir, "%s/cmp", tmp);
+    check_script(GP("plot_diff.gp"), dir, "", "diff.png");
+}
