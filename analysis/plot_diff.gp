@@ -1,10 +1,12 @@
 # Scenario difference from `ricsim compare A B --out DIR`: the paired difference B - A of an
 # indicator with its 95% interval (dark band), and the interval unpaired runs would give (light
 # band), against year. The gap between the bands is what common random numbers buy.
-# Run:  gnuplot -e "dir='OUT'" [-e "ind='employees_smes'"] [-e "out='f.png'"] analysis/plot_diff.gp
+# Run:  gnuplot -e "dir='OUT'" [-e "ind='employees_smes'"] [-e "fmt='svg'"] [-e "out='f.png'"] analysis/plot_diff.gp
 if (!exists("dir")) { exit error "plot_diff.gp: give the compare directory, e.g. gnuplot -e \"dir='runs/nuri'\" analysis/plot_diff.gp" }
 if (!exists("ind")) { ind = "employees_smes" }
-if (!exists("out")) { out = dir."/diff_".ind.".png" }
+if (!exists("fmt")) { fmt = "png" }
+if (fmt ne "png" && fmt ne "svg") { exit error "plot_diff.gp: fmt must be png or svg (got ".fmt.")" }
+if (!exists("out")) { out = dir."/diff_".ind.".".fmt }
 file = dir."/diff.tsv"
 
 set datafile separator tab
@@ -14,7 +16,11 @@ if (!exists("STATS_records")) { exit error "plot_diff.gp: cannot read ".file }
 A = system("sed -n 's/^# A=//p' '".file."'")
 B = system("sed -n 's/^# B=//p' '".file."'")
 
-set terminal pngcairo size 1200,700 font ",11" noenhanced
+if (fmt eq "svg") {
+    set terminal svg size 1200,700 dynamic font "Sans,11" noenhanced background rgb "white"
+} else {
+    set terminal pngcairo size 1200,700 font ",11" noenhanced
+}
 set output out
 set title "B - A: ".ind."\nA = ".A.", B = ".B
 set xlabel "year"

@@ -237,4 +237,12 @@ Test(figures, sweep_and_compare_scripts_draw_pngs, .init = setup, .fini = teardo
     check_script(GP("plot_bands.gp"), dir, "-e \"ind='smes'\"", "bands.png");
     snprintf(dir, sizeof dir, "%s/cmp", tmp);
     check_script(GP("plot_diff.gp"), dir, "", "diff.png");
+    /* and as SVG */
+    cr_assert_eq(shell("gnuplot -e \"dir='%s'\" -e \"fmt='svg'\" -e \"out='%s/diff.svg'\" '%s' "
+                       "> /dev/null 2>&1",
+                       dir, tmp, GP("plot_diff.gp")),
+                 0);
+    char svg[300];
+    snprintf(svg, sizeof svg, "%s/diff.svg", tmp);
+    cr_assert(file_size(svg) > 1000, "no SVG (%ld bytes)", file_size(svg));
 }
