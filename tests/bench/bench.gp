@@ -2,7 +2,7 @@
 # and seconds per phase. Run: gnuplot -e "tsv='build/bench/bench.tsv'; out='build/bench/bench.png'" tests/bench/bench.gp
 if (!exists("tsv")) tsv = 'bench.tsv'
 if (!exists("out")) out = 'bench.png'
-set terminal pngcairo size 1100,800 font ",10"
+set terminal pngcairo size 1100,800 font ",10" noenhanced
 set output out
 set datafile separator tab
 set key autotitle columnheader outside right
