@@ -45,10 +45,14 @@ config_setting_t *ric_studycfg_group(ric_studycfg *s, const char *name)
 
 void ric_studycfg_file(const ric_studycfg *s, const char *name, char *buf, size_t n)
 {
+    /* a name too long for buf is cut; opening it then fails with its (cut) name */
+    int len;
     if (name[0] == '/' || strcmp(s->dir, ".") == 0)
-        snprintf(buf, n, "%s", name);
+        len = snprintf(buf, n, "%s", name);
     else
-        snprintf(buf, n, "%s/%s", s->dir, name);
+        len = snprintf(buf, n, "%s/%s", s->dir, name);
+    if (len < 0 && n > 0)
+        buf[0] = '\0';
 }
 
 /* A key path as --set takes it: names and [i] indexes separated by dots. */
