@@ -77,8 +77,9 @@ static int exists(const char *path)
 }
 
 
-/* Removes the files of folder DIR (one level: the per-run files) and the folder. */
-static void remove_flat_dir(const char *dir)
+/* Removes the files of folder DIR (one level: the per-run files) whose names contain PART (all
+ * when PART is NULL). */
+static void remove_files(const char *dir, const char *part)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -86,11 +87,17 @@ static void remove_flat_dir(const char *dir)
     struct dirent *e;
     char p[4400];
     while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            (!part || strstr(e->d_name, part)) &&
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name) < (int)sizeof p)
             unlink(p);
-        }
     closedir(d);
+}
+
+/* Removes the files of folder DIR and the folder. */
+static void remove_flat_dir(const char *dir)
+{
+    remove_files(dir, NULL);
     rmdir(dir);
 }
 
@@ -1262,20 +1269,6 @@ static int kept_run(const ric_sweep *sw, size_t id)
            (long)st.st_size == r.series_bytes;
 }
 
-/* Removes the temporary files of interrupted workers. */
-static void remove_stale(const char *runs_dir)
-{
-    DIR *d = opendir(runs_dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    char p[4400];
-    while ((e = readdir(d)))
-        if (strstr(e->d_name, ".tmp.") &&
-            snprintf(p, sizeof p, "%s/%s", runs_dir, e->d_name) < (int)sizeof p)
-            unlink(p);
-    closedir(d);
-}
 
 /* Decides what to do with what DIR already holds: refuse, replace, or resume. */
 static ric_status prepare_dir(ric_sweep *sw, const char *plan, ric_err *err)
@@ -1403,7 +1396,7 @@ ric_status ric_sweep_open(const ric_plan *p, const char *dir, const ric_sweep_op
         st = RIC_EIO;
         goto fail;
     }
-    remove_stale(sw->runs_dir);
+    remove_files(sw->runs_dir, ".tmp."); /* temporary files of interrupted workers */
     for (size_t id = sw->first; o->resume && id < sw->end; id++)
         if (kept_run(sw, id)) {
             sw->state[id - sw->first] = RUN_OK;

@@ -11,19 +11,8 @@
 
 #include "ricsim/output.h"
 #include "ricsim/sim.h"
+#include "tmpdir.h" /* n_entries */
 
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    cr_assert_not_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            n++;
-    closedir(d);
-    return n;
-}
 
 static void tmpdir(char *buf)
 {
@@ -53,13 +42,13 @@ Test(output, nothing_is_visible_before_commit)
     cr_assert(fread(text, 1, sizeof text - 1, f) > 0);
     fclose(f);
     cr_assert_str_eq(text, "# seed=7\nyear\tx\n2000.5000\t2.385\n");
-    cr_assert_eq(count_entries(dir), 3, "series, genealogy and scenario only");
+    cr_assert_eq(n_entries(dir), 3, "series, genealogy and scenario only");
     /* a second run into the same folder is refused without force */
     cr_assert_eq(ric_output_open(dir, 0, &o, &err), RIC_EUSAGE);
     cr_assert(strstr(err.msg, "use --force") != NULL, "%s", err.msg);
     cr_assert_eq(ric_output_open(dir, 1, &o, &err), RIC_OK);
     ric_output_abort(o);
-    cr_assert_eq(count_entries(dir), 3, "abort removes its temporary files");
+    cr_assert_eq(n_entries(dir), 3, "abort removes its temporary files");
     const char *files[] = {"series.tsv", "genealogy.tsv", "scenario.cfg"};
     for (int i = 0; i < 3; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, files[i]);
@@ -102,7 +91,7 @@ Test(output, a_full_disk_fails_the_run_and_leaves_nothing)
     tmpdir(dir);
     cr_assert_eq(ric_run(sc, dir, 0, &err), RIC_EIO);
     cr_assert(strstr(err.msg, "write failed") != NULL, "%s", err.msg);
-    cr_assert_eq(count_entries(dir), 0, "a failed run left files in %s", dir);
+    cr_assert_eq(n_entries(dir), 0, "a failed run left files in %s", dir);
     rmdir(dir);
     ric_scenario_free(sc);
 }
