@@ -1,6 +1,8 @@
 /* Philox blocks and the GSL adapter (Random123's GSL_MICRORNG) over one counter space. */
 #include "ricsim/rng.h"
 
+#include <stdlib.h>
+
 #include <Random123/gsl_microrng.h>
 #include <Random123/philox.h>
 
@@ -75,11 +77,25 @@ __attribute__((target("avx2"))) static void blocks_avx2(uint64_t seed, const uin
 }
 #endif
 
+int ric_simd(void)
+{
+    static int known = -1; /* the same answer from every thread: the test is pure */
+    if (known < 0) {
+        const char *off = getenv("RICSIM_NO_SIMD");
+        int on = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+        on = __builtin_cpu_supports("avx2") != 0;
+#endif
+        known = on && !(off && *off);
+    }
+    return known;
+}
+
 void ric_rng_blocks(uint64_t seed, const uint32_t *ids, size_t n, uint32_t step, uint32_t rule,
                     uint32_t *w0, uint32_t *w1, uint32_t *w2, uint32_t *w3)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (__builtin_cpu_supports("avx2")) {
+    if (ric_simd()) {
         blocks_avx2(seed, ids, n, step, rule, w0, w1, w2, w3);
         return;
     }

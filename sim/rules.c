@@ -213,14 +213,190 @@ static void rule_org_spinoff(ric_world *w)
 #define RIC_EMP_MAX (1 << 30)
 static inline int32_t ifloor(double x)
 {
-    x = x < RIC_EMP_MAX ? (x > -RIC_EMP_MAX ? x : -RIC_EMP_MAX) : RIC_EMP_MAX;
+    const double hi = RIC_EMP_MAX, lo = -RIC_EMP_MAX;
+    x = x < hi ? x : hi; /* in two selects (NaN goes to the top), which vectorise */
+    x = x > lo ? x : lo;
     int32_t t = (int32_t)x;
     return t - (int32_t)((double)t > x); /* branch-free: the sign of x is a coin flip here */
 }
 
-/* One Philox block per firm and step: word 0 exit, 1 spin-off, 2 transfer, 3 growth shock (high
- * 16 bits) and rounding (low 16 bits). The per-step tables hold the same expressions the loop
- * would compute, so results do not depend on whether a value came from a table. */
+/* The firm pass runs in chunks of CHUNK firms. For each chunk, one Philox block per firm is drawn
+ * (word 0 exit, 1 spin-off, 2 transfer, 3 growth shock in the high 16 bits and rounding in the low
+ * 16), then firm_draws computes every firm's arithmetic without a branch (the compiler vectorises
+ * it), and a scalar pass applies the outcomes, most of them rare. The arithmetic is the same
+ * IEEE expression in both passes, so results do not depend on the vector width. */
+enum { CHUNK = 256 };
+enum {
+    DRAW_EXIT = 1, /* a candidate: the exact hazard decides */
+    DRAW_SPIN = 2,
+    DRAW_TRANSFER = 4,
+    DRAW_LINK = 8,       /* its knowledge link ends */
+    DRAW_PEER = 16,      /* its peer link ends */
+    DRAW_INCUBATOR = 32, /* holds an incubator room */
+    DRAW_SHRINK = 64     /* its wanted change leaves no employee */
+};
+
+typedef struct {
+    double dt, shock_scale, fit_margin, fit_cost, exit_bound, spin_rate, tr_rate, drift, g_base,
+        g_cap, premium;
+} firm_consts;
+
+/* Capability to the power of the exit, spin-off and transfer elasticities; the default exponents
+ * (-1, 1, 1) take the exact shortcuts of powe, which the vectorised pass uses inline. */
+typedef struct {
+    double exit[CHUNK], spin[CHUNK], tr[CHUNK];
+} cap_powers;
+
+/* The portable path, and the tail of a chunk on the vector path. */
+static void firm_draws_scalar(size_t c0, size_t m, const firm_consts *k, const cap_powers *pw,
+                              const int32_t *empv, const float *capv, float *fitv,
+                              const uint16_t *regv, const double *market, const uint32_t *r0,
+                              const uint32_t *r1, const uint32_t *r2, const uint32_t *r3,
+                              int32_t *out, float *capn, int32_t *wantv)
+{
+    const double dt = k->dt;
+    for (size_t c = c0; c < m; c++) {
+        const double cap = capv[c];
+        const int32_t emp = empv[c];
+        const double mk = market[regv[c]];
+        const double cap_exit = pw ? pw->exit[c] : 1.0 / cap;
+        const double cap_spin = pw ? pw->spin[c] : cap;
+        const double cap_tr = pw ? pw->tr[c] : cap;
+
+        /* fitness: SKIN's capital, earned by capability above the break-even level */
+        const float fit = fitv[c] + (float)((k->fit_margin * (cap - k->fit_cost) + mk) * dt);
+        fitv[c] = fit;
+        /* exit candidates: negative fitness, or a draw below the hazard's upper bound */
+        const int exit = (fit < 0.0f) | (ric_u01(r0[c]) < k->exit_bound * cap_exit * dt);
+        /* spin-off by employees (Klepper 2007): hazard per employee, rising with capability */
+        const int spin = (emp >= 2) & (ric_u01(r1[c]) < k->spin_rate * emp * cap_spin * dt);
+        /* transfer demand grows with absorptive capacity (Cohen and Levinthal 1990) */
+        const int tr = ric_u01(r2[c]) < k->tr_rate * cap_tr * dt;
+        out[c] = exit * DRAW_EXIT + spin * DRAW_SPIN + tr * DRAW_TRANSFER;
+
+        /* capability regresses towards the entrant mean without new knowledge */
+        capn[c] = (float)(cap + (1.0 - cap) * k->drift * dt);
+
+        /* wanted growth: Gibrat with capability, small-firm premium, market and a shock */
+        const double shock = (((double)(r3[c] >> 16) + 0.5) / 65536.0 - 0.5) * k->shock_scale;
+        const double prem = emp > 0 ? k->premium / sqrt((double)emp) : 0.0;
+        const double g = (k->g_base + k->g_cap * (cap - 1.0) + prem + mk) * dt + shock;
+        const double d = emp * g;
+        const double u = ((double)(r3[c] & 0xffffu) + 0.5) / 65536.0;
+        wantv[c] = ifloor(d + u); /* stochastic rounding keeps the mean */
+    }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+/* ric_u01 of four words: unsigned to double through the signed conversion, all steps exact. */
+__attribute__((target("avx2"))) static inline __m256d u01x4(const uint32_t *r)
+{
+    __m128i w = _mm_xor_si128(_mm_loadu_si128((const __m128i *)r), _mm_set1_epi32(INT32_MIN));
+    __m256d x = _mm256_add_pd(_mm256_cvtepi32_pd(w), _mm256_set1_pd(2147483648.0));
+    return _mm256_mul_pd(_mm256_add_pd(x, _mm256_set1_pd(0.5)),
+                         _mm256_set1_pd(1.0 / 4294967296.0));
+}
+
+/* Four firms at a time, each operation the one firm_draws_scalar performs, in the same order,
+ * so every lane is bit-identical to the scalar result (tested with RICSIM_NO_SIMD). */
+__attribute__((target("avx2"))) static void
+firm_draws_avx2(size_t m, const firm_consts *k, const cap_powers *pw, const int32_t *empv,
+                const float *capv, float *fitv, const uint16_t *regv, const double *market,
+                const uint32_t *r0, const uint32_t *r1, const uint32_t *r2, const uint32_t *r3,
+                int32_t *out, float *capn, int32_t *wantv)
+{
+    const __m256d dt = _mm256_set1_pd(k->dt), one = _mm256_set1_pd(1.0),
+                  half = _mm256_set1_pd(0.5), inv16 = _mm256_set1_pd(1.0 / 65536.0);
+    const __m256d fit_margin = _mm256_set1_pd(k->fit_margin),
+                  fit_cost = _mm256_set1_pd(k->fit_cost),
+                  exit_bound = _mm256_set1_pd(k->exit_bound),
+                  spin_rate = _mm256_set1_pd(k->spin_rate), tr_rate = _mm256_set1_pd(k->tr_rate),
+                  drift = _mm256_set1_pd(k->drift), g_base = _mm256_set1_pd(k->g_base),
+                  g_cap = _mm256_set1_pd(k->g_cap), premium = _mm256_set1_pd(k->premium),
+                  shock_scale = _mm256_set1_pd(k->shock_scale),
+                  hi = _mm256_set1_pd(RIC_EMP_MAX), lo = _mm256_set1_pd(-RIC_EMP_MAX);
+    const __m128i lo16 = _mm_set1_epi32(0xffff);
+    size_t c = 0;
+    for (; c + 4 <= m; c += 4) {
+        const __m256d cap = _mm256_cvtps_pd(_mm_loadu_ps(capv + c));
+        const __m128i emp = _mm_loadu_si128((const __m128i *)(empv + c));
+        const __m256d empd = _mm256_cvtepi32_pd(emp);
+        const __m128i reg = _mm_cvtepu16_epi32(_mm_loadl_epi64((const __m128i *)(regv + c)));
+        const __m256d mk = _mm256_i32gather_pd(market, reg, 8);
+        const __m256d cap_exit = pw ? _mm256_loadu_pd(pw->exit + c) : _mm256_div_pd(one, cap);
+        const __m256d cap_spin = pw ? _mm256_loadu_pd(pw->spin + c) : cap;
+        const __m256d cap_tr = pw ? _mm256_loadu_pd(pw->tr + c) : cap;
+
+        const __m256d fm = _mm256_mul_pd(
+            _mm256_add_pd(_mm256_mul_pd(fit_margin, _mm256_sub_pd(cap, fit_cost)), mk), dt);
+        const __m128 fit = _mm_add_ps(_mm_loadu_ps(fitv + c), _mm256_cvtpd_ps(fm));
+        _mm_storeu_ps(fitv + c, fit);
+        const __m128i fit_neg = _mm_castps_si128(_mm_cmp_ps(fit, _mm_setzero_ps(), _CMP_LT_OQ));
+
+        /* 64-bit lane masks to 32-bit ones: the low word of each lane */
+        const __m256i pick = _mm256_setr_epi32(0, 2, 4, 6, 0, 0, 0, 0);
+#define RIC_MASK32(x)                                                                              \
+    _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_castpd_si256(x), pick))
+        const __m256d b0 = _mm256_mul_pd(_mm256_mul_pd(exit_bound, cap_exit), dt);
+        const __m128i ex = _mm_or_si128(
+            fit_neg, RIC_MASK32(_mm256_cmp_pd(u01x4(r0 + c), b0, _CMP_LT_OQ)));
+        const __m256d b1 =
+            _mm256_mul_pd(_mm256_mul_pd(_mm256_mul_pd(spin_rate, empd), cap_spin), dt);
+        const __m128i sp = _mm_and_si128(
+            _mm_cmpgt_epi32(emp, _mm_set1_epi32(1)),
+            RIC_MASK32(_mm256_cmp_pd(u01x4(r1 + c), b1, _CMP_LT_OQ)));
+        const __m256d b2 = _mm256_mul_pd(_mm256_mul_pd(tr_rate, cap_tr), dt);
+        const __m128i tr = RIC_MASK32(_mm256_cmp_pd(u01x4(r2 + c), b2, _CMP_LT_OQ));
+#undef RIC_MASK32
+        const __m128i o = _mm_or_si128(
+            _mm_or_si128(_mm_and_si128(ex, _mm_set1_epi32(DRAW_EXIT)),
+                         _mm_and_si128(sp, _mm_set1_epi32(DRAW_SPIN))),
+            _mm_and_si128(tr, _mm_set1_epi32(DRAW_TRANSFER)));
+        _mm_storeu_si128((__m128i *)(out + c), o);
+
+        const __m256d cn =
+            _mm256_add_pd(cap, _mm256_mul_pd(_mm256_mul_pd(_mm256_sub_pd(one, cap), drift), dt));
+        _mm_storeu_ps(capn + c, _mm256_cvtpd_ps(cn));
+
+        const __m128i w3 = _mm_loadu_si128((const __m128i *)(r3 + c));
+        const __m256d shock = _mm256_mul_pd(
+            _mm256_sub_pd(
+                _mm256_mul_pd(_mm256_add_pd(_mm256_cvtepi32_pd(_mm_srli_epi32(w3, 16)), half),
+                              inv16),
+                half),
+            shock_scale);
+        /* premium / sqrt(emp), 0 for a firm without employees (as the scalar path) */
+        const __m256d pos = _mm256_cmp_pd(empd, _mm256_setzero_pd(), _CMP_GT_OQ);
+        const __m256d prem =
+            _mm256_and_pd(pos, _mm256_div_pd(premium, _mm256_sqrt_pd(_mm256_max_pd(empd, one))));
+        const __m256d g = _mm256_add_pd(
+            _mm256_mul_pd(
+                _mm256_add_pd(
+                    _mm256_add_pd(
+                        _mm256_add_pd(g_base, _mm256_mul_pd(g_cap, _mm256_sub_pd(cap, one))),
+                        prem),
+                    mk),
+                dt),
+            shock);
+        const __m256d d = _mm256_mul_pd(empd, g);
+        const __m256d u = _mm256_mul_pd(
+            _mm256_add_pd(_mm256_cvtepi32_pd(_mm_and_si128(w3, lo16)), half), inv16);
+        /* ifloor: min returns its second operand for NaN, as ifloor's select does */
+        const __m256d x = _mm256_max_pd(_mm256_min_pd(_mm256_add_pd(d, u), hi), lo);
+        const __m128i t = _mm256_cvttpd_epi32(x);
+        const __m256d above = _mm256_cmp_pd(_mm256_cvtepi32_pd(t), x, _CMP_GT_OQ);
+        const __m128i want = _mm_add_epi32(
+            t, _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_castpd_si256(above),
+                                                                  pick)));
+        _mm_storeu_si128((__m128i *)(wantv + c), want);
+    }
+    firm_draws_scalar(c, m, k, pw, empv, capv, fitv, regv, market, r0, r1, r2, r3, out, capn,
+                      wantv);
+}
+#endif
+
 static void rule_firms(ric_world *w)
 {
     ric_firms *f = &w->firms;
@@ -228,111 +404,156 @@ static void rule_firms(ric_world *w)
     const double dt = w->dt;
     const int32_t step = (int32_t)w->step;
     const int32_t decay = (int32_t)ceil(p->link_decay_years / dt);
-    const double shock_scale = p->growth_noise * sqrt(12.0) * sqrt(dt); /* uniform, s.d. noise/yr */
     const double inc_steps = p->incubation_years / dt;
     const uint64_t seed = w->sc->seed;
-    const uint32_t ustep = w->step;
     const size_t n = f->n;
-    const double fit_margin = p->fitness_margin, fit_cost = p->fitness_cost;
     const double exit_base = p->exit_base_rate, exit_age = p->exit_age_years,
                  exit_size = p->exit_size_employees, exit_el = -p->exit_capability_elasticity,
                  inc_factor = p->incubator_exit_factor;
-    const double spin_rate = p->spinoff_firm_rate, spin_el = p->spinoff_knowledge_elasticity;
-    const double tr_rate = p->transfer_rate, tr_el = p->transfer_absorptive_elasticity;
-    const double drift = p->capability_drift;
-    const double g_base = p->growth_base, g_cap = p->growth_capability,
-                 premium = p->growth_small_premium;
-    /* the default exponents (1 and -1) take the exact shortcuts of powe without its tests */
+    const double spin_el = p->spinoff_knowledge_elasticity, tr_el = p->transfer_absorptive_elasticity;
     const int unit_el = exit_el == -1.0 && spin_el == 1.0 && tr_el == 1.0;
-    double *tab_age = w->tab_age, *tab_size = w->tab_size, *tab_premium = w->tab_premium;
-    for (int k = 0; k < RIC_TAB_N; k++) {
-        tab_age[k] = 1.0 + (double)k * dt / exit_age;
-        tab_size[k] = 1.0 + (k - 1) / exit_size;
-        tab_premium[k] = k > 0 ? premium / sqrt((double)k) : 0.0;
+    const firm_consts k = {
+        .dt = dt,
+        .shock_scale = p->growth_noise * sqrt(12.0) * sqrt(dt), /* uniform, s.d. noise/yr */
+        .fit_margin = p->fitness_margin,
+        .fit_cost = p->fitness_cost,
+        .exit_bound = exit_base,
+        .spin_rate = p->spinoff_firm_rate,
+        .tr_rate = p->transfer_rate,
+        .drift = p->capability_drift,
+        .g_base = p->growth_base,
+        .g_cap = p->growth_capability,
+        .premium = p->growth_small_premium,
+    };
+    double *tab_age = w->tab_age, *tab_size = w->tab_size;
+    for (int a = 0; a < RIC_TAB_N; a++) {
+        tab_age[a] = 1.0 + (double)a * dt / exit_age;
+        tab_size[a] = 1.0 + (a - 1) / exit_size;
     }
-    const ric_region *regions = w->regions;
-    const ric_org *orgs = w->orgs;
+    for (int r = 0; r < w->n_regions; r++)
+        w->tab_market[r] = w->regions[r].p.market_growth;
+    const uint8_t *org_live = w->tab_org_live;
+    w->tab_org_live[0] = 1;
+    for (int o = 0; o < w->n_orgs; o++)
+        w->tab_org_live[o + 1] = w->orgs[o].active != 0;
+
+    const int n_regions = w->n_regions;
+    long long *demand = w->tab_demand; /* the positive parts of want, by lane and region */
+    memset(demand, 0, (size_t)n_regions * RIC_LANES * sizeof *demand);
     uint32_t *spin_q = w->spinoff_queue, *tr_q = w->transfer_queue, *dead = w->dead;
     size_t n_spin = 0, n_tr = 0, n_dead = 0;
-    enum { CHUNK = 256 }; /* blocks drawn in vectorised batches; values as ric_rng_block */
     uint32_t r0[CHUNK], r1[CHUNK], r2[CHUNK], r3[CHUNK];
-    for (size_t i = 0; i < n; i++) {
-        const size_t c = i % CHUNK;
-        if (c == 0)
-            ric_rng_blocks(seed, f->key + i, n - i < CHUNK ? n - i : CHUNK, ustep, RIC_RULE_FIRM,
-                           r0, r1, r2, r3);
-        const ric_block b = {{r0[c], r1[c], r2[c], r3[c]}};
-        const int region = f->region[i];
-        const double cap = f->capability[i];
-        const int32_t emp = f->employees[i];
-        const int32_t age = step - f->birth[i];
-        const double market = regions[region].p.market_growth;
+    int32_t out[CHUNK], want[CHUNK];
+    float capn[CHUNK], capo[CHUNK];
+    uint16_t flagged[CHUNK];
+    cap_powers pw;
+    for (size_t i0 = 0; i0 < n; i0 += CHUNK) {
+        const size_t m = n - i0 < CHUNK ? n - i0 : CHUNK;
+        ric_rng_blocks(seed, f->key + i0, m, w->step, RIC_RULE_FIRM, r0, r1, r2, r3);
+        if (!unit_el)
+            for (size_t c = 0; c < m; c++) {
+                const double cap = f->capability[i0 + c];
+                pw.exit[c] = powe(cap, exit_el);
+                pw.spin[c] = powe(cap, spin_el);
+                pw.tr[c] = powe(cap, tr_el);
+            }
+        const cap_powers *pp = unit_el ? NULL : &pw;
+#if defined(__x86_64__) && defined(__GNUC__)
+        if (ric_simd())
+            firm_draws_avx2(m, &k, pp, f->employees + i0, f->capability + i0, f->fitness + i0,
+                            f->region + i0, w->tab_market, r0, r1, r2, r3, out, capn, want);
+        else
+#endif
+            firm_draws_scalar(0, m, &k, pp, f->employees + i0, f->capability + i0,
+                              f->fitness + i0, f->region + i0, w->tab_market, r0, r1, r2, r3,
+                              out, capn, want);
 
-        /* links dissolve when unused or when the organisation has left */
-        if (f->link_org[i] && (step - f->link_last[i] > decay || !orgs[f->link_org[i] - 1].active))
-            f->link_org[i] = 0;
-        if (f->peer[i] && step - f->peer_last[i] > decay)
-            f->peer[i] = 0; /* the partner drops it in the same step: same last-use step */
-        if (f->incubator[i] && (double)age >= inc_steps) {
-            w->orgs[f->incubator[i] - 1].rooms_used--;
-            f->incubator[i] = 0;
+        /* the rest of the state each firm needs looked at, without a branch */
+        const uint16_t *restrict link_org = f->link_org + i0, *restrict incubator = f->incubator + i0;
+        const int32_t *restrict link_last = f->link_last + i0, *restrict peer_last = f->peer_last + i0,
+                      *restrict emp = f->employees + i0;
+        const uint32_t *restrict peer = f->peer + i0;
+        for (size_t c = 0; c < m; c++) {
+            const uint16_t lo = link_org[c];
+            const int link_ends = (lo != 0) & ((step - link_last[c] > decay) | !org_live[lo]);
+            const int peer_ends = (peer[c] != 0) & (step - peer_last[c] > decay);
+            const int shrinks = emp[c] + want[c] < 1;
+            out[c] |= link_ends * DRAW_LINK | peer_ends * DRAW_PEER |
+                      (incubator[c] != 0) * DRAW_INCUBATOR | shrinks * DRAW_SHRINK;
+        }
+        /* commit the common outcome; the scalar pass below undoes it for the firms that exit */
+        memcpy(capo, f->capability + i0, m * sizeof *capo);
+        memcpy(f->capability + i0, capn, m * sizeof *capn);
+        memcpy(f->want + i0, want, m * sizeof *want);
+        const uint16_t *restrict region = f->region + i0;
+        long long *restrict lane_demand[RIC_LANES];
+        for (int l = 0; l < RIC_LANES; l++)
+            lane_demand[l] = demand + (size_t)l * (size_t)n_regions;
+        for (size_t c = 0; c < m; c++)
+            lane_demand[c % RIC_LANES][region[c]] += want[c] & ~(want[c] >> 31); /* positive part */
+        /* the flagged firms, in order */
+        size_t n_flagged = 0;
+        for (size_t c = 0; c < m; c++) {
+            flagged[n_flagged] = (uint16_t)c;
+            n_flagged += out[c] != 0;
         }
 
-        /* fitness: SKIN's capital, earned by capability above the break-even level */
-        float fit = f->fitness[i] + (float)((fit_margin * (cap - fit_cost) + market) * dt);
-        f->fitness[i] = fit;
+        for (size_t q = 0; q < n_flagged; q++) {
+            const size_t c = flagged[q], i = i0 + c;
+            const int o = out[c];
+            /* links dissolve when unused or when the organisation has left */
+            if (o & DRAW_LINK)
+                f->link_org[i] = 0;
+            if (o & DRAW_PEER)
+                f->peer[i] = 0; /* the partner drops it in the same step: same last-use step */
+            const int32_t age = step - f->birth[i];
+            if ((o & DRAW_INCUBATOR) && (double)age >= inc_steps) {
+                w->orgs[f->incubator[i] - 1].rooms_used--;
+                f->incubator[i] = 0;
+            }
 
-        /* exit hazard falls with age and size (Jovanovic 1982; MODEL.md 4) and capability. The
-         * age and size terms are >= 1 and the incubator factor <= 1, so with correctly rounded
-         * arithmetic h * dt <= base * cap^-e * dt: a draw above that bound cannot exit, and the
-         * exact hazard (two divisions) is computed only below it. */
-        const double cap_spin = unit_el ? cap : powe(cap, spin_el);
-        const double cap_tr = unit_el ? cap : powe(cap, tr_el);
-        const double u0 = ric_u01(b.v[0]), cap_exit = unit_el ? 1.0 / cap : powe(cap, exit_el);
-        int leaves = fit < 0.0f;
-        if (!leaves && u0 < exit_base * cap_exit * dt) {
-            double age_term = age < RIC_TAB_N ? tab_age[age] : 1.0 + (double)age * dt / exit_age;
-            double size_term = emp < RIC_TAB_N ? tab_size[emp] : 1.0 + (emp - 1) / exit_size;
-            double h = exit_base / age_term / size_term * cap_exit;
-            if (f->incubator[i])
-                h *= inc_factor;
-            leaves = u0 < h * dt;
+            /* exit hazard falls with age and size (Jovanovic 1982; MODEL.md 4) and capability.
+             * The age and size terms are >= 1 and the incubator factor <= 1, so with correctly
+             * rounded arithmetic h * dt <= base * cap^-e * dt: the draws pass flags only draws
+             * below that bound, and the exact hazard (two divisions) is computed only for them. */
+            if (o & DRAW_EXIT) {
+                int leaves = f->fitness[i] < 0.0f;
+                if (!leaves) {
+                    const double cap = capo[c];
+                    const int32_t e = f->employees[i];
+                    const double cap_exit = unit_el ? 1.0 / cap : pw.exit[c];
+                    double age_term =
+                        age < RIC_TAB_N ? tab_age[age] : 1.0 + (double)age * dt / exit_age;
+                    double size_term = e < RIC_TAB_N ? tab_size[e] : 1.0 + (e - 1) / exit_size;
+                    double h = exit_base / age_term / size_term * cap_exit;
+                    if (f->incubator[i])
+                        h *= inc_factor;
+                    leaves = ric_u01(r0[c]) < h * dt;
+                }
+                if (leaves) {
+                    f->flags[i] |= RIC_FIRM_DEAD;
+                    f->capability[i] = capo[c]; /* unchanged by a firm that leaves */
+                    lane_demand[c % RIC_LANES][f->region[i]] -= want[c] & ~(want[c] >> 31);
+                    f->want[i] = 0;
+                    dead[n_dead++] = (uint32_t)i;
+                    continue;
+                }
+            }
+            if (o & DRAW_SPIN)
+                spin_q[n_spin++] = f->id[i];
+            if (o & DRAW_TRANSFER)
+                tr_q[n_tr++] = f->id[i];
+            if (o & DRAW_SHRINK) {
+                /* shrinking to nothing is an exit (its want is negative: no demand to undo) */
+                f->flags[i] |= RIC_FIRM_DEAD;
+                f->want[i] = 0;
+                dead[n_dead++] = (uint32_t)i;
+            }
         }
-        if (leaves) {
-            f->flags[i] |= RIC_FIRM_DEAD;
-            f->want[i] = 0;
-            dead[n_dead++] = (uint32_t)i;
-            continue;
-        }
-
-        /* spin-off by employees (Klepper 2007): hazard per employee, rising with capability */
-        if (emp >= 2 && ric_u01(b.v[1]) < spin_rate * emp * cap_spin * dt)
-            spin_q[n_spin++] = f->id[i];
-
-        /* transfer demand grows with absorptive capacity (Cohen and Levinthal 1990) */
-        if (ric_u01(b.v[2]) < tr_rate * cap_tr * dt)
-            tr_q[n_tr++] = f->id[i];
-
-        /* capability regresses towards the entrant mean without new knowledge */
-        f->capability[i] = (float)(cap + (1.0 - cap) * drift * dt);
-
-        /* wanted growth: Gibrat with capability, small-firm premium, market and a shock */
-        double shock = (((double)(b.v[3] >> 16) + 0.5) / 65536.0 - 0.5) * shock_scale;
-        double prem = emp < RIC_TAB_N ? tab_premium[emp] : premium / sqrt((double)emp);
-        double g = (g_base + g_cap * (cap - 1.0) + prem + market) * dt + shock;
-        double d = emp * g;
-        double u = ((double)(b.v[3] & 0xffffu) + 0.5) / 65536.0;
-        int32_t want = ifloor(d + u); /* stochastic rounding keeps the mean */
-        if (emp + want < 1) {
-            /* shrinking to nothing is an exit */
-            f->flags[i] |= RIC_FIRM_DEAD;
-            f->want[i] = 0;
-            dead[n_dead++] = (uint32_t)i;
-            continue;
-        }
-        f->want[i] = want;
-        w->regions[region].demand += want > 0 ? want : 0; /* branch-free */
     }
+    for (int r = 0; r < n_regions; r++)
+        for (int l = 0; l < RIC_LANES; l++)
+            w->regions[r].demand += demand[(size_t)l * (size_t)n_regions + (size_t)r];
     w->n_spinoff_queue = n_spin;
     w->n_transfer_queue = n_tr;
     w->n_dead = n_dead;
@@ -349,44 +570,76 @@ static void rule_hiring(ric_world *w)
         g->fill = g->demand > 0 ? fmin(1.0, floor(g->pool) / (double)g->demand) : 1.0;
         g->demand = 0;
     }
-    ric_flows *fl = &w->flow;
-    for (size_t i = 0; i < f->n; i++) {
-        const int region = f->region[i];
-        ric_region *g = &w->regions[region];
-        const long long fo = focus(w, region); /* 0 or 1: counts by multiplication, no branch */
-        if (f->flags[i] & RIC_FIRM_DEAD) {
+    /* the region's pool, fill and focus side by side, in a scratch table of the world */
+    ric_region_hot *hot = w->tab_region;
+    for (int r = 0; r < w->n_regions; r++)
+        hot[r] = (ric_region_hot){w->regions[r].pool, w->regions[r].fill, focus(w, r)};
+    const uint16_t *restrict region = f->region;
+    const uint8_t *restrict flags = f->flags, *restrict origin = f->origin;
+    int32_t *restrict wantv = f->want; /* wanted change in, hires out */
+    const uint32_t *restrict prog = f->prog;
+    uint32_t any = 0; /* programmes with participants */
+    int32_t *restrict empv = f->employees;
+    long long created[RIC_ORIGIN_N] = {0}, destroyed[RIC_ORIGIN_N] = {0};
+    long long exits = 0, part = 0, nonpart = 0;
+    const size_t n = f->n;
+    for (size_t i = 0; i < n; i++) {
+        ric_region_hot *g = &hot[region[i]];
+        const long long fo = g->focus; /* 0 or 1: counts by multiplication, no branch */
+        if (flags[i] & RIC_FIRM_DEAD) {
             /* exits destroy every job of the firm; its workers join the pool */
-            int32_t e = f->employees[i];
+            int32_t e = empv[i];
             g->pool += e;
-            fl->destroyed[f->origin[i]] += fo * e;
-            fl->exits += fo;
+            destroyed[origin[i]] += fo * e;
+            exits += fo;
             continue;
         }
-        /* the sign of want is a coin flip: both directions in one branch-free path. Pool and
-         * want * fill are >= 0, so truncation is their floor. */
-        const int32_t want = f->want[i];
-        const int32_t up = want > 0 ? want : 0, down = want < 0 ? -want : 0;
+        /* the sign of want is a coin flip: both directions in one path, split with a sign mask
+         * (GCC turns the conditional form into a mispredicted branch). want * fill is >= 0, so
+         * truncation is its floor. */
+        const int32_t want = wantv[i];
+        const int32_t up = want & ~(want >> 31), down = up - want;
+        const int32_t cap = RIC_EMP_MAX - empv[i];
         int32_t h = (int32_t)(up * g->fill);
-        const double pool = g->pool < RIC_EMP_MAX ? g->pool : RIC_EMP_MAX;
-        const int32_t room = (int32_t)pool, cap = RIC_EMP_MAX - f->employees[i];
-        h = h < room ? h : room;
         h = h < cap ? h : cap;
-        g->pool += (double)(down - h);
-        f->employees[i] += h - down;
-        fl->created[f->origin[i]] += fo * h;
-        fl->destroyed[f->origin[i]] += fo * down;
-        uint32_t bits = f->prog[i];
-        if (bits) {
-            fl->created_part += h;
-            while (bits) {
-                int b = __builtin_ctz(bits);
-                fl->prog_jobs[b] += h;
-                bits &= bits - 1;
-            }
-        } else {
-            fl->created_nonpart += h;
-        }
+        /* The pool's whole persons bound the hires. The shares above sum to at most the pool, so
+         * this rarely binds: a branch (predicted) keeps the pool's float-to-int conversion out of
+         * the chain of additions to the pool. */
+        const double pool = g->pool;
+        if (__builtin_expect(h > pool, 0))
+            h = (int32_t)(pool < RIC_EMP_MAX ? pool : RIC_EMP_MAX);
+        g->pool = pool + (double)(down - h);
+        empv[i] += h - down;
+        created[origin[i]] += fo * h;
+        destroyed[origin[i]] += fo * down;
+        /* participants' and others' hires without a branch (participation is common and
+         * irregular); the hires stay in want for the per-programme sums below */
+        const uint32_t bits = prog[i];
+        any |= bits;
+        const long long isp = bits != 0;
+        part += isp * h;
+        nonpart += (1 - isp) * h;
+        wantv[i] = h;
     }
+    for (int r = 0; r < w->n_regions; r++)
+        w->regions[r].pool = hot[r].pool;
+    ric_flows *fl = &w->flow;
+    for (int o = 0; o < RIC_ORIGIN_N; o++) {
+        fl->created[o] += created[o];
+        fl->destroyed[o] += destroyed[o];
+    }
+    /* jobs by programme: one pass each over the hires, for the programmes with participants
+     * (an exiting firm's want is 0) */
+    for (; any; any &= any - 1) {
+        const int b = __builtin_ctz(any);
+        long long sum = 0;
+        for (size_t i = 0; i < n; i++)
+            sum += wantv[i] & -(int32_t)((prog[i] >> b) & 1u);
+        fl->prog_jobs[b] += sum;
+    }
+    fl->exits += exits;
+    fl->created_part += part;
+    fl->created_nonpart += nonpart;
 }
 
 /* ---- technology transfer (EIS-SKIN; MODEL.md 2) ------------------------------------------ */

@@ -88,8 +88,7 @@ ric_status ric_world_init(ric_world *w, const ric_scenario *sc, ric_err *err)
     w->dead = malloc(sc->max_firms * sizeof *w->dead);
     w->tab_age = malloc(RIC_TAB_N * sizeof *w->tab_age);
     w->tab_size = malloc(RIC_TAB_N * sizeof *w->tab_size);
-    w->tab_premium = malloc(RIC_TAB_N * sizeof *w->tab_premium);
-    if (!w->tab_age || !w->tab_size || !w->tab_premium)
+    if (!w->tab_age || !w->tab_size)
         st = RIC_ENOMEM;
     if (!w->spinoff_queue || !w->transfer_queue || !w->births || !w->dead)
         st = RIC_ENOMEM;
@@ -104,7 +103,12 @@ ric_status ric_world_init(ric_world *w, const ric_scenario *sc, ric_err *err)
     w->orgs = calloc((size_t)(n ? n : 1), sizeof *w->orgs);
     w->region_orgs = calloc((size_t)(n ? n : 1), sizeof *w->region_orgs);
     w->regions = calloc((size_t)sc->n_regions, sizeof *w->regions);
-    if (!w->orgs || !w->region_orgs || !w->regions) {
+    w->tab_market = calloc((size_t)sc->n_regions, sizeof *w->tab_market);
+    w->tab_org_live = calloc((size_t)n + 1, sizeof *w->tab_org_live);
+    w->tab_demand = calloc((size_t)sc->n_regions * RIC_LANES, sizeof *w->tab_demand);
+    w->tab_region = calloc((size_t)sc->n_regions, sizeof *w->tab_region);
+    if (!w->orgs || !w->region_orgs || !w->regions || !w->tab_market || !w->tab_org_live ||
+        !w->tab_demand || !w->tab_region) {
         st = RIC_ENOMEM;
         goto fail;
     }
@@ -159,9 +163,15 @@ void ric_world_fini(ric_world *w)
     free(w->dead);
     free(w->tab_age);
     free(w->tab_size);
-    free(w->tab_premium);
+    free(w->tab_market);
+    free(w->tab_org_live);
+    free(w->tab_demand);
+    free(w->tab_region);
     w->dead = NULL;
-    w->tab_age = w->tab_size = w->tab_premium = NULL;
+    w->tab_age = w->tab_size = w->tab_market = NULL;
+    w->tab_org_live = NULL;
+    w->tab_demand = NULL;
+    w->tab_region = NULL;
     w->spinoff_queue = w->transfer_queue = NULL;
     w->births = NULL;
     free(w->orgs);

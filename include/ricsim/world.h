@@ -99,7 +99,14 @@ typedef struct {
     uint16_t region;
 } ric_birth;
 
-#define RIC_TAB_N 4096 /* entries of the firm pass's lookup tables */
+/* A region's values the hiring pass reads for every firm, side by side. */
+typedef struct {
+    double pool, fill;
+    long long focus;
+} ric_region_hot;
+
+#define RIC_TAB_N 4096
+#define RIC_LANES 4 /* sums split in lanes, so that neighbouring firms do not wait on each other */ /* entries of the firm pass's lookup tables */
 
 typedef struct {
     const ric_scenario *sc;
@@ -115,7 +122,10 @@ typedef struct {
     /* per-step lookup tables of the firm pass (same expressions, computed once per step) */
     double *tab_age;     /* 1 + age/exit.age_years, by age in steps */
     double *tab_size;    /* 1 + (employees - 1)/exit.size_employees, by employees */
-    double *tab_premium; /* jobs.small_premium / sqrt(employees), by employees */
+    double *tab_market;    /* market growth, by region */
+    uint8_t *tab_org_live; /* 1 if organisation index + 1 is active; entry 0 (no link) is 1 */
+    ric_region_hot *tab_region; /* scratch of the hiring pass, by region */
+    long long *tab_demand; /* wanted hires by lane (firm index mod RIC_LANES) and region */
     /* work lists reserved to the firm capacity: nothing grows inside a step */
     uint32_t *spinoff_queue; /* firm ids of parents that spawn this step */
     size_t n_spinoff_queue;
