@@ -395,6 +395,54 @@ firm_draws_avx2(size_t m, const firm_consts *k, const cap_powers *pw, const int3
     firm_draws_scalar(c, m, k, pw, empv, capv, fitv, regv, market, r0, r1, r2, r3, out, capn,
                       wantv);
 }
+
+/* The rule_firms flags of the state (links ending, incubator rooms, shrinking to nothing) for
+ * eight firms at a time; returns how many firms it did (a multiple of 8), the caller does the
+ * rest. Same comparisons as the scalar loop, in 32-bit integers. */
+__attribute__((target("avx2"))) static size_t
+firm_flags_avx2(size_t m, int32_t step, int32_t decay, const int32_t *org_live,
+                const uint16_t *link_org, const int32_t *link_last, const uint32_t *peer,
+                const int32_t *peer_last, const uint16_t *incubator, const int32_t *emp,
+                const int32_t *want, int32_t *out)
+{
+    const __m256i vstep = _mm256_set1_epi32(step), vdecay = _mm256_set1_epi32(decay),
+                  zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1);
+    size_t c = 0;
+    for (; c + 8 <= m; c += 8) {
+        const __m256i lo =
+            _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(link_org + c)));
+        const __m256i live = _mm256_i32gather_epi32(org_live, lo, 4);
+        const __m256i old_link = _mm256_cmpgt_epi32(
+            _mm256_sub_epi32(vstep, _mm256_loadu_si256((const __m256i *)(link_last + c))),
+            vdecay);
+        const __m256i link_ends =
+            _mm256_andnot_si256(_mm256_cmpeq_epi32(lo, zero),
+                                _mm256_or_si256(old_link, _mm256_cmpeq_epi32(live, zero)));
+        const __m256i has_peer = _mm256_andnot_si256(
+            _mm256_cmpeq_epi32(_mm256_loadu_si256((const __m256i *)(peer + c)), zero),
+            _mm256_set1_epi32(-1));
+        const __m256i peer_ends = _mm256_and_si256(
+            has_peer,
+            _mm256_cmpgt_epi32(
+                _mm256_sub_epi32(vstep, _mm256_loadu_si256((const __m256i *)(peer_last + c))),
+                vdecay));
+        const __m256i inc = _mm256_andnot_si256(
+            _mm256_cmpeq_epi32(
+                _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(incubator + c))), zero),
+            _mm256_set1_epi32(-1));
+        /* emp + want < 1 */
+        const __m256i shrinks = _mm256_cmpgt_epi32(
+            one, _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)(emp + c)),
+                                  _mm256_loadu_si256((const __m256i *)(want + c))));
+        __m256i o = _mm256_loadu_si256((const __m256i *)(out + c));
+        o = _mm256_or_si256(o, _mm256_and_si256(link_ends, _mm256_set1_epi32(DRAW_LINK)));
+        o = _mm256_or_si256(o, _mm256_and_si256(peer_ends, _mm256_set1_epi32(DRAW_PEER)));
+        o = _mm256_or_si256(o, _mm256_and_si256(inc, _mm256_set1_epi32(DRAW_INCUBATOR)));
+        o = _mm256_or_si256(o, _mm256_and_si256(shrinks, _mm256_set1_epi32(DRAW_SHRINK)));
+        _mm256_storeu_si256((__m256i *)(out + c), o);
+    }
+    return c;
+}
 #endif
 
 static void rule_firms(ric_world *w)
@@ -432,14 +480,16 @@ static void rule_firms(ric_world *w)
     }
     for (int r = 0; r < w->n_regions; r++)
         w->tab_market[r] = w->regions[r].p.market_growth;
-    const uint8_t *org_live = w->tab_org_live;
+    const int32_t *org_live = w->tab_org_live;
     w->tab_org_live[0] = 1;
     for (int o = 0; o < w->n_orgs; o++)
         w->tab_org_live[o + 1] = w->orgs[o].active != 0;
 
     const int n_regions = w->n_regions;
     long long *demand = w->tab_demand; /* the positive parts of want, by lane and region */
+    long long *gain = w->tab_gain;     /* what hiring will return to the pool, likewise */
     memset(demand, 0, (size_t)n_regions * RIC_LANES * sizeof *demand);
+    memset(gain, 0, (size_t)n_regions * RIC_LANES * sizeof *gain);
     uint32_t *spin_q = w->spinoff_queue, *tr_q = w->transfer_queue, *dead = w->dead;
     size_t n_spin = 0, n_tr = 0, n_dead = 0;
     uint32_t r0[CHUNK], r1[CHUNK], r2[CHUNK], r3[CHUNK];
@@ -473,7 +523,13 @@ static void rule_firms(ric_world *w)
         const int32_t *restrict link_last = f->link_last + i0, *restrict peer_last = f->peer_last + i0,
                       *restrict emp = f->employees + i0;
         const uint32_t *restrict peer = f->peer + i0;
-        for (size_t c = 0; c < m; c++) {
+        size_t c0 = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+        if (ric_simd())
+            c0 = firm_flags_avx2(m, step, decay, org_live, link_org, link_last, peer, peer_last,
+                                 incubator, emp, want, out);
+#endif
+        for (size_t c = c0; c < m; c++) {
             const uint16_t lo = link_org[c];
             const int link_ends = (lo != 0) & ((step - link_last[c] > decay) | !org_live[lo]);
             const int peer_ends = (peer[c] != 0) & (step - peer_last[c] > decay);
@@ -486,11 +542,16 @@ static void rule_firms(ric_world *w)
         memcpy(f->capability + i0, capn, m * sizeof *capn);
         memcpy(f->want + i0, want, m * sizeof *want);
         const uint16_t *restrict region = f->region + i0;
-        long long *restrict lane_demand[RIC_LANES];
-        for (int l = 0; l < RIC_LANES; l++)
+        long long *restrict lane_demand[RIC_LANES], *restrict lane_gain[RIC_LANES];
+        for (int l = 0; l < RIC_LANES; l++) {
             lane_demand[l] = demand + (size_t)l * (size_t)n_regions;
-        for (size_t c = 0; c < m; c++)
-            lane_demand[c % RIC_LANES][region[c]] += want[c] & ~(want[c] >> 31); /* positive part */
+            lane_gain[l] = gain + (size_t)l * (size_t)n_regions;
+        }
+        for (size_t c = 0; c < m; c++) {
+            const int32_t up = want[c] & ~(want[c] >> 31); /* the positive part */
+            lane_demand[c % RIC_LANES][region[c]] += up;
+            lane_gain[c % RIC_LANES][region[c]] += up - want[c]; /* the decrease */
+        }
         /* the flagged firms, in order */
         size_t n_flagged = 0;
         for (size_t c = 0; c < m; c++) {
@@ -533,7 +594,9 @@ static void rule_firms(ric_world *w)
                 if (leaves) {
                     f->flags[i] |= RIC_FIRM_DEAD;
                     f->capability[i] = capo[c]; /* unchanged by a firm that leaves */
-                    lane_demand[c % RIC_LANES][f->region[i]] -= want[c] & ~(want[c] >> 31);
+                    const int32_t up = want[c] & ~(want[c] >> 31);
+                    lane_demand[c % RIC_LANES][f->region[i]] -= up;
+                    lane_gain[c % RIC_LANES][f->region[i]] += f->employees[i] - (up - want[c]);
                     f->want[i] = 0;
                     dead[n_dead++] = (uint32_t)i;
                     continue;
@@ -544,22 +607,67 @@ static void rule_firms(ric_world *w)
             if (o & DRAW_TRANSFER)
                 tr_q[n_tr++] = f->id[i];
             if (o & DRAW_SHRINK) {
-                /* shrinking to nothing is an exit (its want is negative: no demand to undo) */
+                /* shrinking to nothing is an exit (its want is negative: no demand to undo);
+                 * its workers, not its decrease, join the pool */
+                lane_gain[c % RIC_LANES][f->region[i]] += f->employees[i] + want[c];
                 f->flags[i] |= RIC_FIRM_DEAD;
                 f->want[i] = 0;
                 dead[n_dead++] = (uint32_t)i;
             }
         }
     }
-    for (int r = 0; r < n_regions; r++)
-        for (int l = 0; l < RIC_LANES; l++)
+    for (int r = 0; r < n_regions; r++) {
+        w->regions[r].gain = 0;
+        for (int l = 0; l < RIC_LANES; l++) {
             w->regions[r].demand += demand[(size_t)l * (size_t)n_regions + (size_t)r];
+            w->regions[r].gain += gain[(size_t)l * (size_t)n_regions + (size_t)r];
+        }
+    }
     w->n_spinoff_queue = n_spin;
     w->n_transfer_queue = n_tr;
     w->n_dead = n_dead;
 }
 
 /* ---- hiring: wanted growth rationed by the regional labour pool (MODEL.md 3) -------------- */
+
+/* Hiring in firm order with the pool's bound checked at every firm: the path for pools
+ * outside the range where rule_hiring's exact shortcut holds. Leaves the hires in want. */
+static void hiring_general(ric_world *w)
+{
+    ric_firms *f = &w->firms;
+    ric_flows *fl = &w->flow;
+    for (size_t i = 0; i < f->n; i++) {
+        const int region = f->region[i];
+        ric_region *g = &w->regions[region];
+        const long long fo = focus(w, region);
+        if (f->flags[i] & RIC_FIRM_DEAD) {
+            int32_t e = f->employees[i];
+            g->pool += e;
+            fl->destroyed[f->origin[i]] += fo * e;
+            fl->exits += fo;
+            continue;
+        }
+        const int32_t want = f->want[i];
+        const int32_t up = want & ~(want >> 31), down = up - want;
+        const int32_t cap = RIC_EMP_MAX - f->employees[i];
+        int32_t h = (int32_t)(up * g->fill);
+        h = h < cap ? h : cap;
+        const double pool = g->pool;
+        if (h > pool)
+            h = (int32_t)(pool < RIC_EMP_MAX ? pool : RIC_EMP_MAX);
+        g->pool = pool + (double)(down - h);
+        f->employees[i] += h - down;
+        fl->created[f->origin[i]] += fo * h;
+        fl->destroyed[f->origin[i]] += fo * down;
+        for (uint32_t bits = f->prog[i]; bits; bits &= bits - 1)
+            fl->prog_jobs[__builtin_ctz(bits)] += h;
+        if (f->prog[i])
+            fl->created_part += h;
+        else
+            fl->created_nonpart += h;
+        f->want[i] = h;
+    }
+}
 
 static void rule_hiring(ric_world *w)
 {
@@ -570,10 +678,32 @@ static void rule_hiring(ric_world *w)
         g->fill = g->demand > 0 ? fmin(1.0, floor(g->pool) / (double)g->demand) : 1.0;
         g->demand = 0;
     }
-    /* the region's pool, fill and focus side by side, in a scratch table of the world */
+    /* The pool's whole persons bound each hire, in firm order. The shares sum to at most the
+     * pool's floor P (when fill < 1, rounding adds less than one person while P < 2^51), and
+     * decreases only add to the pool, so with a pool >= 0 the bound never binds (rounding is
+     * monotone: the running pool stays >= P minus the hires so far). Where, moreover, the pool
+     * plus everything returned to it (the firm pass's gain) stays inside the pool's binade,
+     * every partial sum is exact, so the region's additions are summed as integers, in lanes,
+     * and added once: the same double as the sequential sum, without the chain of additions
+     * that limits this loop. Other regions keep the sequential sum. */
     ric_region_hot *hot = w->tab_region;
-    for (int r = 0; r < w->n_regions; r++)
-        hot[r] = (ric_region_hot){w->regions[r].pool, w->regions[r].fill, focus(w, r)};
+    int clamp_free = 1;
+    for (int r = 0; r < w->n_regions; r++) {
+        const ric_region *g = &w->regions[r];
+        int e;
+        frexp(g->pool, &e); /* pool < 2^e */
+        const int ok = g->pool >= 0.0 && g->pool < 0x1p51 &&
+                       (double)g->gain < ldexp(1.0, e) - g->pool; /* exact difference */
+        clamp_free &= g->pool >= 0.0 && g->pool < 0x1p51;
+        hot[r] = (ric_region_hot){g->pool, g->fill, focus(w, r), !ok};
+    }
+    if (!clamp_free) {
+        hiring_general(w);
+        return;
+    }
+    long long *delta = w->tab_demand; /* the pool's change, by lane and region */
+    const size_t n_regions = (size_t)w->n_regions;
+    memset(delta, 0, n_regions * RIC_LANES * sizeof *delta);
     const uint16_t *restrict region = f->region;
     const uint8_t *restrict flags = f->flags, *restrict origin = f->origin;
     int32_t *restrict wantv = f->want; /* wanted change in, hires out */
@@ -584,50 +714,56 @@ static void rule_hiring(ric_world *w)
     long long exits = 0, part = 0, nonpart = 0;
     const size_t n = f->n;
     for (size_t i = 0; i < n; i++) {
-        ric_region_hot *g = &hot[region[i]];
+        const int r = region[i];
+        ric_region_hot *g = &hot[r];
         const long long fo = g->focus; /* 0 or 1: counts by multiplication, no branch */
+        int32_t k; /* the pool's change */
         if (flags[i] & RIC_FIRM_DEAD) {
             /* exits destroy every job of the firm; its workers join the pool */
-            int32_t e = empv[i];
-            g->pool += e;
+            const int32_t e = empv[i];
             destroyed[origin[i]] += fo * e;
             exits += fo;
-            continue;
+            k = e;
+        } else {
+            /* the sign of want is a coin flip: both directions in one path, split with a sign
+             * mask (GCC turns the conditional form into a mispredicted branch). want * fill is
+             * >= 0, so truncation is its floor. */
+            const int32_t want = wantv[i];
+            const int32_t up = want & ~(want >> 31), down = up - want;
+            const int32_t cap = RIC_EMP_MAX - empv[i];
+            int32_t h = (int32_t)(up * g->fill);
+            h = h < cap ? h : cap;
+            empv[i] += h - down;
+            created[origin[i]] += fo * h;
+            destroyed[origin[i]] += fo * down;
+            /* participants' and others' hires without a branch (participation is common and
+             * irregular); the hires stay in want for the per-programme sums below */
+            const uint32_t bits = prog[i];
+            any |= bits;
+            const long long isp = bits != 0;
+            part += isp * h;
+            nonpart += (1 - isp) * h;
+            wantv[i] = h;
+            k = down - h;
         }
-        /* the sign of want is a coin flip: both directions in one path, split with a sign mask
-         * (GCC turns the conditional form into a mispredicted branch). want * fill is >= 0, so
-         * truncation is its floor. */
-        const int32_t want = wantv[i];
-        const int32_t up = want & ~(want >> 31), down = up - want;
-        const int32_t cap = RIC_EMP_MAX - empv[i];
-        int32_t h = (int32_t)(up * g->fill);
-        h = h < cap ? h : cap;
-        /* The pool's whole persons bound the hires. The shares above sum to at most the pool, so
-         * this rarely binds: a branch (predicted) keeps the pool's float-to-int conversion out of
-         * the chain of additions to the pool. */
-        const double pool = g->pool;
-        if (__builtin_expect(h > pool, 0))
-            h = (int32_t)(pool < RIC_EMP_MAX ? pool : RIC_EMP_MAX);
-        g->pool = pool + (double)(down - h);
-        empv[i] += h - down;
-        created[origin[i]] += fo * h;
-        destroyed[origin[i]] += fo * down;
-        /* participants' and others' hires without a branch (participation is common and
-         * irregular); the hires stay in want for the per-programme sums below */
-        const uint32_t bits = prog[i];
-        any |= bits;
-        const long long isp = bits != 0;
-        part += isp * h;
-        nonpart += (1 - isp) * h;
-        wantv[i] = h;
+        delta[(i % RIC_LANES) * n_regions + (size_t)r] += k;
+        if (__builtin_expect(g->sequential, 0))
+            g->pool += k;
     }
-    for (int r = 0; r < w->n_regions; r++)
-        w->regions[r].pool = hot[r].pool;
+    for (size_t r = 0; r < n_regions; r++) {
+        long long d = 0;
+        for (size_t l = 0; l < RIC_LANES; l++)
+            d += delta[l * n_regions + r];
+        w->regions[r].pool = hot[r].sequential ? hot[r].pool : hot[r].pool + (double)d;
+    }
     ric_flows *fl = &w->flow;
     for (int o = 0; o < RIC_ORIGIN_N; o++) {
         fl->created[o] += created[o];
         fl->destroyed[o] += destroyed[o];
     }
+    fl->exits += exits;
+    fl->created_part += part;
+    fl->created_nonpart += nonpart;
     /* jobs by programme: one pass each over the hires, for the programmes with participants
      * (an exiting firm's want is 0) */
     for (; any; any &= any - 1) {
@@ -637,9 +773,6 @@ static void rule_hiring(ric_world *w)
             sum += wantv[i] & -(int32_t)((prog[i] >> b) & 1u);
         fl->prog_jobs[b] += sum;
     }
-    fl->exits += exits;
-    fl->created_part += part;
-    fl->created_nonpart += nonpart;
 }
 
 /* ---- technology transfer (EIS-SKIN; MODEL.md 2) ------------------------------------------ */

@@ -70,6 +70,7 @@ typedef struct {
     ric_region_spec p; /* parameters, changeable by events */
     double pool;       /* job seekers, persons */
     long long demand;  /* scratch: wanted hires this step */
+    long long gain;    /* scratch: persons the hiring pass returns to the pool this step */
     double fill;       /* scratch: share of wanted hires the pool can fill */
     int org0, n_orgs;  /* slice of ric_world.region_orgs: active knowledge organisations */
 } ric_region;
@@ -103,6 +104,7 @@ typedef struct {
 typedef struct {
     double pool, fill;
     long long focus;
+    int sequential; /* the pool is summed firm by firm (see rule_hiring) */
 } ric_region_hot;
 
 #define RIC_TAB_N 4096
@@ -123,9 +125,10 @@ typedef struct {
     double *tab_age;     /* 1 + age/exit.age_years, by age in steps */
     double *tab_size;    /* 1 + (employees - 1)/exit.size_employees, by employees */
     double *tab_market;    /* market growth, by region */
-    uint8_t *tab_org_live; /* 1 if organisation index + 1 is active; entry 0 (no link) is 1 */
+    int32_t *tab_org_live; /* 1 if organisation index + 1 is active; entry 0 (no link) is 1 */
     ric_region_hot *tab_region; /* scratch of the hiring pass, by region */
     long long *tab_demand; /* wanted hires by lane (firm index mod RIC_LANES) and region */
+    long long *tab_gain;   /* returns to the pool, likewise */
     /* work lists reserved to the firm capacity: nothing grows inside a step */
     uint32_t *spinoff_queue; /* firm ids of parents that spawn this step */
     size_t n_spinoff_queue;
