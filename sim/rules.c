@@ -630,45 +630,6 @@ static void rule_firms(ric_world *w)
 
 /* ---- hiring: wanted growth rationed by the regional labour pool (MODEL.md 3) -------------- */
 
-/* Hiring in firm order with the pool's bound checked at every firm: the path for pools
- * outside the range where rule_hiring's exact shortcut holds. Leaves the hires in want. */
-static void hiring_general(ric_world *w)
-{
-    ric_firms *f = &w->firms;
-    ric_flows *fl = &w->flow;
-    for (size_t i = 0; i < f->n; i++) {
-        const int region = f->region[i];
-        ric_region *g = &w->regions[region];
-        const long long fo = focus(w, region);
-        if (f->flags[i] & RIC_FIRM_DEAD) {
-            int32_t e = f->employees[i];
-            g->pool += e;
-            fl->destroyed[f->origin[i]] += fo * e;
-            fl->exits += fo;
-            continue;
-        }
-        const int32_t want = f->want[i];
-        const int32_t up = want & ~(want >> 31), down = up - want;
-        const int32_t cap = RIC_EMP_MAX - f->employees[i];
-        int32_t h = (int32_t)(up * g->fill);
-        h = h < cap ? h : cap;
-        const double pool = g->pool;
-        if (h > pool)
-            h = (int32_t)(pool < RIC_EMP_MAX ? pool : RIC_EMP_MAX);
-        g->pool = pool + (double)(down - h);
-        f->employees[i] += h - down;
-        fl->created[f->origin[i]] += fo * h;
-        fl->destroyed[f->origin[i]] += fo * down;
-        for (uint32_t bits = f->prog[i]; bits; bits &= bits - 1)
-            fl->prog_jobs[__builtin_ctz(bits)] += h;
-        if (f->prog[i])
-            fl->created_part += h;
-        else
-            fl->created_nonpart += h;
-        f->want[i] = h;
-    }
-}
-
 static void rule_hiring(ric_world *w)
 {
     ric_firms *f = &w->firms;
@@ -685,21 +646,16 @@ static void rule_hiring(ric_world *w)
      * plus everything returned to it (the firm pass's gain) stays inside the pool's binade,
      * every partial sum is exact, so the region's additions are summed as integers, in lanes,
      * and added once: the same double as the sequential sum, without the chain of additions
-     * that limits this loop. Other regions keep the sequential sum. */
+     * that limits this loop. Other regions ("sequential") check the bound and add firm by
+     * firm, as the model states it. */
     ric_region_hot *hot = w->tab_region;
-    int clamp_free = 1;
     for (int r = 0; r < w->n_regions; r++) {
         const ric_region *g = &w->regions[r];
         int e;
         frexp(g->pool, &e); /* pool < 2^e */
         const int ok = g->pool >= 0.0 && g->pool < 0x1p51 &&
                        (double)g->gain < ldexp(1.0, e) - g->pool; /* exact difference */
-        clamp_free &= g->pool >= 0.0 && g->pool < 0x1p51;
         hot[r] = (ric_region_hot){g->pool, g->fill, focus(w, r), !ok};
-    }
-    if (!clamp_free) {
-        hiring_general(w);
-        return;
     }
     long long *delta = w->tab_demand; /* the pool's change, by lane and region */
     const size_t n_regions = (size_t)w->n_regions;
@@ -733,6 +689,8 @@ static void rule_hiring(ric_world *w)
             const int32_t cap = RIC_EMP_MAX - empv[i];
             int32_t h = (int32_t)(up * g->fill);
             h = h < cap ? h : cap;
+            if (__builtin_expect(g->sequential, 0) && h > g->pool) /* the bound, where it may bind */
+                h = (int32_t)(g->pool < RIC_EMP_MAX ? g->pool : RIC_EMP_MAX);
             empv[i] += h - down;
             created[origin[i]] += fo * h;
             destroyed[origin[i]] += fo * down;
