@@ -1,6 +1,7 @@
 /* Philox blocks and the GSL adapter (Random123's GSL_MICRORNG) over one counter space. */
 #include "ricsim/rng.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include <Random123/gsl_microrng.h>
@@ -79,7 +80,7 @@ __attribute__((target("avx2"))) static void blocks_avx2(uint64_t seed, const uin
 
 int ric_simd(void)
 {
-    static int known = -1; /* the same answer from every thread: the test is pure */
+    static _Atomic int known = -1; /* threads may race to fill it: they store the same value */
     if (known < 0) {
         const char *off = getenv("RICSIM_NO_SIMD");
         int on = 0;

@@ -239,6 +239,7 @@ enum {
 typedef struct {
     double dt, shock_scale, fit_margin, fit_cost, exit_bound, spin_rate, tr_rate, drift, g_base,
         g_cap, premium;
+    const double *tab_premium; /* premium / sqrt(k), 0 for k = 0, for k < RIC_TAB_N */
 } firm_consts;
 
 /* Capability to the power of the exit, spin-off and transfer elasticities; the default exponents
@@ -367,10 +368,19 @@ firm_draws_avx2(size_t m, const firm_consts *k, const cap_powers *pw, const int3
                               inv16),
                 half),
             shock_scale);
-        /* premium / sqrt(emp), 0 for a firm without employees (as the scalar path) */
-        const __m256d pos = _mm256_cmp_pd(empd, _mm256_setzero_pd(), _CMP_GT_OQ);
-        const __m256d prem =
-            _mm256_and_pd(pos, _mm256_div_pd(premium, _mm256_sqrt_pd(_mm256_max_pd(empd, one))));
+        /* premium / sqrt(emp), 0 for a firm without employees (as the scalar path): from the
+         * step's table, which holds that expression, and computed only for firms beyond it */
+        const __m128i in_tab = _mm_cmplt_epi32(emp, _mm_set1_epi32(RIC_TAB_N));
+        __m256d prem = _mm256_mask_i32gather_pd(
+            _mm256_setzero_pd(), k->tab_premium, _mm_and_si128(emp, in_tab),
+            _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm_set1_epi32(-1))), 8);
+        if (__builtin_expect(_mm_movemask_epi8(in_tab) != 0xffff, 0)) {
+            const __m256d pos = _mm256_cmp_pd(empd, _mm256_setzero_pd(), _CMP_GT_OQ);
+            const __m256d exact = _mm256_and_pd(
+                pos, _mm256_div_pd(premium, _mm256_sqrt_pd(_mm256_max_pd(empd, one))));
+            prem = _mm256_blendv_pd(exact, prem,
+                                    _mm256_castsi256_pd(_mm256_cvtepi32_epi64(in_tab)));
+        }
         const __m256d g = _mm256_add_pd(
             _mm256_mul_pd(
                 _mm256_add_pd(
@@ -472,11 +482,13 @@ static void rule_firms(ric_world *w)
         .g_base = p->growth_base,
         .g_cap = p->growth_capability,
         .premium = p->growth_small_premium,
+        .tab_premium = w->tab_premium,
     };
     double *tab_age = w->tab_age, *tab_size = w->tab_size;
     for (int a = 0; a < RIC_TAB_N; a++) {
         tab_age[a] = 1.0 + (double)a * dt / exit_age;
         tab_size[a] = 1.0 + (a - 1) / exit_size;
+        w->tab_premium[a] = a > 0 ? k.premium / sqrt((double)a) : 0.0;
     }
     for (int r = 0; r < w->n_regions; r++)
         w->tab_market[r] = w->regions[r].p.market_growth;
@@ -603,9 +615,9 @@ static void rule_firms(ric_world *w)
                 }
             }
             if (o & DRAW_SPIN)
-                spin_q[n_spin++] = f->id[i];
+                spin_q[n_spin++] = (uint32_t)i;
             if (o & DRAW_TRANSFER)
-                tr_q[n_tr++] = f->id[i];
+                tr_q[n_tr++] = (uint32_t)i;
             if (o & DRAW_SHRINK) {
                 /* shrinking to nothing is an exit (its want is negative: no demand to undo);
                  * its workers, not its decrease, join the pool */
@@ -630,6 +642,129 @@ static void rule_firms(ric_world *w)
 
 /* ---- hiring: wanted growth rationed by the regional labour pool (MODEL.md 3) -------------- */
 
+#if defined(__x86_64__) && defined(__GNUC__)
+/* The hiring pass with AVX2, for steps where no pool's bound can bind (every pool in
+ * [0, 2^51)): eight firms at a time compute hires, employment and the pool's change, then a
+ * scalar pass over the chunk adds them up by region and by origin, in lanes, and adds firm by
+ * firm to the pools of sequential regions. Same integers and the same double additions as the
+ * scalar loop of rule_hiring (tested against it through RICSIM_NO_SIMD). */
+__attribute__((target("avx2"))) static void
+hiring_vector(ric_world *w, ric_region_hot *hot, long long *delta, long long *created,
+              long long *destroyed, long long *exits, long long *part, long long *nonpart,
+              uint32_t *any)
+{
+    ric_firms *f = &w->firms;
+    const size_t n = f->n, n_regions = (size_t)w->n_regions;
+    double *fill = w->tab_market; /* scratch: fill by region (the firm pass is done with it) */
+    int32_t *fo_tab = w->tab_org_live; /* not needed after the firm pass either: focus */
+    for (size_t r = 0; r < n_regions; r++) {
+        fill[r] = hot[r].fill;
+    }
+    (void)fo_tab;
+    long long flow[RIC_LANES][RIC_ORIGIN_N * 2][3]; /* [lane][origin*2 + focus]: made, lost, exits */
+    memset(flow, 0, sizeof flow);
+    int32_t kb[CHUNK], lost[CHUNK];
+    const __m256i zero = _mm256_setzero_si256(), dead_bit = _mm256_set1_epi32(RIC_FIRM_DEAD),
+                  emp_max = _mm256_set1_epi32(RIC_EMP_MAX);
+    __m256i acc_part = zero, acc_non = zero, acc_any = zero;
+    for (size_t i0 = 0; i0 < n; i0 += CHUNK) {
+        const size_t m = n - i0 < CHUNK ? n - i0 : CHUNK;
+        const uint16_t *region = f->region + i0;
+        const uint8_t *flags = f->flags + i0, *origin = f->origin + i0;
+        int32_t *want = f->want + i0, *emp = f->employees + i0;
+        const uint32_t *prog = f->prog + i0;
+        size_t c = 0;
+        for (; c + 8 <= m; c += 8) {
+            const __m256i wv = _mm256_loadu_si256((const __m256i *)(want + c));
+            const __m256i ev = _mm256_loadu_si256((const __m256i *)(emp + c));
+            const __m256i rv =
+                _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(region + c)));
+            const __m256i dead = _mm256_cmpeq_epi32(
+                _mm256_and_si256(
+                    _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(flags + c))),
+                    dead_bit),
+                dead_bit);
+            const __m256i up = _mm256_max_epi32(wv, zero);
+            __m256i down = _mm256_sub_epi32(up, wv);
+            /* (int32_t)(up * fill), in two halves of four doubles */
+            const __m256d f_lo = _mm256_i32gather_pd(fill, _mm256_castsi256_si128(rv), 8);
+            const __m256d f_hi = _mm256_i32gather_pd(fill, _mm256_extracti128_si256(rv, 1), 8);
+            const __m128i h_lo = _mm256_cvttpd_epi32(
+                _mm256_mul_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(up)), f_lo));
+            const __m128i h_hi = _mm256_cvttpd_epi32(
+                _mm256_mul_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(up, 1)), f_hi));
+            __m256i h = _mm256_inserti128_si256(_mm256_castsi128_si256(h_lo), h_hi, 1);
+            h = _mm256_min_epi32(h, _mm256_sub_epi32(emp_max, ev)); /* within 32 bits */
+            h = _mm256_andnot_si256(dead, h);
+            down = _mm256_andnot_si256(dead, down);
+            _mm256_storeu_si256((__m256i *)(emp + c),
+                                _mm256_sub_epi32(_mm256_add_epi32(ev, h), down));
+            _mm256_storeu_si256((__m256i *)(want + c), h); /* 0 for an exit, as before */
+            /* the pool's change and the jobs lost: an exit returns all its workers */
+            _mm256_storeu_si256((__m256i *)(kb + c),
+                                _mm256_blendv_epi8(_mm256_sub_epi32(down, h), ev, dead));
+            _mm256_storeu_si256((__m256i *)(lost + c), _mm256_blendv_epi8(down, ev, dead));
+            /* hires of participants and of others, in 64-bit sums */
+            const __m256i pv = _mm256_loadu_si256((const __m256i *)(prog + c));
+            acc_any = _mm256_or_si256(acc_any, pv);
+            const __m256i non = _mm256_cmpeq_epi32(pv, zero);
+            const __m256i h_part = _mm256_andnot_si256(non, h), h_non = _mm256_and_si256(non, h);
+            acc_part = _mm256_add_epi64(
+                acc_part, _mm256_add_epi64(
+                              _mm256_cvtepi32_epi64(_mm256_castsi256_si128(h_part)),
+                              _mm256_cvtepi32_epi64(_mm256_extracti128_si256(h_part, 1))));
+            acc_non = _mm256_add_epi64(
+                acc_non,
+                _mm256_add_epi64(_mm256_cvtepi32_epi64(_mm256_castsi256_si128(h_non)),
+                                 _mm256_cvtepi32_epi64(_mm256_extracti128_si256(h_non, 1))));
+        }
+        for (; c < m; c++) { /* the chunk's tail: the same integers */
+            const int32_t wc = want[c], e = emp[c];
+            const int dead = (flags[c] & RIC_FIRM_DEAD) != 0;
+            const int32_t up = wc & ~(wc >> 31);
+            int32_t h = (int32_t)(up * fill[region[c]]);
+            h = h < RIC_EMP_MAX - e ? h : RIC_EMP_MAX - e;
+            h = dead ? 0 : h;
+            const int32_t down = dead ? 0 : up - wc;
+            emp[c] = e + h - down;
+            want[c] = h;
+            kb[c] = dead ? e : down - h;
+            lost[c] = dead ? e : down;
+            *any |= prog[c];
+            *part += prog[c] ? h : 0;
+            *nonpart += prog[c] ? 0 : h;
+        }
+        /* sums by region and origin, in lanes; sequential regions' pools firm by firm */
+        for (c = 0; c < m; c++) {
+            const int r = region[c];
+            const size_t l = (i0 + c) % RIC_LANES;
+            long long *fl = flow[l][origin[c] * 2 + hot[r].focus];
+            fl[0] += want[c];
+            fl[1] += lost[c];
+            fl[2] += (flags[c] & RIC_FIRM_DEAD) != 0;
+            delta[l * n_regions + (size_t)r] += kb[c];
+            if (__builtin_expect(hot[r].sequential, 0))
+                hot[r].pool += kb[c];
+        }
+    }
+    long long t[4];
+    _mm256_storeu_si256((__m256i *)t, acc_part);
+    *part += t[0] + t[1] + t[2] + t[3];
+    _mm256_storeu_si256((__m256i *)t, acc_non);
+    *nonpart += t[0] + t[1] + t[2] + t[3];
+    uint32_t a8[8];
+    _mm256_storeu_si256((__m256i *)a8, acc_any);
+    for (int k = 0; k < 8; k++)
+        *any |= a8[k];
+    for (int l = 0; l < RIC_LANES; l++)
+        for (int o = 0; o < RIC_ORIGIN_N; o++) {
+            created[o] += flow[l][o * 2 + 1][0];
+            destroyed[o] += flow[l][o * 2 + 1][1];
+            *exits += flow[l][o * 2 + 1][2];
+        }
+}
+#endif
+
 static void rule_hiring(ric_world *w)
 {
     ric_firms *f = &w->firms;
@@ -651,10 +786,17 @@ static void rule_hiring(ric_world *w)
     ric_region_hot *hot = w->tab_region;
     for (int r = 0; r < w->n_regions; r++) {
         const ric_region *g = &w->regions[r];
-        int e;
-        frexp(g->pool, &e); /* pool < 2^e */
-        const int ok = g->pool >= 0.0 && g->pool < 0x1p51 &&
-                       (double)g->gain < ldexp(1.0, e) - g->pool; /* exact difference */
+        /* pool = m 2^(e-53) with m a 53-bit integer; its t trailing zero bits (capped so that
+         * the grid 2^(e-53+t) stays within whole persons) make every sum pool + integer
+         * below 2^(e+t) exact, and 2^(e+t) - pool is exact too */
+        int ok = g->pool >= 0.0 && g->pool < 0x1p51;
+        if (ok) {
+            int e;
+            const uint64_t m = (uint64_t)ldexp(frexp(g->pool, &e), 53);
+            int t = m ? __builtin_ctzll(m) : 0;
+            t = t < 53 - e ? t : 53 - e;
+            ok = (double)g->gain < ldexp(1.0, e + t) - g->pool;
+        }
         hot[r] = (ric_region_hot){g->pool, g->fill, focus(w, r), !ok};
     }
     long long *delta = w->tab_demand; /* the pool's change, by lane and region */
@@ -669,6 +811,14 @@ static void rule_hiring(ric_world *w)
     long long created[RIC_ORIGIN_N] = {0}, destroyed[RIC_ORIGIN_N] = {0};
     long long exits = 0, part = 0, nonpart = 0;
     const size_t n = f->n;
+#if defined(__x86_64__) && defined(__GNUC__)
+    int clamp_free = 1; /* every pool in [0, 2^51): the bound never binds (above) */
+    for (size_t r = 0; r < n_regions; r++)
+        clamp_free &= hot[r].pool >= 0.0 && hot[r].pool < 0x1p51;
+    if (ric_simd() && clamp_free) {
+        hiring_vector(w, hot, delta, created, destroyed, &exits, &part, &nonpart, &any);
+    } else
+#endif
     for (size_t i = 0; i < n; i++) {
         const int r = region[i];
         ric_region_hot *g = &hot[r];
@@ -753,9 +903,8 @@ static void rule_transfer(ric_world *w)
     for (int r = 0; r < w->n_regions; r++)
         n_active += w->regions[r].n_orgs;
     for (size_t q = 0; q < w->n_transfer_queue; q++) {
-        uint32_t id = w->transfer_queue[q];
-        int32_t i = f->index_of[id];
-        if (i < 0 || (f->flags[i] & RIC_FIRM_DEAD))
+        const size_t i = w->transfer_queue[q]; /* columns do not move within a step */
+        if (f->flags[i] & RIC_FIRM_DEAD)
             continue;
         ric_block b = ric_rng_block(w->sc->seed, f->key[i], w->step, RIC_RULE_TRANSFER_PICK);
         int o = -1;
@@ -798,14 +947,12 @@ static void rule_firm_spinoff(ric_world *w)
 {
     ric_firms *f = &w->firms;
     for (size_t q = 0; q < w->n_spinoff_queue; q++) {
-        uint32_t id = w->spinoff_queue[q];
-        int32_t i = f->index_of[id];
-        if (i < 0 || (f->flags[i] & RIC_FIRM_DEAD) || f->employees[i] < 2)
+        const size_t i = w->spinoff_queue[q]; /* appends do not move columns */
+        if ((f->flags[i] & RIC_FIRM_DEAD) || f->employees[i] < 2)
             continue;
         int region = f->region[i];
-        int32_t took = spawn(w, id, f->key[i], RIC_PARENT_FIRM, region, f->capability[i],
+        int32_t took = spawn(w, f->id[i], f->key[i], RIC_PARENT_FIRM, region, f->capability[i],
                              f->employees[i] - 1, -1, 0);
-        i = f->index_of[id]; /* unchanged: appends do not move columns */
         f->employees[i] -= took;
         if (focus(w, region))
             w->flow.destroyed[f->origin[i]] += took;

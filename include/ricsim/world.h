@@ -124,15 +124,16 @@ typedef struct {
     /* per-step lookup tables of the firm pass (same expressions, computed once per step) */
     double *tab_age;     /* 1 + age/exit.age_years, by age in steps */
     double *tab_size;    /* 1 + (employees - 1)/exit.size_employees, by employees */
+    double *tab_premium;   /* jobs.small_premium / sqrt(employees), by employees (0 for 0) */
     double *tab_market;    /* market growth, by region */
     int32_t *tab_org_live; /* 1 if organisation index + 1 is active; entry 0 (no link) is 1 */
     ric_region_hot *tab_region; /* scratch of the hiring pass, by region */
     long long *tab_demand; /* wanted hires by lane (firm index mod RIC_LANES) and region */
     long long *tab_gain;   /* returns to the pool, likewise */
     /* work lists reserved to the firm capacity: nothing grows inside a step */
-    uint32_t *spinoff_queue; /* firm ids of parents that spawn this step */
+    uint32_t *spinoff_queue; /* column indices of parents that spawn this step, ascending */
     size_t n_spinoff_queue;
-    uint32_t *transfer_queue; /* firm ids asking for a transfer this step */
+    uint32_t *transfer_queue; /* column indices of firms asking for a transfer, ascending */
     size_t n_transfer_queue;
     uint32_t *dead; /* column indices flagged RIC_FIRM_DEAD this step, ascending */
     size_t n_dead;
