@@ -296,8 +296,7 @@ __attribute__((target("avx2"))) static inline __m256d u01x4(const uint32_t *r)
 {
     __m128i w = _mm_xor_si128(_mm_loadu_si128((const __m128i *)r), _mm_set1_epi32(INT32_MIN));
     __m256d x = _mm256_add_pd(_mm256_cvtepi32_pd(w), _mm256_set1_pd(2147483648.0));
-    return _mm256_mul_pd(_mm256_add_pd(x, _mm256_set1_pd(0.5)),
-                         _mm256_set1_pd(1.0 / 4294967296.0));
+    return _mm256_mul_pd(_mm256_add_pd(x, _mm256_set1_pd(0.5)), _mm256_set1_pd(1.0 / 4294967296.0));
 }
 
 /* Four firms at a time, each operation the one firm_draws_scalar performs, in the same order,
@@ -308,16 +307,16 @@ firm_draws_avx2(size_t m, const firm_consts *k, const cap_powers *pw, const int3
                 const uint32_t *r0, const uint32_t *r1, const uint32_t *r2, const uint32_t *r3,
                 int32_t *out, float *capn, int32_t *wantv)
 {
-    const __m256d dt = _mm256_set1_pd(k->dt), one = _mm256_set1_pd(1.0),
-                  half = _mm256_set1_pd(0.5), inv16 = _mm256_set1_pd(1.0 / 65536.0);
+    const __m256d dt = _mm256_set1_pd(k->dt), one = _mm256_set1_pd(1.0), half = _mm256_set1_pd(0.5),
+                  inv16 = _mm256_set1_pd(1.0 / 65536.0);
     const __m256d fit_margin = _mm256_set1_pd(k->fit_margin),
                   fit_cost = _mm256_set1_pd(k->fit_cost),
                   exit_bound = _mm256_set1_pd(k->exit_bound),
                   spin_rate = _mm256_set1_pd(k->spin_rate), tr_rate = _mm256_set1_pd(k->tr_rate),
                   drift = _mm256_set1_pd(k->drift), g_base = _mm256_set1_pd(k->g_base),
                   g_cap = _mm256_set1_pd(k->g_cap), premium = _mm256_set1_pd(k->premium),
-                  shock_scale = _mm256_set1_pd(k->shock_scale),
-                  hi = _mm256_set1_pd(RIC_EMP_MAX), lo = _mm256_set1_pd(-RIC_EMP_MAX);
+                  shock_scale = _mm256_set1_pd(k->shock_scale), hi = _mm256_set1_pd(RIC_EMP_MAX),
+                  lo = _mm256_set1_pd(-RIC_EMP_MAX);
     const __m128i lo16 = _mm_set1_epi32(0xffff);
     size_t c = 0;
     for (; c + 4 <= m; c += 4) {
@@ -341,20 +340,18 @@ firm_draws_avx2(size_t m, const firm_consts *k, const cap_powers *pw, const int3
 #define RIC_MASK32(x)                                                                              \
     _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_castpd_si256(x), pick))
         const __m256d b0 = _mm256_mul_pd(_mm256_mul_pd(exit_bound, cap_exit), dt);
-        const __m128i ex = _mm_or_si128(
-            fit_neg, RIC_MASK32(_mm256_cmp_pd(u01x4(r0 + c), b0, _CMP_LT_OQ)));
+        const __m128i ex =
+            _mm_or_si128(fit_neg, RIC_MASK32(_mm256_cmp_pd(u01x4(r0 + c), b0, _CMP_LT_OQ)));
         const __m256d b1 =
             _mm256_mul_pd(_mm256_mul_pd(_mm256_mul_pd(spin_rate, empd), cap_spin), dt);
-        const __m128i sp = _mm_and_si128(
-            _mm_cmpgt_epi32(emp, _mm_set1_epi32(1)),
-            RIC_MASK32(_mm256_cmp_pd(u01x4(r1 + c), b1, _CMP_LT_OQ)));
+        const __m128i sp = _mm_and_si128(_mm_cmpgt_epi32(emp, _mm_set1_epi32(1)),
+                                         RIC_MASK32(_mm256_cmp_pd(u01x4(r1 + c), b1, _CMP_LT_OQ)));
         const __m256d b2 = _mm256_mul_pd(_mm256_mul_pd(tr_rate, cap_tr), dt);
         const __m128i tr = RIC_MASK32(_mm256_cmp_pd(u01x4(r2 + c), b2, _CMP_LT_OQ));
 #undef RIC_MASK32
-        const __m128i o = _mm_or_si128(
-            _mm_or_si128(_mm_and_si128(ex, _mm_set1_epi32(DRAW_EXIT)),
-                         _mm_and_si128(sp, _mm_set1_epi32(DRAW_SPIN))),
-            _mm_and_si128(tr, _mm_set1_epi32(DRAW_TRANSFER)));
+        const __m128i o = _mm_or_si128(_mm_or_si128(_mm_and_si128(ex, _mm_set1_epi32(DRAW_EXIT)),
+                                                    _mm_and_si128(sp, _mm_set1_epi32(DRAW_SPIN))),
+                                       _mm_and_si128(tr, _mm_set1_epi32(DRAW_TRANSFER)));
         _mm_storeu_si128((__m128i *)(out + c), o);
 
         const __m256d cn =
@@ -378,28 +375,26 @@ firm_draws_avx2(size_t m, const firm_consts *k, const cap_powers *pw, const int3
             const __m256d pos = _mm256_cmp_pd(empd, _mm256_setzero_pd(), _CMP_GT_OQ);
             const __m256d exact = _mm256_and_pd(
                 pos, _mm256_div_pd(premium, _mm256_sqrt_pd(_mm256_max_pd(empd, one))));
-            prem = _mm256_blendv_pd(exact, prem,
-                                    _mm256_castsi256_pd(_mm256_cvtepi32_epi64(in_tab)));
+            prem =
+                _mm256_blendv_pd(exact, prem, _mm256_castsi256_pd(_mm256_cvtepi32_epi64(in_tab)));
         }
         const __m256d g = _mm256_add_pd(
             _mm256_mul_pd(
                 _mm256_add_pd(
                     _mm256_add_pd(
-                        _mm256_add_pd(g_base, _mm256_mul_pd(g_cap, _mm256_sub_pd(cap, one))),
-                        prem),
+                        _mm256_add_pd(g_base, _mm256_mul_pd(g_cap, _mm256_sub_pd(cap, one))), prem),
                     mk),
                 dt),
             shock);
         const __m256d d = _mm256_mul_pd(empd, g);
-        const __m256d u = _mm256_mul_pd(
-            _mm256_add_pd(_mm256_cvtepi32_pd(_mm_and_si128(w3, lo16)), half), inv16);
+        const __m256d u =
+            _mm256_mul_pd(_mm256_add_pd(_mm256_cvtepi32_pd(_mm_and_si128(w3, lo16)), half), inv16);
         /* ifloor: min returns its second operand for NaN, as ifloor's select does */
         const __m256d x = _mm256_max_pd(_mm256_min_pd(_mm256_add_pd(d, u), hi), lo);
         const __m128i t = _mm256_cvttpd_epi32(x);
         const __m256d above = _mm256_cmp_pd(_mm256_cvtepi32_pd(t), x, _CMP_GT_OQ);
-        const __m128i want = _mm_add_epi32(
-            t, _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_castpd_si256(above),
-                                                                  pick)));
+        const __m128i want = _mm_add_epi32(t, _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(
+                                                  _mm256_castpd_si256(above), pick)));
         _mm_storeu_si128((__m128i *)(wantv + c), want);
     }
     firm_draws_scalar(c, m, k, pw, empv, capv, fitv, regv, market, r0, r1, r2, r3, out, capn,
@@ -419,12 +414,10 @@ firm_flags_avx2(size_t m, int32_t step, int32_t decay, const int32_t *org_live,
                   zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1);
     size_t c = 0;
     for (; c + 8 <= m; c += 8) {
-        const __m256i lo =
-            _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(link_org + c)));
+        const __m256i lo = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(link_org + c)));
         const __m256i live = _mm256_i32gather_epi32(org_live, lo, 4);
         const __m256i old_link = _mm256_cmpgt_epi32(
-            _mm256_sub_epi32(vstep, _mm256_loadu_si256((const __m256i *)(link_last + c))),
-            vdecay);
+            _mm256_sub_epi32(vstep, _mm256_loadu_si256((const __m256i *)(link_last + c))), vdecay);
         const __m256i link_ends =
             _mm256_andnot_si256(_mm256_cmpeq_epi32(lo, zero),
                                 _mm256_or_si256(old_link, _mm256_cmpeq_epi32(live, zero)));
@@ -468,7 +461,8 @@ static void rule_firms(ric_world *w)
     const double exit_base = p->exit_base_rate, exit_age = p->exit_age_years,
                  exit_size = p->exit_size_employees, exit_el = -p->exit_capability_elasticity,
                  inc_factor = p->incubator_exit_factor;
-    const double spin_el = p->spinoff_knowledge_elasticity, tr_el = p->transfer_absorptive_elasticity;
+    const double spin_el = p->spinoff_knowledge_elasticity,
+                 tr_el = p->transfer_absorptive_elasticity;
     const int unit_el = exit_el == -1.0 && spin_el == 1.0 && tr_el == 1.0;
     const firm_consts k = {
         .dt = dt,
@@ -526,14 +520,15 @@ static void rule_firms(ric_world *w)
                             f->region + i0, w->tab_market, r0, r1, r2, r3, out, capn, want);
         else
 #endif
-            firm_draws_scalar(0, m, &k, pp, f->employees + i0, f->capability + i0,
-                              f->fitness + i0, f->region + i0, w->tab_market, r0, r1, r2, r3,
-                              out, capn, want);
+            firm_draws_scalar(0, m, &k, pp, f->employees + i0, f->capability + i0, f->fitness + i0,
+                              f->region + i0, w->tab_market, r0, r1, r2, r3, out, capn, want);
 
         /* the rest of the state each firm needs looked at, without a branch */
-        const uint16_t *restrict link_org = f->link_org + i0, *restrict incubator = f->incubator + i0;
-        const int32_t *restrict link_last = f->link_last + i0, *restrict peer_last = f->peer_last + i0,
-                      *restrict emp = f->employees + i0;
+        const uint16_t *restrict link_org = f->link_org + i0, *restrict incubator =
+                                                                  f->incubator + i0;
+        const int32_t *restrict link_last = f->link_last + i0,
+                                *restrict peer_last = f->peer_last + i0,
+                                *restrict emp = f->employees + i0;
         const uint32_t *restrict peer = f->peer + i0;
         size_t c0 = 0;
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -648,20 +643,19 @@ static void rule_firms(ric_world *w)
  * scalar pass over the chunk adds them up by region and by origin, in lanes, and adds firm by
  * firm to the pools of sequential regions. Same integers and the same double additions as the
  * scalar loop of rule_hiring (tested against it through RICSIM_NO_SIMD). */
-__attribute__((target("avx2"))) static void
-hiring_vector(ric_world *w, ric_region_hot *hot, long long *delta, long long *created,
-              long long *destroyed, long long *exits, long long *part, long long *nonpart,
-              uint32_t *any)
+__attribute__((target("avx2"))) static void hiring_vector(ric_world *w, ric_region_hot *hot,
+                                                          long long *delta, long long *created,
+                                                          long long *destroyed, long long *exits,
+                                                          long long *part, long long *nonpart,
+                                                          uint32_t *any)
 {
     ric_firms *f = &w->firms;
     const size_t n = f->n, n_regions = (size_t)w->n_regions;
-    double *fill = w->tab_market; /* scratch: fill by region (the firm pass is done with it) */
-    int32_t *fo_tab = w->tab_org_live; /* not needed after the firm pass either: focus */
-    for (size_t r = 0; r < n_regions; r++) {
+    double *fill = w->tab_fill; /* gathered by region */
+    for (size_t r = 0; r < n_regions; r++)
         fill[r] = hot[r].fill;
-    }
-    (void)fo_tab;
-    long long flow[RIC_LANES][RIC_ORIGIN_N * 2][3]; /* [lane][origin*2 + focus]: made, lost, exits */
+    long long flow[RIC_LANES][RIC_ORIGIN_N * 2]
+                  [3]; /* [lane][origin*2 + focus]: made, lost, exits */
     memset(flow, 0, sizeof flow);
     int32_t kb[CHUNK], lost[CHUNK];
     const __m256i zero = _mm256_setzero_si256(), dead_bit = _mm256_set1_epi32(RIC_FIRM_DEAD),
@@ -681,8 +675,7 @@ hiring_vector(ric_world *w, ric_region_hot *hot, long long *delta, long long *cr
                 _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(region + c)));
             const __m256i dead = _mm256_cmpeq_epi32(
                 _mm256_and_si256(
-                    _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(flags + c))),
-                    dead_bit),
+                    _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(flags + c))), dead_bit),
                 dead_bit);
             const __m256i up = _mm256_max_epi32(wv, zero);
             __m256i down = _mm256_sub_epi32(up, wv);
@@ -710,9 +703,9 @@ hiring_vector(ric_world *w, ric_region_hot *hot, long long *delta, long long *cr
             const __m256i non = _mm256_cmpeq_epi32(pv, zero);
             const __m256i h_part = _mm256_andnot_si256(non, h), h_non = _mm256_and_si256(non, h);
             acc_part = _mm256_add_epi64(
-                acc_part, _mm256_add_epi64(
-                              _mm256_cvtepi32_epi64(_mm256_castsi256_si128(h_part)),
-                              _mm256_cvtepi32_epi64(_mm256_extracti128_si256(h_part, 1))));
+                acc_part,
+                _mm256_add_epi64(_mm256_cvtepi32_epi64(_mm256_castsi256_si128(h_part)),
+                                 _mm256_cvtepi32_epi64(_mm256_extracti128_si256(h_part, 1))));
             acc_non = _mm256_add_epi64(
                 acc_non,
                 _mm256_add_epi64(_mm256_cvtepi32_epi64(_mm256_castsi256_si128(h_non)),
@@ -819,45 +812,46 @@ static void rule_hiring(ric_world *w)
         hiring_vector(w, hot, delta, created, destroyed, &exits, &part, &nonpart, &any);
     } else
 #endif
-    for (size_t i = 0; i < n; i++) {
-        const int r = region[i];
-        ric_region_hot *g = &hot[r];
-        const long long fo = g->focus; /* 0 or 1: counts by multiplication, no branch */
-        int32_t k; /* the pool's change */
-        if (flags[i] & RIC_FIRM_DEAD) {
-            /* exits destroy every job of the firm; its workers join the pool */
-            const int32_t e = empv[i];
-            destroyed[origin[i]] += fo * e;
-            exits += fo;
-            k = e;
-        } else {
-            /* the sign of want is a coin flip: both directions in one path, split with a sign
-             * mask (GCC turns the conditional form into a mispredicted branch). want * fill is
-             * >= 0, so truncation is its floor. */
-            const int32_t want = wantv[i];
-            const int32_t up = want & ~(want >> 31), down = up - want;
-            const int32_t cap = RIC_EMP_MAX - empv[i];
-            int32_t h = (int32_t)(up * g->fill);
-            h = h < cap ? h : cap;
-            if (__builtin_expect(g->sequential, 0) && h > g->pool) /* the bound, where it may bind */
-                h = (int32_t)(g->pool < RIC_EMP_MAX ? g->pool : RIC_EMP_MAX);
-            empv[i] += h - down;
-            created[origin[i]] += fo * h;
-            destroyed[origin[i]] += fo * down;
-            /* participants' and others' hires without a branch (participation is common and
-             * irregular); the hires stay in want for the per-programme sums below */
-            const uint32_t bits = prog[i];
-            any |= bits;
-            const long long isp = bits != 0;
-            part += isp * h;
-            nonpart += (1 - isp) * h;
-            wantv[i] = h;
-            k = down - h;
+        for (size_t i = 0; i < n; i++) {
+            const int r = region[i];
+            ric_region_hot *g = &hot[r];
+            const long long fo = g->focus; /* 0 or 1: counts by multiplication, no branch */
+            int32_t k;                     /* the pool's change */
+            if (flags[i] & RIC_FIRM_DEAD) {
+                /* exits destroy every job of the firm; its workers join the pool */
+                const int32_t e = empv[i];
+                destroyed[origin[i]] += fo * e;
+                exits += fo;
+                k = e;
+            } else {
+                /* the sign of want is a coin flip: both directions in one path, split with a sign
+                 * mask (GCC turns the conditional form into a mispredicted branch). want * fill is
+                 * >= 0, so truncation is its floor. */
+                const int32_t want = wantv[i];
+                const int32_t up = want & ~(want >> 31), down = up - want;
+                const int32_t cap = RIC_EMP_MAX - empv[i];
+                int32_t h = (int32_t)(up * g->fill);
+                h = h < cap ? h : cap;
+                if (__builtin_expect(g->sequential, 0) &&
+                    h > g->pool) /* the bound, where it may bind */
+                    h = (int32_t)(g->pool < RIC_EMP_MAX ? g->pool : RIC_EMP_MAX);
+                empv[i] += h - down;
+                created[origin[i]] += fo * h;
+                destroyed[origin[i]] += fo * down;
+                /* participants' and others' hires without a branch (participation is common and
+                 * irregular); the hires stay in want for the per-programme sums below */
+                const uint32_t bits = prog[i];
+                any |= bits;
+                const long long isp = bits != 0;
+                part += isp * h;
+                nonpart += (1 - isp) * h;
+                wantv[i] = h;
+                k = down - h;
+            }
+            delta[(i % RIC_LANES) * n_regions + (size_t)r] += k;
+            if (__builtin_expect(g->sequential, 0))
+                g->pool += k;
         }
-        delta[(i % RIC_LANES) * n_regions + (size_t)r] += k;
-        if (__builtin_expect(g->sequential, 0))
-            g->pool += k;
-    }
     for (size_t r = 0; r < n_regions; r++) {
         long long d = 0;
         for (size_t l = 0; l < RIC_LANES; l++)

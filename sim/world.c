@@ -105,12 +105,13 @@ ric_status ric_world_init(ric_world *w, const ric_scenario *sc, ric_err *err)
     w->region_orgs = calloc((size_t)(n ? n : 1), sizeof *w->region_orgs);
     w->regions = calloc((size_t)sc->n_regions, sizeof *w->regions);
     w->tab_market = calloc((size_t)sc->n_regions, sizeof *w->tab_market);
+    w->tab_fill = calloc((size_t)sc->n_regions, sizeof *w->tab_fill);
     w->tab_org_live = calloc((size_t)n + 1, sizeof *w->tab_org_live);
     w->tab_demand = calloc((size_t)sc->n_regions * RIC_LANES, sizeof *w->tab_demand);
     w->tab_region = calloc((size_t)sc->n_regions, sizeof *w->tab_region);
     w->tab_gain = calloc((size_t)sc->n_regions * RIC_LANES, sizeof *w->tab_gain);
-    if (!w->orgs || !w->region_orgs || !w->regions || !w->tab_market || !w->tab_org_live ||
-        !w->tab_demand || !w->tab_region || !w->tab_gain) {
+    if (!w->orgs || !w->region_orgs || !w->regions || !w->tab_market || !w->tab_fill ||
+        !w->tab_org_live || !w->tab_demand || !w->tab_region || !w->tab_gain) {
         st = RIC_ENOMEM;
         goto fail;
     }
@@ -167,12 +168,13 @@ void ric_world_fini(ric_world *w)
     free(w->tab_size);
     free(w->tab_premium);
     free(w->tab_market);
+    free(w->tab_fill);
     free(w->tab_org_live);
     free(w->tab_demand);
     free(w->tab_region);
     free(w->tab_gain);
     w->dead = NULL;
-    w->tab_age = w->tab_size = w->tab_premium = w->tab_market = NULL;
+    w->tab_age = w->tab_size = w->tab_premium = w->tab_market = w->tab_fill = NULL;
     w->tab_org_live = NULL;
     w->tab_demand = NULL;
     w->tab_region = NULL;

@@ -108,7 +108,13 @@ typedef struct {
 } ric_region_hot;
 
 #define RIC_TAB_N 4096
-#define RIC_LANES 4 /* sums split in lanes, so that neighbouring firms do not wait on each other */ /* entries of the firm pass's lookup tables */
+#define RIC_LANES                                                                                  \
+    4 /* sums split in lanes, so that neighbouring firms do not wait on each other */ /* entries   \
+                                                                                         of the    \
+                                                                                         firm      \
+                                                                                         pass's    \
+                                                                                         lookup    \
+                                                                                         tables */
 
 typedef struct {
     const ric_scenario *sc;
@@ -122,14 +128,15 @@ typedef struct {
     int orgs_dirty;   /* an arrival or departure happened: rebuild region_orgs */
     ric_flows flow;
     /* per-step lookup tables of the firm pass (same expressions, computed once per step) */
-    double *tab_age;     /* 1 + age/exit.age_years, by age in steps */
-    double *tab_size;    /* 1 + (employees - 1)/exit.size_employees, by employees */
-    double *tab_premium;   /* jobs.small_premium / sqrt(employees), by employees (0 for 0) */
-    double *tab_market;    /* market growth, by region */
-    int32_t *tab_org_live; /* 1 if organisation index + 1 is active; entry 0 (no link) is 1 */
+    double *tab_age;            /* 1 + age/exit.age_years, by age in steps */
+    double *tab_size;           /* 1 + (employees - 1)/exit.size_employees, by employees */
+    double *tab_premium;        /* jobs.small_premium / sqrt(employees), by employees (0 for 0) */
+    double *tab_market;         /* market growth, by region */
+    double *tab_fill;           /* share of wanted hires filled this step, by region */
+    int32_t *tab_org_live;      /* 1 if organisation index + 1 is active; entry 0 (no link) is 1 */
     ric_region_hot *tab_region; /* scratch of the hiring pass, by region */
-    long long *tab_demand; /* wanted hires by lane (firm index mod RIC_LANES) and region */
-    long long *tab_gain;   /* returns to the pool, likewise */
+    long long *tab_demand;      /* wanted hires by lane (firm index mod RIC_LANES) and region */
+    long long *tab_gain;        /* returns to the pool, likewise */
     /* work lists reserved to the firm capacity: nothing grows inside a step */
     uint32_t *spinoff_queue; /* column indices of parents that spawn this step, ascending */
     size_t n_spinoff_queue;
