@@ -478,11 +478,10 @@ static void rule_firms(ric_world *w)
         .premium = p->growth_small_premium,
         .tab_premium = w->tab_premium,
     };
-    double *tab_age = w->tab_age, *tab_size = w->tab_size;
-    for (int a = 0; a < RIC_TAB_N; a++) {
-        tab_age[a] = 1.0 + (double)a * dt / exit_age;
-        tab_size[a] = 1.0 + (a - 1) / exit_size;
-        w->tab_premium[a] = a > 0 ? k.premium / sqrt((double)a) : 0.0;
+    if (!(w->tab_premium_of == k.premium)) { /* rebuilt when an event changes the premium */
+        for (int a = 0; a < RIC_TAB_N; a++)
+            w->tab_premium[a] = a > 0 ? k.premium / sqrt((double)a) : 0.0;
+        w->tab_premium_of = k.premium;
     }
     for (int r = 0; r < w->n_regions; r++)
         w->tab_market[r] = w->regions[r].p.market_growth;
@@ -590,9 +589,8 @@ static void rule_firms(ric_world *w)
                     const double cap = capo[c];
                     const int32_t e = f->employees[i];
                     const double cap_exit = unit_el ? 1.0 / cap : pw.exit[c];
-                    double age_term =
-                        age < RIC_TAB_N ? tab_age[age] : 1.0 + (double)age * dt / exit_age;
-                    double size_term = e < RIC_TAB_N ? tab_size[e] : 1.0 + (e - 1) / exit_size;
+                    double age_term = 1.0 + (double)age * dt / exit_age;
+                    double size_term = 1.0 + (e - 1) / exit_size;
                     double h = exit_base / age_term / size_term * cap_exit;
                     if (f->incubator[i])
                         h *= inc_factor;

@@ -86,10 +86,9 @@ ric_status ric_world_init(ric_world *w, const ric_scenario *sc, ric_err *err)
     w->transfer_queue = malloc(sc->max_firms * sizeof *w->transfer_queue);
     w->births = malloc(sc->max_firms * sizeof *w->births);
     w->dead = malloc(sc->max_firms * sizeof *w->dead);
-    w->tab_age = malloc(RIC_TAB_N * sizeof *w->tab_age);
-    w->tab_size = malloc(RIC_TAB_N * sizeof *w->tab_size);
     w->tab_premium = malloc(RIC_TAB_N * sizeof *w->tab_premium);
-    if (!w->tab_age || !w->tab_size || !w->tab_premium)
+    w->tab_premium_of = NAN;
+    if (!w->tab_premium)
         st = RIC_ENOMEM;
     if (!w->spinoff_queue || !w->transfer_queue || !w->births || !w->dead)
         st = RIC_ENOMEM;
@@ -164,8 +163,6 @@ void ric_world_fini(ric_world *w)
     free(w->transfer_queue);
     free(w->births);
     free(w->dead);
-    free(w->tab_age);
-    free(w->tab_size);
     free(w->tab_premium);
     free(w->tab_market);
     free(w->tab_fill);
@@ -174,7 +171,7 @@ void ric_world_fini(ric_world *w)
     free(w->tab_region);
     free(w->tab_gain);
     w->dead = NULL;
-    w->tab_age = w->tab_size = w->tab_premium = w->tab_market = w->tab_fill = NULL;
+    w->tab_premium = w->tab_market = w->tab_fill = NULL;
     w->tab_org_live = NULL;
     w->tab_demand = NULL;
     w->tab_region = NULL;

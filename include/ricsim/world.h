@@ -127,10 +127,10 @@ typedef struct {
     int *region_orgs; /* active knowledge organisations grouped by region */
     int orgs_dirty;   /* an arrival or departure happened: rebuild region_orgs */
     ric_flows flow;
-    /* per-step lookup tables of the firm pass (same expressions, computed once per step) */
-    double *tab_age;            /* 1 + age/exit.age_years, by age in steps */
-    double *tab_size;           /* 1 + (employees - 1)/exit.size_employees, by employees */
+    /* lookup tables of the firm pass and scratch by region (the tables hold the expressions
+     * the loops would compute, so results do not depend on whether a value came from one) */
     double *tab_premium;        /* jobs.small_premium / sqrt(employees), by employees (0 for 0) */
+    double tab_premium_of;      /* the premium tab_premium holds (NaN: not built yet) */
     double *tab_market;         /* market growth, by region */
     double *tab_fill;           /* share of wanted hires filled this step, by region */
     int32_t *tab_org_live;      /* 1 if organisation index + 1 is active; entry 0 (no link) is 1 */
