@@ -652,8 +652,8 @@ __attribute__((target("avx2"))) static void hiring_vector(ric_world *w, ric_regi
     double *fill = w->tab_fill; /* gathered by region */
     for (size_t r = 0; r < n_regions; r++)
         fill[r] = hot[r].fill;
-    long long flow[RIC_LANES][RIC_ORIGIN_N * 2]
-                  [3]; /* [lane][origin*2 + focus]: made, lost, exits */
+    /* [lane][origin * 2 + focus]: jobs made and lost */
+    long long flow[RIC_LANES][RIC_ORIGIN_N * 2][2];
     memset(flow, 0, sizeof flow);
     int32_t kb[CHUNK], lost[CHUNK];
     const __m256i zero = _mm256_setzero_si256(), dead_bit = _mm256_set1_epi32(RIC_FIRM_DEAD),
@@ -732,12 +732,14 @@ __attribute__((target("avx2"))) static void hiring_vector(ric_world *w, ric_regi
             long long *fl = flow[l][origin[c] * 2 + hot[r].focus];
             fl[0] += want[c];
             fl[1] += lost[c];
-            fl[2] += (flags[c] & RIC_FIRM_DEAD) != 0;
             delta[l * n_regions + (size_t)r] += kb[c];
             if (__builtin_expect(hot[r].sequential, 0))
                 hot[r].pool += kb[c];
         }
     }
+    /* exits, from the firm pass's list of them */
+    for (size_t d = 0; d < w->n_dead; d++)
+        *exits += hot[f->region[w->dead[d]]].focus;
     long long t[4];
     _mm256_storeu_si256((__m256i *)t, acc_part);
     *part += t[0] + t[1] + t[2] + t[3];
@@ -751,7 +753,6 @@ __attribute__((target("avx2"))) static void hiring_vector(ric_world *w, ric_regi
         for (int o = 0; o < RIC_ORIGIN_N; o++) {
             created[o] += flow[l][o * 2 + 1][0];
             destroyed[o] += flow[l][o * 2 + 1][1];
-            *exits += flow[l][o * 2 + 1][2];
         }
 }
 #endif
