@@ -1,8 +1,10 @@
 /* Benchmark: runs the national scenario and synthetic populations of 10^3 to 10^6 firms, each in
  * its own child process (so peak memory is its own), and reports agent-steps per second, wall
  * time, peak resident memory, bytes of state per firm and the time of every phase of the step.
+ * Each run is repeated (five times unless a fourth argument says) and the fastest is kept.
  * Not part of the test suite: `cmake --build build --target bench` (see README, "Speed"). */
 #include <gsl/gsl_errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,27 +116,65 @@ static int bench_one(const char *label, ric_scenario *sc, FILE *out)
     return 0;
 }
 
-static int run_child(const char *label, const char *path, const char *text, FILE *out)
+/* Runs LABEL in a child process (so that its peak memory is its own) and reads back its row. */
+static int run_child(const char *label, const char *path, const char *text, char *row, size_t size)
 {
-    fflush(out);
+    int fd[2];
+    if (pipe(fd) != 0) {
+        perror("bench: pipe");
+        return 1;
+    }
     pid_t pid = fork();
     if (pid == 0) {
+        close(fd[0]);
+        FILE *out = fdopen(fd[1], "w");
         gsl_set_error_handler_off();
         ric_err err = {{0}};
         ric_scenario *sc = NULL;
         ric_status st = path ? ric_scenario_load(path, NULL, 0, &sc, &err)
                              : ric_scenario_load_string(text, label, NULL, NULL, 0, &sc, &err);
-        if (st != RIC_OK) {
+        if (st != RIC_OK || !out) {
             fprintf(stderr, "bench: %s\n", err.msg);
             _exit(1);
         }
         int rc = bench_one(label, sc, out);
+        fclose(out);
         ric_scenario_free(sc);
         _exit(rc);
     }
+    close(fd[1]);
+    size_t got = 0;
+    ssize_t k;
+    while (got + 1 < size && (k = read(fd[0], row + got, size - 1 - got)) > 0)
+        got += (size_t)k;
+    row[got] = '\0';
+    close(fd[0]);
     int status;
     waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 && got > 0 ? 0 : 1;
+}
+
+/* The fastest of REPEATS runs (wall time is the row's fifth field): on a shared machine the
+ * slower runs measure the neighbours. */
+static int run_best(const char *label, const char *path, const char *text, int repeats, FILE *out)
+{
+    char best[4096] = "", row[4096];
+    double best_wall = INFINITY;
+    for (int r = 0; r < repeats; r++) {
+        if (run_child(label, path, text, row, sizeof row) != 0)
+            return 1;
+        const char *f = row;
+        for (int field = 0; field < 4 && f; field++)
+            f = strchr(f, '\t') ? strchr(f, '\t') + 1 : NULL;
+        double wall = f ? strtod(f, NULL) : INFINITY;
+        if (wall < best_wall) {
+            best_wall = wall;
+            memcpy(best, row, sizeof row);
+        }
+    }
+    fputs(best, out);
+    fflush(out);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -142,26 +182,29 @@ int main(int argc, char **argv)
     const char *national = argc > 1 ? argv[1] : "scenarios/national.cfg";
     const char *tsv = argc > 2 ? argv[2] : "bench.tsv";
     long max_n = argc > 3 ? atol(argv[3]) : 1000000;
+    int repeats = argc > 4 ? atoi(argv[4]) : 5;
+    if (repeats < 1)
+        repeats = 1;
     FILE *out = fopen(tsv, "w");
     if (!out) {
         perror(tsv);
         return 1;
     }
     fprintf(out,
-            "# ricsim %s benchmark: one thread, each run in its own process; phase times in "
-            "seconds\n",
-            RIC_VERSION);
+            "# ricsim %s benchmark: one thread, each run in its own process, the fastest of %d; "
+            "phase times in seconds\n",
+            RIC_VERSION, repeats);
     fprintf(out, "run\tfirms_mean\tsteps\tfirm_steps_per_s\twall_s\tpeak_rss_mb\tbytes_per_firm"
                  "\tns_per_firm_step");
     for (size_t p = 0; p < ric_sim_nphases(); p++)
         fprintf(out, "\t%s_s", ric_sim_phase_name(p));
     fprintf(out, "\toutput_s\n");
-    int rc = run_child("national", national, NULL, out);
+    int rc = run_best("national", national, NULL, repeats, out);
     for (long n = 1000; n <= max_n && rc == 0; n *= 10) {
         char label[64];
         snprintf(label, sizeof label, "synthetic_%ld", n);
         char *text = synthetic(n);
-        rc = run_child(label, NULL, text, out);
+        rc = run_best(label, NULL, text, repeats, out);
         free(text);
     }
     fclose(out);
