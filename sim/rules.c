@@ -202,7 +202,7 @@ static void rule_org_spinoff(ric_world *w)
         unsigned k = gsl_ran_poisson(r, lambda);
         for (unsigned s = 0; s < k && g->staff >= 2; s++)
             g->staff -=
-                spawn(w, g->id, g->id, g->kind, g->region, g->knowledge, g->staff - 1, o, s);
+                spawn(w, g->id, g->id, (int)g->kind, g->region, g->knowledge, g->staff - 1, o, s);
     }
 }
 
