@@ -222,9 +222,10 @@ static inline int32_t ifloor(double x)
 
 /* The firm pass runs in chunks of CHUNK firms. For each chunk, one Philox block per firm is drawn
  * (word 0 exit, 1 spin-off, 2 transfer, 3 growth shock in the high 16 bits and rounding in the low
- * 16), then firm_draws computes every firm's arithmetic without a branch (the compiler vectorises
- * it), and a scalar pass applies the outcomes, most of them rare. The arithmetic is the same
- * IEEE expression in both passes, so results do not depend on the vector width. */
+ * 16); firm_draws_avx2 (or its portable twin firm_draws_scalar) does every firm's arithmetic
+ * without a branch and flags the rare outcomes, firm_flags_avx2 flags the state to look at, and a
+ * scalar pass visits the flagged firms only. Both twins perform the same IEEE operations in the
+ * same order, so results do not depend on the path (tests/test_sim.c checks it). */
 enum { CHUNK = 256 };
 enum {
     DRAW_EXIT = 1, /* a candidate: the exact hazard decides */
@@ -367,7 +368,8 @@ firm_draws_avx2(size_t m, const firm_consts *k, const cap_powers *pw, const int3
             shock_scale);
         /* premium / sqrt(emp), 0 for a firm without employees (as the scalar path): from the
          * step's table, which holds that expression, and computed only for firms beyond it */
-        const __m128i in_tab = _mm_cmplt_epi32(emp, _mm_set1_epi32(RIC_TAB_N));
+        const __m128i in_tab = _mm_and_si128(_mm_cmplt_epi32(emp, _mm_set1_epi32(RIC_TAB_N)),
+                                             _mm_cmpgt_epi32(emp, _mm_set1_epi32(-1)));
         __m256d prem = _mm256_mask_i32gather_pd(
             _mm256_setzero_pd(), k->tab_premium, _mm_and_si128(emp, in_tab),
             _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm_set1_epi32(-1))), 8);
