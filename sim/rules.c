@@ -238,7 +238,7 @@ enum {
 };
 
 typedef struct {
-    double dt, shock_scale, fit_margin, fit_cost, exit_bound, spin_rate, tr_rate, drift, g_base,
+    double dt, shock_scale, fit_margin, fit_cost, exit_base, spin_rate, tr_rate, drift, g_base,
         g_cap, premium;
     const double *tab_premium; /* premium / sqrt(k), 0 for k = 0, for k < RIC_TAB_N */
 } firm_consts;
@@ -269,7 +269,7 @@ static void firm_draws_scalar(size_t c0, size_t m, const firm_consts *k, const c
         const float fit = fitv[c] + (float)((k->fit_margin * (cap - k->fit_cost) + mk) * dt);
         fitv[c] = fit;
         /* exit candidates: negative fitness, or a draw below the hazard's upper bound */
-        const int exit = (fit < 0.0f) | (ric_u01(r0[c]) < k->exit_bound * cap_exit * dt);
+        const int exit = (fit < 0.0f) | (ric_u01(r0[c]) < k->exit_base * cap_exit * dt);
         /* spin-off by employees (Klepper 2007): hazard per employee, rising with capability */
         const int spin = (emp >= 2) & (ric_u01(r1[c]) < k->spin_rate * emp * cap_spin * dt);
         /* transfer demand grows with absorptive capacity (Cohen and Levinthal 1990) */
@@ -311,8 +311,7 @@ firm_draws_avx2(size_t m, const firm_consts *k, const cap_powers *pw, const int3
     const __m256d dt = _mm256_set1_pd(k->dt), one = _mm256_set1_pd(1.0), half = _mm256_set1_pd(0.5),
                   inv16 = _mm256_set1_pd(1.0 / 65536.0);
     const __m256d fit_margin = _mm256_set1_pd(k->fit_margin),
-                  fit_cost = _mm256_set1_pd(k->fit_cost),
-                  exit_bound = _mm256_set1_pd(k->exit_bound),
+                  fit_cost = _mm256_set1_pd(k->fit_cost), exit_base = _mm256_set1_pd(k->exit_base),
                   spin_rate = _mm256_set1_pd(k->spin_rate), tr_rate = _mm256_set1_pd(k->tr_rate),
                   drift = _mm256_set1_pd(k->drift), g_base = _mm256_set1_pd(k->g_base),
                   g_cap = _mm256_set1_pd(k->g_cap), premium = _mm256_set1_pd(k->premium),
@@ -340,7 +339,7 @@ firm_draws_avx2(size_t m, const firm_consts *k, const cap_powers *pw, const int3
         const __m256i pick = _mm256_setr_epi32(0, 2, 4, 6, 0, 0, 0, 0);
 #define RIC_MASK32(x)                                                                              \
     _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_castpd_si256(x), pick))
-        const __m256d b0 = _mm256_mul_pd(_mm256_mul_pd(exit_bound, cap_exit), dt);
+        const __m256d b0 = _mm256_mul_pd(_mm256_mul_pd(exit_base, cap_exit), dt);
         const __m128i ex =
             _mm_or_si128(fit_neg, RIC_MASK32(_mm256_cmp_pd(u01x4(r0 + c), b0, _CMP_LT_OQ)));
         const __m256d b1 =
@@ -471,7 +470,7 @@ static void rule_firms(ric_world *w)
         .shock_scale = p->growth_noise * sqrt(12.0) * sqrt(dt), /* uniform, s.d. noise/yr */
         .fit_margin = p->fitness_margin,
         .fit_cost = p->fitness_cost,
-        .exit_bound = exit_base,
+        .exit_base = exit_base,
         .spin_rate = p->spinoff_firm_rate,
         .tr_rate = p->transfer_rate,
         .drift = p->capability_drift,
@@ -651,9 +650,7 @@ __attribute__((target("avx2"))) static void hiring_vector(ric_world *w, ric_regi
 {
     ric_firms *f = &w->firms;
     const size_t n = f->n, n_regions = (size_t)w->n_regions;
-    double *fill = w->tab_fill; /* gathered by region */
-    for (size_t r = 0; r < n_regions; r++)
-        fill[r] = hot[r].fill;
+    const double *fill = w->tab_fill; /* gathered by region */
     /* [lane][origin * 2 + focus]: jobs made and lost */
     long long flow[RIC_LANES][RIC_ORIGIN_N * 2][2];
     memset(flow, 0, sizeof flow);
@@ -763,9 +760,10 @@ static void rule_hiring(ric_world *w)
 {
     ric_firms *f = &w->firms;
     /* the share of wanted hires each region can fill, the same for every firm in it */
+    double *fill = w->tab_fill;
     for (int r = 0; r < w->n_regions; r++) {
         ric_region *g = &w->regions[r];
-        g->fill = g->demand > 0 ? fmin(1.0, floor(g->pool) / (double)g->demand) : 1.0;
+        fill[r] = g->demand > 0 ? fmin(1.0, floor(g->pool) / (double)g->demand) : 1.0;
         g->demand = 0;
     }
     /* The pool's whole persons bound each hire, in firm order. The shares sum to at most the
@@ -791,7 +789,7 @@ static void rule_hiring(ric_world *w)
             t = t < 53 - e ? t : 53 - e;
             ok = (double)g->gain < ldexp(1.0, e + t) - g->pool;
         }
-        hot[r] = (ric_region_hot){g->pool, g->fill, focus(w, r), !ok};
+        hot[r] = (ric_region_hot){g->pool, focus(w, r), !ok};
     }
     long long *delta = w->tab_demand; /* the pool's change, by lane and region */
     const size_t n_regions = (size_t)w->n_regions;
@@ -831,7 +829,7 @@ static void rule_hiring(ric_world *w)
                 const int32_t want = wantv[i];
                 const int32_t up = want & ~(want >> 31), down = up - want;
                 const int32_t cap = RIC_EMP_MAX - empv[i];
-                int32_t h = (int32_t)(up * g->fill);
+                int32_t h = (int32_t)(up * fill[r]);
                 h = h < cap ? h : cap;
                 if (__builtin_expect(g->sequential, 0) &&
                     h > g->pool) /* the bound, where it may bind */

@@ -71,7 +71,6 @@ typedef struct {
     double pool;       /* job seekers, persons */
     long long demand;  /* scratch: wanted hires this step */
     long long gain;    /* scratch: persons the hiring pass returns to the pool this step */
-    double fill;       /* scratch: share of wanted hires the pool can fill */
     int org0, n_orgs;  /* slice of ric_world.region_orgs: active knowledge organisations */
 } ric_region;
 
@@ -102,7 +101,7 @@ typedef struct {
 
 /* A region's values the hiring pass reads for every firm, side by side. */
 typedef struct {
-    double pool, fill;
+    double pool;
     long long focus;
     int sequential; /* the pool is summed firm by firm (see rule_hiring) */
 } ric_region_hot;
