@@ -831,8 +831,8 @@ static void rule_hiring(ric_world *w)
                 const int32_t cap = RIC_EMP_MAX - empv[i];
                 int32_t h = (int32_t)(up * fill[r]);
                 h = h < cap ? h : cap;
-                if (__builtin_expect(g->sequential, 0) &&
-                    h > g->pool) /* the bound, where it may bind */
+                /* the pool's bound, checked where the proof above does not cover it */
+                if (__builtin_expect(g->sequential, 0) && h > g->pool)
                     h = (int32_t)(g->pool < RIC_EMP_MAX ? g->pool : RIC_EMP_MAX);
                 empv[i] += h - down;
                 created[origin[i]] += fo * h;
