@@ -629,6 +629,7 @@ static void rule_firms(ric_world *w)
             w->regions[r].gain += gain[(size_t)l * (size_t)n_regions + (size_t)r];
         }
     }
+    w->gain_step = w->step + 1; /* the gains are this step's (rule_hiring checks) */
     w->n_spinoff_queue = n_spin;
     w->n_transfer_queue = n_tr;
     w->n_dead = n_dead;
@@ -776,18 +777,22 @@ static void rule_hiring(ric_world *w)
      * that limits this loop. Other regions ("sequential") check the bound and add firm by
      * firm, as the model states it. */
     ric_region_hot *hot = w->tab_region;
+    const int gain_now = w->gain_step == w->step + 1; /* else: every region firm by firm */
+    w->gain_step = 0;
     for (int r = 0; r < w->n_regions; r++) {
         const ric_region *g = &w->regions[r];
         /* pool = m 2^(e-53) with m a 53-bit integer; its t trailing zero bits (capped so that
          * the grid 2^(e-53+t) stays within whole persons) make every sum pool + integer
          * below 2^(e+t) exact, and 2^(e+t) - pool is exact too */
         int ok = g->pool >= 0.0 && g->pool < 0x1p51;
-        if (ok) {
+        if (ok && gain_now) {
             int e;
             const uint64_t m = (uint64_t)ldexp(frexp(g->pool, &e), 53);
             int t = m ? __builtin_ctzll(m) : 0;
             t = t < 53 - e ? t : 53 - e;
             ok = (double)g->gain < ldexp(1.0, e + t) - g->pool;
+        } else {
+            ok = 0;
         }
         hot[r] = (ric_region_hot){g->pool, focus(w, r), !ok};
     }
@@ -1043,6 +1048,9 @@ static void rule_compact(ric_world *w)
     ric_firms_compact(w);
 }
 
+/* The firm pass and hiring run back to back: hiring's exact shortcut rests on the firm pass's
+ * sums of what each region's pool will get back (rule_hiring), and a phase between them that
+ * changed employment would break it. */
 const ric_rule ric_rules_table[] = {
     {"labour", rule_labour},
     {"staff", rule_staff},

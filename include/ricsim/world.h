@@ -136,6 +136,7 @@ typedef struct {
     ric_region_hot *tab_region; /* scratch of the hiring pass, by region */
     long long *tab_demand;      /* wanted hires by lane (firm index mod RIC_LANES) and region */
     long long *tab_gain;        /* returns to the pool, likewise */
+    uint32_t gain_step;         /* step + 1 of the firm pass that summed the regions' gains */
     /* work lists reserved to the firm capacity: nothing grows inside a step */
     uint32_t *spinoff_queue; /* column indices of parents that spawn this step, ascending */
     size_t n_spinoff_queue;
