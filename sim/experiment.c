@@ -24,8 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ricsim/output.h"
 #include "ricsim/cfg.h"
+#include "ricsim/output.h"
 #include "ricsim/sbuf.h"
 #include "ricsim/scenario.h"
 #include "ricsim/sim.h"
@@ -54,7 +54,6 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-
 /* The shortest text that reads back to the same double (overrides must reproduce a value); whole
  * numbers without a point or exponent, so that integer settings take them. */
 static void fmt_exact(double v, char *buf, size_t n)
@@ -75,7 +74,6 @@ static int exists(const char *path)
     struct stat st;
     return stat(path, &st) == 0;
 }
-
 
 /* Removes the files of folder DIR (one level: the per-run files) whose names contain PART (all
  * when PART is NULL). */
@@ -330,22 +328,27 @@ static void read_param(ric_cfg *c, const ric_design_type *t, config_setting_t *g
                      t->name);
 }
 
-/* Loads scenario index SI with the overrides of design row ROW (replication 0); on failure err
- * names the experiment line of the parameter the loader blamed, when it blamed one. */
-static ric_status check_row(const ric_plan *p, const param_set *ps, ric_cfg *c, size_t row,
-                            ric_scenario **keep)
+/* Loads the scenario of run ID of the plan with the run's overrides (parameters and seed). */
+static ric_status load_run(const ric_plan *p, size_t id, ric_scenario **sc, ric_err *err)
 {
     char ov[RIC_DESIGN_MAX_PARAMS + 1][320];
     const char *ovp[RIC_DESIGN_MAX_PARAMS + 1];
-    size_t id = row * p->reps;
     size_t n = ric_plan_overrides(p, id, ov);
     for (size_t i = 0; i < n; i++)
         ovp[i] = ov[i];
     ric_run_spec rs;
     ric_plan_run(p, id, &rs);
+    return ric_scenario_load(p->scenario[rs.scenario], ovp, n, sc, err);
+}
+
+/* Loads scenario index SI with the overrides of design row ROW (replication 0); on failure err
+ * names the experiment line of the parameter the loader blamed, when it blamed one. */
+static ric_status check_row(const ric_plan *p, const param_set *ps, ric_cfg *c, size_t row,
+                            ric_scenario **keep)
+{
     ric_scenario *sc = NULL;
     ric_err e = {{0}};
-    ric_status st = ric_scenario_load(p->scenario[rs.scenario], ovp, n, &sc, &e);
+    ric_status st = load_run(p, row * p->reps, &sc, &e);
     if (st != RIC_OK) {
         for (size_t j = 0; ps && j < ps->n; j++) {
             char label[300];
@@ -761,16 +764,16 @@ static void plan_head(const ric_plan *p, ric_sbuf *b)
     ric_sbuf_put(b, "# ricsim_version=%s\n", RIC_VERSION);
     if (p->n_scenarios == 2)
         ric_sbuf_put(b, "# compare=%s vs %s (design row 0: A, design row 1: B)\n", p->scenario[0],
-               p->scenario[1]);
+                     p->scenario[1]);
     else
         ric_sbuf_put(b, "# experiment=%s\n", p->source);
     ric_sbuf_put(b, "# design=%s rows=%zu replications=%zu runs=%zu master_seed=%llu\n", p->design,
-           p->d.n_rows, p->reps, p->n_runs, (unsigned long long)p->master_seed);
+                 p->d.n_rows, p->reps, p->n_runs, (unsigned long long)p->master_seed);
     ric_sbuf_put(b, "# seeds: replication r has the same seed in every design row (common random "
-              "numbers)\n");
+                    "numbers)\n");
     for (int s = 0; s < p->n_scenarios; s++)
         ric_sbuf_put(b, "# scenario_hash=%016llx %s\n", (unsigned long long)p->scenario_hash[s],
-               p->scenario[s]);
+                     p->scenario[s]);
     ric_sbuf_put(b, "# indicators=");
     for (size_t i = 0; i < p->n_indicators; i++)
         ric_sbuf_put(b, "%s%s", i ? "," : "", p->indicators[i]);
@@ -834,7 +837,6 @@ static void run_path(const char *runs_dir, size_t id, const char *ext, char *buf
     snprintf(buf, n, "%s/%zu.%s", runs_dir, id, ext);
 }
 
-
 /* Final, mean and maximum of each indicator over the output rows (NaN rows left out). */
 static void summarise(const ric_plan *p, const double *last, const double *sum, const double *cnt,
                       const double *max, char *buf, size_t n)
@@ -873,19 +875,12 @@ static void nan_summary(const ric_plan *p, char *buf, size_t n)
 static ric_status simulate(const ric_plan *p, size_t id, char **text, size_t *len, run_result *r,
                            ric_err *err)
 {
-    char ov[RIC_DESIGN_MAX_PARAMS + 1][320];
-    const char *ovp[RIC_DESIGN_MAX_PARAMS + 1];
-    size_t n = ric_plan_overrides(p, id, ov);
-    for (size_t i = 0; i < n; i++)
-        ovp[i] = ov[i];
-    ric_run_spec rs;
-    ric_plan_run(p, id, &rs);
     ric_scenario *sc = NULL;
     ric_sim *s = NULL;
     double *row = NULL;
     char *buf = NULL;
     FILE *f = NULL;
-    ric_status st = ric_scenario_load(p->scenario[rs.scenario], ovp, n, &sc, err);
+    ric_status st = load_run(p, id, &sc, err);
     if (st != RIC_OK)
         return st;
     r->hash = (unsigned long long)sc->hash;
@@ -971,11 +966,12 @@ static char *result_text(const run_result *r, size_t *len)
     char e[512];
     field_text(r->error, e, sizeof e);
     ric_sbuf b = {0};
-    ric_sbuf_put(&b,
-           "status=%s\nscenario_hash=%016llx\nwall_s=%.3f\nsteps_per_s=%.0f\nseries_bytes=%ld\n"
-           "summary=%s\nerror=%s\n",
-           r->ok ? "ok" : "failed", r->hash, r->wall_s, r->steps_per_s, r->series_bytes, r->summary,
-           e);
+    ric_sbuf_put(
+        &b,
+        "status=%s\nscenario_hash=%016llx\nwall_s=%.3f\nsteps_per_s=%.0f\nseries_bytes=%ld\n"
+        "summary=%s\nerror=%s\n",
+        r->ok ? "ok" : "failed", r->hash, r->wall_s, r->steps_per_s, r->series_bytes, r->summary,
+        e);
     if (b.oom) {
         free(b.buf);
         return NULL;
@@ -1182,8 +1178,9 @@ static ric_status series_header(const ric_sweep *sw, ric_err *err)
 {
     ric_sbuf b = {0};
     plan_head(sw->p, &b);
-    ric_sbuf_put(&b, "# each run is a data set: plot with index K or index \"[run K]\"; failed runs have "
-               "a header and no rows\n");
+    ric_sbuf_put(
+        &b, "# each run is a data set: plot with index K or index \"[run K]\"; failed runs have "
+            "a header and no rows\n");
     if (b.oom) {
         free(b.buf);
         ric_err_set(err, "out of memory");
@@ -1268,7 +1265,6 @@ static int kept_run(const ric_sweep *sw, size_t id)
     return read_result(rowp, &r) == 0 && r.ok && stat(serp, &st) == 0 &&
            (long)st.st_size == r.series_bytes;
 }
-
 
 /* Decides what to do with what DIR already holds: refuse, replace, or resume. */
 static ric_status prepare_dir(ric_sweep *sw, const char *plan, ric_err *err)

@@ -3,8 +3,8 @@
  * overwrite without --force, and the reproducibility of a run from its written scenario.cfg. */
 #include <criterion/criterion.h>
 #include <dirent.h>
-#include <signal.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,33 +16,14 @@
 
 #include "tmpdir.h"
 
-extern char **environ;
-
 #define DAEDEOK RIC_SOURCE_DIR "/scenarios/daedeok.cfg"
 
-/* Three simulated years, yearly rows: one region, one university, a cohort of firms. No 'rules'
- * group: the defaults apply. */
-static const char tiny_cfg[] =
-    "name = \"tiny\";\n"
-    "seed = 11L;\n"
-    "time = { start = 2000.0; end = 2003.0; steps_per_year = 12; output_every = 12; };\n"
-    "regions = { dst = { labour_pool = 500.0; pool_inflow_per_year = 120.0; startup_rate = 3.5; "
-    "}; };\n"
-    "organisations = { kaist = { kind = \"university\"; region = \"dst\"; staff = 400.0;\n"
-    "                            knowledge = 1.3; tto_per_year = 2.0; graduates_per_year = 150.0; "
-    "}; };\n"
-    "firms = { locals = { region = \"dst\"; count = 40; employees = 12.5; }; };\n";
+extern char **environ;
+
+/* the tiny scenario of tests/tmpdir.h */
+static const char tiny_cfg[] = TINY_CFG_TEXT;
 
 /* ---- helpers -------------------------------------------------------------------------------- */
-
-
-
-
-
-
-
-
-
 
 typedef struct {
     int code;  /* exit status, or -1 if killed by a signal */
@@ -288,9 +269,10 @@ Test(cli, seed_overrides_a_plain_integer_seed, .init = make_tmp, .fini = cleanup
 
 Test(cli, seed_does_not_take_the_blame_for_a_missing_key, .init = make_tmp, .fini = cleanup)
 {
-    /* Regression (fixed): sim/scenario.c:138-141 (where): --seed adds "seed=N" as an override, which creates a
-     * top-level setting in a scenario without 'seed'; an error located at the root is then blamed
-     * on it: "ricsim: --set 'seed=7': missing required key 'name'", with no --set on the line. */
+    /* Regression (fixed): sim/scenario.c:138-141 (where): --seed adds "seed=N" as an override,
+     * which creates a top-level setting in a scenario without 'seed'; an error located at the root
+     * is then blamed on it: "ricsim: --set 'seed=7': missing required key 'name'", with no --set on
+     * the line. */
     const char *cfg = write_file("noname.cfg", strstr(tiny_cfg, "time = "));
     char prefix[320];
     snprintf(prefix, sizeof prefix, "ricsim: %s:", cfg);
@@ -470,9 +452,9 @@ Test(cli, rerun_of_the_written_scenario_reproduces_the_series, .init = make_tmp,
     free(a_rows);
     free(b_rows);
     /* ... then everything but the file name.
-     * Regression (fixed): sim/scenario.c:1478-1480 (load): the written scenario.cfg of a scenario without a
-     * 'rules' group has its settings in another order when reloaded ('seed' moves after 'rules'),
-     * so the rerun's '# scenario_hash=' differs from the original's. */
+     * Regression (fixed): sim/scenario.c:1478-1480 (load): the written scenario.cfg of a scenario
+     * without a 'rules' group has its settings in another order when reloaded ('seed' moves after
+     * 'rules'), so the rerun's '# scenario_hash=' differs from the original's. */
     char *a_meta = drop_lines(a, "# scenario_file="), *b_meta = drop_lines(b, "# scenario_file=");
     int same = strcmp(a_meta, b_meta) == 0;
     free(a_meta);
@@ -534,8 +516,8 @@ static void interrupted_by(int sig)
     char series[300];
     snprintf(series, sizeof series, "%s/series.tsv", out);
     char *before = slurp(series);
-    const char *argv[] = {RIC_BINARY, "run", RIC_SOURCE_DIR "/scenarios/national.cfg", "--out",
-                          out, "--force", NULL};
+    const char *argv[] = {RIC_BINARY, "run", RIC_SOURCE_DIR "/scenarios/national.cfg", "--out", out,
+                          "--force",  NULL};
     char err_path[256];
     snprintf(err_path, sizeof err_path, "%s/.stderr", tmp);
     posix_spawn_file_actions_t fa;

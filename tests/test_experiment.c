@@ -27,17 +27,8 @@
 
 extern char **environ;
 
-/* Three simulated years, yearly rows: one region, one university, 40 firms (as in test_cli). */
-static const char base_cfg[] =
-    "name = \"tiny\";\n"
-    "seed = 11L;\n"
-    "time = { start = 2000.0; end = 2003.0; steps_per_year = 12; output_every = 12; };\n"
-    "regions = { dst = { labour_pool = 500.0; pool_inflow_per_year = 120.0; startup_rate = 3.5; "
-    "}; };\n"
-    "organisations = { kaist = { kind = \"university\"; region = \"dst\"; staff = 400.0;\n"
-    "                            knowledge = 1.3; tto_per_year = 2.0; graduates_per_year = 150.0; "
-    "}; };\n"
-    "firms = { locals = { region = \"dst\"; count = 40; employees = 12.5; }; };\n";
+/* the tiny scenario of tests/tmpdir.h */
+static const char base_cfg[] = TINY_CFG_TEXT;
 
 /* A 3 x 2 grid, 4 replications: 24 runs. The experiment group starts on line 2. */
 static const char grid_exp[] =
@@ -53,14 +44,6 @@ static const char grid_exp[] =
     "};\n";
 
 /* ---- helpers -------------------------------------------------------------------------------- */
-
-
-
-
-
-
-
-
 
 static size_t count(const char *text, const char *what)
 {

@@ -15,6 +15,20 @@
 
 #include "fs.h"
 
+/* Three simulated years, yearly rows: one region, one university, a cohort of 40 firms. No
+ * 'rules' group: the defaults apply. The scenario both files write and run. */
+#define TINY_CFG_TEXT                                                                              \
+    "name = \"tiny\";\n"                                                                           \
+    "seed = 11L;\n"                                                                                \
+    "time = { start = 2000.0; end = 2003.0; steps_per_year = 12; output_every = 12; };\n"          \
+    "regions = { dst = { labour_pool = 500.0; pool_inflow_per_year = 120.0; startup_rate = 3.5; "  \
+    "}; };\n"                                                                                      \
+    "organisations = { kaist = { kind = \"university\"; region = \"dst\"; staff = 400.0;\n"        \
+    "                            knowledge = 1.3; tto_per_year = 2.0; graduates_per_year = "       \
+    "150.0; "                                                                                      \
+    "}; };\n"                                                                                      \
+    "firms = { locals = { region = \"dst\"; count = 40; employees = 12.5; }; };\n"
+
 /* the test's folder, removed with all its contents by cleanup() */
 __attribute__((unused)) static char tmp[64];
 
