@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "ricsim/sim.h"
+#include "model/programme.h"
+#include "model/world.h"
 
 #define TINY RIC_SOURCE_DIR "/tests/golden/tiny.cfg"
 #define DAEDEOK RIC_SOURCE_DIR "/scenarios/daedeok.cfg"

@@ -6,7 +6,7 @@
 #include <gsl/gsl_errno.h>
 #include <math.h>
 
-#include "ricsim/calibrate.h"
+#include "studies/calibrate.h"
 #include "ricsim/sim.h"
 #include "study_support.h"
 

@@ -9,7 +9,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "ricsim/output.h"
+#include "run/output.h"
 #include "ricsim/sim.h"
 #include "tmpdir.h" /* n_entries */
 

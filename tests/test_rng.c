@@ -5,7 +5,7 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
-#include "ricsim/rng.h"
+#include "base/rng.h"
 
 Test(rng, block_is_a_pure_function_of_its_counter)
 {

@@ -7,7 +7,7 @@
 #include <gsl/gsl_errno.h>
 #include <math.h>
 
-#include "ricsim/sensitivity.h"
+#include "studies/sensitivity.h"
 #include "study_support.h"
 
 #define PI 3.14159265358979323846 /* PI is not C17 */

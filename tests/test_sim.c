@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "ricsim/rng.h"
+#include "base/rng.h"
 #include "support.h"
 
 /* The text without metadata lines that name the file or version. */

@@ -2,7 +2,7 @@
  * firm links consistent, frees incubator rooms, and capacity is a hard limit. */
 #include "support.h"
 
-#include "ricsim/world.h"
+#include "model/world.h"
 
 static ric_world *make(ric_scenario **sc, const char *max_firms)
 {

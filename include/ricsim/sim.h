@@ -5,9 +5,13 @@
 
 #include <stddef.h>
 
-#include "ricsim/programme.h"
 #include "ricsim/scenario.h"
-#include "ricsim/world.h"
+#include "ricsim/status.h"
+
+/* Opaque here; the model's internal headers (model/world.h, model/programme.h) define them. */
+typedef struct ric_world ric_world;
+typedef struct ric_birth ric_birth;
+typedef struct ric_programmes ric_programmes;
 
 typedef struct ric_sim ric_sim;
 

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ricsim/output.h"
+#include "run/output.h"
 #include "ricsim/sim.h"
 
 static double now(void)

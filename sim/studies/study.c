@@ -3,7 +3,7 @@
  * rows. Runs are spread over worker processes (fork, one pipe each) and their results put back in
  * run order, so that the answer does not depend on the number of workers. Also the atomic output
  * files of the studies. */
-#include "ricsim/study.h"
+#include "studies/study.h"
 
 #include <errno.h>
 #include <math.h>
@@ -15,8 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "ricsim/output.h"
-#include "ricsim/cfg.h"
+#include "run/output.h"
+#include "input/cfg.h"
 
 #include "ricsim/scenario.h"
 #include "ricsim/sim.h"

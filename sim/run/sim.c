@@ -9,9 +9,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "ricsim/events.h"
-#include "ricsim/output.h"
-#include "ricsim/rules.h"
+#include "model/events.h"
+#include "model/programme.h"
+#include "run/output.h"
+#include "model/rules.h"
 
 #define N_PHASES_MAX 16
 

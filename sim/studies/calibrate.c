@@ -2,7 +2,7 @@
  * (calibrate.h) over replicated runs with common random numbers by GSL's Nelder-Mead simplex, and
  * writes the fitted values, the loss history and the fit table. Owns the minimiser wrapper, the
  * targets reader and the loss; the runs themselves are study.c's. */
-#include "ricsim/calibrate.h"
+#include "studies/calibrate.h"
 
 #include <errno.h>
 #include <math.h>

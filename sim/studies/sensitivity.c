@@ -2,7 +2,7 @@
  * indices (sensitivity.h), and the study that runs them on a scenario: reads a study file's
  * 'sensitivity' group, evaluates the design points through study.c in chunks, and writes the
  * ranked tables. */
-#include "ricsim/sensitivity.h"
+#include "studies/sensitivity.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* Philox blocks and the GSL adapter (Random123's GSL_MICRORNG) over one counter space. */
-#include "ricsim/rng.h"
+#include "base/rng.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>

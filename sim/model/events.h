@@ -4,7 +4,7 @@
 #ifndef RICSIM_EVENTS_H
 #define RICSIM_EVENTS_H
 
-#include "ricsim/world.h"
+#include "model/world.h"
 
 typedef struct ric_events ric_events;
 

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ricsim/rng.h"
+#include "base/rng.h"
 #include "ricsim/scenario.h"
 #include "ricsim/status.h"
 
@@ -92,7 +92,7 @@ typedef struct {
 } ric_flows;
 
 /* One edge of the spin-off genealogy. */
-typedef struct {
+typedef struct ric_birth {
     double year;
     uint32_t child, parent;
     uint8_t parent_kind; /* ric_org_kind or RIC_PARENT_FIRM */
@@ -115,7 +115,7 @@ typedef struct {
                                                                                          lookup    \
                                                                                          tables */
 
-typedef struct {
+typedef struct ric_world {
     const ric_scenario *sc;
     ric_rules rules; /* current values; dated events change them */
     ric_firms firms;

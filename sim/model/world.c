@@ -1,6 +1,6 @@
 /* Agent storage: firm columns reserved once, organisations expanded from the scenario's cohorts,
  * regions with their labour pools. Nothing here allocates after ric_world_init. */
-#include "ricsim/world.h"
+#include "model/world.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "ricsim/status.h"
-#include "ricsim/study.h"
+#include "studies/study.h"
 
 /* ---- Morris -------------------------------------------------------------------------------- */
 

@@ -1,7 +1,7 @@
 /* Behavioural rules: labour pool, staff of knowledge organisations, spin-off (Klepper's heritage
  * theory), technology transfer (transfer-office and absorptive capacity), job creation with gross
  * flows, entry and exit, link decay. Each rule cites its source; MODEL.md in doc/ gives the ODD. */
-#include "ricsim/rules.h"
+#include "model/rules.h"
 
 #include <math.h>
 #include <string.h>

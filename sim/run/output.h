@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "ricsim/status.h"
-#include "ricsim/world.h"
+#include "model/world.h"
 
 typedef struct ric_output ric_output;
 

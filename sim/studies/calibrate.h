@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "ricsim/status.h"
-#include "ricsim/study.h"
+#include "studies/study.h"
 
 /* ---- the minimiser ------------------------------------------------------------------------ */
 

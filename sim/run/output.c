@@ -1,6 +1,6 @@
 /* Output files of one run: series.tsv (gnuplot-native time series), genealogy.tsv (spin-off
  * edges) and scenario.cfg (the effective scenario), each written to a temporary name first. */
-#include "ricsim/output.h"
+#include "run/output.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,8 +4,8 @@
 #ifndef RICSIM_STUDY_CFG_H
 #define RICSIM_STUDY_CFG_H
 
-#include "ricsim/cfg.h"
-#include "ricsim/study.h"
+#include "input/cfg.h"
+#include "studies/study.h"
 
 typedef struct {
     config_t cfg;

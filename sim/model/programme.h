@@ -6,7 +6,7 @@
 #ifndef RICSIM_PROGRAMME_H
 #define RICSIM_PROGRAMME_H
 
-#include "ricsim/world.h"
+#include "model/world.h"
 
 typedef struct ric_programmes ric_programmes;
 

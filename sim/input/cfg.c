@@ -3,7 +3,7 @@
  * "FILE:LINE: 'key.path' ..." diagnostics, the 32-bit literal check libconfig 1.5 needs, and the
  * "key.path=value" overrides of --set. Only this module and its callers' loaders touch libconfig.
  */
-#include "ricsim/cfg.h"
+#include "input/cfg.h"
 
 #include "ricsim/scenario.h" /* RIC_NAME_MAX */
 

@@ -4,7 +4,7 @@
 #ifndef RICSIM_RULES_H
 #define RICSIM_RULES_H
 
-#include "ricsim/world.h"
+#include "model/world.h"
 
 typedef struct {
     const char *name;

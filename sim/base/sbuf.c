@@ -1,5 +1,5 @@
 /* Growable text buffer (see sbuf.h). */
-#include "ricsim/sbuf.h"
+#include "base/sbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

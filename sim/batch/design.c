@@ -11,7 +11,7 @@
 
 #include <gsl/gsl_qrng.h>
 
-#include "ricsim/rng.h"
+#include "base/rng.h"
 
 #define RULE_LHS 0x4c485321u /* "LHS!": a counter word no simulation rule uses */
 

@@ -17,8 +17,8 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "ricsim/calibrate.h"
-#include "ricsim/sensitivity.h"
+#include "studies/calibrate.h"
+#include "studies/sensitivity.h"
 
 typedef struct {
     const char *cmd, *file, *out;

@@ -1,13 +1,13 @@
 /* Dated events of the scenario. A "set" event changes a rule or region parameter from its date and
  * restores the value it replaced at its 'until' date; "staff" events set the staff target of a kind
  * of organisation in a region; organisation arrivals and firm cohorts come from their own dates. */
-#include "ricsim/events.h"
+#include "model/events.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ricsim/rules.h"
+#include "model/rules.h"
 
 typedef struct {
     int fired, restored;

@@ -14,9 +14,9 @@
 
 #include <libconfig.h>
 
-#include "ricsim/cfg.h"
-#include "ricsim/sbuf.h"
-#include "ricsim/rng.h"
+#include "input/cfg.h"
+#include "base/sbuf.h"
+#include "base/rng.h"
 
 const char *const ric_org_kind_names[RIC_ORG_KIND_N] = {"ri_gvt", "ri_private", "ri_semi_gvt",
                                                         "university", "gvt_institution"};

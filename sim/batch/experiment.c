@@ -24,9 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ricsim/cfg.h"
-#include "ricsim/output.h"
-#include "ricsim/sbuf.h"
+#include "input/cfg.h"
+#include "run/output.h"
+#include "base/sbuf.h"
 #include "ricsim/scenario.h"
 #include "ricsim/sim.h"
 #include "ricsim/stats.h"

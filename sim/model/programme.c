@@ -4,7 +4,7 @@
  * winners are taken in rank order while the calendar-year budgets allow. Awards pay monthly after a
  * disbursement delay; reviews cancel or cut the weakest and may re-award the money (NURI 2004-05:
  * seed document via data/programs.tsv). Applicant kinds are a table, not branches in the step. */
-#include "ricsim/programme.h"
+#include "model/programme.h"
 
 #include <math.h>
 #include <stdlib.h>
