@@ -67,14 +67,11 @@ Test(sim, another_seed_gives_another_run)
 /* Compares the output of a run of tests/golden/<name>.cfg with tests/golden/<name>_series.tsv
  * (and <name>_genealogy.tsv when with_genealogy). The golden files pin the model's behaviour;
  * regenerate them deliberately with RIC_UPDATE_GOLDEN=1 after a change that is meant to alter
- * results, and say so in the commit. With portable, the run takes the portable (non-vector)
- * paths: RICSIM_NO_SIMD is read once per process, and Criterion runs every test in its own. */
+ * results, and say so in the commit. With portable, the run takes the reference code, every
+ * kernel switched off. */
 static void check_golden(const char *name, int with_genealogy, int portable)
 {
-    if (portable) {
-        setenv("RICSIM_NO_SIMD", "1", 1);
-        cr_assert_eq(ric_simd(), 0, "RICSIM_NO_SIMD selects the portable paths");
-    }
+    const unsigned kernels = ric_kernels_select(portable ? 0u : RIC_KERNELS_ALL);
     char cfg[512], path[512];
     snprintf(cfg, sizeof cfg, "%s/tests/golden/%s.cfg", RIC_SOURCE_DIR, name);
     ric_scenario *sc = load(cfg, NULL, 0);
@@ -104,6 +101,7 @@ static void check_golden(const char *name, int with_genealogy, int portable)
     free(got);
     remove_run(d);
     ric_scenario_free(sc);
+    ric_kernels_select(kernels);
 }
 
 Test(sim, tiny_scenario_matches_its_golden_output)
@@ -128,53 +126,32 @@ Test(sim, stress_scenario_matches_the_output_of_the_plain_loops_on_the_portable_
     check_golden("stress", 1, 1);
 }
 
-/* The vector and portable paths give the same bytes on the Daedeok scenario, for several seeds
- * and with the elasticities that take the libm powers: the portable run is made in a child
- * process, since RICSIM_NO_SIMD is read once per process. */
-Test(sim, vector_and_portable_paths_give_identical_bytes)
+/* The kernels and the reference give the same bytes on the Daedeok scenario, for several seeds
+ * and with the elasticities that take the libm powers. */
+Test(sim, kernels_and_reference_give_identical_bytes)
 {
     const char *sets[][2] = {{"seed=11", "rules.spinoff.knowledge_elasticity=1.0"},
                              {"seed=12", "rules.exit.capability_elasticity=0.5"},
                              {"seed=13", "rules.transfer.absorptive_elasticity=2.0"}};
-    char portable[3][64];
-    for (int k = 0; k < 3; k++) { /* first, before this process runs anything */
-        strcpy(portable[k], "/tmp/ricsim_test_XXXXXX");
-        cr_assert_not_null(mkdtemp(portable[k]));
-        pid_t pid = fork();
-        cr_assert_neq(pid, -1);
-        if (pid == 0) {
-            setenv("RICSIM_NO_SIMD", "1", 1);
-            ric_err err = {{0}};
-            ric_scenario *sc = NULL;
-            if (ric_simd() != 0 || ric_scenario_load(DAEDEOK, sets[k], 2, &sc, &err) != RIC_OK)
-                _exit(2);
-            _exit(ric_run(sc, portable[k], 0, &err) == RIC_OK ? 0 : 3);
-        }
-        int status = 0;
-        cr_assert_eq(waitpid(pid, &status, 0), pid);
-        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the portable run failed (%d)",
-                  status);
-    }
     for (int k = 0; k < 3; k++) {
         ric_scenario *sc = load(DAEDEOK, sets[k], 2);
-        char vector[64];
-        char *a = run_to_tmp(sc, vector);
-        char path[300];
-        snprintf(path, sizeof path, "%s/series.tsv", portable[k]);
-        char *b = slurp(path);
-        cr_assert_str_eq(a, b, "series differ between the vector and portable paths (%s)",
-                         sets[k][1]);
-        free(a), free(b);
-        char *g[2];
-        const char *dirs[2] = {vector, portable[k]};
+        char dirs[2][64];
+        char *series[2], *gen[2];
         for (int j = 0; j < 2; j++) {
+            const unsigned old = ric_kernels_select(j ? 0u : RIC_KERNELS_ALL);
+            series[j] = run_to_tmp(sc, dirs[j]);
+            ric_kernels_select(old);
+            char path[300];
             snprintf(path, sizeof path, "%s/genealogy.tsv", dirs[j]);
-            g[j] = slurp(path);
+            gen[j] = slurp(path);
         }
-        cr_assert_str_eq(g[0], g[1], "genealogies differ (%s)", sets[k][1]);
-        free(g[0]), free(g[1]);
-        remove_run(vector);
-        remove_run(portable[k]);
+        cr_assert_str_eq(series[0], series[1], "series differ with and without kernels (%s)",
+                         sets[k][1]);
+        cr_assert_str_eq(gen[0], gen[1], "genealogies differ (%s)", sets[k][1]);
+        for (int j = 0; j < 2; j++) {
+            free(series[j]), free(gen[j]);
+            remove_run(dirs[j]);
+        }
         ric_scenario_free(sc);
     }
 }

@@ -44,18 +44,10 @@ static inline __attribute__((always_inline)) ric_block ric_rng_block(uint64_t se
     return b;
 }
 
-/* 1 when the vector paths (AVX2) run: the CPU has AVX2 and the environment variable
- * RICSIM_NO_SIMD is unset or empty. Both paths give bit-identical results (tested); the variable
- * lets a user or a test run the portable one. Read once per process. */
-int ric_simd(void);
-
-/* Blocks for n agents at once: block k is ric_rng_block(seed, ids[k], step, rule), bit for bit,
- * written as its four words w0[k]..w3[k]. Uses AVX2 (eight blocks at a time) when the CPU has
- * it; ric_rng_blocks_generic is the portable path, exported for the tests. */
+/* Blocks for n agents at once: block k is ric_rng_block(seed, ids[k], step, rule), written as
+ * its four words w0[k]..w3[k]. The reference of the philox8 kernel (kernels/kernels.h). */
 void ric_rng_blocks(uint64_t seed, const uint32_t *ids, size_t n, uint32_t step, uint32_t rule,
                     uint32_t *w0, uint32_t *w1, uint32_t *w2, uint32_t *w3);
-void ric_rng_blocks_generic(uint64_t seed, const uint32_t *ids, size_t n, uint32_t step,
-                            uint32_t rule, uint32_t *w0, uint32_t *w1, uint32_t *w2, uint32_t *w3);
 
 /* A 32-bit key mixed from four words (one Philox round trip): keys a new firm's draws by where and
  * when it was born, so the same birth in two scenarios gives the same stream. */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
+
 #include "model/rules.h"
 
 typedef struct {
@@ -125,6 +127,38 @@ static void set_staff_target(ric_world *w, ric_org_kind kind, int region, double
     w->orgs[first].staff_target += (int32_t)(t - given);
 }
 
+/* ---- firm cohorts: scheduled groups of firms (the seed table's incumbents, complexes' firms) */
+
+/* Places the scenario's firm cohorts whose arrival falls in [t0, t1). */
+static void place_cohorts(ric_world *w, double t0, double t1)
+{
+    const ric_scenario *sc = w->sc;
+    for (int c = 0; c < sc->n_firms; c++) {
+        const ric_firm_spec *s = &sc->firms[c];
+        if (!(s->arrive >= t0 && s->arrive < t1))
+            continue;
+        uint32_t key = ric_hash32(s->name);
+        /* sizes spread log-normally around the mean (s.d. of log size 1) */
+        const double sigma = 1.0;
+        for (int k = 0; k < s->count; k++) {
+            gsl_rng *r = ric_stream_at(&w->stream, (uint32_t)k, key, RIC_RULE_COHORT);
+            double e =
+                s->employees * exp(sigma * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.5 * sigma * sigma);
+            int32_t emp = e < 1.0 ? 1 : (int32_t)lround(e);
+            double cap = s->capability * exp(0.2 * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.02);
+            int region = s->region >= 0 ? s->region : k % w->n_regions;
+            uint32_t fkey = ric_rng_key(key, (uint32_t)k, RIC_RULE_COHORT, 0);
+            long i = ric_firms_append(w, fkey, region, s->origin, emp, cap, 0);
+            if (i < 0) {
+                w->capacity_hit = 1;
+                return;
+            }
+            /* cohort firms are not newborn: spread their ages over 0-20 years */
+            w->firms.birth[i] = (int32_t)w->step - (int32_t)(gsl_rng_uniform(r) * 20.0 / w->dt);
+        }
+    }
+}
+
 void ric_events_apply(ric_events *ev, ric_world *w)
 {
     const double eps = 1e-9;
@@ -146,7 +180,7 @@ void ric_events_apply(ric_events *ev, ric_world *w)
     }
     if (w->orgs_dirty)
         ric_world_index_orgs(w);
-    ric_rules_cohorts(w, t0, t + w->dt - eps);
+    place_cohorts(w, t0, t + w->dt - eps);
 
     const ric_scenario *sc = w->sc;
     for (int i = 0; i < ev->n; i++) {

@@ -14,29 +14,16 @@ double ric_world_time(const ric_world *w, uint32_t k)
 
 static ric_status firms_reserve(ric_firms *f, size_t cap)
 {
+    int ok = 1;
     f->cap = cap;
     f->max_ids = cap;
-    f->id = malloc(cap * sizeof *f->id);
-    f->key = malloc(cap * sizeof *f->key);
-    f->region = malloc(cap * sizeof *f->region);
-    f->origin = malloc(cap * sizeof *f->origin);
-    f->flags = malloc(cap * sizeof *f->flags);
-    f->prog = malloc(cap * sizeof *f->prog);
-    f->employees = malloc(cap * sizeof *f->employees);
-    f->capability = malloc(cap * sizeof *f->capability);
-    f->fitness = malloc(cap * sizeof *f->fitness);
-    f->birth = malloc(cap * sizeof *f->birth);
-    f->link_org = malloc(cap * sizeof *f->link_org);
-    f->link_last = malloc(cap * sizeof *f->link_last);
-    f->peer = malloc(cap * sizeof *f->peer);
-    f->peer_last = malloc(cap * sizeof *f->peer_last);
-    f->incubator = malloc(cap * sizeof *f->incubator);
-    f->want = malloc(cap * sizeof *f->want);
-    f->parent = malloc(cap * sizeof *f->parent);
+#define RIC_COL(type, name, doc)                                                                   \
+    f->name = malloc(cap * sizeof *f->name);                                                       \
+    ok &= f->name != NULL;
+    RIC_FIRM_COLUMNS(RIC_COL)
+#undef RIC_COL
     f->index_of = malloc((cap + 1) * sizeof *f->index_of);
-    if (!f->id || !f->key || !f->region || !f->origin || !f->flags || !f->prog || !f->employees ||
-        !f->capability || !f->fitness || !f->birth || !f->link_org || !f->link_last || !f->peer ||
-        !f->peer_last || !f->incubator || !f->want || !f->parent || !f->index_of)
+    if (!ok || !f->index_of)
         return RIC_ENOMEM;
     f->next_id = 1;
     return RIC_OK;
@@ -44,23 +31,9 @@ static ric_status firms_reserve(ric_firms *f, size_t cap)
 
 static void firms_release(ric_firms *f)
 {
-    free(f->id);
-    free(f->key);
-    free(f->region);
-    free(f->origin);
-    free(f->flags);
-    free(f->prog);
-    free(f->employees);
-    free(f->capability);
-    free(f->fitness);
-    free(f->birth);
-    free(f->link_org);
-    free(f->link_last);
-    free(f->peer);
-    free(f->peer_last);
-    free(f->incubator);
-    free(f->want);
-    free(f->parent);
+#define RIC_COL(type, name, doc) free(f->name);
+    RIC_FIRM_COLUMNS(RIC_COL)
+#undef RIC_COL
     free(f->index_of);
     memset(f, 0, sizeof *f);
 }
@@ -73,7 +46,7 @@ ric_status ric_world_init(ric_world *w, const ric_scenario *sc, ric_err *err)
     w->dt = 1.0 / sc->steps_per_year;
 
     /* refuse absurd sizes before allocating */
-    double bytes = (double)sc->max_firms * 104.0; /* columns, id map, queues */
+    double bytes = (double)sc->max_firms * 104.0; /* columns, id map, the workspace's lists */
     if (bytes > 16e9) {
         ric_err_set(err,
                     "%s: 'limits.max_firms' = %zu would need about %.1f GB; at most 16 GB "
@@ -82,16 +55,6 @@ ric_status ric_world_init(ric_world *w, const ric_scenario *sc, ric_err *err)
         return RIC_ECAPACITY;
     }
     ric_status st = firms_reserve(&w->firms, sc->max_firms);
-    w->spinoff_queue = malloc(sc->max_firms * sizeof *w->spinoff_queue);
-    w->transfer_queue = malloc(sc->max_firms * sizeof *w->transfer_queue);
-    w->births = malloc(sc->max_firms * sizeof *w->births);
-    w->dead = malloc(sc->max_firms * sizeof *w->dead);
-    w->tab_premium = malloc(RIC_TAB_N * sizeof *w->tab_premium);
-    w->tab_premium_of = NAN;
-    if (!w->tab_premium)
-        st = RIC_ENOMEM;
-    if (!w->spinoff_queue || !w->transfer_queue || !w->births || !w->dead)
-        st = RIC_ENOMEM;
     if (st == RIC_OK)
         st = ric_stream_init(&w->stream, sc->seed);
     if (st != RIC_OK)
@@ -103,14 +66,7 @@ ric_status ric_world_init(ric_world *w, const ric_scenario *sc, ric_err *err)
     w->orgs = calloc((size_t)(n ? n : 1), sizeof *w->orgs);
     w->region_orgs = calloc((size_t)(n ? n : 1), sizeof *w->region_orgs);
     w->regions = calloc((size_t)sc->n_regions, sizeof *w->regions);
-    w->tab_market = calloc((size_t)sc->n_regions, sizeof *w->tab_market);
-    w->tab_fill = calloc((size_t)sc->n_regions, sizeof *w->tab_fill);
-    w->tab_org_live = calloc((size_t)n + 1, sizeof *w->tab_org_live);
-    w->tab_demand = calloc((size_t)sc->n_regions * RIC_LANES, sizeof *w->tab_demand);
-    w->tab_region = calloc((size_t)sc->n_regions, sizeof *w->tab_region);
-    w->tab_gain = calloc((size_t)sc->n_regions * RIC_LANES, sizeof *w->tab_gain);
-    if (!w->orgs || !w->region_orgs || !w->regions || !w->tab_market || !w->tab_fill ||
-        !w->tab_org_live || !w->tab_demand || !w->tab_region || !w->tab_gain) {
+    if (!w->orgs || !w->region_orgs || !w->regions) {
         st = RIC_ENOMEM;
         goto fail;
     }
@@ -159,25 +115,6 @@ void ric_world_fini(ric_world *w)
         return;
     firms_release(&w->firms);
     ric_stream_fini(&w->stream);
-    free(w->spinoff_queue);
-    free(w->transfer_queue);
-    free(w->births);
-    free(w->dead);
-    free(w->tab_premium);
-    free(w->tab_market);
-    free(w->tab_fill);
-    free(w->tab_org_live);
-    free(w->tab_demand);
-    free(w->tab_region);
-    free(w->tab_gain);
-    w->dead = NULL;
-    w->tab_premium = w->tab_market = w->tab_fill = NULL;
-    w->tab_org_live = NULL;
-    w->tab_demand = NULL;
-    w->tab_region = NULL;
-    w->tab_gain = NULL;
-    w->spinoff_queue = w->transfer_queue = NULL;
-    w->births = NULL;
     free(w->orgs);
     free(w->region_orgs);
     free(w->regions);
@@ -194,22 +131,17 @@ long ric_firms_append(ric_world *w, uint32_t key, int region, ric_origin origin,
         return -1;
     size_t i = f->n++;
     uint32_t id = f->next_id++;
+#define RIC_COL(type, name, doc) f->name[i] = (type)0;
+    RIC_FIRM_COLUMNS(RIC_COL)
+#undef RIC_COL
     f->id[i] = id;
     f->key[i] = key;
     f->region[i] = (uint16_t)region;
     f->origin[i] = (uint8_t)origin;
-    f->flags[i] = 0;
-    f->prog[i] = 0;
     f->employees[i] = employees;
     f->capability[i] = (float)capability;
     f->fitness[i] = (float)w->rules.fitness_initial;
     f->birth[i] = (int32_t)w->step;
-    f->link_org[i] = 0;
-    f->link_last[i] = 0;
-    f->peer[i] = 0;
-    f->peer_last[i] = 0;
-    f->incubator[i] = 0;
-    f->want[i] = 0;
     f->parent[i] = parent;
     f->index_of[id] = (int32_t)i;
     return (long)i;
@@ -217,32 +149,18 @@ long ric_firms_append(ric_world *w, uint32_t key, int region, ric_origin origin,
 
 static void move_firm(ric_firms *f, size_t to, size_t from)
 {
-    f->id[to] = f->id[from];
-    f->key[to] = f->key[from];
-    f->region[to] = f->region[from];
-    f->origin[to] = f->origin[from];
-    f->flags[to] = f->flags[from];
-    f->prog[to] = f->prog[from];
-    f->employees[to] = f->employees[from];
-    f->capability[to] = f->capability[from];
-    f->fitness[to] = f->fitness[from];
-    f->birth[to] = f->birth[from];
-    f->link_org[to] = f->link_org[from];
-    f->link_last[to] = f->link_last[from];
-    f->peer[to] = f->peer[from];
-    f->peer_last[to] = f->peer_last[from];
-    f->incubator[to] = f->incubator[from];
-    f->want[to] = f->want[from];
-    f->parent[to] = f->parent[from];
+#define RIC_COL(type, name, doc) f->name[to] = f->name[from];
+    RIC_FIRM_COLUMNS(RIC_COL)
+#undef RIC_COL
     f->index_of[f->id[to]] = (int32_t)to;
 }
 
-void ric_firms_compact(ric_world *w)
+void ric_firms_compact(ric_world *w, const uint32_t *dead, size_t n_dead)
 {
     ric_firms *f = &w->firms;
     /* first drop links and rooms held by or pointing to the dead */
-    for (size_t d = 0; d < w->n_dead; d++) {
-        size_t i = w->dead[d];
+    for (size_t d = 0; d < n_dead; d++) {
+        size_t i = dead[d];
         if (f->peer[i]) {
             int32_t j = f->index_of[f->peer[i]];
             if (j >= 0 && f->peer[j] == f->id[i])
@@ -252,16 +170,14 @@ void ric_firms_compact(ric_world *w)
             w->orgs[f->incubator[i] - 1].rooms_used--;
     }
     /* highest index first: the last column is then always a live firm or the dead one itself */
-    for (size_t d = w->n_dead; d-- > 0;) {
-        size_t i = w->dead[d];
+    for (size_t d = n_dead; d-- > 0;) {
+        size_t i = dead[d];
         f->index_of[f->id[i]] = -1;
         size_t last = --f->n;
         if (i != last)
             move_firm(f, i, last);
     }
-    w->n_dead = 0;
 }
-
 void ric_world_index_orgs(ric_world *w)
 {
     int k = 0;

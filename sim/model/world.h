@@ -17,32 +17,45 @@ enum {
     RIC_FIRM_DEAD = 1u << 1    /* exits at the end of this step's firm pass */
 };
 
-/* Firm columns. Hot state is 56 bytes per firm; parent is read only for output. */
+/* The firm columns, written once: X(type, name, comment). The struct below, reserve, release,
+ * append (every column starts at 0 unless ric_firms_append sets it) and the move of
+ * remove-by-swap are generated from this list, so adding a firm attribute is one entry here and
+ * its initial value, if not 0, in ric_firms_append. All but parent are hot: read every step. */
+#define RIC_FIRM_COLUMNS(X)                                                                        \
+    X(uint32_t, id, "1.. in order of creation")                                                   \
+    X(uint32_t, key, "keys the firm's draws; from its birth, not its id (see world.c)")            \
+    X(uint16_t, region, "region index")                                                            \
+    X(uint8_t, origin, "ric_origin")                                                               \
+    X(uint8_t, flags, "RIC_FIRM_*")                                                                \
+    X(uint32_t, prog, "bit p: takes part in programme p")                                         \
+    X(int32_t, employees, "persons, >= 1 while alive")                                             \
+    X(float, capability, "technology level; entrants average 1")                                  \
+    X(float, fitness, "accumulated margin (SKIN's capital); exit when < 0")                       \
+    X(int32_t, birth, "step of founding (negative before the start)")                             \
+    X(uint16_t, link_org, "organisation index + 1 of its knowledge link, 0 = none")               \
+    X(int32_t, link_last, "step the knowledge link was last used")                                \
+    X(uint32_t, peer, "id of a linked firm, 0 = none (links are symmetric)")                      \
+    X(int32_t, peer_last, "step the peer link was last used")                                     \
+    X(uint16_t, incubator, "organisation index + 1 whose incubator room it holds, 0 = none")      \
+    X(uint32_t, parent, "id of the parent (firm id or organisation id), 0 = none; output only")
+
+/* Firm columns. A firm's key is derived from its birth, not from its id, so a firm born of the
+ * same parent at the same step in two scenarios draws the same numbers (32 bits: rare collisions
+ * only correlate two firms). */
 typedef struct {
     size_t n, cap;
-    uint32_t *id;  /* 1.. in order of creation */
-    uint32_t *key; /* keys the firm's draws; derived from its birth, not from its id, so a
-                      firm born of the same parent at the same step in two scenarios draws
-                      the same numbers (32 bits: rare collisions only correlate two firms) */
-    uint16_t *region;
-    uint8_t *origin; /* ric_origin */
-    uint8_t *flags;
-    uint32_t *prog;     /* bit p: takes part in programme p */
-    int32_t *employees; /* persons, >= 1 while alive */
-    float *capability;  /* technology level; entrants average 1 */
-    float *fitness;     /* accumulated margin (SKIN's capital); exit when < 0 */
-    int32_t *birth;     /* step of founding (negative before the start) */
-    uint16_t *link_org; /* organisation index + 1 of its knowledge link, 0 = none */
-    int32_t *link_last; /* step the knowledge link was last used */
-    uint32_t *peer;     /* id of a linked firm, 0 = none (links are symmetric) */
-    int32_t *peer_last;
-    uint16_t *incubator; /* organisation index + 1 whose incubator room it holds, 0 = none */
-    int32_t *want;       /* scratch: desired change of employment this step */
-    uint32_t *parent;    /* id of the parent (firm id or organisation id), 0 = none */
-    int32_t *index_of;   /* id -> column index, -1 once gone; sized max_firms + 1 */
+#define RIC_COL(type, name, doc) type *name;
+    RIC_FIRM_COLUMNS(RIC_COL)
+#undef RIC_COL
+    int32_t *index_of; /* id -> column index, -1 once gone; sized max_ids + 1 */
     uint32_t next_id;
     size_t max_ids;
 } ric_firms;
+
+/* Bytes per firm of the columns (hot state plus parent). */
+#define RIC_COL(type, name, doc) +sizeof(type)
+enum { RIC_FIRM_COLUMN_BYTES = 0 RIC_FIRM_COLUMNS(RIC_COL) };
+#undef RIC_COL
 
 typedef struct {
     char name[RIC_NAME_MAX + 16];
@@ -69,8 +82,6 @@ typedef struct {
 typedef struct {
     ric_region_spec p; /* parameters, changeable by events */
     double pool;       /* job seekers, persons */
-    long long demand;  /* scratch: wanted hires this step */
-    long long gain;    /* scratch: persons the hiring pass returns to the pool this step */
     int org0, n_orgs;  /* slice of ric_world.region_orgs: active knowledge organisations */
 } ric_region;
 
@@ -99,22 +110,6 @@ typedef struct ric_birth {
     uint16_t region;
 } ric_birth;
 
-/* A region's values the hiring pass reads for every firm, side by side. */
-typedef struct {
-    double pool;
-    long long focus;
-    int sequential; /* the pool is summed firm by firm (see rule_hiring) */
-} ric_region_hot;
-
-#define RIC_TAB_N 4096
-#define RIC_LANES                                                                                  \
-    4 /* sums split in lanes, so that neighbouring firms do not wait on each other */ /* entries   \
-                                                                                         of the    \
-                                                                                         firm      \
-                                                                                         pass's    \
-                                                                                         lookup    \
-                                                                                         tables */
-
 typedef struct ric_world {
     const ric_scenario *sc;
     ric_rules rules; /* current values; dated events change them */
@@ -126,26 +121,6 @@ typedef struct ric_world {
     int *region_orgs; /* active knowledge organisations grouped by region */
     int orgs_dirty;   /* an arrival or departure happened: rebuild region_orgs */
     ric_flows flow;
-    /* lookup tables of the firm pass and scratch by region (the tables hold the expressions
-     * the loops would compute, so results do not depend on whether a value came from one) */
-    double *tab_premium;        /* jobs.small_premium / sqrt(employees), by employees (0 for 0) */
-    double tab_premium_of;      /* the premium tab_premium holds (NaN: not built yet) */
-    double *tab_market;         /* market growth, by region */
-    double *tab_fill;           /* share of wanted hires filled this step, by region */
-    int32_t *tab_org_live;      /* 1 if organisation index + 1 is active; entry 0 (no link) is 1 */
-    ric_region_hot *tab_region; /* scratch of the hiring pass, by region */
-    long long *tab_demand;      /* wanted hires by lane (firm index mod RIC_LANES) and region */
-    long long *tab_gain;        /* returns to the pool, likewise */
-    uint32_t gain_step;         /* step + 1 of the firm pass that summed the regions' gains */
-    /* work lists reserved to the firm capacity: nothing grows inside a step */
-    uint32_t *spinoff_queue; /* column indices of parents that spawn this step, ascending */
-    size_t n_spinoff_queue;
-    uint32_t *transfer_queue; /* column indices of firms asking for a transfer, ascending */
-    size_t n_transfer_queue;
-    uint32_t *dead; /* column indices flagged RIC_FIRM_DEAD this step, ascending */
-    size_t n_dead;
-    ric_birth *births; /* genealogy rows of this step, drained by the output */
-    size_t n_births;
     int capacity_hit; /* a firm could not be created: the run fails */
     uint32_t step;    /* steps done */
     double dt;        /* years per step */
@@ -162,9 +137,9 @@ double ric_world_time(const ric_world *w, uint32_t k);
 long ric_firms_append(ric_world *w, uint32_t key, int region, ric_origin origin, int32_t employees,
                       double capability, uint32_t parent);
 
-/* Removes the firms listed in w->dead (remove-by-swap, from the highest index down); clears links
- * that point to them and frees their incubator rooms. */
-void ric_firms_compact(ric_world *w);
+/* Removes the N firms at the ascending column indices DEAD (remove-by-swap, from the highest
+ * index down); clears links that point to them and frees their incubator rooms. */
+void ric_firms_compact(ric_world *w, const uint32_t *dead, size_t n);
 
 /* Rebuilds the per-region lists of active knowledge organisations. */
 void ric_world_index_orgs(ric_world *w);

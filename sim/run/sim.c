@@ -13,11 +13,13 @@
 #include "model/programme.h"
 #include "run/output.h"
 #include "model/rules.h"
+#include "model/workspace.h"
 
 #define N_PHASES_MAX 16
 
 struct ric_sim {
     ric_world w;
+    ric_workspace *ws; /* the rules' scratch, owned by the loop */
     ric_events *ev;
     ric_programmes *pg;
     uint32_t n_steps;
@@ -136,7 +138,7 @@ static double now(void)
 ric_status ric_sim_step(ric_sim *s, ric_err *err)
 {
     ric_world *w = &s->w;
-    w->n_births = 0;
+    s->ws->n_births = 0;
     double t0 = now(), t1;
     ric_events_apply(s->ev, w);
     t1 = now();
@@ -145,7 +147,7 @@ ric_status ric_sim_step(ric_sim *s, ric_err *err)
     t0 = now();
     s->phase_s[1] += t0 - t1;
     for (size_t i = 0; i < ric_rules_n; i++) {
-        ric_rules_table[i].apply(w);
+        ric_rules_table[i].apply(w, s->ws);
         t1 = now();
         s->phase_s[2 + i] += t1 - t0;
         t0 = t1;
@@ -185,7 +187,9 @@ ric_status ric_sim_alloc(const ric_scenario *sc, ric_sim **out, ric_err *err)
         free(s);
         return st;
     }
-    st = ric_events_alloc(&s->w, &s->ev, err);
+    st = ric_workspace_alloc(&s->w, ric_kernels_selected(), &s->ws, err);
+    if (st == RIC_OK)
+        st = ric_events_alloc(&s->w, &s->ev, err);
     if (st == RIC_OK)
         st = ric_programmes_alloc(&s->w, &s->pg, err);
     if (st != RIC_OK) {
@@ -220,6 +224,7 @@ void ric_sim_free(ric_sim *s)
         return;
     ric_programmes_free(s->pg);
     ric_events_free(s->ev);
+    ric_workspace_free(s->ws);
     ric_world_fini(&s->w);
     free(s->names_buf);
     free(s->names);
@@ -244,8 +249,8 @@ const ric_programmes *ric_sim_programmes(const ric_sim *s)
 }
 const ric_birth *ric_sim_births(const ric_sim *s, size_t *n)
 {
-    *n = s->w.n_births;
-    return s->w.births;
+    *n = s->ws->n_births;
+    return s->ws->births;
 }
 
 /* ---- the row ------------------------------------------------------------------------------ */

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/workspace.h"
+#include "model/world.h"
 #include "run/output.h"
 #include "ricsim/sim.h"
 
@@ -23,16 +25,14 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Bytes reserved per firm slot: every column, the id map, the work lists. */
-static double bytes_per_firm(const ric_world *w)
+/* Bytes reserved per firm slot: every column, the id map, the workspace's per-firm lists. */
+static double bytes_per_firm(void)
 {
-    const ric_firms *f = &w->firms;
-    double b = sizeof *f->id + sizeof *f->key + sizeof *f->region + sizeof *f->origin +
-               sizeof *f->flags + sizeof *f->prog + sizeof *f->employees + sizeof *f->capability +
-               sizeof *f->fitness + sizeof *f->birth + sizeof *f->link_org + sizeof *f->link_last +
-               sizeof *f->peer + sizeof *f->peer_last + sizeof *f->incubator + sizeof *f->want +
-               sizeof *f->parent + sizeof *f->index_of;
-    b += sizeof *w->spinoff_queue + sizeof *w->transfer_queue + sizeof *w->births + sizeof *w->dead;
+    const ric_workspace *ws = NULL;
+    const ric_firms *f = NULL;
+    double b = RIC_FIRM_COLUMN_BYTES + sizeof *f->index_of;
+    b += sizeof *ws->want + sizeof *ws->spinoff_queue + sizeof *ws->transfer_queue +
+         sizeof *ws->births + sizeof *ws->dead;
     return b;
 }
 
@@ -105,7 +105,7 @@ static int bench_one(const char *label, ric_scenario *sc, FILE *out)
     getrusage(RUSAGE_SELF, &ru);
     fprintf(out, "%s\t%.0f\t%ld\t%.0f\t%.4f\t%.1f\t%.1f\t%.2f", label, firm_steps / (double)steps,
             steps, firm_steps / wall, wall, (double)ru.ru_maxrss / 1024.0,
-            bytes_per_firm(ric_sim_world(s)), 1e9 * wall / firm_steps);
+            bytes_per_firm(), 1e9 * wall / firm_steps);
     for (size_t p = 0; p < ric_sim_nphases(); p++)
         fprintf(out, "\t%.4f", ric_sim_phase_seconds(s, p));
     fprintf(out, "\t%.4f\n", t_out);

@@ -1,0 +1,200 @@
+/* Kernel firm_pass: the firm pass of model/firms.c in chunks of RIC_CHUNK firms. For each chunk
+ * one Philox block per firm is drawn (word 0 exit, 1 spin-off, 2 transfer, 3 growth shock and
+ * rounding), every firm's arithmetic is done without a branch (the firm_draws kernel, or the
+ * firm_rules.h functions in a loop) and the rare outcomes flagged (firm_flags likewise), then a
+ * scalar pass visits the flagged firms only, in order, and does there what the reference does.
+ * It also sums, by region, what hiring will return to each pool (the fast hiring pass's proof
+ * needs it). No rule is written here: the per-firm functions are firm_rules.h's. */
+#include <assert.h>
+#include <string.h>
+
+#include "kernels/kernels.h"
+
+/* The arithmetic of firms [c0, m) of a chunk, one firm at a time: the reference of firm_draws. */
+static void draws_by_firm(const ric_firm_consts *k, const ric_firm_chunk *c, size_t c0)
+{
+    for (size_t j = c0; j < c->m; j++) {
+        const double cap = c->cap[j], mk = c->market[c->region[j]];
+        const int32_t emp = c->emp[j];
+        const double cap_exit = c->pw ? c->pw->exit[j] : 1.0 / cap;
+        const double cap_spin = c->pw ? c->pw->spin[j] : cap;
+        const double cap_tr = c->pw ? c->pw->tr[j] : cap;
+        const float fit = ric_firm_fitness(k, c->fit[j], cap, mk);
+        c->fit[j] = fit;
+        const int exit = (fit < 0.0f) | (ric_u01(c->r0[j]) < ric_firm_exit_bound(k, cap_exit));
+        const int spin = ric_firm_spins(k, emp, cap_spin, ric_u01(c->r1[j]));
+        const int tr = ric_firm_asks_transfer(k, cap_tr, ric_u01(c->r2[j]));
+        c->out[j] = exit * RIC_DRAW_EXIT + spin * RIC_DRAW_SPIN + tr * RIC_DRAW_TRANSFER;
+        c->capn[j] = ric_firm_drift(k, cap);
+        c->want[j] = ric_firm_want(k, emp, cap, mk, ric_firm_premium(k, emp), c->r3[j]);
+    }
+}
+
+/* The state flags of firms [c0, m), one at a time: the reference of firm_flags. */
+static void flags_by_firm(const ric_firm_consts *k, int32_t step, const int32_t *org_live,
+                          const ric_firms *f, size_t i0, const int32_t *want, size_t c0, size_t m,
+                          int32_t *out)
+{
+    for (size_t c = c0; c < m; c++) {
+        const size_t i = i0 + c;
+        const uint16_t lo = f->link_org[i];
+        const int link = (lo != 0) & ric_firm_link_lapses(k, step, f->link_last[i], org_live[lo]);
+        const int peer = (f->peer[i] != 0) & ric_firm_peer_lapses(k, step, f->peer_last[i]);
+        const int shrinks = f->employees[i] + want[c] < 1;
+        out[c] |= link * RIC_DRAW_LINK | peer * RIC_DRAW_PEER |
+                  (f->incubator[i] != 0) * RIC_DRAW_INCUBATOR | shrinks * RIC_DRAW_SHRINK;
+    }
+}
+
+void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts *k)
+{
+    ric_firms *f = &w->firms;
+    const int32_t step = (int32_t)w->step;
+    const uint64_t seed = w->sc->seed;
+    const size_t n = f->n, n_regions = (size_t)w->n_regions;
+    const unsigned kn = ws->kernels;
+    if (!(ws->tab_premium_of == k->premium)) { /* rebuilt when an event changes the premium */
+        for (int32_t a = 0; a < RIC_TAB_N; a++)
+            ws->tab_premium[a] = ric_firm_premium(k, a);
+        ws->tab_premium_of = k->premium;
+    }
+    for (int r = 0; r < w->n_regions; r++)
+        ws->tab_market[r] = w->regions[r].p.market_growth;
+    int32_t *org_live = ws->tab_org_live;
+    org_live[0] = 1;
+    for (int o = 0; o < w->n_orgs; o++)
+        org_live[o + 1] = w->orgs[o].active != 0;
+
+    long long *demand = ws->lane_demand; /* the positive parts of want, by lane and region */
+    long long *gain = ws->lane_gain;     /* what hiring will return to the pool, likewise */
+    memset(demand, 0, n_regions * RIC_LANES * sizeof *demand);
+    memset(gain, 0, n_regions * RIC_LANES * sizeof *gain);
+    uint32_t *spin_q = ws->spinoff_queue, *tr_q = ws->transfer_queue, *dead = ws->dead;
+    size_t n_spin = 0, n_tr = 0, n_dead = 0;
+    uint32_t r0[RIC_CHUNK], r1[RIC_CHUNK], r2[RIC_CHUNK], r3[RIC_CHUNK];
+    int32_t out[RIC_CHUNK], want[RIC_CHUNK];
+    float capn[RIC_CHUNK], capo[RIC_CHUNK];
+    uint16_t flagged[RIC_CHUNK];
+    ric_cap_powers pw;
+    for (size_t i0 = 0; i0 < n; i0 += RIC_CHUNK) {
+        const size_t m = n - i0 < RIC_CHUNK ? n - i0 : RIC_CHUNK;
+        if (kn & (1u << RIC_KERNEL_PHILOX8))
+            ric_kernel_philox8(seed, f->key + i0, m, w->step, RIC_RULE_FIRM, r0, r1, r2, r3);
+        else
+            ric_rng_blocks(seed, f->key + i0, m, w->step, RIC_RULE_FIRM, r0, r1, r2, r3);
+        if (!k->unit_el)
+            for (size_t c = 0; c < m; c++) {
+                const double cap = f->capability[i0 + c];
+                pw.exit[c] = ric_powe(cap, k->exit_el);
+                pw.spin[c] = ric_powe(cap, k->spin_el);
+                pw.tr[c] = ric_powe(cap, k->tr_el);
+            }
+        const ric_firm_chunk ch = {
+            .m = m,
+            .emp = f->employees + i0,
+            .cap = f->capability + i0,
+            .fit = f->fitness + i0,
+            .region = f->region + i0,
+            .market = ws->tab_market,
+            .tab_premium = ws->tab_premium,
+            .r0 = r0,
+            .r1 = r1,
+            .r2 = r2,
+            .r3 = r3,
+            .pw = k->unit_el ? NULL : &pw,
+            .out = out,
+            .capn = capn,
+            .want = want,
+        };
+        size_t done = 0;
+        if (kn & (1u << RIC_KERNEL_FIRM_DRAWS))
+            done = ric_kernel_firm_draws(k, &ch);
+        draws_by_firm(k, &ch, done);
+        done = 0;
+        if (kn & (1u << RIC_KERNEL_FIRM_FLAGS))
+            done = ric_kernel_firm_flags(k, step, org_live, f->link_org + i0, f->link_last + i0,
+                                         f->peer + i0, f->peer_last + i0, f->incubator + i0,
+                                         f->employees + i0, want, m, out);
+        flags_by_firm(k, step, org_live, f, i0, want, done, m, out);
+
+        /* commit the common outcome; the scalar pass below undoes it for the firms that exit */
+        memcpy(capo, f->capability + i0, m * sizeof *capo);
+        memcpy(f->capability + i0, capn, m * sizeof *capn);
+        memcpy(ws->want + i0, want, m * sizeof *want);
+        const uint16_t *restrict region = f->region + i0;
+        long long *restrict lane_demand[RIC_LANES], *restrict lane_gain[RIC_LANES];
+        for (int l = 0; l < RIC_LANES; l++) {
+            lane_demand[l] = demand + (size_t)l * n_regions;
+            lane_gain[l] = gain + (size_t)l * n_regions;
+        }
+        for (size_t c = 0; c < m; c++) {
+            const int32_t up = want[c] & ~(want[c] >> 31); /* the positive part */
+            lane_demand[c % RIC_LANES][region[c]] += up;
+            lane_gain[c % RIC_LANES][region[c]] += up - want[c]; /* the decrease */
+        }
+        size_t n_flagged = 0;
+        for (size_t c = 0; c < m; c++) {
+            flagged[n_flagged] = (uint16_t)c;
+            n_flagged += out[c] != 0;
+        }
+
+        for (size_t q = 0; q < n_flagged; q++) {
+            const size_t c = flagged[q], i = i0 + c;
+            const int o = out[c];
+            if (o & RIC_DRAW_LINK)
+                f->link_org[i] = 0;
+            if (o & RIC_DRAW_PEER)
+                f->peer[i] = 0;
+            const int32_t age = step - f->birth[i];
+            if ((o & RIC_DRAW_INCUBATOR) && ric_firm_leaves_incubator(k, age)) {
+                w->orgs[f->incubator[i] - 1].rooms_used--;
+                f->incubator[i] = 0;
+            }
+            /* exit candidates: the exact probability, below the bound the draws were held to */
+            if (o & RIC_DRAW_EXIT) {
+                int leaves = f->fitness[i] < 0.0f;
+                if (!leaves) {
+                    const double cap = capo[c];
+                    const double cap_exit = k->unit_el ? 1.0 / cap : pw.exit[c];
+                    const double p = ric_firm_exit_prob(k, cap_exit, age, f->employees[i],
+                                                        f->incubator[i] != 0);
+                    assert(p <= ric_firm_exit_bound(k, cap_exit)); /* firm_rules.h's proof */
+                    leaves = ric_u01(r0[c]) < p;
+                }
+                if (leaves) {
+                    f->flags[i] |= RIC_FIRM_DEAD;
+                    f->capability[i] = capo[c]; /* unchanged by a firm that leaves */
+                    const int32_t up = want[c] & ~(want[c] >> 31);
+                    lane_demand[c % RIC_LANES][f->region[i]] -= up;
+                    lane_gain[c % RIC_LANES][f->region[i]] += f->employees[i] - (up - want[c]);
+                    ws->want[i] = 0;
+                    dead[n_dead++] = (uint32_t)i;
+                    continue;
+                }
+            }
+            if (o & RIC_DRAW_SPIN)
+                spin_q[n_spin++] = (uint32_t)i;
+            if (o & RIC_DRAW_TRANSFER)
+                tr_q[n_tr++] = (uint32_t)i;
+            if (o & RIC_DRAW_SHRINK) {
+                /* an exit (its want is negative: no demand to undo); its workers, not its
+                 * decrease, join the pool */
+                lane_gain[c % RIC_LANES][f->region[i]] += f->employees[i] + want[c];
+                f->flags[i] |= RIC_FIRM_DEAD;
+                ws->want[i] = 0;
+                dead[n_dead++] = (uint32_t)i;
+            }
+        }
+    }
+    for (size_t r = 0; r < n_regions; r++) {
+        ws->gain[r] = 0;
+        for (size_t l = 0; l < RIC_LANES; l++) {
+            ws->demand[r] += demand[l * n_regions + r];
+            ws->gain[r] += gain[l * n_regions + r];
+        }
+    }
+    ws->gain_step = w->step + 1; /* the gains are this step's (ric_kernel_hiring checks) */
+    ws->n_spinoff_queue = n_spin;
+    ws->n_transfer_queue = n_tr;
+    ws->n_dead = n_dead;
+}
