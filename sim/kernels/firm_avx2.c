@@ -19,7 +19,7 @@ __attribute__((target("avx2"))) static inline __m256d u01x4(const uint32_t *r)
  * order, so every lane is bit-identical to the reference; the premium comes from the chunk's
  * table of ric_firm_premium. */
 __attribute__((target("avx2"))) size_t ric_kernel_firm_draws(const ric_firm_consts *k,
-                                                            const ric_firm_chunk *ch)
+                                                             const ric_firm_chunk *ch)
 {
     const double *tab_premium = ch->tab_premium;
     const size_t m = ch->m;
@@ -73,9 +73,10 @@ __attribute__((target("avx2"))) size_t ric_kernel_firm_draws(const ric_firm_cons
         const __m256d b2 = _mm256_mul_pd(_mm256_mul_pd(tr_rate, cap_tr), dt);
         const __m128i tr = RIC_MASK32(_mm256_cmp_pd(u01x4(r2 + c), b2, _CMP_LT_OQ));
 #undef RIC_MASK32
-        const __m128i o = _mm_or_si128(_mm_or_si128(_mm_and_si128(ex, _mm_set1_epi32(RIC_DRAW_EXIT)),
-                                                    _mm_and_si128(sp, _mm_set1_epi32(RIC_DRAW_SPIN))),
-                                       _mm_and_si128(tr, _mm_set1_epi32(RIC_DRAW_TRANSFER)));
+        const __m128i o =
+            _mm_or_si128(_mm_or_si128(_mm_and_si128(ex, _mm_set1_epi32(RIC_DRAW_EXIT)),
+                                      _mm_and_si128(sp, _mm_set1_epi32(RIC_DRAW_SPIN))),
+                         _mm_and_si128(tr, _mm_set1_epi32(RIC_DRAW_TRANSFER)));
         _mm_storeu_si128((__m128i *)(out + c), o);
 
         const __m256d cn =
@@ -127,13 +128,16 @@ __attribute__((target("avx2"))) size_t ric_kernel_firm_draws(const ric_firm_cons
 
 /* The state flags (links lapsing, incubator rooms, shrinking to nothing) eight firms at a time;
  * the same comparisons as the firm_rules.h functions, in 32-bit integers. */
-__attribute__((target("avx2"))) size_t
-ric_kernel_firm_flags(const ric_firm_consts *k, int32_t step, const int32_t *org_live,
-                      const uint16_t *link_org, const int32_t *link_last, const uint32_t *peer,
-                      const int32_t *peer_last, const uint16_t *incubator, const int32_t *emp,
-                      const int32_t *want, size_t m, int32_t *out)
+__attribute__((target("avx2"))) size_t ric_kernel_firm_flags(const ric_firm_consts *k, int32_t step,
+                                                             const ric_flag_chunk *ch)
 {
     const int32_t decay = k->decay;
+    const size_t m = ch->m;
+    const int32_t *org_live = ch->org_live, *link_last = ch->link_last, *peer_last = ch->peer_last,
+                  *emp = ch->emp, *want = ch->want;
+    const uint16_t *link_org = ch->link_org, *incubator = ch->incubator;
+    const uint32_t *peer = ch->peer;
+    int32_t *out = ch->out;
     const __m256i vstep = _mm256_set1_epi32(step), vdecay = _mm256_set1_epi32(decay),
                   zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1);
     size_t c = 0;
@@ -177,14 +181,9 @@ size_t ric_kernel_firm_draws(const ric_firm_consts *k, const ric_firm_chunk *ch)
     (void)k, (void)ch;
     return 0; /* never selected without AVX2 */
 }
-size_t ric_kernel_firm_flags(const ric_firm_consts *k, int32_t step, const int32_t *org_live,
-                             const uint16_t *link_org, const int32_t *link_last,
-                             const uint32_t *peer, const int32_t *peer_last,
-                             const uint16_t *incubator, const int32_t *emp, const int32_t *want,
-                             size_t m, int32_t *out)
+size_t ric_kernel_firm_flags(const ric_firm_consts *k, int32_t step, const ric_flag_chunk *ch)
 {
-    (void)k, (void)step, (void)org_live, (void)link_org, (void)link_last, (void)peer;
-    (void)peer_last, (void)incubator, (void)emp, (void)want, (void)m, (void)out;
+    (void)k, (void)step, (void)ch;
     return 0;
 }
 #endif

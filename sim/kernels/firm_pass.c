@@ -10,8 +10,7 @@
 
 #include "kernels/kernels.h"
 
-/* The arithmetic of firms [c0, m) of a chunk, one firm at a time: the reference of firm_draws. */
-static void draws_by_firm(const ric_firm_consts *k, const ric_firm_chunk *c, size_t c0)
+void ric_firm_draws_by_firm(const ric_firm_consts *k, const ric_firm_chunk *c, size_t c0)
 {
     for (size_t j = c0; j < c->m; j++) {
         const double cap = c->cap[j], mk = c->market[c->region[j]];
@@ -30,19 +29,17 @@ static void draws_by_firm(const ric_firm_consts *k, const ric_firm_chunk *c, siz
     }
 }
 
-/* The state flags of firms [c0, m), one at a time: the reference of firm_flags. */
-static void flags_by_firm(const ric_firm_consts *k, int32_t step, const int32_t *org_live,
-                          const ric_firms *f, size_t i0, const int32_t *want, size_t c0, size_t m,
-                          int32_t *out)
+void ric_firm_flags_by_firm(const ric_firm_consts *k, int32_t step, const ric_flag_chunk *c,
+                            size_t c0)
 {
-    for (size_t c = c0; c < m; c++) {
-        const size_t i = i0 + c;
-        const uint16_t lo = f->link_org[i];
-        const int link = (lo != 0) & ric_firm_link_lapses(k, step, f->link_last[i], org_live[lo]);
-        const int peer = (f->peer[i] != 0) & ric_firm_peer_lapses(k, step, f->peer_last[i]);
-        const int shrinks = f->employees[i] + want[c] < 1;
-        out[c] |= link * RIC_DRAW_LINK | peer * RIC_DRAW_PEER |
-                  (f->incubator[i] != 0) * RIC_DRAW_INCUBATOR | shrinks * RIC_DRAW_SHRINK;
+    for (size_t j = c0; j < c->m; j++) {
+        const uint16_t lo = c->link_org[j];
+        const int link =
+            (lo != 0) & ric_firm_link_lapses(k, step, c->link_last[j], c->org_live[lo]);
+        const int peer = (c->peer[j] != 0) & ric_firm_peer_lapses(k, step, c->peer_last[j]);
+        const int shrinks = c->emp[j] + c->want[j] < 1;
+        c->out[j] |= link * RIC_DRAW_LINK | peer * RIC_DRAW_PEER |
+                     (c->incubator[j] != 0) * RIC_DRAW_INCUBATOR | shrinks * RIC_DRAW_SHRINK;
     }
 }
 
@@ -109,13 +106,23 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
         size_t done = 0;
         if (kn & (1u << RIC_KERNEL_FIRM_DRAWS))
             done = ric_kernel_firm_draws(k, &ch);
-        draws_by_firm(k, &ch, done);
+        ric_firm_draws_by_firm(k, &ch, done);
+        const ric_flag_chunk fl = {
+            .m = m,
+            .org_live = org_live,
+            .link_org = f->link_org + i0,
+            .incubator = f->incubator + i0,
+            .link_last = f->link_last + i0,
+            .peer_last = f->peer_last + i0,
+            .emp = f->employees + i0,
+            .want = want,
+            .peer = f->peer + i0,
+            .out = out,
+        };
         done = 0;
         if (kn & (1u << RIC_KERNEL_FIRM_FLAGS))
-            done = ric_kernel_firm_flags(k, step, org_live, f->link_org + i0, f->link_last + i0,
-                                         f->peer + i0, f->peer_last + i0, f->incubator + i0,
-                                         f->employees + i0, want, m, out);
-        flags_by_firm(k, step, org_live, f, i0, want, done, m, out);
+            done = ric_kernel_firm_flags(k, step, &fl);
+        ric_firm_flags_by_firm(k, step, &fl, done);
 
         /* commit the common outcome; the scalar pass below undoes it for the firms that exit */
         memcpy(capo, f->capability + i0, m * sizeof *capo);
@@ -156,8 +163,8 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
                 if (!leaves) {
                     const double cap = capo[c];
                     const double cap_exit = k->unit_el ? 1.0 / cap : pw.exit[c];
-                    const double p = ric_firm_exit_prob(k, cap_exit, age, f->employees[i],
-                                                        f->incubator[i] != 0);
+                    const double p =
+                        ric_firm_exit_prob(k, cap_exit, age, f->employees[i], f->incubator[i] != 0);
                     assert(p <= ric_firm_exit_bound(k, cap_exit)); /* firm_rules.h's proof */
                     leaves = ric_u01(r0[c]) < p;
                 }

@@ -22,11 +22,10 @@
  * firm to the pools of sequential regions. Same integers and the same double additions as the
  * reference's loop (tests/test_kernels.c). */
 __attribute__((target("avx2"))) static void hiring_vector(const ric_world *w, ric_workspace *ws,
-                                                          ric_region_hot *hot,
-                                                          long long *delta, long long *created,
-                                                          long long *destroyed, long long *exits,
-                                                          long long *part, long long *nonpart,
-                                                          uint32_t *any)
+                                                          ric_region_hot *hot, long long *delta,
+                                                          long long *created, long long *destroyed,
+                                                          long long *exits, long long *part,
+                                                          long long *nonpart, uint32_t *any)
 {
     const ric_firms *f = &w->firms;
     const size_t n = f->n, n_regions = (size_t)w->n_regions;

@@ -19,11 +19,11 @@
 
 /* X(ID, name, in use, needs AVX2, what it does) */
 #define RIC_KERNEL_LIST(X)                                                                         \
-    X(PHILOX8, "philox8", 1, 1, "Philox4x32-10 blocks eight at a time (base/rng.c's reference)")  \
+    X(PHILOX8, "philox8", 1, 1, "Philox4x32-10 blocks eight at a time (base/rng.c's reference)")   \
     X(FIRM_PASS, "firm_pass", 1, 0,                                                                \
       "the firm pass in chunks of 256, the rare outcomes in a scalar pass over flagged firms")     \
     X(FIRM_DRAWS, "firm_draws", 1, 1,                                                              \
-      "fitness, exit bound, spin-off, transfer, drift and wanted growth four firms at a time")    \
+      "fitness, exit bound, spin-off, transfer, drift and wanted growth four firms at a time")     \
     X(FIRM_FLAGS, "firm_flags", 1, 1, "lapsing links, incubator rooms, shrinking eight at a time") \
     X(HIRING, "hiring", 1, 1,                                                                      \
       "hiring eight firms at a time, pools summed as exact integers where no bound binds")
@@ -93,17 +93,27 @@ typedef struct {
     int32_t *want; /* wanted change */
 } ric_firm_chunk;
 
-/* For firms [0, done) of the chunk: fit updated, out = exit/spin/transfer bits, capn and want,
- * as the firm_rules.h functions compute them. Returns done (the caller does the rest). */
-size_t ric_kernel_firm_draws(const ric_firm_consts *k, const ric_firm_chunk *c);
+/* One chunk's state for firm_flags, at the chunk's start (pointers at the chunk's start). */
+typedef struct {
+    size_t m;
+    const int32_t *org_live; /* by organisation index + 1; entry 0 (no link) is 1 */
+    const uint16_t *link_org, *incubator;
+    const int32_t *link_last, *peer_last, *emp, *want;
+    const uint32_t *peer;
+    int32_t *out; /* RIC_DRAW_* bits, or-ed in */
+} ric_flag_chunk;
 
-/* For firms [0, done): out |= link, peer, incubator and shrink bits from the state at the
- * chunk's start. Returns done. */
-size_t ric_kernel_firm_flags(const ric_firm_consts *k, int32_t step, const int32_t *org_live,
-                             const uint16_t *link_org, const int32_t *link_last,
-                             const uint32_t *peer, const int32_t *peer_last,
-                             const uint16_t *incubator, const int32_t *emp, const int32_t *want,
-                             size_t m, int32_t *out);
+/* For firms [0, done) of the chunk: fit updated, out = exit/spin/transfer bits, capn and want,
+ * as ric_firm_draws_by_firm computes them. Returns done; the caller does the rest. */
+size_t ric_kernel_firm_draws(const ric_firm_consts *k, const ric_firm_chunk *c);
+/* Its reference, for firms [c0, m): the firm_rules.h functions one firm at a time. */
+void ric_firm_draws_by_firm(const ric_firm_consts *k, const ric_firm_chunk *c, size_t c0);
+
+/* For firms [0, done): out |= link, peer, incubator and shrink bits, as ric_firm_flags_by_firm
+ * sets them. Returns done. */
+size_t ric_kernel_firm_flags(const ric_firm_consts *k, int32_t step, const ric_flag_chunk *c);
+void ric_firm_flags_by_firm(const ric_firm_consts *k, int32_t step, const ric_flag_chunk *c,
+                            size_t c0);
 
 /* Hiring (model/firms.c's reference, same state and flows after it). Returns 0, having done
  * nothing, where its shortcut's precondition fails this step (a pool outside [0, 2^51)). */

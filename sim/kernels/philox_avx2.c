@@ -17,10 +17,12 @@ __attribute__((target("avx2"))) static inline void mulhilo8(__m256i a, __m256i m
     *hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
 }
 
-/* Eight blocks per iteration; the same words as ric_rng_block, bit for bit (tests/test_kernels.c). */
-__attribute__((target("avx2"))) void ric_kernel_philox8(uint64_t seed, const uint32_t *ids, size_t n,
-                                                        uint32_t step, uint32_t rule, uint32_t *w0,
-                                                        uint32_t *w1, uint32_t *w2, uint32_t *w3)
+/* Eight blocks per iteration; the same words as ric_rng_block, bit for bit (tests/test_kernels.c).
+ */
+__attribute__((target("avx2"))) void ric_kernel_philox8(uint64_t seed, const uint32_t *ids,
+                                                        size_t n, uint32_t step, uint32_t rule,
+                                                        uint32_t *w0, uint32_t *w1, uint32_t *w2,
+                                                        uint32_t *w3)
 {
     const __m256i m0 = _mm256_set1_epi32((int)0xD2511F53u),
                   m1 = _mm256_set1_epi32((int)0xCD9E8D57u);

@@ -83,8 +83,7 @@ static void rule_staff(ric_world *w, ric_workspace *ws)
 
 /* ---- firm creation shared by spin-offs, start-ups and cohorts ----------------------------- */
 
-static void record_birth(ric_world *w, ric_workspace *ws, long i, uint32_t parent,
-                         int parent_kind)
+static void record_birth(ric_world *w, ric_workspace *ws, long i, uint32_t parent, int parent_kind)
 {
     ric_firms *f = &w->firms;
     ric_birth *b = &ws->births[ws->n_births++];
@@ -114,9 +113,9 @@ static int spinoff_region(const ric_world *w, int parent_region, double u)
 
 /* Creates a spin-off of a parent with capability K: founders leave the parent, the child inherits
  * a share of K (Klepper 2007: better parents spawn better spin-offs). Returns founders taken. */
-static int32_t spawn(ric_world *w, ric_workspace *ws, uint32_t parent_id, uint32_t parent_key, int parent_kind,
-                     int parent_region, double parent_knowledge, int32_t max_founders, int org,
-                     uint32_t rank)
+static int32_t spawn(ric_world *w, ric_workspace *ws, uint32_t parent_id, uint32_t parent_key,
+                     int parent_kind, int parent_region, double parent_knowledge,
+                     int32_t max_founders, int org, uint32_t rank)
 {
     const ric_rules *p = &w->rules;
     if (max_founders < 1)
@@ -188,15 +187,15 @@ static void rule_org_spinoff(ric_world *w, ric_workspace *ws)
             g->kind == RIC_ORG_UNIVERSITY ? p->spinoff_university_rate : p->spinoff_institute_rate;
         /* hazard per researcher rises with the parent's knowledge and with support money */
         double support = 1.0 + p->spinoff_support_per_usd_m * g->seed_fund_usd_m + g->boost_spinoff;
-        double lambda =
-            base * g->staff * ric_powe(g->knowledge, p->spinoff_knowledge_elasticity) * support * w->dt;
+        double lambda = base * g->staff * ric_powe(g->knowledge, p->spinoff_knowledge_elasticity) *
+                        support * w->dt;
         if (lambda <= 0)
             continue;
         gsl_rng *r = ric_stream_at(&w->stream, g->id, w->step, RIC_RULE_ORG_SPINOFF);
         unsigned k = gsl_ran_poisson(r, lambda);
         for (unsigned s = 0; s < k && g->staff >= 2; s++)
-            g->staff -=
-                spawn(w, ws, g->id, g->id, (int)g->kind, g->region, g->knowledge, g->staff - 1, o, s);
+            g->staff -= spawn(w, ws, g->id, g->id, (int)g->kind, g->region, g->knowledge,
+                              g->staff - 1, o, s);
     }
 }
 

@@ -22,21 +22,21 @@ enum {
  * remove-by-swap are generated from this list, so adding a firm attribute is one entry here and
  * its initial value, if not 0, in ric_firms_append. All but parent are hot: read every step. */
 #define RIC_FIRM_COLUMNS(X)                                                                        \
-    X(uint32_t, id, "1.. in order of creation")                                                   \
+    X(uint32_t, id, "1.. in order of creation")                                                    \
     X(uint32_t, key, "keys the firm's draws; from its birth, not its id (see world.c)")            \
     X(uint16_t, region, "region index")                                                            \
     X(uint8_t, origin, "ric_origin")                                                               \
     X(uint8_t, flags, "RIC_FIRM_*")                                                                \
-    X(uint32_t, prog, "bit p: takes part in programme p")                                         \
+    X(uint32_t, prog, "bit p: takes part in programme p")                                          \
     X(int32_t, employees, "persons, >= 1 while alive")                                             \
-    X(float, capability, "technology level; entrants average 1")                                  \
-    X(float, fitness, "accumulated margin (SKIN's capital); exit when < 0")                       \
-    X(int32_t, birth, "step of founding (negative before the start)")                             \
-    X(uint16_t, link_org, "organisation index + 1 of its knowledge link, 0 = none")               \
-    X(int32_t, link_last, "step the knowledge link was last used")                                \
-    X(uint32_t, peer, "id of a linked firm, 0 = none (links are symmetric)")                      \
-    X(int32_t, peer_last, "step the peer link was last used")                                     \
-    X(uint16_t, incubator, "organisation index + 1 whose incubator room it holds, 0 = none")      \
+    X(float, capability, "technology level; entrants average 1")                                   \
+    X(float, fitness, "accumulated margin (SKIN's capital); exit when < 0")                        \
+    X(int32_t, birth, "step of founding (negative before the start)")                              \
+    X(uint16_t, link_org, "organisation index + 1 of its knowledge link, 0 = none")                \
+    X(int32_t, link_last, "step the knowledge link was last used")                                 \
+    X(uint32_t, peer, "id of a linked firm, 0 = none (links are symmetric)")                       \
+    X(int32_t, peer_last, "step the peer link was last used")                                      \
+    X(uint16_t, incubator, "organisation index + 1 whose incubator room it holds, 0 = none")       \
     X(uint32_t, parent, "id of the parent (firm id or organisation id), 0 = none; output only")
 
 /* Firm columns. A firm's key is derived from its birth, not from its id, so a firm born of the

@@ -11,9 +11,9 @@
 
 #include "model/events.h"
 #include "model/programme.h"
-#include "run/output.h"
 #include "model/rules.h"
 #include "model/workspace.h"
+#include "run/output.h"
 
 #define N_PHASES_MAX 16
 

@@ -15,8 +15,8 @@
 
 #include "model/workspace.h"
 #include "model/world.h"
-#include "run/output.h"
 #include "ricsim/sim.h"
+#include "run/output.h"
 
 static double now(void)
 {
@@ -104,8 +104,8 @@ static int bench_one(const char *label, ric_scenario *sc, FILE *out)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     fprintf(out, "%s\t%.0f\t%ld\t%.0f\t%.4f\t%.1f\t%.1f\t%.2f", label, firm_steps / (double)steps,
-            steps, firm_steps / wall, wall, (double)ru.ru_maxrss / 1024.0,
-            bytes_per_firm(), 1e9 * wall / firm_steps);
+            steps, firm_steps / wall, wall, (double)ru.ru_maxrss / 1024.0, bytes_per_firm(),
+            1e9 * wall / firm_steps);
     for (size_t p = 0; p < ric_sim_nphases(); p++)
         fprintf(out, "\t%.4f", ric_sim_phase_seconds(s, p));
     fprintf(out, "\t%.4f\n", t_out);
