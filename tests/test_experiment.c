@@ -400,7 +400,7 @@ Test(experiment, errors_name_file_line_and_key, .init = make_tmp, .fini = cleanu
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         plan_fails(cases[i].text, cases[i].want);
     plan_fails("@include \"base.cfg\"\n", "exp.cfg: missing required key 'experiment' (a group: "
-                                          "see README, \"Experiments\")");
+                                          "see doc/guide.md, \"Experiments\")");
 }
 
 /* ---- sweeps --------------------------------------------------------------------------------- */

@@ -459,7 +459,7 @@ static ric_status read_experiment(ric_cfg *c, config_t *cfg, ric_plan *p, param_
     config_setting_t *e = config_setting_get_member(root, "experiment");
     if (!e) {
         ric_err_set(c->err,
-                    "%s: missing required key 'experiment' (a group: see README, "
+                    "%s: missing required key 'experiment' (a group: see doc/guide.md, "
                     "\"Experiments\")",
                     c->name);
         return RIC_ESCENARIO;

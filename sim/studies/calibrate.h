@@ -70,9 +70,9 @@ void ric_calibrate_summarise(double *x, size_t n, ric_calibrate_summary *out);
 
 typedef struct ric_calibration ric_calibration;
 
-/* Reads the 'calibration' group of PATH (a study file: see README, "Calibration") and its targets
- * table, and checks the scenario, the targets' columns and years, and the parameters' bounds.
- * The caller frees *out. */
+/* Reads the 'calibration' group of PATH (a study file: see doc/guide.md, "Calibration") and its
+ * targets table, and checks the scenario, the targets' columns and years, and the parameters'
+ * bounds. The caller frees *out. */
 ric_status ric_calibrate_load(const char *path, ric_calibration **out, ric_err *err);
 void ric_calibrate_free(ric_calibration *c);
 

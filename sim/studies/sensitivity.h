@@ -70,8 +70,8 @@ ric_status ric_sobol_analyse(size_t k, size_t n, const double *y, size_t n_out, 
 
 typedef struct ric_sensitivity ric_sensitivity;
 
-/* Reads the 'sensitivity' group of PATH (a study file: see README, "Sensitivity"), makes the
- * designs it asks for (a 'morris' group, a 'sobol' group, or both), and checks the scenario,
+/* Reads the 'sensitivity' group of PATH (a study file: see doc/guide.md, "Sensitivity"), makes
+ * the designs it asks for (a 'morris' group, a 'sobol' group, or both), and checks the scenario,
  * the indicators and the parameters' bounds. The caller frees *out. */
 ric_status ric_sensitivity_load(const char *path, ric_sensitivity **out, ric_err *err);
 void ric_sensitivity_free(ric_sensitivity *s);

@@ -2,7 +2,8 @@
  * its own child process (so peak memory is its own), and reports agent-steps per second, wall
  * time, peak resident memory, bytes of state per firm and the time of every phase of the step.
  * Each run is repeated (five times unless a fourth argument says) and the fastest is kept.
- * Not part of the test suite: `cmake --build build --target bench` (see README, "Speed"). */
+ * Not part of the test suite: `cmake --build build --target bench` (see doc/internals.md,
+ * "Speed"). */
 #include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdio.h>
