@@ -1,0 +1,248 @@
+/* Each rule on a tiny hand-built world: the behaviour doc/MODEL.md states, one rule at a time
+ * (the reference code; tests/test_kernels.c holds the kernels to it). */
+#include <math.h>
+
+#include "support.h"
+
+#include "model/firm_rules.h"
+#include "model/firms.h"
+#include "model/rules.h"
+#include "model/workspace.h"
+
+static const char *const TOWN =
+    "name = \"rules\"; seed = 2385L; time = { start = 2000.0; end = 2010.0; steps_per_year = 12; };"
+    "limits = { max_firms = 500; };"
+    "regions = { town = { labour_pool = 40.0; }; far = { labour_pool = 0.0; focus = false; }; };"
+    "organisations = { inst = { kind = \"ri_gvt\"; region = \"town\"; staff = 120.0;"
+    "                           knowledge = 3.0; tto_per_year = 6.0; incubator_rooms = 2; };"
+    "                  uni = { kind = \"university\"; region = \"town\"; staff = 80.0; }; };";
+
+typedef struct {
+    ric_scenario *sc;
+    ric_world w;
+    ric_workspace *ws;
+} town;
+
+/* The town with its organisations active and no firm; SETS override the scenario. */
+static void make_town(town *t, const char *const *sets, size_t n_sets)
+{
+    ric_err err = {{0}};
+    cr_assert_eq(ric_scenario_load_string(TOWN, "rules.cfg", ".", sets, n_sets, &t->sc, &err),
+                 RIC_OK, "%s", err.msg);
+    cr_assert_eq(ric_world_init(&t->w, t->sc, &err), RIC_OK, "%s", err.msg);
+    cr_assert_eq(ric_workspace_alloc(&t->w, 0, &t->ws, &err), RIC_OK, "%s", err.msg);
+    for (int o = 0; o < t->w.n_orgs; o++) {
+        t->w.orgs[o].active = 1;
+        t->w.orgs[o].staff = t->w.orgs[o].staff_target;
+    }
+    ric_world_index_orgs(&t->w);
+    t->w.step = 120;
+}
+
+static void free_town(town *t)
+{
+    ric_workspace_free(t->ws);
+    ric_world_fini(&t->w);
+    ric_scenario_free(t->sc);
+}
+
+static long add_firm(town *t, int32_t employees, double capability)
+{
+    const long i = ric_firms_append(&t->w, 7000u + (uint32_t)t->w.firms.n, 0, RIC_ORIGIN_STARTUP,
+                                    employees, capability, 0);
+    cr_assert_geq(i, 0);
+    return i;
+}
+
+static void run_rule(town *t, const char *name)
+{
+    for (size_t i = 0; i < ric_rules_n; i++)
+        if (strcmp(ric_rules_table[i].name, name) == 0) {
+            ric_rules_table[i].apply(&t->w, t->ws);
+            return;
+        }
+    cr_assert_fail("no rule named %s", name);
+}
+
+static ric_firm_consts consts(const town *t)
+{
+    ric_firm_consts k;
+    ric_firm_consts_init(&k, &t->w.rules, t->w.dt);
+    return k;
+}
+
+Test(rules, exit_falls_with_age_and_size)
+{
+    town t;
+    make_town(&t, NULL, 0);
+    const ric_firm_consts k = consts(&t);
+    double prev = INFINITY;
+    for (int32_t age = 0; age < 600; age += 12) {
+        const double p = ric_firm_exit_prob(&k, 1.0, age, 5, 0);
+        cr_assert(p < prev, "exit probability %g at age %d steps, not below %g", p, age, prev);
+        prev = p;
+    }
+    prev = INFINITY;
+    for (int32_t e = 1; e < 2000; e = e * 2 + 1) {
+        const double p = ric_firm_exit_prob(&k, 1.0, 24, e, 0);
+        cr_assert(p < prev, "exit probability %g at %d employees, not below %g", p, e, prev);
+        prev = p;
+    }
+    /* the founding year's hazard per step is the base rate (MODEL.md 4) */
+    cr_assert_float_eq(ric_firm_exit_prob(&k, 1.0, 0, 1, 0), t.w.rules.exit_base_rate / 12, 1e-15);
+    free_town(&t);
+}
+
+Test(rules, an_incubator_room_scales_the_exit_hazard_by_its_factor)
+{
+    const char *sets[] = {"rules.spinoff.incubator_exit_factor=0.385"};
+    town t;
+    make_town(&t, sets, 1);
+    const ric_firm_consts k = consts(&t);
+    for (int32_t age = 0; age < 40; age += 7) {
+        const double out = ric_firm_exit_prob(&k, 1.3, age, 3, 0);
+        const double in = ric_firm_exit_prob(&k, 1.3, age, 3, 1);
+        cr_assert_float_eq(in, 0.385 * out, 1e-15 * out, "age %d: %g against %g", age, in, out);
+    }
+    /* the room is held for spinoff.incubation_years (3 by default), then freed by the firm pass */
+    cr_assert_not(ric_firm_leaves_incubator(&k, 35));
+    cr_assert(ric_firm_leaves_incubator(&k, 36));
+    const long young = add_firm(&t, 4, 1.0), old = add_firm(&t, 4, 1.0);
+    t.w.firms.birth[young] = (int32_t)t.w.step - 35;
+    t.w.firms.birth[old] = (int32_t)t.w.step - 36;
+    t.w.firms.fitness[young] = t.w.firms.fitness[old] = 100.0f;
+    t.w.rules.exit_base_rate = 0; /* nobody exits: only the room is at stake */
+    t.w.firms.incubator[young] = t.w.firms.incubator[old] = 1;
+    t.w.orgs[0].rooms_used = 2;
+    run_rule(&t, "firms");
+    cr_assert_eq(t.w.firms.incubator[young], 1);
+    cr_assert_eq(t.w.firms.incubator[old], 0);
+    cr_assert_eq(t.w.orgs[0].rooms_used, 1);
+    free_town(&t);
+}
+
+Test(rules, a_link_lapses_after_its_decay_time)
+{
+    const char *sets[] = {"rules.network.link_decay_years=2.0"};
+    town t;
+    make_town(&t, sets, 1);
+    t.w.rules.exit_base_rate = 0;
+    const int32_t decay = consts(&t).decay;
+    cr_assert_eq(decay, 24);
+    long f[4];
+    for (int j = 0; j < 4; j++) {
+        f[j] = add_firm(&t, 5, 1.0);
+        t.w.firms.fitness[f[j]] = 100.0f;
+        ric_firms_link_org(&t.w, (size_t)f[j], 0);
+    }
+    ric_firms_link_peer(&t.w, (size_t)f[2], (size_t)f[3]);
+    const int32_t step = (int32_t)t.w.step;
+    t.w.firms.link_last[f[0]] = step - decay;     /* used exactly the decay time ago: kept */
+    t.w.firms.link_last[f[1]] = step - decay - 1; /* one step more: lapses */
+    t.w.firms.peer_last[f[2]] = t.w.firms.peer_last[f[3]] = step - decay - 1;
+    run_rule(&t, "firms");
+    cr_assert_eq(t.w.firms.link_org[f[0]], 1);
+    cr_assert_eq(t.w.firms.link_org[f[1]], 0);
+    cr_assert_eq(t.w.firms.peer[f[2]], 0u);
+    cr_assert_eq(t.w.firms.peer[f[3]], 0u);
+    /* and a knowledge link lapses when its organisation leaves */
+    t.w.orgs[0].active = 0;
+    t.w.step++;
+    run_rule(&t, "firms");
+    cr_assert_eq(t.w.firms.link_org[f[0]], 0);
+    free_town(&t);
+}
+
+Test(rules, transfers_respect_the_transfer_office_capacity)
+{
+    const char *sets[] = {"rules.transfer.link_preference=1.0"};
+    town t;
+    make_town(&t, sets, 1);
+    ric_workspace *ws = t.ws;
+    for (int j = 0; j < 60; j++) { /* sixty requests to the institute, linked to it */
+        const long i = add_firm(&t, 5, 0.8);
+        ric_firms_link_org(&t.w, (size_t)i, 0);
+        ws->transfer_queue[ws->n_transfer_queue++] = (uint32_t)i;
+    }
+    t.w.orgs[0].tto_tokens = 0;
+    t.w.orgs[1].tto_per_year = 0;
+    run_rule(&t, "transfer");
+    /* a month's tokens of 6 a year: none whole yet */
+    cr_assert_eq(t.w.orgs[0].transfers, 0);
+    for (int m = 0; m < 24; m++) {
+        ws->n_transfer_queue = 60;
+        run_rule(&t, "transfer");
+    }
+    /* tokens carry over up to one year's capacity, so 25 months give at most 6 x 25 / 12 */
+    cr_assert_leq(t.w.orgs[0].transfers, 12);
+    cr_assert_geq(t.w.orgs[0].transfers, 11);
+    /* the firms it served closed part of their gap to its knowledge (3.0) */
+    cr_assert_gt(t.w.firms.capability[0], 0.8f);
+    free_town(&t);
+}
+
+Test(rules, hires_never_exceed_the_pool)
+{
+    town t;
+    make_town(&t, NULL, 0);
+    t.w.rules.exit_base_rate = 0;
+    t.w.rules.growth_base = 0.9; /* every firm wants to grow fast */
+    t.w.rules.growth_noise = 0;
+    for (int j = 0; j < 50; j++)
+        t.w.firms.fitness[add_firm(&t, 30, 1.5)] = 100.0f;
+    t.w.regions[0].pool = 40.75;
+    long long before = 0, after = 0;
+    for (size_t i = 0; i < t.w.firms.n; i++)
+        before += t.w.firms.employees[i];
+    run_rule(&t, "firms");
+    long long wanted = 0;
+    for (size_t i = 0; i < t.w.firms.n; i++)
+        wanted += t.ws->want[i];
+    cr_assert_gt(wanted, 40, "the firms want more than the pool holds (%lld)", wanted);
+    run_rule(&t, "hiring");
+    for (size_t i = 0; i < t.w.firms.n; i++)
+        after += t.w.firms.employees[i];
+    cr_assert_leq(after - before, 40, "hired %lld from a pool of 40.75", after - before);
+    cr_assert_geq(t.w.regions[0].pool, 0.0);
+    cr_assert_float_eq(t.w.regions[0].pool, 40.75 - (double)(after - before), 1e-12);
+    cr_assert_eq(t.w.flow.created[RIC_ORIGIN_STARTUP], after - before);
+    free_town(&t);
+}
+
+Test(rules, a_spinoff_takes_its_founders_from_the_parent)
+{
+    const char *sets[] = {"rules.spinoff.institute_rate=0.05", "rules.spinoff.founders_mean=3.0"};
+    town t;
+    make_town(&t, sets, 2);
+    const int32_t staff0 = t.w.orgs[0].staff;
+    long long founders = 0;
+    for (int m = 0; m < 12; m++, t.w.step++) {
+        t.ws->n_births = 0;
+        const size_t n0 = t.w.firms.n;
+        run_rule(&t, "org_spinoff");
+        for (size_t i = n0; i < t.w.firms.n; i++) {
+            founders += t.w.firms.employees[i];
+            if (t.w.firms.parent[i] == t.w.orgs[0].id) {
+                /* the child inherits part of the parent's knowledge and keeps a link to it */
+                cr_assert_eq(t.w.firms.link_org[i], 1);
+                cr_assert_eq(t.w.firms.origin[i], RIC_ORIGIN_INSTITUTE_SPINOFF);
+            }
+        }
+        cr_assert_eq(t.ws->n_births, t.w.firms.n - n0, "one genealogy row per spin-off");
+    }
+    const long long institute_founders = staff0 - t.w.orgs[0].staff;
+    cr_assert_gt(t.w.orgs[0].spinoffs, 5, "%lld spin-offs", t.w.orgs[0].spinoffs);
+    long long uni_founders = 0, inst = 0;
+    for (size_t i = 0; i < t.w.firms.n; i++) {
+        if (t.w.firms.parent[i] == t.w.orgs[0].id)
+            inst += t.w.firms.employees[i];
+        else
+            uni_founders += t.w.firms.employees[i];
+    }
+    cr_assert_eq(inst, institute_founders, "the institute lost %lld staff to firms of %lld",
+                 institute_founders, inst);
+    cr_assert_eq(founders, inst + uni_founders);
+    /* two spin-offs fill the incubator's two rooms, no more */
+    cr_assert_leq(t.w.orgs[0].rooms_used, 2);
+    free_town(&t);
+}
