@@ -138,8 +138,7 @@ Test(sim, vector_and_portable_paths_give_identical_bytes)
                              {"seed=13", "rules.transfer.absorptive_elasticity=2.0"}};
     char portable[3][64];
     for (int k = 0; k < 3; k++) { /* first, before this process runs anything */
-        strcpy(portable[k], "/tmp/ricsim_test_XXXXXX");
-        cr_assert_not_null(mkdtemp(portable[k]));
+        make_tmp_dir(portable[k]);
         pid_t pid = fork();
         cr_assert_neq(pid, -1);
         if (pid == 0) {
@@ -406,8 +405,8 @@ Test(sim, firm_capacity_exhaustion_fails_the_run_cleanly)
 {
     const char *sets[] = {"limits.max_firms=160"};
     ric_scenario *sc = load(TINY, sets, 1);
-    char dir[64] = "/tmp/ricsim_cap_XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    make_tmp_dir(dir);
     ric_err err = {{0}};
     cr_assert_eq(ric_run(sc, dir, 0, &err), RIC_ECAPACITY);
     cr_assert(strstr(err.msg, "'limits.max_firms' = 160") != NULL, "%s", err.msg);
