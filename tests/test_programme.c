@@ -5,30 +5,84 @@
 
 #include "support.h"
 
+/* Budget net of overhead over all of programme P's phases, US$ million, from the scenario alone. */
+static double total_available(const ric_scenario *sc, int p)
+{
+    const ric_programme_spec *ps = &sc->programmes[p];
+    double b = 0;
+    for (int j = 0; j < ps->n_phases; j++)
+        b += ps->phases[j].budget_usd_m * (ps->phases[j].end - ps->phases[j].start);
+    return b * (1.0 - ps->overhead);
+}
+
+/* The tiny grant (ten winners wanted, money for three) and a second programme whose 2002 budget,
+ * US$4M, fits three half-year awards of US$2.5M/yr out of six wanted: demand exceeds money in
+ * both, and after every step no programme has committed more than it has, in any calendar year
+ * or in all. */
+#define SECOND_PROGRAMME                                                                           \
+    "programmes = {\n"                                                                             \
+    "  forum = {\n"                                                                                \
+    "    phases = ( { start = 2001.5; end = 2004.5; budget_usd_m = 4.0; } );\n"                    \
+    "    overhead = 0.0;\n"                                                                        \
+    "    instruments = { calls = { applicants = \"firm\"; call = 2002.0; deadline_months = 1.0;\n" \
+    "      start_delay_months = 0.0; duration_years = 0.5; award_usd_m = 2.5; max_winners = 6;\n"  \
+    "      channels = { links = 0.5; }; }; };\n"                                                   \
+    "  };\n"
+
 Test(programme, the_budget_binds)
 {
-    ric_scenario *sc = load(TINY, NULL, 0);
-    ric_sim *s = NULL;
+    char *tiny = slurp(TINY);
+    char *pos = strstr(tiny, "programmes = {\n");
+    cr_assert_not_null(pos);
+    size_t head = (size_t)(pos - tiny), skip = strlen("programmes = {\n");
+    char *text = malloc(strlen(tiny) + strlen(SECOND_PROGRAMME) + 1);
+    memcpy(text, tiny, head);
+    strcpy(text + head, SECOND_PROGRAMME);
+    strcat(text, pos + skip);
+    ric_scenario *sc = NULL;
     ric_err err = {{0}};
-    cr_assert_eq(ric_sim_alloc(sc, &s, &err), RIC_OK, "%s", err.msg);
-    int first_round = -1, first_cancelled = -1, first_cut = -1;
+    cr_assert_eq(ric_scenario_load_string(text, "tiny_two.cfg", NULL, NULL, 0, &sc, &err), RIC_OK,
+                 "%s", err.msg);
+    cr_assert_eq(sc->n_programmes, 2);
+    int grant = strcmp(sc->programmes[0].name, "grant") == 0 ? 0 : 1;
+    ric_sim *s = start(sc);
+    const ric_world *w = ric_sim_world(s);
+    int first_round[2] = {-1, -1}, first_cancelled = -1, first_cut = -1;
     while (!ric_sim_done(s)) {
-        cr_assert_eq(ric_sim_step(s, &err), RIC_OK);
-        ric_programme_totals t;
-        ric_programmes_totals(ric_sim_programmes(s), 0, &t);
-        if (first_round < 0 && t.awards_made > 0)
-            first_round = t.awards_made;
-        if (first_cancelled < 0 && t.cancelled + t.cut > 0) {
-            first_cancelled = t.cancelled;
-            first_cut = t.cut;
+        step(s);
+        const ric_programmes *pg = ric_sim_programmes(s);
+        cr_assert(ric_programmes_max_overcommit(pg) <= 1e-9,
+                  "a calendar year or an award is overcommitted by %g at step %d",
+                  ric_programmes_max_overcommit(pg), w->step);
+        for (int p = 0; p < sc->n_programmes; p++) {
+            ric_programme_totals t;
+            ric_programmes_totals(pg, p, &t);
+            cr_assert(t.committed_usd_m <= total_available(sc, p) + 1e-9,
+                      "%s committed %g of %g at step %d", sc->programmes[p].name, t.committed_usd_m,
+                      total_available(sc, p), w->step);
+            cr_assert(t.spent_usd_m <= t.committed_usd_m + 1e-9 || t.cancelled + t.cut > 0,
+                      "%s spent %g of %g", sc->programmes[p].name, t.spent_usd_m,
+                      t.committed_usd_m);
+            if (first_round[p] < 0 && t.awards_made > 0)
+                first_round[p] = t.awards_made;
+            if (p == grant && first_cancelled < 0 && t.cancelled + t.cut > 0) {
+                first_cancelled = t.cancelled;
+                first_cut = t.cut;
+            }
         }
-        cr_assert(t.spent_usd_m <= t.committed_usd_m + 1e-9 || t.cancelled + t.cut > 0);
-        cr_assert(ric_programmes_max_overcommit(ric_sim_programmes(s)) <= 1e-9);
     }
+    /* the money, not the applicants, limited the first round: a cohort of 150 firms applied */
+    cr_assert(sc->n_firms == 1 && sc->firms[0].count == 150);
+    for (int p = 0; p < 2; p++)
+        cr_assert(first_round[p] > 0 &&
+                      first_round[p] < sc->programmes[p].instruments[0].max_winners,
+                  "%s: %d awards in its first round", sc->programmes[p].name, first_round[p]);
     /* ten winners were wanted, US$9M a year allows three awards of US$3M */
-    cr_assert_eq(first_round, 3);
+    cr_assert_eq(first_round[grant], 3);
+    /* six wanted, US$4M in 2002 allows three half-year awards of US$2.5M/yr */
+    cr_assert_eq(first_round[1 - grant], 3, "forum: %d", first_round[1 - grant]);
     ric_programme_totals t;
-    ric_programmes_totals(ric_sim_programmes(s), 0, &t);
+    ric_programmes_totals(ric_sim_programmes(s), grant, &t);
     /* the first review cancels 34% and cuts 34% of three awards: one each */
     cr_assert_eq(first_cancelled, 1);
     cr_assert_eq(first_cut, 1);
@@ -37,6 +91,8 @@ Test(programme, the_budget_binds)
     cr_assert(fabs(t.overhead_usd_m - 3.0) < 1e-9, "overhead %g", t.overhead_usd_m);
     ric_sim_free(s);
     ric_scenario_free(sc);
+    free(text);
+    free(tiny);
 }
 
 Test(programme, money_waits_for_the_disbursement_delay)
