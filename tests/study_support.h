@@ -13,16 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "support.h" /* TINY, slurp */
-#include "fs.h"      /* remove_tree */
-
-
-/* A fresh folder under /tmp (64 bytes). */
-static inline void make_study_dir(char *dir)
-{
-    strcpy(dir, "/tmp/ricsim_study_XXXXXX");
-    cr_assert_not_null(mkdtemp(dir), "mkdtemp failed");
-}
+#include "support.h" /* TINY; through fs.h make_tmp_dir, slurp, remove_tree */
 
 
 /* Writes TEXT to DIR/NAME; the path goes into path (512 bytes). */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "ricsim/sim.h"
 #include "model/programme.h"
 #include "model/world.h"
@@ -25,25 +26,10 @@ static inline ric_scenario *load(const char *path, const char *const *sets, size
     return sc;
 }
 
-static inline char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* Runs SC into a new folder under /tmp (its name into dir, 64 bytes); returns series.tsv. */
 static inline char *run_to_tmp(const ric_scenario *sc, char *dir)
 {
-    strcpy(dir, "/tmp/ricsim_test_XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    make_tmp_dir(dir);
     ric_err err = {{0}};
     cr_assert_eq(ric_run(sc, dir, 0, &err), RIC_OK, "%s", err.msg);
     char path[300];

@@ -148,7 +148,7 @@ Test(calibrate, summary_of_replications_by_hand, .init = quiet_gsl)
 static ric_status read_targets(const char *text, ric_target **t, size_t *n, ric_err *err, char *dir)
 {
     char path[512];
-    make_study_dir(dir);
+    make_tmp_dir(dir);
     write_text(dir, "t.tsv", text, path);
     return ric_calibrate_targets_read(path, t, n, err);
 }
@@ -293,7 +293,7 @@ Test(calibrate, study_runs_do_not_depend_on_the_workers, .init = quiet_gsl)
     ric_scenario *sc = NULL;
     cr_assert_eq(ric_scenario_load(TINY, ov, n, &sc, &err), RIC_OK, "%s", err.msg);
     char dir[64], p[256];
-    make_study_dir(dir);
+    make_tmp_dir(dir);
     cr_assert_eq(ric_run(sc, dir, 1, &err), RIC_OK, "%s", err.msg);
     ric_scenario_free(sc);
     snprintf(p, sizeof p, "%s/series.tsv", dir);
@@ -358,7 +358,7 @@ Test(calibrate, tiny_calibration_recovers_the_values_that_made_its_targets, .ini
     for (int k = 0; k < 3; k++)
         m[k] = (y[k] + y[3 + k] + y[6 + k]) / 3;
     char dir[64], path[512], text[2048];
-    make_study_dir(dir);
+    make_tmp_dir(dir);
     snprintf(text, sizeof text,
              "year\tcolumn\tobserved\tweight\tnote\n"
              "2003\tsmes\t%.17g\t1\tmodel\n2005\tsmes\t%.17g\t1\tmodel\n"
@@ -427,7 +427,7 @@ Test(calibrate, tiny_calibration_recovers_the_values_that_made_its_targets, .ini
 static void cal_error(const char *group, const char *targets, ric_status want, const char *msg)
 {
     char dir[64], path[512];
-    make_study_dir(dir);
+    make_tmp_dir(dir);
     write_text(dir, "t.tsv", targets, path);
     write_text(dir, "cal.cfg", group, path);
     ric_calibration *c = NULL;
@@ -516,7 +516,7 @@ Test(calibrate, an_undefined_loss_everywhere_is_an_error, .init = quiet_gsl)
 {
     /* the grant's cost per job is NaN before any hire of its participants */
     char dir[64], path[512], text[1024];
-    make_study_dir(dir);
+    make_tmp_dir(dir);
     write_text(dir, "t.tsv", THEAD "2001\tgrant_cost_per_job_usd_k\t5\t1\n", path);
     snprintf(text, sizeof text,
              CHEAD CPARAM "  targets = \"t.tsv\";\n  replications = 2;\n  max_evaluations = 4;\n"

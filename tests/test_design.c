@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fs.h" /* make_tmp_dir */
 #include "ricsim/design.h"
 
 static const double budgets[] = {2.65, 5.3, 10.6};
@@ -203,8 +204,7 @@ static char tmp[64];
 
 static void make_tmp(void)
 {
-    snprintf(tmp, sizeof tmp, "/tmp/ricsim_design_XXXXXX");
-    cr_assert_not_null(mkdtemp(tmp));
+    make_tmp_dir(tmp);
 }
 
 static void cleanup(void)

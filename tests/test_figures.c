@@ -23,7 +23,7 @@ static void assert_clean_log(const char *name)
 
 static void setup(void)
 {
-    make_study_dir(tmp);
+    make_tmp_dir(tmp);
     cr_assert_eq(
         shell("'%s' run '%s' --out '%s/run' > '%s/run.log' 2>&1", RIC_BINARY, TINY, tmp, tmp), 0,
         "ricsim run failed");

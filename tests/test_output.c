@@ -11,19 +11,12 @@
 
 #include "run/output.h"
 #include "ricsim/sim.h"
-#include "tmpdir.h" /* n_entries */
-
-
-static void tmpdir(char *buf)
-{
-    strcpy(buf, "/tmp/ricsim_out_XXXXXX");
-    cr_assert_not_null(mkdtemp(buf));
-}
+#include "tmpdir.h" /* n_entries; through fs.h make_tmp_dir, slurp, remove_tree */
 
 Test(output, nothing_is_visible_before_commit)
 {
     char dir[64];
-    tmpdir(dir);
+    make_tmp_dir(dir);
     ric_output *o = NULL;
     ric_err err = {{0}};
     cr_assert_eq(ric_output_open(dir, 0, &o, &err), RIC_OK, "%s", err.msg);
@@ -36,12 +29,9 @@ Test(output, nothing_is_visible_before_commit)
     snprintf(p, sizeof p, "%s/series.tsv", dir);
     cr_assert(access(p, F_OK) != 0);
     cr_assert_eq(ric_output_commit(o, &err), RIC_OK, "%s", err.msg);
-    FILE *f = fopen(p, "r");
-    cr_assert_not_null(f);
-    char text[256] = {0};
-    cr_assert(fread(text, 1, sizeof text - 1, f) > 0);
-    fclose(f);
+    char *text = slurp(p);
     cr_assert_str_eq(text, "# seed=7\nyear\tx\n2000.5000\t2.385\n");
+    free(text);
     cr_assert_eq(n_entries(dir), 3, "series, genealogy and scenario only");
     /* a second run into the same folder is refused without force */
     cr_assert_eq(ric_output_open(dir, 0, &o, &err), RIC_EUSAGE);
@@ -49,18 +39,13 @@ Test(output, nothing_is_visible_before_commit)
     cr_assert_eq(ric_output_open(dir, 1, &o, &err), RIC_OK);
     ric_output_abort(o);
     cr_assert_eq(n_entries(dir), 3, "abort removes its temporary files");
-    const char *files[] = {"series.tsv", "genealogy.tsv", "scenario.cfg"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-        unlink(p);
-    }
-    rmdir(dir);
+    remove_tree(dir);
 }
 
 Test(output, nan_is_written_for_gnuplot)
 {
     char dir[64];
-    tmpdir(dir);
+    make_tmp_dir(dir);
     ric_output *o = NULL;
     ric_err err = {{0}};
     cr_assert_eq(ric_output_open(dir, 0, &o, &err), RIC_OK);
@@ -69,12 +54,12 @@ Test(output, nan_is_written_for_gnuplot)
     ric_output_header(o, names, 2);
     ric_output_row(o, row, 2);
     cr_assert_eq(ric_output_commit(o, &err), RIC_OK);
-    char p[300], text[128] = {0};
+    char p[300];
     snprintf(p, sizeof p, "%s/series.tsv", dir);
-    FILE *f = fopen(p, "r");
-    cr_assert(fread(text, 1, sizeof text - 1, f) > 0);
-    fclose(f);
+    char *text = slurp(p);
     cr_assert_str_eq(text, "year\tcost\n2001.0000\tNaN\n");
+    free(text);
+    remove_tree(dir);
 }
 
 Test(output, a_full_disk_fails_the_run_and_leaves_nothing)
@@ -88,7 +73,7 @@ Test(output, a_full_disk_fails_the_run_and_leaves_nothing)
     cr_assert_eq(ric_scenario_load(RIC_SOURCE_DIR "/scenarios/daedeok.cfg", NULL, 0, &sc, &err),
                  RIC_OK, "%s", err.msg);
     char dir[64];
-    tmpdir(dir);
+    make_tmp_dir(dir);
     cr_assert_eq(ric_run(sc, dir, 0, &err), RIC_EIO);
     cr_assert(strstr(err.msg, "write failed") != NULL, "%s", err.msg);
     cr_assert_eq(n_entries(dir), 0, "a failed run left files in %s", dir);

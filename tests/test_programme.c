@@ -5,30 +5,84 @@
 
 #include "support.h"
 
+/* Budget net of overhead over all of programme P's phases, US$ million, from the scenario alone. */
+static double total_available(const ric_scenario *sc, int p)
+{
+    const ric_programme_spec *ps = &sc->programmes[p];
+    double b = 0;
+    for (int j = 0; j < ps->n_phases; j++)
+        b += ps->phases[j].budget_usd_m * (ps->phases[j].end - ps->phases[j].start);
+    return b * (1.0 - ps->overhead);
+}
+
+/* The tiny grant (ten winners wanted, money for three) and a second programme whose 2002 budget,
+ * US$4M, fits three half-year awards of US$2.5M/yr out of six wanted: demand exceeds money in
+ * both, and after every step no programme has committed more than it has, in any calendar year
+ * or in all. */
+#define SECOND_PROGRAMME                                                                           \
+    "programmes = {\n"                                                                             \
+    "  forum = {\n"                                                                                \
+    "    phases = ( { start = 2001.5; end = 2004.5; budget_usd_m = 4.0; } );\n"                    \
+    "    overhead = 0.0;\n"                                                                        \
+    "    instruments = { calls = { applicants = \"firm\"; call = 2002.0; deadline_months = 1.0;\n" \
+    "      start_delay_months = 0.0; duration_years = 0.5; award_usd_m = 2.5; max_winners = 6;\n"  \
+    "      channels = { links = 0.5; }; }; };\n"                                                   \
+    "  };\n"
+
 Test(programme, the_budget_binds)
 {
-    ric_scenario *sc = load(TINY, NULL, 0);
-    ric_sim *s = NULL;
+    char *tiny = slurp(TINY);
+    char *pos = strstr(tiny, "programmes = {\n");
+    cr_assert_not_null(pos);
+    size_t head = (size_t)(pos - tiny), skip = strlen("programmes = {\n");
+    char *text = malloc(strlen(tiny) + strlen(SECOND_PROGRAMME) + 1);
+    memcpy(text, tiny, head);
+    strcpy(text + head, SECOND_PROGRAMME);
+    strcat(text, pos + skip);
+    ric_scenario *sc = NULL;
     ric_err err = {{0}};
-    cr_assert_eq(ric_sim_alloc(sc, &s, &err), RIC_OK, "%s", err.msg);
-    int first_round = -1, first_cancelled = -1, first_cut = -1;
+    cr_assert_eq(ric_scenario_load_string(text, "tiny_two.cfg", NULL, NULL, 0, &sc, &err), RIC_OK,
+                 "%s", err.msg);
+    cr_assert_eq(sc->n_programmes, 2);
+    int grant = strcmp(sc->programmes[0].name, "grant") == 0 ? 0 : 1;
+    ric_sim *s = start(sc);
+    const ric_world *w = ric_sim_world(s);
+    int first_round[2] = {-1, -1}, first_cancelled = -1, first_cut = -1;
     while (!ric_sim_done(s)) {
-        cr_assert_eq(ric_sim_step(s, &err), RIC_OK);
-        ric_programme_totals t;
-        ric_programmes_totals(ric_sim_programmes(s), 0, &t);
-        if (first_round < 0 && t.awards_made > 0)
-            first_round = t.awards_made;
-        if (first_cancelled < 0 && t.cancelled + t.cut > 0) {
-            first_cancelled = t.cancelled;
-            first_cut = t.cut;
+        step(s);
+        const ric_programmes *pg = ric_sim_programmes(s);
+        cr_assert(ric_programmes_max_overcommit(pg) <= 1e-9,
+                  "a calendar year or an award is overcommitted by %g at step %d",
+                  ric_programmes_max_overcommit(pg), w->step);
+        for (int p = 0; p < sc->n_programmes; p++) {
+            ric_programme_totals t;
+            ric_programmes_totals(pg, p, &t);
+            cr_assert(t.committed_usd_m <= total_available(sc, p) + 1e-9,
+                      "%s committed %g of %g at step %d", sc->programmes[p].name, t.committed_usd_m,
+                      total_available(sc, p), w->step);
+            cr_assert(t.spent_usd_m <= t.committed_usd_m + 1e-9 || t.cancelled + t.cut > 0,
+                      "%s spent %g of %g", sc->programmes[p].name, t.spent_usd_m,
+                      t.committed_usd_m);
+            if (first_round[p] < 0 && t.awards_made > 0)
+                first_round[p] = t.awards_made;
+            if (p == grant && first_cancelled < 0 && t.cancelled + t.cut > 0) {
+                first_cancelled = t.cancelled;
+                first_cut = t.cut;
+            }
         }
-        cr_assert(t.spent_usd_m <= t.committed_usd_m + 1e-9 || t.cancelled + t.cut > 0);
-        cr_assert(ric_programmes_max_overcommit(ric_sim_programmes(s)) <= 1e-9);
     }
+    /* the money, not the applicants, limited the first round: a cohort of 150 firms applied */
+    cr_assert(sc->n_firms == 1 && sc->firms[0].count == 150);
+    for (int p = 0; p < 2; p++)
+        cr_assert(first_round[p] > 0 &&
+                      first_round[p] < sc->programmes[p].instruments[0].max_winners,
+                  "%s: %d awards in its first round", sc->programmes[p].name, first_round[p]);
     /* ten winners were wanted, US$9M a year allows three awards of US$3M */
-    cr_assert_eq(first_round, 3);
+    cr_assert_eq(first_round[grant], 3);
+    /* six wanted, US$4M in 2002 allows three half-year awards of US$2.5M/yr */
+    cr_assert_eq(first_round[1 - grant], 3, "forum: %d", first_round[1 - grant]);
     ric_programme_totals t;
-    ric_programmes_totals(ric_sim_programmes(s), 0, &t);
+    ric_programmes_totals(ric_sim_programmes(s), grant, &t);
     /* the first review cancels 34% and cuts 34% of three awards: one each */
     cr_assert_eq(first_cancelled, 1);
     cr_assert_eq(first_cut, 1);
@@ -37,6 +91,8 @@ Test(programme, the_budget_binds)
     cr_assert(fabs(t.overhead_usd_m - 3.0) < 1e-9, "overhead %g", t.overhead_usd_m);
     ric_sim_free(s);
     ric_scenario_free(sc);
+    free(text);
+    free(tiny);
 }
 
 Test(programme, money_waits_for_the_disbursement_delay)
@@ -131,4 +187,129 @@ Test(programme, the_national_budget_binds_for_every_programme)
     cr_assert(t.spent_usd_m <= t.committed_usd_m + 1e-9);
     ric_sim_free(s);
     ric_scenario_free(sc);
+}
+
+/* ---- one test per channel --------------------------------------------------------------------
+ * A university wins the only award (US$2.5M/yr, mid-2000 to mid-2003, ten consortium firms); the
+ * channel under test has a non-zero coefficient, every other one is 0, and the same scenario with
+ * that coefficient 0 too (same seed) is the pair. The winner, its consortium and the money do not
+ * depend on the channels (selection comes before any channel acts), and the graduate flow depends
+ * only on the university and its graduates boost: both are compared exactly. */
+#define CHANNEL_SCENARIO                                                                           \
+    "name = \"channel\";\n"                                                                        \
+    "seed = 4711L;\n"                                                                              \
+    "time = { start = 2000.0; end = 2004.0; steps_per_year = 12; output_every = 12; };\n"          \
+    "regions = { town = { labour_pool = 800.0; pool_inflow_per_year = 200.0; startup_rate = 2.0; " \
+    "}; };\n"                                                                                      \
+    "organisations = { uni = { kind = \"university\"; region = \"town\"; staff = 300.0;\n"         \
+    "  knowledge = 1.5; graduates_per_year = 60.0; tto_per_year = 4.0; }; };\n"                    \
+    "firms = { local = { region = \"town\"; count = 120; employees = 9.5; }; };\n"                 \
+    "rules = { spinoff = { university_rate = 0.005; firm_rate = 0.001; }; };\n"                    \
+    "programmes = { p = {\n"                                                                       \
+    "  phases = ( { start = 2000.5; end = 2004.0; budget_usd_m = 3.0; } );\n"                      \
+    "  overhead = 0.0;\n"                                                                          \
+    "  instruments = { i = { applicants = \"university\"; call = 2000.5; deadline_months = 1.0;\n" \
+    "    start_delay_months = 0.0; duration_years = 3.0; award_usd_m = 2.5; max_winners = 1;\n"    \
+    "    consortium_firms = 10;\n"                                                                 \
+    "    channels = { spinoff = 0.0; transfer = 0.0; graduates = 0.0; links = 0.0;\n"              \
+    "                 capability = 0.0; }; }; };\n"                                                \
+    "}; };\n"
+
+enum { CH_SPINOFFS, CH_TRANSFERS, CH_GRADUATES, CH_POOL, CH_LINKS, CH_CAPABILITY, CH_SPENT, CH_N };
+
+/* What one run of the channel scenario did: flows summed over the yearly rows, stocks at the
+ * row of 2003.0 (the award's last full year) or at the end. */
+typedef struct {
+    double v[CH_N];
+} channel_run;
+
+static channel_run run_channel(const char *channel, double coef)
+{
+    char set[128];
+    snprintf(set, sizeof set, "programmes.p.instruments.i.channels.%s=%.17g", channel, coef);
+    const char *sets[] = {set};
+    ric_scenario *sc = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(
+        ric_scenario_load_string(CHANNEL_SCENARIO, "channel.cfg", NULL, sets, 1, &sc, &err), RIC_OK,
+        "%s", err.msg);
+    ric_sim *s = start(sc);
+    long c_sp = col(s, "spinoffs_cum_university"), c_tr = col(s, "transfers_cum"),
+         c_gr = col(s, "graduates"), c_pool = col(s, "labour_pool"),
+         c_links = col(s, "links_firm_firm"), c_cap = col(s, "capability_participant"),
+         c_spent = col(s, "p_spent_usd_m");
+    double *row = calloc(ric_sim_ncols(s), sizeof *row);
+    channel_run r = {{0}};
+    const ric_world *w = ric_sim_world(s);
+    while (!ric_sim_done(s)) {
+        step(s);
+        if (!ric_sim_output_due(s))
+            continue;
+        ric_sim_row(s, row);
+        r.v[CH_GRADUATES] += row[c_gr];
+        r.v[CH_SPINOFFS] = row[c_sp];
+        r.v[CH_TRANSFERS] = row[c_tr];
+        r.v[CH_POOL] = row[c_pool];
+        r.v[CH_SPENT] = row[c_spent];
+        if (fabs(ric_world_time(w, w->step) - 2003.0) < 1e-9) {
+            r.v[CH_LINKS] = row[c_links];
+            r.v[CH_CAPABILITY] = row[c_cap];
+        }
+    }
+    free(row);
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+    return r;
+}
+
+/* Runs CHANNEL at COEF and at 0; TARGET must grow. Returns both runs in on and off. */
+static void pair_channel(const char *channel, double coef, int target, channel_run *on,
+                         channel_run *off)
+{
+    *on = run_channel(channel, coef);
+    *off = run_channel(channel, 0.0);
+    cr_assert(on->v[target] > off->v[target], "%s = %g: %g, at 0: %g", channel, coef, on->v[target],
+              off->v[target]);
+    cr_assert_eq(on->v[CH_SPENT], off->v[CH_SPENT], "the money does not depend on the channels");
+    cr_assert(on->v[CH_SPENT] > 7.0, "the award paid out (US$%gM)", on->v[CH_SPENT]);
+    if (target != CH_GRADUATES)
+        cr_assert_eq(on->v[CH_GRADUATES], off->v[CH_GRADUATES], "%s changed the graduates",
+                     channel);
+}
+
+Test(programme, the_spinoff_channel_raises_the_winners_spinoffs)
+{
+    channel_run on, off;
+    pair_channel("spinoff", 2.0, CH_SPINOFFS, &on, &off);
+}
+
+Test(programme, the_transfer_channel_raises_transfers)
+{
+    channel_run on, off;
+    pair_channel("transfer", 3.0, CH_TRANSFERS, &on, &off);
+}
+
+Test(programme, the_graduates_channel_raises_graduates_and_the_labour_pool)
+{
+    channel_run on, off;
+    pair_channel("graduates", 20.0, CH_GRADUATES, &on, &off);
+    /* US$2.5M/yr x 20 graduates per US$M for three years: about 150 more */
+    cr_assert(on.v[CH_GRADUATES] - off.v[CH_GRADUATES] > 100, "%g more graduates",
+              on.v[CH_GRADUATES] - off.v[CH_GRADUATES]);
+    cr_assert(on.v[CH_POOL] > off.v[CH_POOL], "pool %g, at 0: %g", on.v[CH_POOL], off.v[CH_POOL]);
+}
+
+Test(programme, the_links_channel_links_consortium_firms)
+{
+    channel_run on, off;
+    pair_channel("links", 4.0, CH_LINKS, &on, &off);
+}
+
+Test(programme, the_capability_channel_raises_participants_capability)
+{
+    channel_run on, off;
+    pair_channel("capability", 0.2, CH_CAPABILITY, &on, &off);
+    /* 0.2 per US$M x US$2.5M/yr x ~2.4 years shared by ten members: about +0.12 each */
+    cr_assert(on.v[CH_CAPABILITY] - off.v[CH_CAPABILITY] > 0.05, "participants %g, at 0: %g",
+              on.v[CH_CAPABILITY], off.v[CH_CAPABILITY]);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fs.h" /* make_tmp_dir */
 #include "ricsim/scenario.h"
 
 /* The minimal valid scenario, one line per setting so that tests can predict line numbers: extra
@@ -32,8 +33,7 @@ static char tmp[64]; /* a fresh folder per test, removed by cleanup() */
 
 static void make_tmp(void)
 {
-    snprintf(tmp, sizeof tmp, "/tmp/ricsim_scenario_XXXXXX");
-    cr_assert_not_null(mkdtemp(tmp), "mkdtemp failed");
+    make_tmp_dir(tmp);
 }
 
 static const char *written[16];

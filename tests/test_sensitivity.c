@@ -276,7 +276,7 @@ static void run_study(const char *dir, int workers, const char *extra, const cha
 Test(sensitivity, tiny_study_ranks_a_parameter_without_effect_last, .init = quiet_gsl)
 {
     char dir[64], out1[128], out2[128];
-    make_study_dir(dir);
+    make_tmp_dir(dir);
     snprintf(out1, sizeof out1, "%s/one", dir);
     snprintf(out2, sizeof out2, "%s/two", dir);
     run_study(dir, 1, "sobol = { samples = 4; };", out1);
@@ -311,7 +311,7 @@ Test(sensitivity, tiny_study_ranks_a_parameter_without_effect_last, .init = quie
 static void expect_error(const char *body, ric_status want, const char *msg_part)
 {
     char dir[64], path[512];
-    make_study_dir(dir);
+    make_tmp_dir(dir);
     write_text(dir, "sa.cfg", body, path);
     ric_err err = {{0}};
     ric_sensitivity *s = NULL;

@@ -66,9 +66,9 @@ Test(sim, another_seed_gives_another_run)
 
 /* Compares the output of a run of tests/golden/<name>.cfg with tests/golden/<name>_series.tsv
  * (and <name>_genealogy.tsv when with_genealogy). The golden files pin the model's behaviour;
- * regenerate them deliberately with RIC_UPDATE_GOLDEN=1 after a change that is meant to alter
- * results, and say so in the commit. With portable, the run takes the reference code, every
- * kernel switched off. */
+ * this only compares: tests/golden/update.sh regenerates them, outside the suite, after a change
+ * that is meant to alter results (tests/golden/README.md). With portable, the run takes the
+ * reference code, every kernel switched off. */
 static void check_golden(const char *name, int with_genealogy, int portable)
 {
     const unsigned kernels = ric_kernels_select(portable ? 0u : RIC_KERNELS_ALL);
@@ -86,11 +86,6 @@ static void check_golden(const char *name, int with_genealogy, int portable)
         }
         char *gs = strip_volatile(text);
         snprintf(path, sizeof path, "%s/tests/golden/%s_%s.tsv", RIC_SOURCE_DIR, name, kinds[k]);
-        if (getenv("RIC_UPDATE_GOLDEN")) {
-            FILE *f = fopen(path, "w");
-            fputs(gs, f);
-            fclose(f);
-        }
         char *want = slurp(path);
         cr_assert_str_eq(gs, want, "%s differs from tests/golden/%s_%s.tsv%s", kinds[k], name,
                          kinds[k], portable ? " on the portable path" : "");
@@ -124,6 +119,28 @@ Test(sim, stress_scenario_matches_the_output_of_the_plain_loops)
 Test(sim, stress_scenario_matches_the_output_of_the_plain_loops_on_the_portable_path)
 {
     check_golden("stress", 1, 1);
+}
+
+/* The regenerating script refuses inside the suite. The binary it is given does not exist, so
+ * even a script that failed to refuse could not rewrite a golden: it would fail on another
+ * message. */
+Test(sim, golden_update_refuses_inside_the_test_suite)
+{
+    char out[64];
+    make_tmp_dir(out);
+    char err[128];
+    snprintf(err, sizeof err, "%s/err", out);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "RIC_IN_TEST_SUITE=1 %s/tests/golden/update.sh %s/no-ricsim 2>%s",
+             RIC_SOURCE_DIR, out, err);
+    fflush(NULL);
+    int st = system(cmd);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2, "exit status %d", st);
+    char *text = slurp(err);
+    cr_assert_str_eq(text, "update.sh: refusing to regenerate the goldens inside the test suite "
+                           "(RIC_IN_TEST_SUITE is set)\n");
+    free(text);
+    remove_tree(out);
 }
 
 /* The kernels and the reference give the same bytes on the Daedeok scenario, for several seeds
@@ -383,8 +400,8 @@ Test(sim, firm_capacity_exhaustion_fails_the_run_cleanly)
 {
     const char *sets[] = {"limits.max_firms=160"};
     ric_scenario *sc = load(TINY, sets, 1);
-    char dir[64] = "/tmp/ricsim_cap_XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char dir[64];
+    make_tmp_dir(dir);
     ric_err err = {{0}};
     cr_assert_eq(ric_run(sc, dir, 0, &err), RIC_ECAPACITY);
     cr_assert(strstr(err.msg, "'limits.max_firms' = 160") != NULL, "%s", err.msg);

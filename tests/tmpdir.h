@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fs.h"
+#include "fs.h" /* make_tmp_dir, slurp, remove_tree */
 
 /* Three simulated years, yearly rows: one region, one university, a cohort of 40 firms. No
  * 'rules' group: the defaults apply. The scenario both files write and run. */
@@ -35,8 +35,7 @@ __attribute__((unused)) static char tmp[64];
 static inline void make_tmp(void)
 {
     gsl_set_error_handler_off();
-    snprintf(tmp, sizeof tmp, "/tmp/ricsim_test_XXXXXX");
-    cr_assert_not_null(mkdtemp(tmp), "mkdtemp failed");
+    make_tmp_dir(tmp);
 }
 
 static inline void cleanup(void)
@@ -64,27 +63,6 @@ static inline const char *write_file(const char *name, const char *text)
     fputs(text, f);
     cr_assert_eq(fclose(f), 0);
     return path;
-}
-
-static inline char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap);
-    cr_assert_not_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            cr_assert_not_null(buf);
-        }
-    }
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
 }
 
 static inline int exists(const char *path)
