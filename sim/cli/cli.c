@@ -1,6 +1,8 @@
 /* ricsim's commands: run and check. Parses arguments, loads the scenario, runs it, and maps
  * statuses to exit codes (0 ok, 1 run failed, 2 usage or scenario error). */
 #include "cli.h"
+
+#include "cli_common.h"
 #include "cli_experiment.h"
 #include "cli_study.h"
 
@@ -60,17 +62,6 @@ typedef struct {
     int force;
 } args;
 
-int ric_cli_usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "ricsim: ");
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nTry 'ricsim --help'.\n");
-    return 2;
-}
-
 static int parse(int argc, char **argv, args *a)
 {
     memset(a, 0, sizeof *a);
@@ -88,7 +79,8 @@ static int parse(int argc, char **argv, args *a)
                 errno = 0;
                 long long x = strtoll(v, &end, 10);
                 if (!*v || *end || errno || x < 0)
-                    return ric_cli_usage_error("--seed must be a non-negative integer (got '%s')", v);
+                    return ric_cli_usage_error("--seed must be a non-negative integer (got '%s')",
+                                               v);
                 snprintf(a->seed_set, sizeof a->seed_set, "seed=%lld", x);
             } else {
                 if (a->n_sets >= MAX_SETS)
@@ -110,32 +102,6 @@ static int parse(int argc, char **argv, args *a)
     if (!a->scenario)
         return ric_cli_usage_error("%s: missing SCENARIO.cfg", a->cmd);
     return 0;
-}
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    ric_interrupt();
-}
-
-void ric_cli_catch_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
-int ric_cli_exit_code(ric_status st)
-{
-    switch (st) {
-    case RIC_OK: return 0;
-    case RIC_ESCENARIO:
-    case RIC_EUSAGE: return 2;
-    default: return 1;
-    }
 }
 
 int ric_cli_main(int argc, char **argv)

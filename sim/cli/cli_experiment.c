@@ -2,7 +2,7 @@
  * sweep step by step (with a progress line when stderr is a terminal), prints the results and
  * maps statuses to exit codes (0 ok, 1 a run or the sweep failed, 2 usage or experiment error). */
 #include "cli_experiment.h"
-#include "cli.h"
+#include "cli_common.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -41,7 +41,6 @@ typedef struct {
 
 /* Under mpirun every rank parses the same arguments; rank 0 tells. */
 #define usage_error(...) (rank > 0 ? 2 : ric_cli_usage_error(__VA_ARGS__))
-
 
 /* Parses a whole decimal number in [lo, hi]; returns 0 on success. */
 static int whole(const char *s, unsigned long long lo, unsigned long long hi, unsigned long long *v)
@@ -155,7 +154,6 @@ static int parse(int argc, char **argv, args *a)
 
 /* ---- the progress line and interruption -------------------------------------------------------
  */
-
 
 /* SIGINT and SIGTERM end the sweep between runs (ric_cli_catch_signals): the workers are
  * stopped and --resume continues it. */

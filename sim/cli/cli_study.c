@@ -2,7 +2,7 @@
  * progress on stderr, write its files, draw its figure with gnuplot, and map statuses to exit
  * codes (0 ok, 1 a run or a write failed, 2 usage or study/scenario error). */
 #include "cli_study.h"
-#include "cli.h"
+#include "cli_common.h"
 
 #include <errno.h>
 #include <math.h>
@@ -25,7 +25,6 @@ typedef struct {
     int force, workers; /* workers 0: the study file's */
 } sargs;
 
-
 static int parse(int argc, char **argv, sargs *a)
 {
     memset(a, 0, sizeof *a);
@@ -44,7 +43,7 @@ static int parse(int argc, char **argv, sargs *a)
                 long w = strtol(v, &end, 10);
                 if (!*v || *end || errno || w < 1 || w > RIC_STUDY_MAX_WORKERS)
                     return ric_cli_usage_error("--workers must be an integer in [1, %d] (got '%s')",
-                                       RIC_STUDY_MAX_WORKERS, v);
+                                               RIC_STUDY_MAX_WORKERS, v);
                 a->workers = (int)w;
             }
         } else if (strcmp(s, "--force") == 0) {
@@ -59,12 +58,11 @@ static int parse(int argc, char **argv, sargs *a)
     }
     if (!a->file)
         return ric_cli_usage_error("%s: missing %s", a->cmd,
-                           strcmp(a->cmd, "calibrate") == 0 ? "CAL.cfg" : "SA.cfg");
+                                   strcmp(a->cmd, "calibrate") == 0 ? "CAL.cfg" : "SA.cfg");
     if (!a->out)
         return ric_cli_usage_error("%s: missing --out DIR", a->cmd);
     return 0;
 }
-
 
 static int fail(const char *cmd, ric_status st, const ric_err *err)
 {
