@@ -38,16 +38,7 @@ static int close_file(ric_atomic *a)
 {
     FILE *f = a->f;
     a->f = NULL;
-    if (!(a->flags & RIC_ATOMIC_NOSYNC))
-        return ric_fs_close_synced(f);
-    int bad = ferror(f) || fflush(f) != 0;
-    int e = errno;
-    if (fclose(f) != 0 && !bad) {
-        bad = 1;
-        e = errno;
-    }
-    errno = bad ? (e ? e : EIO) : 0;
-    return bad ? -1 : 0;
+    return ric_fs_close(f, !(a->flags & RIC_ATOMIC_NOSYNC));
 }
 
 /* Syncs the folder of PATH, so that a rename into it survives a crash. */

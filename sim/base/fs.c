@@ -84,9 +84,9 @@ void ric_fs_remove_dir(const char *dir)
     rmdir(dir);
 }
 
-int ric_fs_close_synced(FILE *f)
+int ric_fs_close(FILE *f, int sync)
 {
-    int bad = ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0;
+    int bad = ferror(f) || fflush(f) != 0 || (sync && fsync(fileno(f)) != 0);
     int e = errno;
     if (fclose(f) != 0 && !bad) {
         bad = 1;

@@ -27,7 +27,8 @@ void ric_fs_remove_files(const char *dir, const char *part);
 /* Removes the files of folder DIR and the folder. */
 void ric_fs_remove_dir(const char *dir);
 
-/* Flushes, syncs and closes f; returns 0, or -1 with errno set (f is closed either way). */
-int ric_fs_close_synced(FILE *f);
+/* Flushes, syncs to disk when SYNC, and closes f; returns 0, or -1 with errno set (f is closed
+ * either way). */
+int ric_fs_close(FILE *f, int sync);
 
 #endif

@@ -498,9 +498,9 @@ ric_status ric_sweep_finish(ric_sweep *sw, ric_err *err)
                     sw->next_append - sw->first, sw->end - sw->first);
         return RIC_EUSAGE;
     }
-    int bad = ric_fs_close_synced(sw->runs) != 0;
+    int bad = ric_fs_close(sw->runs, 1) != 0;
     sw->runs = NULL;
-    bad |= ric_fs_close_synced(sw->series) != 0;
+    bad |= ric_fs_close(sw->series, 1) != 0;
     sw->series = NULL;
     if (bad) {
         ric_err_set(err, "%s: cannot write the results: %s", sw->dir, strerror(errno));
