@@ -3,7 +3,6 @@
  * in its runs folder. */
 #include "batch/execute.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
