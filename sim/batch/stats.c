@@ -1,7 +1,7 @@
 /* Replication statistics with GSL: means, standard deviations, t intervals, and paired
  * differences with Welch's unpaired interval; and the tables built from a sweep's series.tsv with
  * them: stats.tsv across replications, and diff.tsv, effect.tsv and note.txt of a comparison.
- * Owns those files, each written under a temporary name and renamed into place. */
+ * Owns those files, each written atomically (base/atomic.h). */
 #include "ricsim/stats.h"
 
 #include <errno.h>
@@ -14,6 +14,9 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
+
+#include "base/atomic.h"
+#include "base/fs.h"
 
 /* Moves the finite-or-infinite (non-NaN) values of x to its front; returns how many there are. */
 static size_t squeeze(double *x, size_t n)
@@ -99,61 +102,6 @@ static void put_val(FILE *f, double v)
         fputs(v > 0 ? "Inf" : "-Inf", f);
     else
         fprintf(f, "%.10g", v);
-}
-
-static void in_dir(const char *dir, const char *name, char *buf, size_t n)
-{
-    snprintf(buf, n, "%s/%s", dir, name);
-}
-
-/* A table written under a temporary name, renamed into place by table_commit. */
-typedef struct {
-    FILE *f;
-    char tmp[4500], fin[4400];
-} table;
-
-static ric_status table_open(table *t, const char *dir, const char *name, ric_err *err)
-{
-    in_dir(dir, name, t->fin, sizeof t->fin);
-    if (snprintf(t->tmp, sizeof t->tmp, "%s.tmp.%ld", t->fin, (long)getpid()) >=
-        (int)sizeof t->tmp) {
-        ric_err_set(err, "%s: folder name too long", dir);
-        return RIC_EUSAGE;
-    }
-    t->f = fopen(t->tmp, "w");
-    if (!t->f) {
-        ric_err_set(err, "%s: cannot write: %s", t->tmp, strerror(errno));
-        return RIC_EIO;
-    }
-    return RIC_OK;
-}
-
-/* Flushes, syncs and closes the table and renames it into place. */
-static ric_status table_commit(table *t, ric_err *err)
-{
-    int bad = ferror(t->f) || fflush(t->f) != 0 || fsync(fileno(t->f)) != 0;
-    int e = errno;
-    if (fclose(t->f) != 0 && !bad) {
-        bad = 1;
-        e = errno;
-    }
-    t->f = NULL;
-    if (bad || rename(t->tmp, t->fin) != 0) {
-        ric_err_set(err, "%s: write failed: %s", t->fin, strerror(bad ? (e ? e : EIO) : errno));
-        unlink(t->tmp);
-        return RIC_EIO;
-    }
-    return RIC_OK;
-}
-
-/* Drops a table not committed (nothing when there is none). */
-static void table_abort(table *t)
-{
-    if (!t->f)
-        return;
-    fclose(t->f);
-    t->f = NULL;
-    unlink(t->tmp);
 }
 
 /* ---- reading series.tsv back ------------------------------------------------------------------
@@ -299,9 +247,10 @@ static int rd_dataset(reader *r, dataset *d, ric_err *err)
     return 1;
 }
 
-static ric_status open_reader(reader *r, const char *dir, char *path, size_t n, ric_err *err)
+/* Opens DIR/series.tsv; path (RIC_PATH_MAX bytes) gets its name. */
+static ric_status open_reader(reader *r, const char *dir, char *path, ric_err *err)
 {
-    in_dir(dir, "series.tsv", path, n);
+    ric_fs_join(dir, "series.tsv", path);
     memset(r, 0, sizeof *r);
     r->path = path;
     r->f = fopen(path, "r");
@@ -407,13 +356,13 @@ static size_t split_list(char *list, char out[][64], size_t max)
 
 ric_status ric_stats_sweep(const char *dir, ric_err *err)
 {
-    char spath[4300], list[4096];
+    char spath[RIC_PATH_MAX], list[4096]; /* list: the indicators line */
     char ind[RIC_STATS_MAX_INDICATORS][64];
     reader r;
-    table out = {0};
-    ric_status st = open_reader(&r, dir, spath, sizeof spath, err);
+    ric_atomic out = {0};
+    ric_status st = open_reader(&r, dir, spath, err);
     if (st == RIC_OK)
-        st = table_open(&out, dir, "stats.tsv", err);
+        st = ric_atomic_open(&out, dir, "stats.tsv", 0, err);
     if (st != RIC_OK) {
         close_reader(&r);
         return st;
@@ -471,8 +420,8 @@ ric_status ric_stats_sweep(const char *dir, ric_err *err)
     free(g.x);
     free(tmp);
     if (st == RIC_OK)
-        return table_commit(&out, err);
-    table_abort(&out);
+        return ric_atomic_commit(&out, err);
+    ric_atomic_abort(&out);
     return st;
 }
 
@@ -641,17 +590,18 @@ ric_status ric_stats_compare(const char *dir, const char *scen_a, const char *sc
                              uint64_t master, char **note_out, ric_err *err)
 {
     const char *scen[2] = {scen_a, scen_b};
-    char spath[4300], list[4096];
+    char spath[RIC_PATH_MAX], list[4096]; /* list: the indicators line */
     char ind[RIC_STATS_MAX_INDICATORS][64];
     reader r;
-    table diff = {0}, effect = {0}, notef = {0};
+    ric_atomic tab[3] = {{0}}; /* diff.tsv, effect.tsv, note.txt */
+    ric_atomic *diff = &tab[0], *effect = &tab[1], *notef = &tab[2];
     dataset *sets = NULL, **a = NULL, **b = NULL;
     size_t n_sets = 0, cap = 0;
     double *buf = NULL;
     char *note = NULL;
     size_t note_len = 0;
     FILE *nf = NULL;
-    ric_status st = open_reader(&r, dir, spath, sizeof spath, err);
+    ric_status st = open_reader(&r, dir, spath, err);
     if (st != RIC_OK)
         return st;
     rd_head(&r, list, sizeof list, NULL);
@@ -718,10 +668,10 @@ ric_status ric_stats_compare(const char *dir, const char *scen_a, const char *sc
         st = RIC_ENOMEM;
         goto done;
     }
-    if ((st = table_open(&diff, dir, "diff.tsv", err)) != RIC_OK ||
-        (st = table_open(&effect, dir, "effect.tsv", err)) != RIC_OK)
+    if ((st = ric_atomic_open(diff, dir, "diff.tsv", 0, err)) != RIC_OK ||
+        (st = ric_atomic_open(effect, dir, "effect.tsv", 0, err)) != RIC_OK)
         goto done;
-    fprintf(diff.f,
+    fprintf(diff->f,
             "# ricsim compare: B - A, paired by replication on common random numbers\n"
             "# A=%s\n# B=%s\n# pairs=%zu master_seed=%llu\n"
             "# per indicator: mean of B - A (diff), its 95%% interval (lo, hi: paired t), "
@@ -729,9 +679,9 @@ ric_status ric_stats_compare(const char *dir, const char *scen_a, const char *sc
             "factor vrf = (var A + var B) / var(B - A)\nyear",
             scen[0], scen[1], n, (unsigned long long)master);
     for (size_t j = 0; j < n_ind; j++)
-        fprintf(diff.f, "\t%s_diff\t%s_lo\t%s_hi\t%s_lo_unpaired\t%s_hi_unpaired\t%s_vrf", ind[j],
+        fprintf(diff->f, "\t%s_diff\t%s_lo\t%s_hi\t%s_lo_unpaired\t%s_hi_unpaired\t%s_vrf", ind[j],
                 ind[j], ind[j], ind[j], ind[j], ind[j]);
-    fputc('\n', diff.f);
+    fputc('\n', diff->f);
     fprintf(nf,
             "ricsim compare: B = %s against A = %s, %zu replications on common seeds (master "
             "seed %llu)\n\n"
@@ -742,7 +692,7 @@ ric_status ric_stats_compare(const char *dir, const char *scen_a, const char *sc
             "B - A", "paired 95% interval", "unpaired 95% interval", "narrower", "VRF");
     double *va = buf, *vb = buf + n, *work = buf + 2 * n;
     for (size_t i = 0; i < steps; i++) {
-        fprintf(diff.f, "%.4f", ds_at(a[0], i, 0));
+        fprintf(diff->f, "%.4f", ds_at(a[0], i, 0));
         for (size_t j = 0; j < n_ind; j++) {
             long ka = ds_col(a[0], ind[j]), kb = ds_col(b[0], ind[j]);
             for (size_t k = 0; k < n; k++) {
@@ -758,20 +708,20 @@ ric_status ric_stats_compare(const char *dir, const char *scen_a, const char *sc
             double v[6] = {pr.diff.mean,   pr.diff.lo,     pr.diff.hi,
                            pr.lo_unpaired, pr.hi_unpaired, pr.vrf};
             for (int k = 0; k < 6; k++) {
-                fputc('\t', diff.f);
-                put_val(diff.f, v[k]);
+                fputc('\t', diff->f);
+                put_val(diff->f, v[k]);
             }
             if (i + 1 == steps)
                 note_line(nf, ind[j], &pr);
         }
-        fputc('\n', diff.f);
+        fputc('\n', diff->f);
     }
     fprintf(nf, "\n'narrower': unpaired interval width over paired width; VRF: variance "
                 "reduction factor, the variance of the difference of means without pairing over "
                 "that with it\n\nCost-effectiveness against the counterfactual without the "
                 "programme (jobs: employees of focus firms at the end; spin-offs: spinoffs_cum at "
                 "the end; mean [95%% interval] over the pairs):\n");
-    st = write_effects(scen, a, b, n, effect.f, nf, err);
+    st = write_effects(scen, a, b, n, effect->f, nf, err);
     if (st != RIC_OK)
         goto done;
     int bad = fclose(nf) != 0;
@@ -781,17 +731,15 @@ ric_status ric_stats_compare(const char *dir, const char *scen_a, const char *sc
         st = RIC_ENOMEM;
         goto done;
     }
-    if ((st = table_open(&notef, dir, "note.txt", err)) != RIC_OK)
+    if ((st = ric_atomic_open(notef, dir, "note.txt", 0, err)) != RIC_OK)
         goto done;
-    fputs(note, notef.f);
-    if ((st = table_commit(&diff, err)) == RIC_OK && (st = table_commit(&effect, err)) == RIC_OK)
-        st = table_commit(&notef, err);
+    fputs(note, notef->f);
+    st = ric_atomic_commit_set(tab, 3, err);
 done:
     if (nf)
         fclose(nf);
-    table_abort(&diff);
-    table_abort(&effect);
-    table_abort(&notef);
+    for (int k = 0; k < 3; k++)
+        ric_atomic_abort(&tab[k]);
     for (size_t k = 0; k < n_sets; k++)
         ds_fini(&sets[k]);
     free(sets);

@@ -9,6 +9,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "base/consts.h"
 #include "model/rules.h"
 
 typedef struct {
@@ -161,13 +162,12 @@ static void place_cohorts(ric_world *w, double t0, double t1)
 
 void ric_events_apply(ric_events *ev, ric_world *w)
 {
-    const double eps = 1e-9;
     double t = ric_world_time(w, w->step);
     double t0 = w->step == 0 ? -INFINITY : t;
 
     for (int o = 0; o < w->n_orgs; o++) {
         ric_org *g = &w->orgs[o];
-        int should = t + eps >= g->arrive && t + eps < g->depart;
+        int should = t + RIC_TIME_EPS >= g->arrive && t + RIC_TIME_EPS < g->depart;
         if (should && !g->active) {
             g->active = 1;
             g->staff = g->staff_target;
@@ -180,13 +180,13 @@ void ric_events_apply(ric_events *ev, ric_world *w)
     }
     if (w->orgs_dirty)
         ric_world_index_orgs(w);
-    place_cohorts(w, t0, t + w->dt - eps);
+    place_cohorts(w, t0, t + w->dt - RIC_TIME_EPS);
 
     const ric_scenario *sc = w->sc;
     for (int i = 0; i < ev->n; i++) {
         const ric_event_spec *e = &sc->events[i];
         event_state *s = &ev->st[i];
-        if (!s->fired && t + eps >= e->date) {
+        if (!s->fired && t + RIC_TIME_EPS >= e->date) {
             s->fired = 1;
             if (e->type == RIC_EVENT_SET) {
                 for (int k = 0; k < s->n_targets; k++) {
@@ -195,7 +195,7 @@ void ric_events_apply(ric_events *ev, ric_world *w)
                 }
             }
         }
-        if (s->fired && !s->restored && e->type == RIC_EVENT_SET && t + eps >= e->until) {
+        if (s->fired && !s->restored && e->type == RIC_EVENT_SET && t + RIC_TIME_EPS >= e->until) {
             s->restored = 1;
             for (int k = 0; k < s->n_targets; k++)
                 *s->target[k] = s->saved[k];
@@ -220,9 +220,9 @@ void ric_events_apply(ric_events *ev, ric_world *w)
             const ric_event_spec *x = &sc->events[j];
             if (x->type != RIC_EVENT_STAFF || x->kind != e->kind || x->region != e->region)
                 continue;
-            if (x->date <= t + eps && (!prev || x->date > prev->date))
+            if (x->date <= t + RIC_TIME_EPS && (!prev || x->date > prev->date))
                 prev = x;
-            if (x->date > t + eps && (!next || x->date < next->date))
+            if (x->date > t + RIC_TIME_EPS && (!next || x->date < next->date))
                 next = x;
         }
         if (!prev)

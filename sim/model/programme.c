@@ -12,6 +12,8 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "base/consts.h"
+
 enum { AWARD_PENDING, AWARD_RUNNING, AWARD_ENDED };
 
 typedef struct {
@@ -606,17 +608,17 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w)
         for (int ii = 0; ii < ps->n_instruments; ii++) {
             instr_state *s = &pg->is[pg->instr0[p] + ii];
             const ric_instrument_spec *in = &ps->instruments[ii];
-            if (t + 1e-9 >= s->next_selection) {
+            if (t + RIC_TIME_EPS >= s->next_selection) {
                 select_winners(pg, w, p, ii);
                 s->next_selection =
                     in->repeat_years > 0 ? s->next_selection + in->repeat_years : INFINITY;
             }
-            if (t + 1e-9 >= s->reaward_at) {
+            if (t + RIC_TIME_EPS >= s->reaward_at) {
                 select_winners(pg, w, p, ii);
                 s->reaward_at = INFINITY;
             }
         }
-        if (t + 1e-9 >= pg->next_review[p]) {
+        if (t + RIC_TIME_EPS >= pg->next_review[p]) {
             review(pg, w, p);
             pg->next_review[p] += ps->review_every_years;
         }
@@ -633,13 +635,13 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w)
         const ric_programme_spec *ps = &sc->programmes[a->prog];
         const ric_instrument_spec *in = &ps->instruments[a->instr];
         double delay = ps->disbursement_delay_months / 12.0;
-        if (a->state == AWARD_PENDING && t + 1e-9 >= a->start)
+        if (a->state == AWARD_PENDING && t + RIC_TIME_EPS >= a->start)
             a->state = AWARD_RUNNING;
-        if (t + 1e-9 >= a->end + delay || (a->annual <= 0 && t + 1e-9 >= a->end)) {
+        if (t + RIC_TIME_EPS >= a->end + delay || (a->annual <= 0 && t + RIC_TIME_EPS >= a->end)) {
             a->state = AWARD_ENDED;
             continue;
         }
-        if (t + 1e-9 < a->start + delay || a->annual <= 0)
+        if (t + RIC_TIME_EPS < a->start + delay || a->annual <= 0)
             continue;
         /* money arrives after the disbursement delay and never exceeds the commitment */
         double pay = fmin(a->annual * dt, a->committed - a->spent);

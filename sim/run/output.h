@@ -1,19 +1,17 @@
-/* Run outputs written atomically: every file goes to a temporary name in the output folder and is
- * renamed into place only when the run completes, series.tsv last, so a series.tsv that exists is
- * complete. A failed or interrupted run leaves no file under a final name. */
+/* Run outputs written atomically (base/atomic.h): every file goes to a temporary name in the
+ * output folder and is renamed into place only when the run completes, series.tsv last, so a
+ * series.tsv that exists is complete. A failed or interrupted run leaves no file under a final
+ * name. */
 #ifndef RICSIM_OUTPUT_H
 #define RICSIM_OUTPUT_H
 
 #include <stddef.h>
 #include <stdio.h>
 
-#include "ricsim/status.h"
 #include "model/world.h"
+#include "ricsim/status.h"
 
 typedef struct ric_output ric_output;
-
-/* Creates a folder and its parents (mkdir -p); 0 on success, -1 with errno set. */
-int ric_output_mkdirs(const char *path);
 
 /* Creates DIR if needed; refuses when DIR already holds a series.tsv unless FORCE. */
 ric_status ric_output_open(const char *dir, int force, ric_output **out, ric_err *err);

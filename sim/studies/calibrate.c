@@ -15,6 +15,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "base/atomic.h"
 #include "study_cfg.h"
 
 #define BAD_LOSS 1e300 /* stands for an undefined loss: Nelder-Mead only compares values */
@@ -376,8 +377,8 @@ ric_status ric_calibrate_targets_read(const char *path, ric_target **out, size_t
 /* ---- a calibration ------------------------------------------------------------------------- */
 
 struct ric_calibration {
-    char path[4096];
-    char targets[4096];
+    char path[RIC_PATH_MAX];
+    char targets[RIC_PATH_MAX];
     ric_study st;
     ric_target *t;
     size_t n_t;
@@ -751,9 +752,9 @@ ric_status ric_calibrate_write(ric_calibration *c, const char *dir, int force, r
     }
     enum { FIT, HISTORY, FITTED, NF };
     static const char *const names[NF] = {"fit.tsv", "history.tsv", "fitted.tsv"};
-    ric_study_file fo[NF] = {{0}};
+    ric_atomic fo[NF] = {{0}};
     for (int i = 0; i < NF && rc == RIC_OK; i++) {
-        rc = ric_study_file_open(&fo[i], dir, names[i], err);
+        rc = ric_atomic_open(&fo[i], dir, names[i], RIC_ATOMIC_HIDDEN, err);
         if (rc == RIC_OK)
             header(fo[i].f, c, loss_check);
     }
@@ -788,11 +789,10 @@ ric_status ric_calibrate_write(ric_calibration *c, const char *dir, int force, r
             fprintf(f, "\t%.9g\t%.9g\n", c->x_start[j], c->x_best[j]);
         }
     }
-    for (int i = 0; i < NF; i++) {
-        ric_status r2 = ric_study_file_close(&fo[i], rc == RIC_OK, err);
-        if (rc == RIC_OK)
-            rc = r2;
-    }
+    if (rc == RIC_OK) /* fitted.tsv, the mark of complete results, renamed last */
+        rc = ric_atomic_commit_set(fo, NF, err);
+    for (int i = 0; i < NF; i++)
+        ric_atomic_abort(&fo[i]);
     free(y_check);
     free(scratch);
     free(m);

@@ -13,6 +13,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "base/atomic.h"
 #include "study_cfg.h"
 
 #define MAX_POINTS 10000000 /* design rows of one study */
@@ -295,7 +296,7 @@ ric_status ric_sobol_analyse(size_t k, size_t n, const double *y, size_t n_out, 
 /* ---- a sensitivity study --------------------------------------------------------------------- */
 
 struct ric_sensitivity {
-    char path[4096];
+    char path[RIC_PATH_MAX];
     ric_study st;
     int morris, sobol;
     size_t trajectories, levels, samples, boot;
@@ -671,20 +672,19 @@ ric_status ric_sensitivity_write(ric_sensitivity *s, const char *dir, int force,
     enum { MORRIS, SOBOL, POINTS, NF };
     static const char *const names[NF] = {"morris.tsv", "sobol.tsv", "points.tsv"};
     const int want[NF] = {s->morris, s->sobol, 1};
-    ric_study_file fo[NF] = {{0}};
+    ric_atomic fo[NF] = {{0}};
     for (int i = 0; i < NF && rc == RIC_OK; i++)
         if (want[i])
-            rc = ric_study_file_open(&fo[i], dir, names[i], err);
+            rc = ric_atomic_open(&fo[i], dir, names[i], RIC_ATOMIC_HIDDEN, err);
     if (rc == RIC_OK && s->morris)
         rc = write_morris(s, fo[MORRIS].f, err);
     if (rc == RIC_OK && s->sobol)
         rc = write_sobol(s, fo[SOBOL].f, err);
     if (rc == RIC_OK)
         write_points(s, fo[POINTS].f);
-    for (int i = 0; i < NF; i++) {
-        ric_status r2 = ric_study_file_close(&fo[i], rc == RIC_OK, err);
-        if (rc == RIC_OK)
-            rc = r2;
-    }
+    if (rc == RIC_OK) /* points.tsv, the mark of complete results, renamed last */
+        rc = ric_atomic_commit_set(fo, NF, err);
+    for (int i = 0; i < NF; i++)
+        ric_atomic_abort(&fo[i]);
     return rc;
 }

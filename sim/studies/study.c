@@ -1,8 +1,8 @@
 /* Runs of a study: the scenario loaded with --set-style overrides for each parameter vector and
  * replication seed, stepped to the last indicator year, and the indicators read from its yearly
  * rows. Runs are spread over worker processes (fork, one pipe each) and their results put back in
- * run order, so that the answer does not depend on the number of workers. Also the atomic output
- * files of the studies. */
+ * run order, so that the answer does not depend on the number of workers. Also the output folder
+ * of the studies. */
 #include "studies/study.h"
 
 #include <errno.h>
@@ -10,12 +10,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "run/output.h"
+#include "base/fs.h"
+#include "batch/pool.h"
 #include "input/cfg.h"
 
 #include "ricsim/scenario.h"
@@ -146,7 +146,7 @@ static int write_all(int fd, const void *p, size_t n)
 
 /* Bytes read (n, or fewer at end of file), -1 on error. On EINTR after ric_interrupt(), tells the
  * workers to stop (they finish their step and report RIC_EINTR). */
-static ssize_t read_all(int fd, void *p, size_t n, const pid_t *pids, int w)
+static ssize_t read_all(int fd, void *p, size_t n, const ric_pool *pl)
 {
     char *b = p;
     size_t got = 0;
@@ -154,9 +154,7 @@ static ssize_t read_all(int fd, void *p, size_t n, const pid_t *pids, int w)
         ssize_t r = read(fd, b + got, n - got);
         if (r < 0 && errno == EINTR) {
             if (ric_interrupted())
-                for (int i = 0; i < w; i++)
-                    if (pids[i] > 0)
-                        kill(pids[i], SIGTERM);
+                ric_pool_kill(pl, SIGTERM);
             continue;
         }
         if (r < 0)
@@ -168,11 +166,25 @@ static ssize_t read_all(int fd, void *p, size_t n, const pid_t *pids, int w)
     return (ssize_t)got;
 }
 
-/* Runs jobs w, w + nw, ... and only then writes their records: the parent drains the pipes one
- * after the other, so a worker that wrote while running could stall on a full pipe. */
-static void worker(const ric_study *st, const double *x, uint64_t master, size_t reps, size_t jobs,
-                   int w, int nw, int fd)
+/* What every worker of one evaluation shares. */
+typedef struct {
+    const ric_study *st;
+    const double *x;
+    uint64_t master;
+    size_t reps, jobs;
+    int nw;
+} eval_job;
+
+/* Worker W runs jobs w, w + nw, ... and only then writes their records: the parent drains the
+ * pipes one after the other, so a worker that wrote while running could stall on a full pipe. */
+static void worker(void *ctx, size_t w_job, int fd)
 {
+    const eval_job *ej = ctx;
+    const ric_study *st = ej->st;
+    const double *x = ej->x;
+    uint64_t master = ej->master;
+    size_t reps = ej->reps, jobs = ej->jobs;
+    int w = (int)w_job, nw = ej->nw;
     size_t mine = (jobs - (size_t)w + (size_t)nw - 1) / (size_t)nw;
     double *y = malloc(mine * st->n_probes * sizeof *y);
     ric_err e = {{0}};
@@ -203,7 +215,6 @@ static void worker(const ric_study *st, const double *x, uint64_t master, size_t
             write_all(fd, &e, sizeof e);
     }
     free(y);
-    close(fd);
 }
 
 /* Names the failed run, so that it can be repeated with ricsim run --seed. */
@@ -220,56 +231,43 @@ static void annotate(ric_err *err, ric_status rc, size_t job, size_t reps, uint6
 static ric_status eval_forked(const ric_study *st, const double *x, uint64_t master, size_t reps,
                               size_t jobs, int nw, double *y, ric_err *err)
 {
-    pid_t pids[RIC_STUDY_MAX_WORKERS] = {0};
-    int fds[RIC_STUDY_MAX_WORKERS];
+    ric_pool pl;
+    ric_status rc = ric_pool_init(&pl, nw, err);
+    if (rc != RIC_OK)
+        return rc;
+    eval_job ej = {st, x, master, reps, jobs, nw};
     int started = 0;
-    ric_status rc = RIC_OK;
-    fflush(NULL); /* nothing buffered twice; workers leave through _exit */
     for (int w = 0; w < nw; w++) {
-        int p[2];
-        if (pipe(p) != 0) {
+        /* workers keep the parent's signal handlers: the SIGTERM that read_all sends on an
+         * interrupt makes them stop at the end of their step and report RIC_EINTR */
+        if (ric_pool_start(&pl, w, (size_t)w, 0, worker, &ej, err) != RIC_OK) {
             ric_err_set(err, "%s: cannot start workers: %s", st->scenario, strerror(errno));
             rc = RIC_EIO;
             break;
         }
-        pid_t pid = fork();
-        if (pid < 0) {
-            ric_err_set(err, "%s: cannot start workers: %s", st->scenario, strerror(errno));
-            close(p[0]);
-            close(p[1]);
-            rc = RIC_EIO;
-            break;
-        }
-        if (pid == 0) {
-            close(p[0]);
-            for (int i = 0; i < started; i++)
-                close(fds[i]);
-            worker(st, x, master, reps, jobs, w, nw, p[1]);
-            _exit(0);
-        }
-        close(p[1]);
-        pids[started] = pid;
-        fds[started++] = p[0];
+        started++;
     }
     size_t received = 0, first_bad = SIZE_MAX;
     ric_err bad = {{0}};
     ric_status bad_rc = RIC_OK;
+    int died = 0;
     for (int w = 0; w < started; w++) {
         for (;;) {
             rec_head h;
-            ssize_t r = read_all(fds[w], &h, sizeof h, pids, started);
+            int fd = pl.w[w].fd;
+            ssize_t r = read_all(fd, &h, sizeof h, &pl);
             if (r != (ssize_t)sizeof h)
                 break;
             if (h.job >= jobs)
                 break;
             if (h.status == RIC_OK) {
-                if (read_all(fds[w], y + h.job * st->n_probes, st->n_probes * sizeof *y, pids,
-                             started) != (ssize_t)(st->n_probes * sizeof *y))
+                if (read_all(fd, y + h.job * st->n_probes, st->n_probes * sizeof *y, &pl) !=
+                    (ssize_t)(st->n_probes * sizeof *y))
                     break;
                 received++;
             } else {
                 ric_err e;
-                if (read_all(fds[w], &e, sizeof e, pids, started) != (ssize_t)sizeof e)
+                if (read_all(fd, &e, sizeof e, &pl) != (ssize_t)sizeof e)
                     break;
                 e.msg[sizeof e.msg - 1] = '\0';
                 if (h.job < first_bad) {
@@ -279,16 +277,11 @@ static ric_status eval_forked(const ric_study *st, const double *x, uint64_t mas
                 }
             }
         }
-        close(fds[w]);
-    }
-    int died = 0;
-    for (int w = 0; w < started; w++) {
-        int status = 0;
-        while (waitpid(pids[w], &status, 0) < 0 && errno == EINTR)
-            ;
+        int status = ric_pool_reap(&pl, w);
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
             died = WIFSIGNALED(status) ? WTERMSIG(status) : -1;
     }
+    ric_pool_fini(&pl);
     if (rc != RIC_OK)
         return rc;
     if (first_bad != SIZE_MAX) {
@@ -422,8 +415,7 @@ ric_status ric_study_init(ric_study *st, const char *label, ric_err *err)
     return rc;
 }
 
-/* ---- output files ------------------------------------------------------------------------ */
-
+/* ---- output folder ------------------------------------------------------------------------ */
 
 ric_status ric_study_outdir(const char *dir, const char *guard, int force, ric_err *err)
 {
@@ -431,46 +423,15 @@ ric_status ric_study_outdir(const char *dir, const char *guard, int force, ric_e
         ric_err_set(err, "%.100s...: output folder name too long", dir);
         return RIC_EUSAGE;
     }
-    char p[4200];
-    snprintf(p, sizeof p, "%s/%s", dir, guard);
+    char p[RIC_PATH_MAX];
+    ric_fs_join(dir, guard, p);
     if (!force && access(p, F_OK) == 0) {
         ric_err_set(err, "%s: already holds %s; use --force to replace it", dir, guard);
         return RIC_EUSAGE;
     }
-    if (ric_output_mkdirs(dir) != 0) {
+    if (ric_fs_mkdirs(dir) != 0) {
         ric_err_set(err, "%s: cannot create output folder: %s", dir, strerror(errno));
         return RIC_EIO;
     }
     return RIC_OK;
-}
-
-ric_status ric_study_file_open(ric_study_file *o, const char *dir, const char *name, ric_err *err)
-{
-    snprintf(o->fin, sizeof o->fin, "%s/%s", dir, name);
-    snprintf(o->tmp, sizeof o->tmp, "%s/.%s.tmp.%ld", dir, name, (long)getpid());
-    o->f = fopen(o->tmp, "w");
-    if (!o->f) {
-        ric_err_set(err, "%s: cannot write: %s", o->tmp, strerror(errno));
-        return RIC_EIO;
-    }
-    return RIC_OK;
-}
-
-ric_status ric_study_file_close(ric_study_file *o, int commit, ric_err *err)
-{
-    if (!o->f)
-        return RIC_OK;
-    int bad = ferror(o->f) || fflush(o->f) != 0 || fsync(fileno(o->f)) != 0;
-    int saved = errno;
-    bad |= fclose(o->f) != 0;
-    o->f = NULL;
-    if (commit && !bad && rename(o->tmp, o->fin) == 0)
-        return RIC_OK;
-    if (commit && !bad)
-        saved = errno;
-    unlink(o->tmp);
-    if (!commit)
-        return RIC_OK;
-    ric_err_set(err, "%s: write failed: %s", o->fin, strerror(saved ? saved : EIO));
-    return RIC_EIO;
 }

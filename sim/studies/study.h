@@ -1,7 +1,8 @@
 /* Studies of a scenario (calibration, sensitivity analysis): the scenario evaluated at parameter
  * vectors, every vector over the same replication seeds (common random numbers), with chosen
  * indicators (an output column at a year) read from yearly rows. Runs go to worker processes;
- * results never depend on how many. Also the atomic output files the studies write. */
+ * results never depend on how many. Also the output folder of a study, whose files are written
+ * atomically (base/atomic.h). */
 #ifndef RICSIM_STUDY_H
 #define RICSIM_STUDY_H
 
@@ -9,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/consts.h"
 #include "ricsim/status.h"
 
 #define RIC_STUDY_MAX_PARAMS 20  /* Saltelli's design needs 2k <= 40 Sobol dimensions (GSL) */
@@ -40,7 +42,7 @@ typedef struct {
 } ric_probe;
 
 typedef struct {
-    char scenario[4096]; /* the scenario file the runs load */
+    char scenario[RIC_PATH_MAX]; /* the scenario file the runs load */
     size_t n_params;
     ric_study_param params[RIC_STUDY_MAX_PARAMS];
     size_t n_probes;
@@ -77,16 +79,7 @@ ric_status ric_study_eval(const ric_study *st, const double *x, size_t n_points,
 size_t ric_study_overrides(const ric_study *st, const double *x, uint64_t seed,
                            char (*buf)[RIC_STUDY_OVERRIDE_MAX], const char **ov);
 
-/* A study's output file, written under a temporary name in DIR and renamed by
- * ric_study_file_close when COMMIT (else removed). */
-typedef struct {
-    FILE *f;
-    char tmp[4200], fin[4200];
-} ric_study_file;
-
 /* Creates DIR if needed. Without FORCE, fails (RIC_EUSAGE) if DIR/GUARD exists. */
 ric_status ric_study_outdir(const char *dir, const char *guard, int force, ric_err *err);
-ric_status ric_study_file_open(ric_study_file *o, const char *dir, const char *name, ric_err *err);
-ric_status ric_study_file_close(ric_study_file *o, int commit, ric_err *err);
 
 #endif

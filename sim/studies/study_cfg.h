@@ -9,9 +9,9 @@
 
 typedef struct {
     config_t cfg;
-    ric_cfg c;       /* locations and the first failure: pass &s->c to the ric_cfg_* getters */
-    char path[4096]; /* the study file as given */
-    char dir[4096];  /* its folder: @include and relative file names resolve against it */
+    ric_cfg c; /* locations and the first failure: pass &s->c to the ric_cfg_* getters */
+    char path[RIC_PATH_MAX]; /* the study file as given */
+    char dir[RIC_PATH_MAX];  /* its folder: @include and relative file names resolve against it */
 } ric_studycfg;
 
 /* Parses PATH; on failure fills err and returns RIC_EIO (cannot open), RIC_EUSAGE or
