@@ -96,20 +96,34 @@ double *ric_rules_param(ric_rules *r, const char *name)
     return NULL;
 }
 
-/* Region parameters that events may change, by name, with the bounds load_regions enforces. */
+/* Region parameters (RIC_REGION_PARAMS): key, where it lives, default, bounds, whether events may
+ * set it. load_regions reads them all; events set the settable ones within the same bounds. */
 typedef struct {
     const char *name;
     size_t offset;
-    double lo, hi;
+    double def, lo, hi;
+    int settable;
+    const char *doc;
 } region_param;
-static const region_param region_params[] = {
-    {"pool_inflow_per_year", offsetof(ric_region_spec, pool_inflow_per_year), 0, 1e9},
-    {"pool_exit_rate", offsetof(ric_region_spec, pool_exit_rate), 0, 12},
-    {"graduate_stay_share", offsetof(ric_region_spec, graduate_stay_share), 0, 1},
-    {"startup_rate", offsetof(ric_region_spec, startup_rate), 0, 1e7},
-    {"relocation_rate", offsetof(ric_region_spec, relocation_rate), 0, 1e7},
-    {"market_growth", offsetof(ric_region_spec, market_growth), -1, 1},
-};
+#define AS_REGION_PARAM(name, def, lo, hi, settable, doc)                                          \
+    {#name, offsetof(ric_region_spec, name), def, lo, hi, settable, doc},
+static const region_param region_params[] = {RIC_REGION_PARAMS(AS_REGION_PARAM)};
+#undef AS_REGION_PARAM
+#define N_REGION_PARAMS (sizeof region_params / sizeof region_params[0])
+
+static const region_param *settable_region_param(const char *name)
+{
+    for (size_t i = 0; i < N_REGION_PARAMS; i++)
+        if (region_params[i].settable && strcmp(region_params[i].name, name) == 0)
+            return &region_params[i];
+    return NULL;
+}
+
+double *ric_region_param(ric_region_spec *r, const char *name)
+{
+    const region_param *rp = settable_region_param(name);
+    return rp ? (double *)((char *)r + rp->offset) : NULL;
+}
 
 /* ---- loader context ------------------------------------------------------------------------- */
 
@@ -185,11 +199,9 @@ static void load_regions(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
         return;
     }
     sc->n_regions = n;
-    static const char *const keys[] = {"label",          "focus",
-                                       "labour_pool",    "pool_inflow_per_year",
-                                       "pool_exit_rate", "graduate_stay_share",
-                                       "startup_rate",   "relocation_rate",
-                                       "market_growth",  NULL};
+#define AS_KEY(name, def, lo, hi, settable, doc) #name,
+    static const char *const keys[] = {"label", "focus", RIC_REGION_PARAMS(AS_KEY) NULL};
+#undef AS_KEY
     for (int i = 0; i < n && !c->failed; i++) {
         config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
         ric_region_spec *r = &sc->regions[i];
@@ -197,13 +209,10 @@ static void load_regions(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
         ric_cfg_check_keys(c, s, keys);
         ric_cfg_str(c, s, "label", 0, "", 96);
         r->focus = ric_cfg_bool(c, s, "focus", 1);
-        r->labour_pool = ric_cfg_num(c, s, "labour_pool", 0, 0, 0, 1e9);
-        r->pool_inflow_per_year = ric_cfg_num(c, s, "pool_inflow_per_year", 0, 0, 0, 1e9);
-        r->pool_exit_rate = ric_cfg_num(c, s, "pool_exit_rate", 0, 0.1, 0, 12);
-        r->graduate_stay_share = ric_cfg_num(c, s, "graduate_stay_share", 0, 0.5, 0, 1);
-        r->startup_rate = ric_cfg_num(c, s, "startup_rate", 0, 0, 0, 1e7);
-        r->relocation_rate = ric_cfg_num(c, s, "relocation_rate", 0, 0, 0, 1e7);
-        r->market_growth = ric_cfg_num(c, s, "market_growth", 0, 0, -1, 1);
+        for (size_t k = 0; k < N_REGION_PARAMS; k++) {
+            const region_param *rp = &region_params[k];
+            *(double *)((char *)r + rp->offset) = ric_cfg_num(c, s, rp->name, 0, rp->def, rp->lo, rp->hi);
+        }
     }
     const char *cap = ric_cfg_str(c, root, "capital_region", 0, NULL, RIC_NAME_MAX);
     sc->capital_region = -1;
@@ -384,12 +393,12 @@ static int settable_key(const ric_scenario *sc, const char *key, double *lo, dou
         rn[len] = '\0';
         if (ric_scenario_region(sc, rn) < 0 && strcmp(rn, "*") != 0)
             return 0;
-        for (size_t i = 0; i < sizeof region_params / sizeof region_params[0]; i++)
-            if (strcmp(region_params[i].name, dot + 1) == 0) {
-                *lo = region_params[i].lo;
-                *hi = region_params[i].hi;
-                return 1;
-            }
+        const region_param *rp = settable_region_param(dot + 1);
+        if (rp) {
+            *lo = rp->lo;
+            *hi = rp->hi;
+            return 1;
+        }
     }
     return 0;
 }
