@@ -161,12 +161,20 @@ typedef struct {
     double budget_usd_m; /* US$ million per year */
 } ric_phase_spec;
 
+/* Channels through which an award's money acts, one entry each: X(name, hi, doc). Each is a rate per
+ * US$ million per year of award (local match included), read from an instrument's 'channels' group
+ * within [0, hi]; sim/model/programme.c gives each its validate and apply functions. */
+#define RIC_CHANNELS(X)                                                                            \
+    X(spinoff, 1e6, "hazard multiplier of the beneficiary organisations")                         \
+    X(transfer, 1e6, "extra transfer capacity, transfers per year")                               \
+    X(graduates, 1e9, "extra graduates per year")                                                  \
+    X(links, 1e6, "forum links formed between members per year")                                   \
+    X(capability, 1e6, "capability added per year, shared by the members")
+
 typedef struct {
-    double spinoff;    /* hazard multiplier per US$ million per year */
-    double transfer;   /* extra transfer capacity, transfers per year per US$ million per year */
-    double graduates;  /* extra graduates per year per US$ million per year */
-    double links;      /* forum links formed per year per US$ million per year */
-    double capability; /* capability added per year per US$ million per year, shared by members */
+#define RIC_CHANNEL_FIELD(name, hi, doc) double name;
+    RIC_CHANNELS(RIC_CHANNEL_FIELD)
+#undef RIC_CHANNEL_FIELD
 } ric_channels;
 
 typedef struct {

@@ -475,15 +475,14 @@ static void load_events(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
 
 static void load_channels(ric_cfg *c, config_setting_t *g, ric_channels *ch)
 {
-    static const char *const keys[] = {"spinoff", "transfer",   "graduates",
-                                       "links",   "capability", NULL};
+#define AS_KEY(name, hi, doc) #name,
+    static const char *const keys[] = {RIC_CHANNELS(AS_KEY) NULL};
+#undef AS_KEY
     config_setting_t *s = ric_cfg_member(c, g, "channels", 0, CONFIG_TYPE_GROUP);
     ric_cfg_check_keys(c, s, keys);
-    ch->spinoff = ric_cfg_num(c, s, "spinoff", 0, 0, 0, 1e6);
-    ch->transfer = ric_cfg_num(c, s, "transfer", 0, 0, 0, 1e6);
-    ch->graduates = ric_cfg_num(c, s, "graduates", 0, 0, 0, 1e9);
-    ch->links = ric_cfg_num(c, s, "links", 0, 0, 0, 1e6);
-    ch->capability = ric_cfg_num(c, s, "capability", 0, 0, 0, 1e6);
+#define LOAD(name, hi, doc) ch->name = ric_cfg_num(c, s, #name, 0, 0, 0, hi);
+    RIC_CHANNELS(LOAD)
+#undef LOAD
 }
 
 static void load_instrument(ric_cfg *c, ric_scenario *sc, config_setting_t *s,
