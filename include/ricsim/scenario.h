@@ -263,4 +263,16 @@ double *ric_rules_param(ric_rules *r, const char *name);
 size_t ric_rules_count(void);
 const char *ric_rules_name(size_t i);
 
+/* A parameter as the schema's tables hold it, for documentation. */
+typedef struct {
+    const char *name; /* rules: "group.key" under rules; regions: the key in a region */
+    double def, lo, hi;
+    int settable;    /* dated events may change it */
+    const char *doc; /* NULL when the table has none (rule parameters) */
+} ric_param_info;
+
+/* Fill OUT with the I-th rule parameter or region parameter, in table order; 0 past the end. */
+int ric_scenario_rule_param(size_t i, ric_param_info *out);
+int ric_scenario_region_param(size_t i, ric_param_info *out);
+
 #endif
