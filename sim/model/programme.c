@@ -631,25 +631,19 @@ static void boost_orgs(ric_world *w, const award *a, const ric_instrument_spec *
     }
 }
 
-/* AMOUNT: the channel's rate times the award's money, US$ million per year with the match. */
-static void spinoff_apply(ric_programmes *pg, ric_world *w, const award *a,
-                          const ric_instrument_spec *in, double amount)
-{
-    (void)pg;
-    boost_orgs(w, a, in, offsetof(ric_org, boost_spinoff), amount);
-}
-static void transfer_apply(ric_programmes *pg, ric_world *w, const award *a,
-                           const ric_instrument_spec *in, double amount)
-{
-    (void)pg;
-    boost_orgs(w, a, in, offsetof(ric_org, boost_transfer), amount);
-}
-static void graduates_apply(ric_programmes *pg, ric_world *w, const award *a,
-                            const ric_instrument_spec *in, double amount)
-{
-    (void)pg;
-    boost_orgs(w, a, in, offsetof(ric_org, boost_graduates), amount);
-}
+/* Each channel's apply gets AMOUNT: its rate times the award's money, US$ million per year with
+ * the match. The organisation channels raise the boost of the same name. */
+#define ORG_BOOST_APPLY(name)                                                                      \
+    static void name##_apply(ric_programmes *pg, ric_world *w, const award *a,                     \
+                             const ric_instrument_spec *in, double amount)                         \
+    {                                                                                              \
+        (void)pg;                                                                                  \
+        boost_orgs(w, a, in, offsetof(ric_org, boost_##name), amount);                             \
+    }
+ORG_BOOST_APPLY(spinoff)
+ORG_BOOST_APPLY(transfer)
+ORG_BOOST_APPLY(graduates)
+#undef ORG_BOOST_APPLY
 
 /* Forums (KICOX mini-clusters, DRIA): links between members drawn at random. */
 static void links_apply(ric_programmes *pg, ric_world *w, const award *a,

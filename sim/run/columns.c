@@ -219,8 +219,8 @@ static double prog_cost_per_job(const aggregate_t *a, size_t i)
 }
 
 #define AS_ID_ONE(id, value) COL_##id,
-#define AS_ID_EACH(id, rg, pattern, value) COL_##id,
-#define AS_ID_AND(id, pattern, value) COL_##id,
+#define AS_ID_EACH(id, rg, pattern, value) AS_ID_ONE(id, value)
+#define AS_ID_AND(id, pattern, value) AS_ID_ONE(id, value)
 enum { COLUMNS(AS_ID_ONE, AS_ID_EACH, AS_ID_AND) N_ENTRIES };
 
 typedef struct {
@@ -240,12 +240,8 @@ static double value(const aggregate_t *a, int e, size_t i)
 #define AS_CASE_ONE(id, value)                                                                     \
     case COL_##id:                                                                                 \
         return (value);
-#define AS_CASE_EACH(id, rg, pattern, value)                                                       \
-    case COL_##id:                                                                                 \
-        return (value);
-#define AS_CASE_AND(id, pattern, value)                                                            \
-    case COL_##id:                                                                                 \
-        return (value);
+#define AS_CASE_EACH(id, rg, pattern, value) AS_CASE_ONE(id, value)
+#define AS_CASE_AND(id, pattern, value) AS_CASE_ONE(id, value)
         COLUMNS(AS_CASE_ONE, AS_CASE_EACH, AS_CASE_AND)
     default:
         return NAN;
