@@ -79,6 +79,11 @@ typedef struct {
     int (*region)(const ric_world *w, size_t k);
 } applicant_kind;
 
+static int is_org_applicant(const ric_instrument_spec *in)
+{
+    return in->applicants == RIC_APPLY_UNIVERSITY || in->applicants == RIC_APPLY_INSTITUTE;
+}
+
 static int in_regions(const ric_instrument_spec *in, int r)
 {
     if (in->n_regions == 0)
@@ -432,8 +437,7 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii)
     const ric_programme_spec *ps = &w->sc->programmes[p];
     const ric_instrument_spec *in = &ps->instruments[ii];
     const applicant_kind *ak = &applicant_kinds[in->applicants];
-    const int is_org =
-        in->applicants == RIC_APPLY_UNIVERSITY || in->applicants == RIC_APPLY_INSTITUTE;
+    const int is_org = is_org_applicant(in);
     const int is_firm = in->applicants == RIC_APPLY_FIRM;
 
     /* who already holds an award of this instrument */
@@ -533,7 +537,7 @@ static double performance(const ric_programmes *pg, const ric_world *w, const aw
             emp += w->firms.employees[i];
     }
     double out = (double)(emp - a->base_emp);
-    if (in->applicants == RIC_APPLY_UNIVERSITY || in->applicants == RIC_APPLY_INSTITUTE) {
+    if (is_org_applicant(in)) {
         const ric_org *g = &w->orgs[a->who];
         out += (double)(g->spinoffs + g->transfers - a->base_org);
     }
@@ -594,14 +598,7 @@ static void review(ric_programmes *pg, ric_world *w, int p)
     }
 }
 
-/* ---- the step ----------------------------------------------------------------------------- */
-
 /* ---- channels: how an award's money acts --------------------------------------------------- */
-
-static int is_org_applicant(const ric_instrument_spec *in)
-{
-    return in->applicants == RIC_APPLY_UNIVERSITY || in->applicants == RIC_APPLY_INSTITUTE;
-}
 
 /* Whether the beneficiaries of an instrument's awards include organisations: an organisation
  * itself, or a region's active organisations. */
@@ -668,14 +665,11 @@ static void capability_apply(ric_programmes *pg, ric_world *w, const award *a,
                              const ric_instrument_spec *in, double amount)
 {
     (void)in;
-    if (a->nm <= 0)
-        return;
     ric_firms *f = &w->firms;
-    double gain = amount * w->dt / a->nm;
     for (int j = 0; j < a->nm; j++) {
         int32_t i = f->index_of[pg->members[a->m0 + (size_t)j]];
         if (i >= 0)
-            f->capability[i] = (float)(f->capability[i] + gain);
+            f->capability[i] = (float)(f->capability[i] + amount * w->dt / a->nm);
     }
 }
 
@@ -700,6 +694,8 @@ typedef struct {
 static const channel channels[] = {RIC_CHANNELS(AS_CHANNEL)};
 #undef AS_CHANNEL
 #define N_CHANNELS (sizeof channels / sizeof channels[0])
+
+/* ---- the step ----------------------------------------------------------------------------- */
 
 void ric_programmes_step(ric_programmes *pg, ric_world *w)
 {
