@@ -46,16 +46,25 @@ extern const char *const ric_org_kind_names[RIC_ORG_KIND_N];
 extern const char *const ric_origin_names[RIC_ORIGIN_N];
 extern const char *const ric_applicant_names[RIC_APPLY_N];
 
+/* Region parameters, one entry each: X(name, default, lo, hi, settable, doc). An entry is the field
+ * of ric_region_spec, the key of a region in the scenario (read with its default and bounds) and,
+ * when settable, a parameter dated events may change ("regions.R.name", within the same bounds). */
+#define RIC_REGION_PARAMS(X)                                                                       \
+    X(labour_pool, 0, 0, 1e9, 0, "initial job seekers, persons")                                  \
+    X(pool_inflow_per_year, 0, 0, 1e9, 1,                                                          \
+      "migrants and other entrants to the pool, persons per year")                                 \
+    X(pool_exit_rate, 0.1, 0, 12, 1, "share of the pool leaving per year")                         \
+    X(graduate_stay_share, 0.5, 0, 1, 1, "share of local graduates who join the local pool")       \
+    X(startup_rate, 0, 0, 1e7, 1, "non-spin-off start-ups per year")                               \
+    X(relocation_rate, 0, 0, 1e7, 1, "firms relocating in per year")                               \
+    X(market_growth, 0, -1, 1, 1, "demand shifter of firm growth, per year")
+
 typedef struct {
     char name[RIC_NAME_MAX];
-    int focus;                   /* counted in the organisation and employee columns */
-    double labour_pool;          /* initial job seekers, persons */
-    double pool_inflow_per_year; /* migrants and other entrants to the pool, persons per year */
-    double pool_exit_rate;       /* share of the pool leaving per year */
-    double graduate_stay_share;  /* share of local graduates who join the local pool */
-    double startup_rate;         /* non-spin-off start-ups per year */
-    double relocation_rate;      /* firms relocating in per year */
-    double market_growth;        /* demand shifter of firm growth, per year */
+    int focus; /* counted in the organisation and employee columns */
+#define RIC_REGION_FIELD(name, def, lo, hi, settable, doc) double name;
+    RIC_REGION_PARAMS(RIC_REGION_FIELD)
+#undef RIC_REGION_FIELD
 } ric_region_spec;
 
 typedef struct {
@@ -152,12 +161,20 @@ typedef struct {
     double budget_usd_m; /* US$ million per year */
 } ric_phase_spec;
 
+/* Channels through which an award's money acts, one entry each: X(name, hi, doc). Each is a rate per
+ * US$ million per year of award (local match included), read from an instrument's 'channels' group
+ * within [0, hi]; sim/model/programme.c gives each its validate and apply functions. */
+#define RIC_CHANNELS(X)                                                                            \
+    X(spinoff, 1e6, "hazard multiplier of the beneficiary organisations")                         \
+    X(transfer, 1e6, "extra transfer capacity, transfers per year")                               \
+    X(graduates, 1e9, "extra graduates per year")                                                  \
+    X(links, 1e6, "forum links formed between members per year")                                   \
+    X(capability, 1e6, "capability added per year, shared by the members")
+
 typedef struct {
-    double spinoff;    /* hazard multiplier per US$ million per year */
-    double transfer;   /* extra transfer capacity, transfers per year per US$ million per year */
-    double graduates;  /* extra graduates per year per US$ million per year */
-    double links;      /* forum links formed per year per US$ million per year */
-    double capability; /* capability added per year per US$ million per year, shared by members */
+#define RIC_CHANNEL_FIELD(name, hi, doc) double name;
+    RIC_CHANNELS(RIC_CHANNEL_FIELD)
+#undef RIC_CHANNEL_FIELD
 } ric_channels;
 
 typedef struct {
@@ -237,10 +254,25 @@ void ric_scenario_free(ric_scenario *sc);
 /* Index of a region or programme by name, or -1. */
 int ric_scenario_region(const ric_scenario *sc, const char *name);
 
+/* Pointer to the event-settable region parameter NAME (RIC_REGION_PARAMS) of r, or NULL. */
+double *ric_region_param(ric_region_spec *r, const char *name);
+
 /* Pointer to the rule parameter named "rules.NAME" in r, or NULL. */
 double *ric_rules_param(ric_rules *r, const char *name);
 /* Number of parameters and the name of the i-th (for documentation and validation). */
 size_t ric_rules_count(void);
 const char *ric_rules_name(size_t i);
+
+/* A parameter as the schema's tables hold it, for documentation. */
+typedef struct {
+    const char *name; /* rules: "group.key" under rules; regions: the key in a region */
+    double def, lo, hi;
+    int settable;    /* dated events may change it */
+    const char *doc; /* NULL when the table has none (rule parameters) */
+} ric_param_info;
+
+/* Fill OUT with the I-th rule parameter or region parameter, in table order; 0 past the end. */
+int ric_scenario_rule_param(size_t i, ric_param_info *out);
+int ric_scenario_region_param(size_t i, ric_param_info *out);
 
 #endif

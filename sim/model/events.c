@@ -24,18 +24,6 @@ struct ric_events {
     event_state *st;
 };
 
-static const struct {
-    const char *name;
-    size_t offset;
-} region_keys[] = {
-    {"pool_inflow_per_year", offsetof(ric_region_spec, pool_inflow_per_year)},
-    {"pool_exit_rate", offsetof(ric_region_spec, pool_exit_rate)},
-    {"graduate_stay_share", offsetof(ric_region_spec, graduate_stay_share)},
-    {"startup_rate", offsetof(ric_region_spec, startup_rate)},
-    {"relocation_rate", offsetof(ric_region_spec, relocation_rate)},
-    {"market_growth", offsetof(ric_region_spec, market_growth)},
-};
-
 /* Resolves "rules.G.K" or "regions.R.K" (R may be "*") to parameter addresses in w. */
 static int resolve(ric_world *w, const char *key, double **out, int max)
 {
@@ -48,17 +36,15 @@ static int resolve(ric_world *w, const char *key, double **out, int max)
     }
     const char *dot = strchr(key + 8, '.');
     size_t len = (size_t)(dot - (key + 8));
-    size_t off = (size_t)-1;
-    for (size_t i = 0; i < sizeof region_keys / sizeof region_keys[0]; i++)
-        if (strcmp(region_keys[i].name, dot + 1) == 0)
-            off = region_keys[i].offset;
-    if (off == (size_t)-1)
-        return 0;
     int n = 0;
     for (int r = 0; r < w->n_regions && n < max; r++) {
         const char *nm = w->regions[r].p.name;
-        if ((len == 1 && key[8] == '*') || (strlen(nm) == len && strncmp(nm, key + 8, len) == 0))
-            out[n++] = (double *)((char *)&w->regions[r].p + off);
+        if ((len == 1 && key[8] == '*') || (strlen(nm) == len && strncmp(nm, key + 8, len) == 0)) {
+            double *p = ric_region_param(&w->regions[r].p, dot + 1);
+            if (!p)
+                return 0;
+            out[n++] = p;
+        }
     }
     return n;
 }

@@ -3,10 +3,12 @@
  * INFSO-SKIN, Ahrweiler et al. 2015; lexicographic ranking is the limit of steep weights) and
  * winners are taken in rank order while the calendar-year budgets allow. Awards pay monthly after a
  * disbursement delay; reviews cancel or cut the weakest and may re-award the money (NURI 2004-05:
- * seed document via data/programs.tsv). Applicant kinds are a table, not branches in the step. */
+ * seed document via data/programs.tsv). Applicant kinds and the channels through which money acts
+ * are tables, not branches in the step. */
 #include "model/programme.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +80,11 @@ typedef struct {
     uint32_t (*key)(const ric_world *w, size_t k); /* stable id for draws and ties */
     int (*region)(const ric_world *w, size_t k);
 } applicant_kind;
+
+static int is_org_applicant(const ric_instrument_spec *in)
+{
+    return in->applicants == RIC_APPLY_UNIVERSITY || in->applicants == RIC_APPLY_INSTITUTE;
+}
 
 static int in_regions(const ric_instrument_spec *in, int r)
 {
@@ -432,8 +439,7 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii)
     const ric_programme_spec *ps = &w->sc->programmes[p];
     const ric_instrument_spec *in = &ps->instruments[ii];
     const applicant_kind *ak = &applicant_kinds[in->applicants];
-    const int is_org =
-        in->applicants == RIC_APPLY_UNIVERSITY || in->applicants == RIC_APPLY_INSTITUTE;
+    const int is_org = is_org_applicant(in);
     const int is_firm = in->applicants == RIC_APPLY_FIRM;
 
     /* who already holds an award of this instrument */
@@ -533,7 +539,7 @@ static double performance(const ric_programmes *pg, const ric_world *w, const aw
             emp += w->firms.employees[i];
     }
     double out = (double)(emp - a->base_emp);
-    if (in->applicants == RIC_APPLY_UNIVERSITY || in->applicants == RIC_APPLY_INSTITUTE) {
+    if (is_org_applicant(in)) {
         const ric_org *g = &w->orgs[a->who];
         out += (double)(g->spinoffs + g->transfers - a->base_org);
     }
@@ -594,6 +600,103 @@ static void review(ric_programmes *pg, ric_world *w, int p)
     }
 }
 
+/* ---- channels: how an award's money acts --------------------------------------------------- */
+
+/* Whether the beneficiaries of an instrument's awards include organisations: an organisation
+ * itself, or a region's active organisations. */
+static int reaches_orgs(const ric_instrument_spec *in)
+{
+    return is_org_applicant(in) || in->applicants == RIC_APPLY_REGION;
+}
+static int reaches_members(const ric_instrument_spec *in)
+{
+    (void)in; /* every kind of award may have member firms: the applicant firm, or a consortium */
+    return 1;
+}
+
+/* Adds AMOUNT to the boost at OFFSET of the beneficiary organisation, or shares it among the
+ * region's active organisations. */
+static void boost_orgs(ric_world *w, const award *a, const ric_instrument_spec *in, size_t offset,
+                       double amount)
+{
+    if (is_org_applicant(in)) {
+        *(double *)((char *)&w->orgs[a->who] + offset) += amount;
+    } else if (in->applicants == RIC_APPLY_REGION) {
+        const ric_region *rg = &w->regions[a->who];
+        for (int k = 0; k < rg->n_orgs; k++) {
+            ric_org *g = &w->orgs[w->region_orgs[rg->org0 + k]];
+            *(double *)((char *)g + offset) += amount / rg->n_orgs;
+        }
+    }
+}
+
+/* Each channel's apply gets AMOUNT: its rate times the award's money, US$ million per year with
+ * the match. The organisation channels raise the boost of the same name. */
+#define ORG_BOOST_APPLY(name)                                                                      \
+    static void name##_apply(ric_programmes *pg, ric_world *w, const award *a,                     \
+                             const ric_instrument_spec *in, double amount)                         \
+    {                                                                                              \
+        (void)pg;                                                                                  \
+        boost_orgs(w, a, in, offsetof(ric_org, boost_##name), amount);                             \
+    }
+ORG_BOOST_APPLY(spinoff)
+ORG_BOOST_APPLY(transfer)
+ORG_BOOST_APPLY(graduates)
+#undef ORG_BOOST_APPLY
+
+/* Forums (KICOX mini-clusters, DRIA): links between members drawn at random. */
+static void links_apply(ric_programmes *pg, ric_world *w, const award *a,
+                        const ric_instrument_spec *in, double amount)
+{
+    (void)in;
+    if (a->nm < 2)
+        return;
+    ric_firms *f = &w->firms;
+    gsl_rng *r = ric_stream_at(&w->stream, a->seq, w->step, RIC_RULE_LINKS ^ pg->hash[a->prog]);
+    unsigned k = gsl_ran_poisson(r, amount * w->dt);
+    for (unsigned x = 0; x < k; x++) {
+        int32_t i = f->index_of[pg->members[a->m0 + gsl_rng_uniform_int(r, (unsigned long)a->nm)]];
+        int32_t j = f->index_of[pg->members[a->m0 + gsl_rng_uniform_int(r, (unsigned long)a->nm)]];
+        if (i >= 0 && j >= 0 && i != j)
+            ric_firms_link_peer(w, (size_t)i, (size_t)j);
+    }
+}
+
+/* Capability shared equally by the members still alive. */
+static void capability_apply(ric_programmes *pg, ric_world *w, const award *a,
+                             const ric_instrument_spec *in, double amount)
+{
+    (void)in;
+    ric_firms *f = &w->firms;
+    for (int j = 0; j < a->nm; j++) {
+        int32_t i = f->index_of[pg->members[a->m0 + (size_t)j]];
+        if (i >= 0)
+            f->capability[i] = (float)(f->capability[i] + amount * w->dt / a->nm);
+    }
+}
+
+/* A channel: its rate in ric_channels, whether it can act on an instrument's beneficiaries
+ * (validate), and its effect for one payment (apply). One entry per RIC_CHANNELS entry, in its
+ * order; a channel whose rate is 0 or that cannot act is skipped (it would change nothing). */
+typedef struct {
+    const char *name;
+    size_t offset;
+    int (*validate)(const ric_instrument_spec *in);
+    void (*apply)(ric_programmes *pg, ric_world *w, const award *a, const ric_instrument_spec *in,
+                  double amount);
+} channel;
+
+/* Each RIC_CHANNELS entry NAME has NAME_validate and NAME_apply; several share a validate. */
+#define spinoff_validate reaches_orgs
+#define transfer_validate reaches_orgs
+#define graduates_validate reaches_orgs
+#define links_validate reaches_members
+#define capability_validate reaches_members
+#define AS_CHANNEL(name, hi, doc) {#name, offsetof(ric_channels, name), name##_validate, name##_apply},
+static const channel channels[] = {RIC_CHANNELS(AS_CHANNEL)};
+#undef AS_CHANNEL
+#define N_CHANNELS (sizeof channels / sizeof channels[0])
+
 /* ---- the step ----------------------------------------------------------------------------- */
 
 void ric_programmes_step(ric_programmes *pg, ric_world *w)
@@ -650,48 +753,16 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w)
         a->spent += pay;
         pg->spent_cum[a->prog] += pay;
         double rate = a->annual * (1.0 + in->matching_share); /* US$ million/yr incl. match */
-        const ric_channels *ch = &in->ch;
-        if (in->applicants == RIC_APPLY_UNIVERSITY || in->applicants == RIC_APPLY_INSTITUTE) {
-            ric_org *g = &w->orgs[a->who];
-            g->boost_spinoff += ch->spinoff * rate;
-            g->boost_transfer += ch->transfer * rate;
-            g->boost_graduates += ch->graduates * rate;
-        } else if (in->applicants == RIC_APPLY_REGION) {
-            const ric_region *rg = &w->regions[a->who];
-            for (int k = 0; k < rg->n_orgs; k++) {
-                ric_org *g = &w->orgs[w->region_orgs[rg->org0 + k]];
-                g->boost_spinoff += ch->spinoff * rate / rg->n_orgs;
-                g->boost_transfer += ch->transfer * rate / rg->n_orgs;
-                g->boost_graduates += ch->graduates * rate / rg->n_orgs;
-            }
-        }
-        ric_firms *f = &w->firms;
-        if (a->nm > 0) {
-            double gain = ch->capability * rate * dt / a->nm;
-            int is_org =
-                in->applicants == RIC_APPLY_UNIVERSITY || in->applicants == RIC_APPLY_INSTITUTE;
+        if (is_org_applicant(in)) /* the joint project uses the members' links to it */
             for (int j = 0; j < a->nm; j++) {
-                int32_t i = f->index_of[pg->members[a->m0 + (size_t)j]];
-                if (i < 0)
-                    continue;
-                f->capability[i] = (float)(f->capability[i] + gain);
-                if (is_org && f->link_org[i] == (uint16_t)(a->who + 1))
-                    f->link_last[i] = (int32_t)w->step; /* the joint project uses the link */
+                int32_t i = w->firms.index_of[pg->members[a->m0 + (size_t)j]];
+                if (i >= 0 && w->firms.link_org[i] == (uint16_t)(a->who + 1))
+                    w->firms.link_last[i] = (int32_t)w->step;
             }
-        }
-        if (ch->links > 0 && a->nm >= 2) {
-            /* forums (KICOX mini-clusters, DRIA): links between members */
-            gsl_rng *r =
-                ric_stream_at(&w->stream, a->seq, w->step, RIC_RULE_LINKS ^ pg->hash[a->prog]);
-            unsigned k = gsl_ran_poisson(r, ch->links * rate * dt);
-            for (unsigned x = 0; x < k; x++) {
-                int32_t i =
-                    f->index_of[pg->members[a->m0 + gsl_rng_uniform_int(r, (unsigned long)a->nm)]];
-                int32_t j =
-                    f->index_of[pg->members[a->m0 + gsl_rng_uniform_int(r, (unsigned long)a->nm)]];
-                if (i >= 0 && j >= 0 && i != j)
-                    ric_firms_link_peer(w, (size_t)i, (size_t)j);
-            }
+        for (size_t c = 0; c < N_CHANNELS; c++) {
+            double v = *(const double *)((const char *)&in->ch + channels[c].offset);
+            if (v > 0 && channels[c].validate(in))
+                channels[c].apply(pg, w, a, in, v * rate);
         }
     }
 }

@@ -1,0 +1,23 @@
+/* The scenario's sections, each read and validated into SC from the root group (load_world.c:
+ * regions, organisations, firm cohorts, rules; load_programmes.c: events, programmes). Errors go
+ * to C (the first one wins); they return nothing, the caller checks c->failed. */
+#ifndef RICSIM_LOADERS_H
+#define RICSIM_LOADERS_H
+
+#include <libconfig.h>
+
+#include "input/cfg.h"
+#include "ricsim/scenario.h"
+
+void ric_load_regions(ric_cfg *c, ric_scenario *sc, config_setting_t *root);
+void ric_load_orgs(ric_cfg *c, ric_scenario *sc, config_setting_t *root);
+void ric_load_firms(ric_cfg *c, ric_scenario *sc, config_setting_t *root);
+void ric_load_rules(ric_cfg *c, ric_scenario *sc, config_setting_t *root);
+void ric_load_events(ric_cfg *c, ric_scenario *sc, config_setting_t *root);
+void ric_load_programmes(ric_cfg *c, ric_scenario *sc, config_setting_t *root);
+
+/* A region of SC named by G's KEY; with ALLOW_ALL, "*" (every region, round robin) gives -1. */
+int ric_load_region_ref(ric_cfg *c, const ric_scenario *sc, config_setting_t *g, const char *key,
+                        int required, int allow_all);
+
+#endif

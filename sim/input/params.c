@@ -1,0 +1,121 @@
+/* The parameter tables of the scenario schema: rule parameters (name, default, bounds, field) and
+ * region parameters (from RIC_REGION_PARAMS), looked up by name by the loaders and by events, and
+ * listed for documentation. Also the names of the scenario's enumerations. */
+#include "input/params.h"
+
+#include <stddef.h>
+#include <string.h>
+
+const char *const ric_org_kind_names[RIC_ORG_KIND_N] = {"ri_gvt", "ri_private", "ri_semi_gvt",
+                                                        "university", "gvt_institution"};
+const char *const ric_origin_names[RIC_ORIGIN_N] = {
+    "incumbent",    "institute_spinoff", "university_spinoff",
+    "firm_spinoff", "startup",           "relocation"};
+const char *const ric_applicant_names[RIC_APPLY_N] = {"university", "institute", "firm", "region"};
+
+/* ---- rule parameter table: name, default, bounds, and where it lives ---------------------- */
+
+#define RP(name, field, def, lo, hi)                                                               \
+    {                                                                                              \
+        name, offsetof(ric_rules, field), def, lo, hi                                              \
+    }
+const ric_rule_entry ric_rule_table[] = {
+    RP("spinoff.institute_rate", spinoff_institute_rate, 0.001, 0, 1),
+    RP("spinoff.university_rate", spinoff_university_rate, 0.0005, 0, 1),
+    RP("spinoff.firm_rate", spinoff_firm_rate, 0.0005, 0, 1),
+    RP("spinoff.knowledge_elasticity", spinoff_knowledge_elasticity, 1.0, 0, 10),
+    RP("spinoff.support_per_usd_m", spinoff_support_per_usd_m, 0.5, 0, 100),
+    RP("spinoff.founders_mean", spinoff_founders_mean, 2.0, 1, 50),
+    RP("spinoff.heritage", spinoff_heritage, 0.7, 0, 1),
+    RP("spinoff.stay_share", spinoff_stay_share, 0.58, 0, 1),
+    RP("spinoff.capital_share", spinoff_capital_share, 0.37, 0, 1),
+    RP("spinoff.equity_share", spinoff_equity_share, 0.3, 0, 1),
+    RP("spinoff.incubation_years", incubation_years, 3.0, 0, 20),
+    RP("spinoff.incubator_exit_factor", incubator_exit_factor, 0.5, 0, 1),
+    RP("transfer.rate", transfer_rate, 0.1, 0, 12),
+    RP("transfer.absorptive_elasticity", transfer_absorptive_elasticity, 1.0, 0, 10),
+    RP("transfer.link_preference", transfer_link_preference, 0.6, 0, 1),
+    RP("transfer.local_preference", transfer_local_preference, 0.8, 0, 1),
+    RP("transfer.capability_gain", transfer_capability_gain, 0.1, 0, 1),
+    RP("transfer.income_usd_m", transfer_income_usd_m, 0.02, 0, 100),
+    RP("jobs.growth_base", growth_base, 0.0, -1, 1),
+    RP("jobs.growth_capability", growth_capability, 0.08, 0, 5),
+    RP("jobs.small_premium", growth_small_premium, 0.3, 0, 5),
+    RP("jobs.noise", growth_noise, 0.25, 0, 5),
+    RP("jobs.capability_drift", capability_drift, 0.05, 0, 1),
+    RP("jobs.large_firm_employees", large_firm_employees, 300, 1, 1e7),
+    RP("entry.startup_employees", startup_employees, 3, 1, 1e5),
+    RP("entry.startup_capability", startup_capability, 0.9, 0.01, 100),
+    RP("entry.relocation_employees", relocation_employees, 20, 1, 1e5),
+    RP("entry.relocation_capability", relocation_capability, 1.0, 0.01, 100),
+    RP("exit.base_rate", exit_base_rate, 0.15, 0, 12),
+    RP("exit.age_years", exit_age_years, 5.0, 0.01, 1000),
+    RP("exit.size_employees", exit_size_employees, 10.0, 0.01, 1e6),
+    RP("exit.capability_elasticity", exit_capability_elasticity, 1.0, 0, 10),
+    RP("exit.fitness_margin", fitness_margin, 1.0, 0, 100),
+    RP("exit.fitness_cost", fitness_cost, 0.5, 0, 100),
+    RP("exit.fitness_initial", fitness_initial, 1.0, 0, 100),
+    RP("network.link_decay_years", link_decay_years, 3.0, 0.01, 1000),
+    RP("staff.rehire_rate", staff_rehire_rate, 0.5, 0, 12),
+};
+#undef RP
+const size_t ric_rule_table_n = sizeof ric_rule_table / sizeof ric_rule_table[0];
+
+size_t ric_rules_count(void)
+{
+    return ric_rule_table_n;
+}
+const char *ric_rules_name(size_t i)
+{
+    return i < ric_rule_table_n ? ric_rule_table[i].name : NULL;
+}
+
+double *ric_rules_param(ric_rules *r, const char *name)
+{
+    for (size_t i = 0; i < ric_rule_table_n; i++)
+        if (strcmp(ric_rule_table[i].name, name) == 0)
+            return (double *)((char *)r + ric_rule_table[i].offset);
+    return NULL;
+}
+
+/* ---- region parameter table (RIC_REGION_PARAMS) ------------------------------------------- */
+
+#define AS_REGION_PARAM(name, def, lo, hi, settable, doc)                                          \
+    {#name, offsetof(ric_region_spec, name), def, lo, hi, settable, doc},
+const ric_region_entry ric_region_table[] = {RIC_REGION_PARAMS(AS_REGION_PARAM)};
+#undef AS_REGION_PARAM
+const size_t ric_region_table_n = sizeof ric_region_table / sizeof ric_region_table[0];
+
+const ric_region_entry *ric_region_settable(const char *name)
+{
+    for (size_t i = 0; i < ric_region_table_n; i++)
+        if (ric_region_table[i].settable && strcmp(ric_region_table[i].name, name) == 0)
+            return &ric_region_table[i];
+    return NULL;
+}
+
+double *ric_region_param(ric_region_spec *r, const char *name)
+{
+    const ric_region_entry *rp = ric_region_settable(name);
+    return rp ? (double *)((char *)r + rp->offset) : NULL;
+}
+
+/* ---- documentation -------------------------------------------------------------------------- */
+
+int ric_scenario_rule_param(size_t i, ric_param_info *out)
+{
+    if (i >= ric_rule_table_n)
+        return 0;
+    const ric_rule_entry *e = &ric_rule_table[i];
+    *out = (ric_param_info){e->name, e->def, e->lo, e->hi, 1, NULL};
+    return 1;
+}
+
+int ric_scenario_region_param(size_t i, ric_param_info *out)
+{
+    if (i >= ric_region_table_n)
+        return 0;
+    const ric_region_entry *e = &ric_region_table[i];
+    *out = (ric_param_info){e->name, e->def, e->lo, e->hi, e->settable, e->doc};
+    return 1;
+}

@@ -1,0 +1,370 @@
+/* The row of indicators. COLUMNS below lists every column once, with its name and its value: an
+ * expression over the row's aggregate (one pass over organisations and firms, computed by
+ * aggregate()). A family is one entry over an index range (origins, spin-off parents, programmes)
+ * with a name pattern; its columns follow each other in the range's order. Owns the names. */
+#include "run/columns.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME_MAX_LEN 64 /* bytes per name, with its NUL (longer names are cut) */
+
+/* ---- index ranges of the families ---------------------------------------------------------- */
+
+/* Kinds of spin-off parent with a column: research institutes, universities, firms. */
+static const int spinoff_parents[] = {RIC_ORG_RI_GVT, RIC_ORG_RI_PRIVATE, RIC_ORG_RI_SEMI,
+                                      RIC_ORG_UNIVERSITY, RIC_PARENT_FIRM};
+#define N_SPINOFF_PARENTS (sizeof spinoff_parents / sizeof spinoff_parents[0])
+
+static size_t origin_count(const ric_scenario *sc)
+{
+    (void)sc;
+    return RIC_ORIGIN_N;
+}
+static const char *origin_label(const ric_scenario *sc, size_t i)
+{
+    (void)sc;
+    return ric_origin_names[i];
+}
+static size_t parent_count(const ric_scenario *sc)
+{
+    (void)sc;
+    return N_SPINOFF_PARENTS;
+}
+static const char *parent_label(const ric_scenario *sc, size_t i)
+{
+    (void)sc;
+    int k = spinoff_parents[i];
+    return k == RIC_PARENT_FIRM ? "firm" : ric_org_kind_names[k];
+}
+static size_t programme_count(const ric_scenario *sc)
+{
+    return (size_t)sc->n_programmes;
+}
+static const char *programme_label(const ric_scenario *sc, size_t i)
+{
+    return sc->programmes[i].name;
+}
+
+/* A range: how many indices a scenario has and the text each puts into a name pattern's %s. A
+ * family per sector or region group is a new range here and an entry in COLUMNS. */
+typedef struct {
+    size_t (*count)(const ric_scenario *sc);
+    const char *(*label)(const ric_scenario *sc, size_t i);
+} range;
+
+enum { R_ONE, R_ORIGIN, R_PARENT, R_PROGRAMME };
+static const range ranges[] = {
+    [R_ONE] = {NULL, NULL},
+    [R_ORIGIN] = {origin_count, origin_label},
+    [R_PARENT] = {parent_count, parent_label},
+    [R_PROGRAMME] = {programme_count, programme_label},
+};
+
+/* ---- the row's aggregate ------------------------------------------------------------------- */
+
+/* Counts by organisation kind and employees are for focus regions; links, participants and
+ * programme flows for all. */
+typedef struct {
+    const ric_world *w;
+    const ric_flows *fl;
+    double year;
+    double orgs[RIC_ORG_KIND_N], staff[RIC_ORG_KIND_N], research; /* research: institutes' staff */
+    double smes, large, emp_smes, emp_large, by_origin[RIC_ORIGIN_N], capsum;
+    double lfo, peers, linked, nodes; /* nodes: firms and active organisations */
+    double part_n, part_emp, part_cap, non_n, non_emp, non_cap;
+    long long created, destroyed; /* jobs, over all origins */
+    double pool;                  /* whole job seekers of focus regions */
+    ric_programme_totals prog[RIC_MAX_PROGRAMMES];
+} aggregate_t;
+
+static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *pg)
+{
+    const ric_firms *f = &w->firms;
+    const ric_flows *fl = &w->flow;
+    memset(a, 0, sizeof *a);
+    a->w = w;
+    a->fl = fl;
+    a->year = ric_world_time(w, w->step);
+    for (int o = 0; o < w->n_orgs; o++) {
+        const ric_org *g = &w->orgs[o];
+        if (g->active && w->regions[g->region].p.focus) {
+            a->orgs[g->kind] += 1;
+            a->staff[g->kind] += g->staff;
+        }
+    }
+    const double large_at = w->rules.large_firm_employees;
+    for (size_t i = 0; i < f->n; i++) {
+        double e = f->employees[i], c = f->capability[i];
+        if (w->regions[f->region[i]].p.focus) {
+            if (e >= large_at) {
+                a->large++;
+                a->emp_large += e;
+            } else {
+                a->smes++;
+                a->emp_smes += e;
+            }
+            a->by_origin[f->origin[i]]++;
+            a->capsum += c;
+        }
+        if (f->link_org[i]) {
+            a->lfo++;
+            a->linked++;
+        }
+        if (f->peer[i])
+            a->peers++;
+        if (f->prog[i]) {
+            a->part_n++;
+            a->part_emp += e;
+            a->part_cap += c;
+        } else {
+            a->non_n++;
+            a->non_emp += e;
+            a->non_cap += c;
+        }
+    }
+    a->research = a->staff[RIC_ORG_RI_GVT] + a->staff[RIC_ORG_RI_PRIVATE] + a->staff[RIC_ORG_RI_SEMI];
+    for (int o = 0; o < RIC_ORIGIN_N; o++) {
+        a->created += fl->created[o];
+        a->destroyed += fl->destroyed[o];
+    }
+    int active_orgs = 0;
+    for (int r = 0; r < w->n_regions; r++)
+        active_orgs += w->regions[r].n_orgs;
+    a->nodes = (double)f->n + active_orgs;
+    for (int r = 0; r < w->n_regions; r++)
+        if (w->regions[r].p.focus)
+            a->pool += floor(w->regions[r].pool);
+    for (int p = 0; p < w->sc->n_programmes; p++)
+        ric_programmes_totals(pg, p, &a->prog[p]);
+}
+
+/* ---- the columns ----------------------------------------------------------------------------- */
+
+/* ONE(id, value): a column named id. EACH(id, range, pattern, value): a family, one column per
+ * index i of the range, named by the pattern with the index's label for %s. AND(id, pattern,
+ * value): a family over the range of the EACH above it, interleaved with it index by index (a
+ * programme's columns stay together). Values are expressions over the aggregate a and the index i;
+ * every sum keeps the order it had, so rows stay identical to the bit. */
+#define COLUMNS(ONE, EACH, AND)                                                                    \
+    ONE(year, a->year)                                                                             \
+    ONE(research_institutes,                                                                       \
+        a->orgs[RIC_ORG_RI_GVT] + a->orgs[RIC_ORG_RI_PRIVATE] + a->orgs[RIC_ORG_RI_SEMI])          \
+    ONE(ri_gvt, a->orgs[RIC_ORG_RI_GVT])                                                           \
+    ONE(ri_private, a->orgs[RIC_ORG_RI_PRIVATE])                                                   \
+    ONE(ri_semi_gvt, a->orgs[RIC_ORG_RI_SEMI])                                                     \
+    ONE(universities, a->orgs[RIC_ORG_UNIVERSITY])                                                 \
+    ONE(gvt_institutions, a->orgs[RIC_ORG_GVT_INST])                                               \
+    ONE(smes, a->smes)                                                                             \
+    ONE(large_firms, a->large)                                                                     \
+    ONE(firms, a->smes + a->large)                                                                 \
+    ONE(employees_research, a->research)                                                           \
+    ONE(employees_ri_gvt, a->staff[RIC_ORG_RI_GVT])                                                \
+    ONE(employees_ri_private, a->staff[RIC_ORG_RI_PRIVATE])                                        \
+    ONE(employees_ri_semi_gvt, a->staff[RIC_ORG_RI_SEMI])                                          \
+    ONE(employees_universities, a->staff[RIC_ORG_UNIVERSITY])                                      \
+    ONE(employees_gvt, a->staff[RIC_ORG_GVT_INST])                                                 \
+    ONE(employees_smes, a->emp_smes)                                                               \
+    ONE(employees_large, a->emp_large)                                                             \
+    ONE(employees_total, a->research + a->staff[RIC_ORG_UNIVERSITY] +                              \
+                             a->staff[RIC_ORG_GVT_INST] + a->emp_smes + a->emp_large)              \
+    EACH(firms_by_origin, R_ORIGIN, "firms_%s", a->by_origin[i])                                   \
+    ONE(spinoffs, (double)a->fl->spinoffs)                                                         \
+    ONE(spinoffs_cum, (double)a->fl->spinoffs_cum)                                                 \
+    EACH(spinoffs_cum_by_parent, R_PARENT, "spinoffs_cum_%s",                                      \
+         (double)a->fl->spinoffs_by_parent[spinoff_parents[i]])                                    \
+    ONE(entries, (double)a->fl->entries)                                                           \
+    ONE(startups, (double)a->fl->startups)                                                         \
+    ONE(relocations, (double)a->fl->relocations)                                                   \
+    ONE(exits, (double)a->fl->exits)                                                               \
+    ONE(jobs_created, (double)a->created)                                                          \
+    ONE(jobs_destroyed, (double)a->destroyed)                                                      \
+    ONE(jobs_net, (double)(a->created - a->destroyed))                                             \
+    EACH(jobs_created_by_origin, R_ORIGIN, "jobs_created_%s", (double)a->fl->created[i])           \
+    EACH(jobs_destroyed_by_origin, R_ORIGIN, "jobs_destroyed_%s", (double)a->fl->destroyed[i])     \
+    ONE(transfers, (double)a->fl->transfers)                                                       \
+    ONE(transfers_cum, (double)a->fl->transfers_cum)                                               \
+    ONE(transfer_income_usd_m, a->fl->transfer_income_cum)                                         \
+    ONE(links_firm_org, a->lfo)                                                                    \
+    ONE(links_firm_firm, a->peers / 2)                                                             \
+    ONE(link_density, a->nodes > 1 ? (a->lfo + a->peers / 2) / (a->nodes * (a->nodes - 1) / 2)     \
+                                   : 0.0)                                                          \
+    ONE(share_firms_linked, a->w->firms.n ? a->linked / (double)a->w->firms.n : 0.0)               \
+    ONE(labour_pool, a->pool)                                                                      \
+    ONE(graduates, a->fl->graduates)                                                               \
+    ONE(mean_capability, a->smes + a->large > 0 ? a->capsum / (a->smes + a->large) : NAN)         \
+    ONE(firms_participant, a->part_n)                                                              \
+    ONE(firms_nonparticipant, a->non_n)                                                            \
+    ONE(employees_participant, a->part_emp)                                                        \
+    ONE(employees_nonparticipant, a->non_emp)                                                      \
+    ONE(capability_participant, a->part_n > 0 ? a->part_cap / a->part_n : NAN)                     \
+    ONE(capability_nonparticipant, a->non_n > 0 ? a->non_cap / a->non_n : NAN)                     \
+    ONE(jobs_created_participant, (double)a->fl->created_part)                                     \
+    ONE(jobs_created_nonparticipant, (double)a->fl->created_nonpart)                               \
+    EACH(prog_committed, R_PROGRAMME, "%s_committed_usd_m", a->prog[i].committed_usd_m)            \
+    AND(prog_spent, "%s_spent_usd_m", a->prog[i].spent_usd_m)                                      \
+    AND(prog_overhead, "%s_overhead_usd_m", a->prog[i].overhead_usd_m)                             \
+    AND(prog_awards, "%s_awards", a->prog[i].awards_running)                                       \
+    AND(prog_jobs, "%s_jobs_created", (double)a->fl->prog_jobs[i])                                 \
+    AND(prog_cost_per_job, "%s_cost_per_job_usd_k", prog_cost_per_job(a, i))
+
+/* US$ thousand of spending and overhead per job created in participant firms. */
+static double prog_cost_per_job(const aggregate_t *a, size_t i)
+{
+    double jobs = (double)a->fl->prog_jobs[i];
+    const ric_programme_totals *t = &a->prog[i];
+    return jobs > 0 ? (t->spent_usd_m + t->overhead_usd_m) * 1000.0 / jobs : NAN;
+}
+
+#define AS_ID_ONE(id, value) COL_##id,
+#define AS_ID_EACH(id, rg, pattern, value) AS_ID_ONE(id, value)
+#define AS_ID_AND(id, pattern, value) AS_ID_ONE(id, value)
+enum { COLUMNS(AS_ID_ONE, AS_ID_EACH, AS_ID_AND) N_ENTRIES };
+
+typedef struct {
+    const char *pattern; /* the name, or a pattern with one %s for the index's label */
+    int range;           /* R_ONE for a single column */
+    int joins;           /* interleaved with the entry before it, index by index */
+} entry;
+
+#define AS_ENTRY_ONE(id, value) {#id, R_ONE, 0},
+#define AS_ENTRY_EACH(id, rg, pattern, value) {pattern, rg, 0},
+#define AS_ENTRY_AND(id, pattern, value) {pattern, -1, 1},
+static const entry entries[N_ENTRIES] = {COLUMNS(AS_ENTRY_ONE, AS_ENTRY_EACH, AS_ENTRY_AND)};
+
+static double value(const aggregate_t *a, int e, size_t i)
+{
+    switch (e) {
+#define AS_CASE_ONE(id, value)                                                                     \
+    case COL_##id:                                                                                 \
+        return (value);
+#define AS_CASE_EACH(id, rg, pattern, value) AS_CASE_ONE(id, value)
+#define AS_CASE_AND(id, pattern, value) AS_CASE_ONE(id, value)
+        COLUMNS(AS_CASE_ONE, AS_CASE_EACH, AS_CASE_AND)
+    default:
+        return NAN;
+    }
+}
+
+/* Visits the columns in order: VISIT(ctx, entry, index) once per column. Entries that join the one
+ * before them form a block walked index by index. */
+static void walk(const ric_scenario *sc, void (*visit)(void *ctx, int e, size_t i), void *ctx)
+{
+    for (int e0 = 0; e0 < N_ENTRIES;) {
+        int e1 = e0 + 1;
+        while (e1 < N_ENTRIES && entries[e1].joins)
+            e1++;
+        size_t n = entries[e0].range == R_ONE ? 1 : ranges[entries[e0].range].count(sc);
+        for (size_t i = 0; i < n; i++)
+            for (int e = e0; e < e1; e++)
+                visit(ctx, e, i);
+        e0 = e1;
+    }
+}
+
+/* ---- names and rows ---------------------------------------------------------------------------- */
+
+struct ric_columns {
+    const ric_scenario *sc;
+    size_t n;
+    char (*buf)[NAME_MAX_LEN];
+    const char **names;
+};
+
+static void count_one(void *ctx, int e, size_t i)
+{
+    (void)e;
+    (void)i;
+    ++*(size_t *)ctx;
+}
+
+typedef struct {
+    ric_columns *c;
+    size_t k;
+    int e0; /* the block's first entry: its range labels the index */
+} namer;
+
+static void name_one(void *ctx, int e, size_t i)
+{
+    namer *nm = ctx;
+    ric_columns *c = nm->c;
+    if (!entries[e].joins)
+        nm->e0 = e;
+    const entry *x = &entries[e];
+    if (x->range == R_ONE) {
+        c->names[nm->k++] = x->pattern;
+        return;
+    }
+    const char *label = ranges[entries[nm->e0].range].label(c->sc, i);
+    const char *at = strstr(x->pattern, "%s");
+    snprintf(c->buf[nm->k], sizeof c->buf[nm->k], "%.*s%s%s", (int)(at - x->pattern), x->pattern,
+             label, at + 2);
+    c->names[nm->k] = c->buf[nm->k];
+    nm->k++;
+}
+
+ric_columns *ric_columns_alloc(const ric_scenario *sc)
+{
+    ric_columns *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->sc = sc;
+    walk(sc, count_one, &c->n);
+    c->buf = calloc(c->n, sizeof *c->buf);
+    c->names = calloc(c->n, sizeof *c->names);
+    if (!c->buf || !c->names) {
+        ric_columns_free(c);
+        return NULL;
+    }
+    namer nm = {c, 0, 0};
+    walk(sc, name_one, &nm);
+    return c;
+}
+
+void ric_columns_free(ric_columns *c)
+{
+    if (!c)
+        return;
+    free(c->buf);
+    free(c->names);
+    free(c);
+}
+
+size_t ric_columns_n(const ric_columns *c)
+{
+    return c->n;
+}
+const char *const *ric_columns_names(const ric_columns *c)
+{
+    return c->names;
+}
+
+typedef struct {
+    const aggregate_t *a;
+    double *v;
+    size_t k;
+} filler;
+
+static void fill_one(void *ctx, int e, size_t i)
+{
+    filler *fl = ctx;
+    fl->v[fl->k++] = value(fl->a, e, i);
+}
+
+void ric_columns_row(const ric_columns *c, ric_world *w, const ric_programmes *pg, double *v)
+{
+    aggregate_t a;
+    aggregate(&a, w, pg);
+    filler fi = {&a, v, 0};
+    walk(c->sc, fill_one, &fi);
+    /* reset the flows of the interval; cumulative counters stay */
+    ric_flows *fl = &w->flow;
+    fl->spinoffs = fl->entries = fl->exits = fl->startups = fl->relocations = 0;
+    memset(fl->created, 0, sizeof fl->created);
+    memset(fl->destroyed, 0, sizeof fl->destroyed);
+    fl->created_part = fl->created_nonpart = 0;
+    fl->transfers = 0;
+    fl->graduates = 0;
+}

@@ -1,0 +1,22 @@
+/* The output columns of series.tsv: each column is one entry of the table in columns.c, carrying its
+ * name and its value, so the two cannot drift apart. */
+#ifndef RICSIM_COLUMNS_H
+#define RICSIM_COLUMNS_H
+
+#include "model/programme.h"
+
+typedef struct ric_columns ric_columns;
+
+/* Builds the column names of SC (families expand over its programmes); SC must outlive the
+ * columns. Caller frees with ric_columns_free; NULL when out of memory. */
+ric_columns *ric_columns_alloc(const ric_scenario *sc);
+void ric_columns_free(ric_columns *c);
+
+size_t ric_columns_n(const ric_columns *c);
+const char *const *ric_columns_names(const ric_columns *c);
+
+/* Fills V (ric_columns_n values) from the world and the programmes, then resets the flows counted
+ * since the last row (cumulative counters stay). */
+void ric_columns_row(const ric_columns *c, ric_world *w, const ric_programmes *pg, double *v);
+
+#endif
