@@ -25,6 +25,11 @@ ric_status ric_sim_step(ric_sim *s, ric_err *err);
 /* Whether the step just run ends an output interval. */
 int ric_sim_output_due(const ric_sim *s);
 
+/* The step-and-row loop's body, written once: runs one step and, when it ends an output interval,
+ * fills ROW (ric_sim_ncols values, the flows since the last row reset) and sets *due; else *due
+ * is 0 and ROW is untouched. Fails like ric_sim_step. */
+ric_status ric_sim_advance(ric_sim *s, double *row, int *due, ric_err *err);
+
 /* Output columns: names, and the current row (resets the flows counted since the last row). */
 size_t ric_sim_ncols(const ric_sim *s);
 const char *const *ric_sim_colnames(const ric_sim *s);

@@ -111,13 +111,13 @@ static ric_status simulate(const ric_plan *p, size_t id, char **text, size_t *le
     fputc('\n', f);
     double steps = 0, t0 = ric_clock_s();
     while (!ric_sim_done(s)) {
-        st = ric_sim_step(s, err);
+        int due;
+        st = ric_sim_advance(s, row, &due, err);
         if (st != RIC_OK)
             goto done;
         steps++;
-        if (!ric_sim_output_due(s))
+        if (!due)
             continue;
-        ric_sim_row(s, row);
         ric_output_write_row(f, row, nc);
         for (size_t i = 0; i < p->n_indicators; i++) {
             double v = idx[i] >= 0 ? row[idx[i]] : NAN;

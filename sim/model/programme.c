@@ -15,6 +15,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "base/consts.h"
+#include "model/applicants.h"
 
 enum { AWARD_PENDING, AWARD_RUNNING, AWARD_ENDED };
 
@@ -67,146 +68,6 @@ struct ric_programmes {
     unsigned char *holds; /* organisations or regions holding an award of the instrument */
     uint32_t *held;       /* firm ids holding an award of the instrument, sorted */
     size_t *order;
-};
-
-/* ---- applicant kinds: how each is enumerated, measured and acted on ------------------------ */
-
-typedef struct {
-    const char *name;
-    int (*eligible)(const ric_world *w, const ric_instrument_spec *in, size_t k);
-    size_t (*count)(const ric_world *w);
-    double (*quality)(const ric_world *w, size_t k);
-    double (*size)(const ric_world *w, size_t k);
-    uint32_t (*key)(const ric_world *w, size_t k); /* stable id for draws and ties */
-    int (*region)(const ric_world *w, size_t k);
-} applicant_kind;
-
-static int is_org_applicant(const ric_instrument_spec *in)
-{
-    return in->applicants == RIC_APPLY_UNIVERSITY || in->applicants == RIC_APPLY_INSTITUTE;
-}
-
-static int in_regions(const ric_instrument_spec *in, int r)
-{
-    if (in->n_regions == 0)
-        return 1;
-    for (int i = 0; i < in->n_regions; i++)
-        if (in->regions[i] == r)
-            return 1;
-    return 0;
-}
-
-static size_t org_count(const ric_world *w)
-{
-    return (size_t)w->n_orgs;
-}
-static double org_quality(const ric_world *w, size_t k)
-{
-    return w->orgs[k].knowledge;
-}
-static double org_size(const ric_world *w, size_t k)
-{
-    return w->orgs[k].staff;
-}
-static uint32_t org_key(const ric_world *w, size_t k)
-{
-    return w->orgs[k].id;
-}
-static int org_region(const ric_world *w, size_t k)
-{
-    return w->orgs[k].region;
-}
-
-static int org_ok(const ric_world *w, const ric_instrument_spec *in, size_t k)
-{
-    const ric_org *g = &w->orgs[k];
-    return g->active && in_regions(in, g->region) && g->staff >= in->min_staff &&
-           g->knowledge >= in->min_quality;
-}
-static int univ_eligible(const ric_world *w, const ric_instrument_spec *in, size_t k)
-{
-    return w->orgs[k].kind == RIC_ORG_UNIVERSITY && org_ok(w, in, k);
-}
-static int inst_eligible(const ric_world *w, const ric_instrument_spec *in, size_t k)
-{
-    ric_org_kind kd = w->orgs[k].kind;
-    return (kd == RIC_ORG_RI_GVT || kd == RIC_ORG_RI_PRIVATE || kd == RIC_ORG_RI_SEMI) &&
-           org_ok(w, in, k);
-}
-
-static size_t firm_count(const ric_world *w)
-{
-    return w->firms.n;
-}
-static double firm_quality(const ric_world *w, size_t k)
-{
-    return w->firms.capability[k];
-}
-static double firm_size(const ric_world *w, size_t k)
-{
-    return w->firms.employees[k];
-}
-static uint32_t firm_key(const ric_world *w, size_t k)
-{
-    return w->firms.key[k];
-}
-static int firm_region(const ric_world *w, size_t k)
-{
-    return w->firms.region[k];
-}
-static int firm_eligible(const ric_world *w, const ric_instrument_spec *in, size_t k)
-{
-    const ric_firms *f = &w->firms;
-    double age = (double)((int32_t)w->step - f->birth[k]) * w->dt;
-    return !(f->flags[k] & RIC_FIRM_DEAD) && in_regions(in, f->region[k]) &&
-           f->employees[k] >= in->min_staff && f->capability[k] >= in->min_quality &&
-           age <= in->max_age_years;
-}
-
-static size_t region_count(const ric_world *w)
-{
-    return (size_t)w->n_regions;
-}
-static double region_quality(const ric_world *w, size_t k)
-{
-    /* mean knowledge of the region's active organisations (1 when it has none) */
-    const ric_region *g = &w->regions[k];
-    if (g->n_orgs == 0)
-        return 1.0;
-    double s = 0;
-    for (int i = 0; i < g->n_orgs; i++)
-        s += w->orgs[w->region_orgs[g->org0 + i]].knowledge;
-    return s / g->n_orgs;
-}
-static double region_size(const ric_world *w, size_t k)
-{
-    return w->regions[k].n_orgs + 1.0;
-}
-static uint32_t region_key(const ric_world *w, size_t k)
-{
-    (void)w;
-    return (uint32_t)k + 1;
-}
-static int region_region(const ric_world *w, size_t k)
-{
-    (void)w;
-    return (int)k;
-}
-static int region_eligible(const ric_world *w, const ric_instrument_spec *in, size_t k)
-{
-    (void)w;
-    return in_regions(in, (int)k);
-}
-
-static const applicant_kind applicant_kinds[RIC_APPLY_N] = {
-    [RIC_APPLY_UNIVERSITY] = {"university", univ_eligible, org_count, org_quality, org_size,
-                              org_key, org_region},
-    [RIC_APPLY_INSTITUTE] = {"institute", inst_eligible, org_count, org_quality, org_size, org_key,
-                             org_region},
-    [RIC_APPLY_FIRM] = {"firm", firm_eligible, firm_count, firm_quality, firm_size, firm_key,
-                        firm_region},
-    [RIC_APPLY_REGION] = {"region", region_eligible, region_count, region_quality, region_size,
-                          region_key, region_region},
 };
 
 /* ---- budget bookkeeping by calendar year -------------------------------------------------- */
@@ -438,8 +299,8 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii)
 {
     const ric_programme_spec *ps = &w->sc->programmes[p];
     const ric_instrument_spec *in = &ps->instruments[ii];
-    const applicant_kind *ak = &applicant_kinds[in->applicants];
-    const int is_org = is_org_applicant(in);
+    const ric_applicant_kind *ak = &ric_applicant_kinds[in->applicants];
+    const int is_org = ric_applicant_is_org(in);
     const int is_firm = in->applicants == RIC_APPLY_FIRM;
 
     /* who already holds an award of this instrument */
@@ -539,7 +400,7 @@ static double performance(const ric_programmes *pg, const ric_world *w, const aw
             emp += w->firms.employees[i];
     }
     double out = (double)(emp - a->base_emp);
-    if (is_org_applicant(in)) {
+    if (ric_applicant_is_org(in)) {
         const ric_org *g = &w->orgs[a->who];
         out += (double)(g->spinoffs + g->transfers - a->base_org);
     }
@@ -606,7 +467,7 @@ static void review(ric_programmes *pg, ric_world *w, int p)
  * itself, or a region's active organisations. */
 static int reaches_orgs(const ric_instrument_spec *in)
 {
-    return is_org_applicant(in) || in->applicants == RIC_APPLY_REGION;
+    return ric_applicant_is_org(in) || in->applicants == RIC_APPLY_REGION;
 }
 static int reaches_members(const ric_instrument_spec *in)
 {
@@ -619,7 +480,7 @@ static int reaches_members(const ric_instrument_spec *in)
 static void boost_orgs(ric_world *w, const award *a, const ric_instrument_spec *in, size_t offset,
                        double amount)
 {
-    if (is_org_applicant(in)) {
+    if (ric_applicant_is_org(in)) {
         *(double *)((char *)&w->orgs[a->who] + offset) += amount;
     } else if (in->applicants == RIC_APPLY_REGION) {
         const ric_region *rg = &w->regions[a->who];
@@ -692,7 +553,8 @@ typedef struct {
 #define graduates_validate reaches_orgs
 #define links_validate reaches_members
 #define capability_validate reaches_members
-#define AS_CHANNEL(name, hi, doc) {#name, offsetof(ric_channels, name), name##_validate, name##_apply},
+#define AS_CHANNEL(name, hi, doc)                                                                  \
+    {#name, offsetof(ric_channels, name), name##_validate, name##_apply},
 static const channel channels[] = {RIC_CHANNELS(AS_CHANNEL)};
 #undef AS_CHANNEL
 #define N_CHANNELS (sizeof channels / sizeof channels[0])
@@ -753,7 +615,7 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w)
         a->spent += pay;
         pg->spent_cum[a->prog] += pay;
         double rate = a->annual * (1.0 + in->matching_share); /* US$ million/yr incl. match */
-        if (is_org_applicant(in)) /* the joint project uses the members' links to it */
+        if (ric_applicant_is_org(in)) /* the joint project uses the members' links to it */
             for (int j = 0; j < a->nm; j++) {
                 int32_t i = w->firms.index_of[pg->members[a->m0 + (size_t)j]];
                 if (i >= 0 && w->firms.link_org[i] == (uint16_t)(a->who + 1))

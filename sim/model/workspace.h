@@ -11,8 +11,9 @@
 #include "model/world.h"
 
 #define RIC_TAB_N 4096 /* entries of the firm pass's lookup tables */
-#define RIC_LANES 4 /* sums split in lanes, so that neighbouring firms do not wait on each other   \
-                     */
+#define RIC_LANES                                                                                  \
+    4 /* sums split in lanes, so that neighbouring firms do not wait on each other                 \
+       */
 
 /* A region's values the hiring pass reads for every firm, side by side. */
 typedef struct {

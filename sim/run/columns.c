@@ -125,7 +125,8 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
             a->non_cap += c;
         }
     }
-    a->research = a->staff[RIC_ORG_RI_GVT] + a->staff[RIC_ORG_RI_PRIVATE] + a->staff[RIC_ORG_RI_SEMI];
+    a->research =
+        a->staff[RIC_ORG_RI_GVT] + a->staff[RIC_ORG_RI_PRIVATE] + a->staff[RIC_ORG_RI_SEMI];
     for (int o = 0; o < RIC_ORIGIN_N; o++) {
         a->created += fl->created[o];
         a->destroyed += fl->destroyed[o];
@@ -168,8 +169,8 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
     ONE(employees_gvt, a->staff[RIC_ORG_GVT_INST])                                                 \
     ONE(employees_smes, a->emp_smes)                                                               \
     ONE(employees_large, a->emp_large)                                                             \
-    ONE(employees_total, a->research + a->staff[RIC_ORG_UNIVERSITY] +                              \
-                             a->staff[RIC_ORG_GVT_INST] + a->emp_smes + a->emp_large)              \
+    ONE(employees_total, a->research + a->staff[RIC_ORG_UNIVERSITY] + a->staff[RIC_ORG_GVT_INST] + \
+                             a->emp_smes + a->emp_large)                                           \
     EACH(firms_by_origin, R_ORIGIN, "firms_%s", a->by_origin[i])                                   \
     ONE(spinoffs, (double)a->fl->spinoffs)                                                         \
     ONE(spinoffs_cum, (double)a->fl->spinoffs_cum)                                                 \
@@ -189,12 +190,12 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
     ONE(transfer_income_usd_m, a->fl->transfer_income_cum)                                         \
     ONE(links_firm_org, a->lfo)                                                                    \
     ONE(links_firm_firm, a->peers / 2)                                                             \
-    ONE(link_density, a->nodes > 1 ? (a->lfo + a->peers / 2) / (a->nodes * (a->nodes - 1) / 2)     \
-                                   : 0.0)                                                          \
+    ONE(link_density,                                                                              \
+        a->nodes > 1 ? (a->lfo + a->peers / 2) / (a->nodes * (a->nodes - 1) / 2) : 0.0)            \
     ONE(share_firms_linked, a->w->firms.n ? a->linked / (double)a->w->firms.n : 0.0)               \
     ONE(labour_pool, a->pool)                                                                      \
     ONE(graduates, a->fl->graduates)                                                               \
-    ONE(mean_capability, a->smes + a->large > 0 ? a->capsum / (a->smes + a->large) : NAN)         \
+    ONE(mean_capability, a->smes + a->large > 0 ? a->capsum / (a->smes + a->large) : NAN)          \
     ONE(firms_participant, a->part_n)                                                              \
     ONE(firms_nonparticipant, a->non_n)                                                            \
     ONE(employees_participant, a->part_emp)                                                        \
@@ -264,7 +265,8 @@ static void walk(const ric_scenario *sc, void (*visit)(void *ctx, int e, size_t 
     }
 }
 
-/* ---- names and rows ---------------------------------------------------------------------------- */
+/* ---- names and rows ----------------------------------------------------------------------------
+ */
 
 struct ric_columns {
     const ric_scenario *sc;

@@ -86,6 +86,18 @@ ric_status ric_sim_step(ric_sim *s, ric_err *err)
     return RIC_OK;
 }
 
+ric_status ric_sim_advance(ric_sim *s, double *row, int *due, ric_err *err)
+{
+    *due = 0;
+    ric_status st = ric_sim_step(s, err);
+    if (st != RIC_OK)
+        return st;
+    *due = ric_sim_output_due(s);
+    if (*due)
+        ric_sim_row(s, row);
+    return RIC_OK;
+}
+
 int ric_sim_done(const ric_sim *s)
 {
     return s->w.step >= s->n_steps;
@@ -220,16 +232,15 @@ ric_status ric_run(const ric_scenario *sc, const char *dir, int force, ric_err *
             st = RIC_EINTR;
             goto done;
         }
-        st = ric_sim_step(s, err);
+        int due;
+        st = ric_sim_advance(s, row, &due, err);
         if (st != RIC_OK)
             goto done;
         size_t nb;
         const ric_birth *b = ric_sim_births(s, &nb);
         ric_output_births(o, b, nb, ric_sim_world(s));
-        if (ric_sim_output_due(s)) {
-            ric_sim_row(s, row);
+        if (due)
             ric_output_row(o, row, ric_sim_ncols(s));
-        }
     }
     ric_output_scenario(o, sc->effective);
     st = ric_output_commit(o, err);

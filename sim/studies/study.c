@@ -105,10 +105,10 @@ static ric_status run_one(const ric_study *st, const double *x, uint64_t seed, d
             rc = RIC_EINTR;
             break;
         }
-        rc = ric_sim_step(s, err);
-        if (rc != RIC_OK || !ric_sim_output_due(s))
+        int due;
+        rc = ric_sim_advance(s, row, &due, err);
+        if (rc != RIC_OK || !due)
             continue;
-        ric_sim_row(s, row);
         for (size_t k = 0; k < st->n_probes; k++)
             if (fabs(row[0] - st->probes[k].year) < YEAR_TOL)
                 y[k] = row[st->probes[k].col];

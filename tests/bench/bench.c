@@ -178,8 +178,27 @@ static int run_best(const char *label, const char *path, const char *text, int r
     return 0;
 }
 
+/* RIC_BENCH_KERNELS_OFF: kernels to switch off, by name, comma-separated ("all": every one), to
+ * measure what each is worth. */
+static void select_kernels(void)
+{
+    const char *off = getenv("RIC_BENCH_KERNELS_OFF");
+    if (!off || !*off)
+        return;
+    unsigned mask = RIC_KERNELS_ALL;
+    for (size_t k = 0; k < ric_kernels_n(); k++) {
+        const char *name = ric_kernel_name(k), *p = strstr(off, name);
+        const size_t len = strlen(name);
+        if (strcmp(off, "all") == 0 ||
+            (p && (p == off || p[-1] == ',') && (p[len] == '\0' || p[len] == ',')))
+            mask &= ~(1u << k);
+    }
+    ric_kernels_select(mask);
+}
+
 int main(int argc, char **argv)
 {
+    select_kernels();
     const char *national = argc > 1 ? argv[1] : "scenarios/national.cfg";
     const char *tsv = argc > 2 ? argv[2] : "bench.tsv";
     long max_n = argc > 3 ? atol(argv[3]) : 1000000;
@@ -193,8 +212,12 @@ int main(int argc, char **argv)
     }
     fprintf(out,
             "# ricsim %s benchmark: one thread, each run in its own process, the fastest of %d; "
-            "phase times in seconds\n",
+            "phase times in seconds\n# kernels:",
             RIC_VERSION, repeats);
+    const unsigned on = ric_kernels_selected();
+    for (size_t k = 0; k < ric_kernels_n(); k++)
+        fprintf(out, " %s=%s", ric_kernel_name(k), on & (1u << k) ? "on" : "off");
+    fprintf(out, "\n");
     fprintf(out, "run\tfirms_mean\tsteps\tfirm_steps_per_s\twall_s\tpeak_rss_mb\tbytes_per_firm"
                  "\tns_per_firm_step");
     for (size_t p = 0; p < ric_sim_nphases(); p++)
