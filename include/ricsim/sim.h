@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "ricsim/kernels.h"
 #include "ricsim/scenario.h"
 #include "ricsim/status.h"
 
@@ -45,17 +46,6 @@ const ric_programmes *ric_sim_programmes(const ric_sim *s);
 size_t ric_sim_nphases(void);
 const char *ric_sim_phase_name(size_t i);
 double ric_sim_phase_seconds(const ric_sim *s, size_t i);
-
-/* The vector kernels (AVX2 twins of the reference rules, bit for bit identical to it): the
- * selection is process-wide and read by ric_sim_alloc, so a simulation keeps the kernels it
- * started with. Bit k is kernel k, named by ric_kernel_name(k) (philox8, firm_pass, firm_draws,
- * firm_flags, hiring); kernels the CPU lacks or that a modeller switched off are never used.
- * ric_kernels_select returns the previous selection; 0 runs the plain reference everywhere. */
-#define RIC_KERNELS_ALL 0xffffffffu
-unsigned ric_kernels_select(unsigned mask);
-unsigned ric_kernels_selected(void); /* the selection, less what is unavailable */
-size_t ric_kernels_n(void);
-const char *ric_kernel_name(size_t k); /* NULL past the last */
 
 /* Runs SC to the end, writing series.tsv, genealogy.tsv and scenario.cfg into DIR atomically. */
 ric_status ric_run(const ric_scenario *sc, const char *dir, int force, ric_err *err);

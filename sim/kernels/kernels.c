@@ -4,7 +4,7 @@
 
 #include <stdatomic.h>
 
-#include "ricsim/sim.h"
+#include "ricsim/kernels.h"
 
 const ric_kernel_info ric_kernel_table[RIC_KERNEL_N] = {
 #define RIC_K(id, name, use, avx2, doc) {name, use, avx2, doc},
