@@ -171,6 +171,14 @@ typedef struct {
     X(links, 1e6, "forum links formed between members per year")                                   \
     X(capability, 1e6, "capability added per year, shared by the members")
 
+/* RIC_CHANNEL_spinoff, ...: a channel's index, as in ric_org's boost (model/world.h). */
+typedef enum {
+#define RIC_CHANNEL_ID(name, hi, doc) RIC_CHANNEL_##name,
+    RIC_CHANNELS(RIC_CHANNEL_ID)
+#undef RIC_CHANNEL_ID
+        RIC_CHANNEL_N
+} ric_channel;
+
 typedef struct {
 #define RIC_CHANNEL_FIELD(name, hi, doc) double name;
     RIC_CHANNELS(RIC_CHANNEL_FIELD)

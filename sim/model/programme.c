@@ -475,19 +475,17 @@ static int reaches_members(const ric_instrument_spec *in)
     return 1;
 }
 
-/* Adds AMOUNT to the boost at OFFSET of the beneficiary organisation, or shares it among the
+/* Adds AMOUNT to the boost of channel C of the beneficiary organisation, or shares it among the
  * region's active organisations. */
-static void boost_orgs(ric_world *w, const award *a, const ric_instrument_spec *in, size_t offset,
+static void boost_orgs(ric_world *w, const award *a, const ric_instrument_spec *in, ric_channel c,
                        double amount)
 {
     if (ric_applicant_is_org(in)) {
-        *(double *)((char *)&w->orgs[a->who] + offset) += amount;
+        w->orgs[a->who].boost[c] += amount;
     } else if (in->applicants == RIC_APPLY_REGION) {
         const ric_region *rg = &w->regions[a->who];
-        for (int k = 0; k < rg->n_orgs; k++) {
-            ric_org *g = &w->orgs[w->region_orgs[rg->org0 + k]];
-            *(double *)((char *)g + offset) += amount / rg->n_orgs;
-        }
+        for (int k = 0; k < rg->n_orgs; k++)
+            w->orgs[w->region_orgs[rg->org0 + k]].boost[c] += amount / rg->n_orgs;
     }
 }
 
@@ -498,7 +496,7 @@ static void boost_orgs(ric_world *w, const award *a, const ric_instrument_spec *
                              const ric_instrument_spec *in, double amount)                         \
     {                                                                                              \
         (void)pg;                                                                                  \
-        boost_orgs(w, a, in, offsetof(ric_org, boost_##name), amount);                             \
+        boost_orgs(w, a, in, RIC_CHANNEL_##name, amount);                                          \
     }
 ORG_BOOST_APPLY(spinoff)
 ORG_BOOST_APPLY(transfer)
@@ -566,7 +564,7 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w)
     const ric_scenario *sc = w->sc;
     const double t = ric_world_time(w, w->step), dt = w->dt;
     for (int o = 0; o < w->n_orgs; o++)
-        w->orgs[o].boost_spinoff = w->orgs[o].boost_transfer = w->orgs[o].boost_graduates = 0;
+        memset(w->orgs[o].boost, 0, sizeof w->orgs[o].boost);
 
     for (int p = 0; p < pg->n; p++) {
         const ric_programme_spec *ps = &sc->programmes[p];

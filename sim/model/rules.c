@@ -37,7 +37,7 @@ static void rule_labour(ric_world *w, ric_workspace *ws)
         ric_org *g = &w->orgs[o];
         if (!g->active || g->kind != RIC_ORG_UNIVERSITY)
             continue;
-        double grads = (g->graduates_per_year + g->boost_graduates) * dt;
+        double grads = (g->graduates_per_year + g->boost[RIC_CHANNEL_graduates]) * dt;
         g->graduate_acc += grads;
         double whole = floor(g->graduate_acc);
         g->graduate_acc -= whole;
@@ -186,7 +186,8 @@ static void rule_org_spinoff(ric_world *w, ric_workspace *ws)
         double base =
             g->kind == RIC_ORG_UNIVERSITY ? p->spinoff_university_rate : p->spinoff_institute_rate;
         /* hazard per researcher rises with the parent's knowledge and with support money */
-        double support = 1.0 + p->spinoff_support_per_usd_m * g->seed_fund_usd_m + g->boost_spinoff;
+        double support =
+            1.0 + p->spinoff_support_per_usd_m * g->seed_fund_usd_m + g->boost[RIC_CHANNEL_spinoff];
         double lambda = base * g->staff * ric_powe(g->knowledge, p->spinoff_knowledge_elasticity) *
                         support * w->dt;
         if (lambda <= 0)
@@ -211,7 +212,7 @@ static void rule_transfer(ric_world *w, ric_workspace *ws)
         ric_org *g = &w->orgs[o];
         if (!g->active)
             continue;
-        double per_year = g->tto_per_year + g->boost_transfer;
+        double per_year = g->tto_per_year + g->boost[RIC_CHANNEL_transfer];
         /* tokens accrue every step and carry over up to one year's capacity */
         g->tto_tokens = fmin(g->tto_tokens + per_year * w->dt, fmax(per_year, 1.0));
     }

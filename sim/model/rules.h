@@ -1,6 +1,6 @@
 /* The behavioural rules of one step, as a table of phases run in order by the simulation. Each
  * rule changes the world, with its scratch in the workspace; programme effects reach the rules
- * through the boost fields of organisations and the capability of participant firms. */
+ * through the boosts of organisations (by channel) and the capability of participant firms. */
 #ifndef RICSIM_RULES_H
 #define RICSIM_RULES_H
 

@@ -73,7 +73,7 @@ typedef struct {
     int incubator_rooms, rooms_used;
     double graduates_per_year, graduate_acc;
     /* programme effects this step (reset and summed by the programme phase) */
-    double boost_spinoff, boost_transfer, boost_graduates;
+    double boost[RIC_CHANNEL_N]; /* by channel; the rules read spinoff, transfer, graduates */
     /* running totals, for review performance and output */
     long long spinoffs, transfers;
     double income_usd_m;
