@@ -343,7 +343,7 @@ static const char *differs(const world *a, const world *b, int hiring)
     const ric_firms *f = &a->w.firms, *g = &b->w.firms;
     if (f->n != g->n)
         return "number of firms";
-#define RIC_COL(type, name, doc)                                                                   \
+#define RIC_COL(type, name, init, doc)                                                             \
     if (memcmp(f->name, g->name, f->n * sizeof(type)))                                             \
         return "firm column " #name;
     RIC_FIRM_COLUMNS(RIC_COL)

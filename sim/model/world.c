@@ -17,7 +17,7 @@ static ric_status firms_reserve(ric_firms *f, size_t cap)
     int ok = 1;
     f->cap = cap;
     f->max_ids = cap;
-#define RIC_COL(type, name, doc)                                                                   \
+#define RIC_COL(type, name, init, doc)                                                             \
     f->name = malloc(cap * sizeof *f->name);                                                       \
     ok &= f->name != NULL;
     RIC_FIRM_COLUMNS(RIC_COL)
@@ -31,7 +31,7 @@ static ric_status firms_reserve(ric_firms *f, size_t cap)
 
 static void firms_release(ric_firms *f)
 {
-#define RIC_COL(type, name, doc) free(f->name);
+#define RIC_COL(type, name, init, doc) free(f->name);
     RIC_FIRM_COLUMNS(RIC_COL)
 #undef RIC_COL
     free(f->index_of);
@@ -131,25 +131,16 @@ long ric_firms_append(ric_world *w, uint32_t key, int region, ric_origin origin,
         return -1;
     size_t i = f->n++;
     uint32_t id = f->next_id++;
-#define RIC_COL(type, name, doc) f->name[i] = (type)0;
+#define RIC_COL(type, name, init, doc) f->name[i] = (type)(init);
     RIC_FIRM_COLUMNS(RIC_COL)
 #undef RIC_COL
-    f->id[i] = id;
-    f->key[i] = key;
-    f->region[i] = (uint16_t)region;
-    f->origin[i] = (uint8_t)origin;
-    f->employees[i] = employees;
-    f->capability[i] = (float)capability;
-    f->fitness[i] = (float)w->rules.fitness_initial;
-    f->birth[i] = (int32_t)w->step;
-    f->parent[i] = parent;
     f->index_of[id] = (int32_t)i;
     return (long)i;
 }
 
 static void move_firm(ric_firms *f, size_t to, size_t from)
 {
-#define RIC_COL(type, name, doc) f->name[to] = f->name[from];
+#define RIC_COL(type, name, init, doc) f->name[to] = f->name[from];
     RIC_FIRM_COLUMNS(RIC_COL)
 #undef RIC_COL
     f->index_of[f->id[to]] = (int32_t)to;

@@ -17,34 +17,35 @@ enum {
     RIC_FIRM_DEAD = 1u << 1    /* exits at the end of this step's firm pass */
 };
 
-/* The firm columns, written once: X(type, name, comment). The struct below, reserve, release,
- * append (every column starts at 0 unless ric_firms_append sets it) and the move of
- * remove-by-swap are generated from this list, so adding a firm attribute is one entry here and
- * its initial value, if not 0, in ric_firms_append. All but parent are hot: read every step. */
+/* The firm columns, written once: X(type, name, value at birth, comment). The struct below,
+ * reserve, release, append and the move of remove-by-swap are generated from this list, so adding
+ * a firm attribute is one entry here. The value at birth is an expression over
+ * ric_firms_append's arguments (w, key, region, origin, employees, capability, parent) and the new
+ * firm's id. All but parent are hot: read every step. */
 #define RIC_FIRM_COLUMNS(X)                                                                        \
-    X(uint32_t, id, "1.. in order of creation")                                                    \
-    X(uint32_t, key, "keys the firm's draws; from its birth, not its id (see world.c)")            \
-    X(uint16_t, region, "region index")                                                            \
-    X(uint8_t, origin, "ric_origin")                                                               \
-    X(uint8_t, flags, "RIC_FIRM_*")                                                                \
-    X(uint32_t, prog, "bit p: takes part in programme p")                                          \
-    X(int32_t, employees, "persons, >= 1 while alive")                                             \
-    X(float, capability, "technology level; entrants average 1")                                   \
-    X(float, fitness, "accumulated margin (SKIN's capital); exit when < 0")                        \
-    X(int32_t, birth, "step of founding (negative before the start)")                              \
-    X(uint16_t, link_org, "organisation index + 1 of its knowledge link, 0 = none")                \
-    X(int32_t, link_last, "step the knowledge link was last used")                                 \
-    X(uint32_t, peer, "id of a linked firm, 0 = none (links are symmetric)")                       \
-    X(int32_t, peer_last, "step the peer link was last used")                                      \
-    X(uint16_t, incubator, "organisation index + 1 whose incubator room it holds, 0 = none")       \
-    X(uint32_t, parent, "id of the parent (firm id or organisation id), 0 = none; output only")
+    X(uint32_t, id, id, "1.. in order of creation")                                                \
+    X(uint32_t, key, key, "keys the firm's draws; from its birth, not its id (see below)")         \
+    X(uint16_t, region, region, "region index")                                                    \
+    X(uint8_t, origin, origin, "ric_origin")                                                       \
+    X(uint8_t, flags, 0, "RIC_FIRM_*")                                                             \
+    X(uint32_t, prog, 0, "bit p: takes part in programme p")                                       \
+    X(int32_t, employees, employees, "persons, >= 1 while alive")                                  \
+    X(float, capability, capability, "technology level; entrants average 1")                       \
+    X(float, fitness, w->rules.fitness_initial, "accumulated margin (SKIN's capital); exit < 0")   \
+    X(int32_t, birth, w->step, "step of founding (negative before the start)")                     \
+    X(uint16_t, link_org, 0, "organisation index + 1 of its knowledge link, 0 = none")             \
+    X(int32_t, link_last, 0, "step the knowledge link was last used")                              \
+    X(uint32_t, peer, 0, "id of a linked firm, 0 = none (links are symmetric)")                    \
+    X(int32_t, peer_last, 0, "step the peer link was last used")                                   \
+    X(uint16_t, incubator, 0, "organisation index + 1 whose incubator room it holds, 0 = none")    \
+    X(uint32_t, parent, parent, "id of the parent (firm or organisation id), 0 = none; output")
 
 /* Firm columns. A firm's key is derived from its birth, not from its id, so a firm born of the
  * same parent at the same step in two scenarios draws the same numbers (32 bits: rare collisions
  * only correlate two firms). */
 typedef struct {
     size_t n, cap;
-#define RIC_COL(type, name, doc) type *name;
+#define RIC_COL(type, name, init, doc) type *name;
     RIC_FIRM_COLUMNS(RIC_COL)
 #undef RIC_COL
     int32_t *index_of; /* id -> column index, -1 once gone; sized max_ids + 1 */
@@ -53,7 +54,7 @@ typedef struct {
 } ric_firms;
 
 /* Bytes per firm of the columns (hot state plus parent). */
-#define RIC_COL(type, name, doc) +sizeof(type)
+#define RIC_COL(type, name, init, doc) +sizeof(type)
 enum { RIC_FIRM_COLUMN_BYTES = 0 RIC_FIRM_COLUMNS(RIC_COL) };
 #undef RIC_COL
 
