@@ -8,6 +8,10 @@
  * leaves room for every name ricsim joins to them ("/.runs/ID.series.tmp.PID"). */
 #define RIC_PATH_MAX 4096
 
+/* Bytes of a buffer holding a folder joined with a relative name (an @include, a script, a
+ * shard's folder), each part at most RIC_PATH_MAX. */
+#define RIC_JOINED_MAX (2 * RIC_PATH_MAX)
+
 /* Years. Simulated times are start + step x dt, with rounding error in the last bits, and the
  * times they are compared with (an event's year, an award's start, a review date) are decimal
  * years: a scheduled time within RIC_TIME_EPS (about 30 ms) after a step's time counts as reached

@@ -16,6 +16,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "base/consts.h"
 #include "ricsim/experiment.h"
 
 #ifdef RIC_MPI
@@ -375,7 +376,7 @@ static int sweep(const ric_plan *p, const args *a, const char *what)
     ric_sweep_free(sw);
     if (rc != 0)
         return rc;
-    char dir[4400];
+    char dir[RIC_JOINED_MAX];
     if (a->n_shards > 1)
         ric_sweep_shard_dir(a->out, a->shard, a->n_shards, dir, sizeof dir);
     else

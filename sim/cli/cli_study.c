@@ -17,6 +17,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "base/consts.h"
 #include "studies/calibrate.h"
 #include "studies/sensitivity.h"
 
@@ -92,7 +93,7 @@ static void draw(const char *cmd, const char *dir, const char *script)
                 cmd);
         return;
     }
-    char path[4200], expr[8300];
+    char path[RIC_JOINED_MAX], expr[2 * RIC_PATH_MAX + 8]; /* expr: dir, quotes doubled */
     snprintf(path, sizeof path, "%s/%s", ad, script);
     if (access(path, R_OK) != 0) {
         fprintf(stderr, "ricsim: %s: no figure: cannot read %s\n", cmd, path);

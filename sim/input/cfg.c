@@ -4,6 +4,7 @@
  * "key.path=value" overrides of --set. Only this module and its callers' loaders touch libconfig.
  */
 #include "input/cfg.h"
+#include "base/consts.h"
 
 #include "ricsim/scenario.h" /* RIC_NAME_MAX */
 
@@ -184,7 +185,7 @@ static int source_line(const ric_cfg *c, const char *file, unsigned line, char *
         buf[len] = '\0';
         return 1;
     }
-    char full[4200];
+    char full[RIC_JOINED_MAX];
     if (file[0] != '/' && strcmp(file, c->name) != 0 && c->dir && strcmp(c->dir, ".") != 0) {
         snprintf(full, sizeof full, "%s/%s", c->dir, file);
         file = full;
@@ -656,7 +657,7 @@ static ric_status check_includes(const char *text, const char *name, const char 
                 const char *end = strchr(q + 1, '"');
                 const char *nl = strchr(q + 1, '\n');
                 if (end && (!nl || end < nl)) {
-                    char inc[1024], full[4200];
+                    char inc[RIC_PATH_MAX], full[RIC_JOINED_MAX];
                     snprintf(inc, sizeof inc, "%.*s", (int)(end - q - 1), q + 1);
                     if (inc[0] == '/' || !dir)
                         snprintf(full, sizeof full, "%s", inc);
