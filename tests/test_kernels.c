@@ -198,10 +198,10 @@ Test(kernels, firm_flags_matches_its_reference)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 2005);
     enum { ORGS = 9 };
-    static int32_t org_live[ORGS + 1], link_last[RIC_CHUNK], peer_last[RIC_CHUNK], emp[RIC_CHUNK],
-        want[RIC_CHUNK], out[2][RIC_CHUNK];
-    static uint16_t link_org[RIC_CHUNK], incubator[RIC_CHUNK];
-    static uint32_t peer[RIC_CHUNK];
+    static int32_t org_live[ORGS + 1], last[RIC_LINK_N][RIC_CHUNK], emp[RIC_CHUNK], want[RIC_CHUNK],
+        out[2][RIC_CHUNK];
+    static uint16_t incubator[RIC_CHUNK];
+    static uint32_t partner[RIC_LINK_N][RIC_CHUNK];
     for (int trial = 0; trial < 400; trial++) {
         ric_rules p = {0};
         random_rules(r, &p, 1);
@@ -213,14 +213,16 @@ Test(kernels, firm_flags_matches_its_reference)
             org_live[o] = gsl_rng_uniform_int(r, 4) != 0;
         const size_t m = trial < 16 ? (size_t)trial + 1 : 1 + gsl_rng_uniform_int(r, RIC_CHUNK);
         for (size_t j = 0; j < m; j++) {
-            link_org[j] =
-                (uint16_t)(gsl_rng_uniform_int(r, 2) ? 0 : gsl_rng_uniform_int(r, ORGS + 1));
+            for (int kind = 0; kind < RIC_LINK_N; kind++) {
+                const int to_org = ric_link_partners[kind] == RIC_TO_ORG;
+                partner[kind][j] = gsl_rng_uniform_int(r, 2) ? 0
+                                   : to_org ? (uint32_t)gsl_rng_uniform_int(r, ORGS + 1)
+                                            : word(r) | 1u;
+                /* last use around the decay limit */
+                last[kind][j] = step - k.decay - 2 + (int32_t)gsl_rng_uniform_int(r, 5);
+            }
             incubator[j] =
                 (uint16_t)(gsl_rng_uniform_int(r, 3) ? 0 : 1 + gsl_rng_uniform_int(r, ORGS));
-            peer[j] = gsl_rng_uniform_int(r, 2) ? 0 : word(r) | 1u;
-            /* last use around the decay limit */
-            link_last[j] = step - k.decay - 2 + (int32_t)gsl_rng_uniform_int(r, 5);
-            peer_last[j] = step - k.decay - 2 + (int32_t)gsl_rng_uniform_int(r, 5);
             emp[j] = employees(r);
             want[j] = -emp[j] - 1 + (int32_t)gsl_rng_uniform_int(r, 4);
             if (gsl_rng_uniform_int(r, 2))
@@ -229,16 +231,16 @@ Test(kernels, firm_flags_matches_its_reference)
         }
         size_t done = 0;
         for (int path = 0; path < 2; path++) {
-            const ric_flag_chunk c = {.m = m,
-                                      .org_live = org_live,
-                                      .link_org = link_org,
-                                      .incubator = incubator,
-                                      .link_last = link_last,
-                                      .peer_last = peer_last,
-                                      .emp = emp,
-                                      .want = want,
-                                      .peer = peer,
-                                      .out = out[path]};
+            ric_flag_chunk c = {.m = m,
+                                .org_live = org_live,
+                                .incubator = incubator,
+                                .emp = emp,
+                                .want = want,
+                                .out = out[path]};
+            for (int kind = 0; kind < RIC_LINK_N; kind++) {
+                c.partner[kind] = partner[kind];
+                c.last[kind] = last[kind];
+            }
             if (path == 0)
                 ric_firm_flags_by_firm(&k, step, &c, 0);
             else
@@ -311,17 +313,17 @@ static void make_world(world *x, unsigned long seed, unsigned kernels, int unit)
         f->prog[j] = gsl_rng_uniform_int(r, 3) ? 0u : 1u + (uint32_t)gsl_rng_uniform_int(r, 7);
         const int o = (int)gsl_rng_uniform_int(r, (unsigned long)w->n_orgs);
         if (gsl_rng_uniform_int(r, 2))
-            f->link_org[j] = (uint16_t)(o + 1);
-        f->link_last[j] = (int32_t)w->step - (int32_t)gsl_rng_uniform_int(r, 60);
+            f->link_org[j] = (uint32_t)(o + 1);
+        f->link_org_last[j] = (int32_t)w->step - (int32_t)gsl_rng_uniform_int(r, 60);
         if (gsl_rng_uniform_int(r, 6) == 0 && w->orgs[0].rooms_used < w->orgs[0].incubator_rooms) {
             f->incubator[j] = 1;
             w->orgs[0].rooms_used++;
         }
     }
     for (size_t i = 0; i + 1 < n; i += 1 + gsl_rng_uniform_int(r, 9))
-        ric_firms_link_peer(w, i, i + 1);
+        ric_firms_link_firms(w, RIC_LINK_peer, i, i + 1);
     for (size_t i = 0; i < n; i++)
-        f->peer_last[i] -= (int32_t)gsl_rng_uniform_int(r, 60);
+        f->link_peer_last[i] -= (int32_t)gsl_rng_uniform_int(r, 60);
     gsl_rng_free(r);
 }
 
@@ -396,7 +398,7 @@ static void check_passes(unsigned ref, unsigned kernels, int hiring, const char 
         }
         size_t links = 0, fill = 0;
         for (size_t i = 0; i < a.w.firms.n; i++)
-            links += a.w.firms.link_org[i] == 0 && a.w.firms.peer[i] == 0;
+            links += a.w.firms.link_org[i] == 0 && a.w.firms.link_peer[i] == 0;
         for (int g = 0; g < a.w.n_regions; g++)
             fill += a.ws->tab_fill[g] < 1.0;
         seen[3] += (long long)links;

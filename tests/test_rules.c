@@ -133,18 +133,18 @@ Test(rules, a_link_lapses_after_its_decay_time)
     for (int j = 0; j < 4; j++) {
         f[j] = add_firm(&t, 5, 1.0);
         t.w.firms.fitness[f[j]] = 100.0f;
-        ric_firms_link_org(&t.w, (size_t)f[j], 0);
+        ric_firms_link_to_org(&t.w, RIC_LINK_org, (size_t)f[j], 0);
     }
-    ric_firms_link_peer(&t.w, (size_t)f[2], (size_t)f[3]);
+    ric_firms_link_firms(&t.w, RIC_LINK_peer, (size_t)f[2], (size_t)f[3]);
     const int32_t step = (int32_t)t.w.step;
-    t.w.firms.link_last[f[0]] = step - decay;     /* used exactly the decay time ago: kept */
-    t.w.firms.link_last[f[1]] = step - decay - 1; /* one step more: lapses */
-    t.w.firms.peer_last[f[2]] = t.w.firms.peer_last[f[3]] = step - decay - 1;
+    t.w.firms.link_org_last[f[0]] = step - decay;     /* used exactly the decay time ago: kept */
+    t.w.firms.link_org_last[f[1]] = step - decay - 1; /* one step more: lapses */
+    t.w.firms.link_peer_last[f[2]] = t.w.firms.link_peer_last[f[3]] = step - decay - 1;
     run_rule(&t, "firms");
     cr_assert_eq(t.w.firms.link_org[f[0]], 1);
     cr_assert_eq(t.w.firms.link_org[f[1]], 0);
-    cr_assert_eq(t.w.firms.peer[f[2]], 0u);
-    cr_assert_eq(t.w.firms.peer[f[3]], 0u);
+    cr_assert_eq(t.w.firms.link_peer[f[2]], 0u);
+    cr_assert_eq(t.w.firms.link_peer[f[3]], 0u);
     /* and a knowledge link lapses when its organisation leaves */
     t.w.orgs[0].active = 0;
     t.w.step++;
@@ -161,7 +161,7 @@ Test(rules, transfers_respect_the_transfer_office_capacity)
     ric_workspace *ws = t.ws;
     for (int j = 0; j < 60; j++) { /* sixty requests to the institute, linked to it */
         const long i = add_firm(&t, 5, 0.8);
-        ric_firms_link_org(&t.w, (size_t)i, 0);
+        ric_firms_link_to_org(&t.w, RIC_LINK_org, (size_t)i, 0);
         ws->transfer_queue[ws->n_transfer_queue++] = (uint32_t)i;
     }
     t.w.orgs[0].tto_tokens = 0;

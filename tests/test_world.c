@@ -41,15 +41,15 @@ Test(world, append_compact_and_links_stay_consistent)
     cr_assert_eq(f->n, 10);
     cr_assert_eq(f->id[3], 4u);
     cr_assert_eq(f->key[3], 1003u);
-    ric_firms_link_peer(w, 2, 7);
-    ric_firms_link_peer(w, 4, 9);
-    cr_assert_eq(f->peer[2], f->id[7]);
-    cr_assert_eq(f->peer[7], f->id[2]);
+    ric_firms_link_firms(w, RIC_LINK_peer, 2, 7);
+    ric_firms_link_firms(w, RIC_LINK_peer, 4, 9);
+    cr_assert_eq(f->link_peer[2], f->id[7]);
+    cr_assert_eq(f->link_peer[7], f->id[2]);
     /* a new link replaces the old one on both sides */
-    ric_firms_link_peer(w, 2, 4);
-    cr_assert_eq(f->peer[7], 0u);
-    cr_assert_eq(f->peer[9], 0u);
-    cr_assert_eq(f->peer[4], f->id[2]);
+    ric_firms_link_firms(w, RIC_LINK_peer, 2, 4);
+    cr_assert_eq(f->link_peer[7], 0u);
+    cr_assert_eq(f->link_peer[9], 0u);
+    cr_assert_eq(f->link_peer[4], f->id[2]);
     /* an incubator room held by firm 5 */
     w->orgs[0].rooms_used = 1;
     f->incubator[5] = 1;
@@ -65,7 +65,7 @@ Test(world, append_compact_and_links_stay_consistent)
     cr_assert_eq(w->orgs[0].rooms_used, 0);
     int32_t j4 = f->index_of[5]; /* firm id 5 was at column 4 */
     cr_assert(j4 >= 0);
-    cr_assert_eq(f->peer[j4], 0u, "the dead partner's link is gone");
+    cr_assert_eq(f->link_peer[j4], 0u, "the dead partner's link is gone");
     for (size_t i = 0; i < f->n; i++) {
         cr_assert_eq(f->index_of[f->id[i]], (int32_t)i);
         cr_assert(!(f->flags[i] & RIC_FIRM_DEAD));

@@ -127,47 +127,40 @@ __attribute__((target("avx2"))) size_t ric_kernel_firm_draws(const ric_firm_cons
 }
 
 /* The state flags (links lapsing, incubator rooms, shrinking to nothing) eight firms at a time;
- * the same comparisons as the firm_rules.h functions, in 32-bit integers. */
+ * the same comparisons as the firm_rules.h functions, in 32-bit integers, for every link kind. */
 __attribute__((target("avx2"))) size_t ric_kernel_firm_flags(const ric_firm_consts *k, int32_t step,
                                                              const ric_flag_chunk *ch)
 {
-    const int32_t decay = k->decay;
     const size_t m = ch->m;
-    const int32_t *org_live = ch->org_live, *link_last = ch->link_last, *peer_last = ch->peer_last,
-                  *emp = ch->emp, *want = ch->want;
-    const uint16_t *link_org = ch->link_org, *incubator = ch->incubator;
-    const uint32_t *peer = ch->peer;
+    const int32_t *emp = ch->emp, *want = ch->want;
     int32_t *out = ch->out;
-    const __m256i vstep = _mm256_set1_epi32(step), vdecay = _mm256_set1_epi32(decay),
-                  zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1);
+    const __m256i vstep = _mm256_set1_epi32(step), vdecay = _mm256_set1_epi32(k->decay),
+                  zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1),
+                  all = _mm256_set1_epi32(-1);
     size_t c = 0;
     for (; c + 8 <= m; c += 8) {
-        const __m256i lo = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(link_org + c)));
-        const __m256i live = _mm256_i32gather_epi32(org_live, lo, 4);
-        const __m256i old_link = _mm256_cmpgt_epi32(
-            _mm256_sub_epi32(vstep, _mm256_loadu_si256((const __m256i *)(link_last + c))), vdecay);
-        const __m256i link_ends =
-            _mm256_andnot_si256(_mm256_cmpeq_epi32(lo, zero),
-                                _mm256_or_si256(old_link, _mm256_cmpeq_epi32(live, zero)));
-        const __m256i has_peer = _mm256_andnot_si256(
-            _mm256_cmpeq_epi32(_mm256_loadu_si256((const __m256i *)(peer + c)), zero),
-            _mm256_set1_epi32(-1));
-        const __m256i peer_ends = _mm256_and_si256(
-            has_peer,
-            _mm256_cmpgt_epi32(
-                _mm256_sub_epi32(vstep, _mm256_loadu_si256((const __m256i *)(peer_last + c))),
-                vdecay));
+        __m256i o = _mm256_loadu_si256((const __m256i *)(out + c));
+        for (int kind = 0; kind < RIC_LINK_N; kind++) {
+            const __m256i partner = _mm256_loadu_si256((const __m256i *)(ch->partner[kind] + c));
+            __m256i ends = _mm256_cmpgt_epi32(
+                _mm256_sub_epi32(vstep, _mm256_loadu_si256((const __m256i *)(ch->last[kind] + c))),
+                vdecay);
+            if (ric_link_partners[kind] == RIC_TO_ORG) /* or the organisation has left */
+                ends = _mm256_or_si256(
+                    ends,
+                    _mm256_cmpeq_epi32(_mm256_i32gather_epi32(ch->org_live, partner, 4), zero));
+            ends = _mm256_andnot_si256(_mm256_cmpeq_epi32(partner, zero), ends);
+            o = _mm256_or_si256(o,
+                                _mm256_and_si256(ends, _mm256_set1_epi32(RIC_DRAW_LINK << kind)));
+        }
         const __m256i inc = _mm256_andnot_si256(
             _mm256_cmpeq_epi32(
-                _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(incubator + c))), zero),
-            _mm256_set1_epi32(-1));
+                _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(ch->incubator + c))), zero),
+            all);
         /* emp + want < 1 */
         const __m256i shrinks = _mm256_cmpgt_epi32(
             one, _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)(emp + c)),
                                   _mm256_loadu_si256((const __m256i *)(want + c))));
-        __m256i o = _mm256_loadu_si256((const __m256i *)(out + c));
-        o = _mm256_or_si256(o, _mm256_and_si256(link_ends, _mm256_set1_epi32(RIC_DRAW_LINK)));
-        o = _mm256_or_si256(o, _mm256_and_si256(peer_ends, _mm256_set1_epi32(RIC_DRAW_PEER)));
         o = _mm256_or_si256(o, _mm256_and_si256(inc, _mm256_set1_epi32(RIC_DRAW_INCUBATOR)));
         o = _mm256_or_si256(o, _mm256_and_si256(shrinks, _mm256_set1_epi32(RIC_DRAW_SHRINK)));
         _mm256_storeu_si256((__m256i *)(out + c), o);

@@ -33,13 +33,15 @@ void ric_firm_flags_by_firm(const ric_firm_consts *k, int32_t step, const ric_fl
                             size_t c0)
 {
     for (size_t j = c0; j < c->m; j++) {
-        const uint16_t lo = c->link_org[j];
-        const int link =
-            (lo != 0) & ric_firm_link_lapses(k, step, c->link_last[j], c->org_live[lo]);
-        const int peer = (c->peer[j] != 0) & ric_firm_peer_lapses(k, step, c->peer_last[j]);
+        int32_t bits = 0;
+        for (int kind = 0; kind < RIC_LINK_N; kind++) {
+            const uint32_t partner = c->partner[kind][j];
+            const int active = ric_link_partners[kind] == RIC_TO_FIRM || c->org_live[partner];
+            bits |= ((partner != 0) & ric_firm_link_lapses(k, step, c->last[kind][j], active)) *
+                    (RIC_DRAW_LINK << kind);
+        }
         const int shrinks = c->emp[j] + c->want[j] < 1;
-        c->out[j] |= link * RIC_DRAW_LINK | peer * RIC_DRAW_PEER |
-                     (c->incubator[j] != 0) * RIC_DRAW_INCUBATOR | shrinks * RIC_DRAW_SHRINK;
+        c->out[j] |= bits | (c->incubator[j] != 0) * RIC_DRAW_INCUBATOR | shrinks * RIC_DRAW_SHRINK;
     }
 }
 
@@ -50,6 +52,7 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
     const uint64_t seed = w->sc->seed;
     const size_t n = f->n, n_regions = (size_t)w->n_regions;
     const unsigned kn = ws->kernels;
+    const ric_link_columns lk = ric_firms_links(f);
     if (!(ws->tab_premium_of == k->premium)) { /* rebuilt when an event changes the premium */
         for (int32_t a = 0; a < RIC_TAB_N; a++)
             ws->tab_premium[a] = ric_firm_premium(k, a);
@@ -107,18 +110,18 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
         if (kn & (1u << RIC_KERNEL_FIRM_DRAWS))
             done = ric_kernel_firm_draws(k, &ch);
         ric_firm_draws_by_firm(k, &ch, done);
-        const ric_flag_chunk fl = {
+        ric_flag_chunk fl = {
             .m = m,
             .org_live = org_live,
-            .link_org = f->link_org + i0,
             .incubator = f->incubator + i0,
-            .link_last = f->link_last + i0,
-            .peer_last = f->peer_last + i0,
             .emp = f->employees + i0,
             .want = want,
-            .peer = f->peer + i0,
             .out = out,
         };
+        for (int kind = 0; kind < RIC_LINK_N; kind++) {
+            fl.partner[kind] = lk.partner[kind] + i0;
+            fl.last[kind] = lk.last[kind] + i0;
+        }
         done = 0;
         if (kn & (1u << RIC_KERNEL_FIRM_FLAGS))
             done = ric_kernel_firm_flags(k, step, &fl);
@@ -148,10 +151,9 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
         for (size_t q = 0; q < n_flagged; q++) {
             const size_t c = flagged[q], i = i0 + c;
             const int o = out[c];
-            if (o & RIC_DRAW_LINK)
-                f->link_org[i] = 0;
-            if (o & RIC_DRAW_PEER)
-                f->peer[i] = 0;
+            for (int kind = 0; kind < RIC_LINK_N; kind++)
+                if (o & (RIC_DRAW_LINK << kind))
+                    lk.partner[kind][i] = 0;
             const int32_t age = step - f->birth[i];
             if ((o & RIC_DRAW_INCUBATOR) && ric_firm_leaves_incubator(k, age)) {
                 w->orgs[f->incubator[i] - 1].rooms_used--;

@@ -64,10 +64,9 @@ enum {
     RIC_DRAW_EXIT = 1, /* an exit candidate: fitness < 0 or a draw below the exit bound */
     RIC_DRAW_SPIN = 2,
     RIC_DRAW_TRANSFER = 4,
-    RIC_DRAW_LINK = 8,       /* its knowledge link lapses */
-    RIC_DRAW_PEER = 16,      /* its peer link lapses */
-    RIC_DRAW_INCUBATOR = 32, /* holds an incubator room */
-    RIC_DRAW_SHRINK = 64     /* its wanted change leaves no employee */
+    RIC_DRAW_INCUBATOR = 8, /* holds an incubator room */
+    RIC_DRAW_SHRINK = 16,   /* its wanted change leaves no employee */
+    RIC_DRAW_LINK = 32      /* RIC_DRAW_LINK << kind: its link of that kind lapses */
 };
 
 /* Capability to the power of the exit, spin-off and transfer elasticities, for a chunk (NULL in
@@ -97,9 +96,10 @@ typedef struct {
 typedef struct {
     size_t m;
     const int32_t *org_live; /* by organisation index + 1; entry 0 (no link) is 1 */
-    const uint16_t *link_org, *incubator;
-    const int32_t *link_last, *peer_last, *emp, *want;
-    const uint32_t *peer;
+    const uint32_t *partner[RIC_LINK_N];
+    const int32_t *last[RIC_LINK_N];
+    const uint16_t *incubator;
+    const int32_t *emp, *want;
     int32_t *out; /* RIC_DRAW_* bits, or-ed in */
 } ric_flag_chunk;
 
@@ -109,7 +109,7 @@ size_t ric_kernel_firm_draws(const ric_firm_consts *k, const ric_firm_chunk *c);
 /* Its reference, for firms [c0, m): the firm_rules.h functions one firm at a time. */
 void ric_firm_draws_by_firm(const ric_firm_consts *k, const ric_firm_chunk *c, size_t c0);
 
-/* For firms [0, done): out |= link, peer, incubator and shrink bits, as ric_firm_flags_by_firm
+/* For firms [0, done): out |= link-lapse, incubator and shrink bits, as ric_firm_flags_by_firm
  * sets them. Returns done. */
 size_t ric_kernel_firm_flags(const ric_firm_consts *k, int32_t step, const ric_flag_chunk *c);
 void ric_firm_flags_by_firm(const ric_firm_consts *k, int32_t step, const ric_flag_chunk *c,

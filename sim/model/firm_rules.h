@@ -157,16 +157,13 @@ static inline int32_t ric_firm_want(const ric_firm_consts *k, int32_t employees,
     return ric_ifloor(d + u);
 }
 
-/* Links dissolve when unused for network.link_decay_years, a knowledge link also when its
- * organisation has left (EIS-SKIN; MODEL.md 5). Twin: firm_flags. */
+/* A link of any kind dissolves when unused for network.link_decay_years, a link to an
+ * organisation also when the organisation has left (EIS-SKIN; MODEL.md 5): PARTNER_ACTIVE is 1
+ * for a firm partner (a firm that left took its links with it). Twin: firm_flags. */
 static inline int ric_firm_link_lapses(const ric_firm_consts *k, int32_t step, int32_t last,
-                                       int org_active)
+                                       int partner_active)
 {
-    return (step - last > k->decay) | !org_active;
-}
-static inline int ric_firm_peer_lapses(const ric_firm_consts *k, int32_t step, int32_t last)
-{
-    return step - last > k->decay;
+    return (step - last > k->decay) | !partner_active;
 }
 
 /* A spin-off keeps its incubator room for spinoff.incubation_years. */

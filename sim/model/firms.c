@@ -27,6 +27,7 @@ static void firm_pass_reference(ric_world *w, ric_workspace *ws, const ric_firm_
     ric_firms *f = &w->firms;
     const int32_t step = (int32_t)w->step;
     const uint64_t seed = w->sc->seed;
+    const ric_link_columns lk = ric_firms_links(f);
     ws->n_spinoff_queue = ws->n_transfer_queue = ws->n_dead = 0;
     ws->gain_step = 0; /* the fast hiring pass's sums are not made here */
     for (size_t i = 0; i < f->n; i++) {
@@ -35,11 +36,14 @@ static void firm_pass_reference(ric_world *w, ric_workspace *ws, const ric_firm_
         const double cap = f->capability[i], mk = w->regions[region].p.market_growth;
         const int32_t emp = f->employees[i], age = step - f->birth[i];
 
-        if (f->link_org[i] &&
-            ric_firm_link_lapses(k, step, f->link_last[i], w->orgs[f->link_org[i] - 1].active))
-            f->link_org[i] = 0;
-        if (f->peer[i] && ric_firm_peer_lapses(k, step, f->peer_last[i]))
-            f->peer[i] = 0; /* the partner drops it in the same step: same last-use step */
+        for (int kind = 0; kind < RIC_LINK_N; kind++) {
+            const uint32_t partner = lk.partner[kind][i];
+            /* a firm partner drops it in the same step: both ends have the same last use */
+            if (partner && ric_firm_link_lapses(k, step, lk.last[kind][i],
+                                                ric_link_partners[kind] == RIC_TO_FIRM ||
+                                                    w->orgs[partner - 1].active))
+                lk.partner[kind][i] = 0;
+        }
         if (f->incubator[i] && ric_firm_leaves_incubator(k, age)) {
             w->orgs[f->incubator[i] - 1].rooms_used--;
             f->incubator[i] = 0;

@@ -291,7 +291,7 @@ static void enrol(ric_programmes *pg, ric_world *w, award *a, int is_org)
         f->prog[i] |= 1u << a->prog;
         a->base_emp += f->employees[i];
         if (is_org)
-            ric_firms_link_org(w, (size_t)i, a->who); /* joint project link */
+            ric_firms_link_to_org(w, RIC_LINK_org, (size_t)i, a->who); /* joint project */
     }
 }
 
@@ -517,7 +517,7 @@ static void links_apply(ric_programmes *pg, ric_world *w, const award *a,
         int32_t i = f->index_of[pg->members[a->m0 + gsl_rng_uniform_int(r, (unsigned long)a->nm)]];
         int32_t j = f->index_of[pg->members[a->m0 + gsl_rng_uniform_int(r, (unsigned long)a->nm)]];
         if (i >= 0 && j >= 0 && i != j)
-            ric_firms_link_peer(w, (size_t)i, (size_t)j);
+            ric_firms_link_firms(w, RIC_LINK_peer, (size_t)i, (size_t)j);
     }
 }
 
@@ -616,8 +616,8 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w)
         if (ric_applicant_is_org(in)) /* the joint project uses the members' links to it */
             for (int j = 0; j < a->nm; j++) {
                 int32_t i = w->firms.index_of[pg->members[a->m0 + (size_t)j]];
-                if (i >= 0 && w->firms.link_org[i] == (uint16_t)(a->who + 1))
-                    w->firms.link_last[i] = (int32_t)w->step;
+                if (i >= 0 && w->firms.link_org[i] == (uint32_t)(a->who + 1))
+                    w->firms.link_org_last[i] = (int32_t)w->step;
             }
         for (size_t c = 0; c < N_CHANNELS; c++) {
             double v = *(const double *)((const char *)&in->ch + channels[c].offset);

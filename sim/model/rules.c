@@ -145,7 +145,7 @@ static int32_t spawn(ric_world *w, ric_workspace *ws, uint32_t parent_id, uint32
         f->flags[i] |= RIC_FIRM_EQUITY;
     if (org >= 0) {
         ric_org *g = &w->orgs[org];
-        ric_firms_link_org(w, (size_t)i, org); /* spin-offs keep a link to the parent (EIS-SKIN) */
+        ric_firms_link_to_org(w, RIC_LINK_org, (size_t)i, org); /* a tie to the parent (EIS-SKIN) */
         if (region == g->region && g->rooms_used < g->incubator_rooms) {
             g->rooms_used++;
             f->incubator[i] = (uint16_t)(org + 1);
@@ -161,7 +161,7 @@ static int32_t spawn(ric_world *w, ric_workspace *ws, uint32_t parent_id, uint32
     } else {
         int32_t j = f->index_of[parent_id];
         if (j >= 0)
-            ric_firms_link_peer(w, (size_t)i, (size_t)j);
+            ric_firms_link_firms(w, RIC_LINK_peer, (size_t)i, (size_t)j);
     }
     record_birth(w, ws, i, parent_id, parent_kind);
     if (focus(w, parent_region)) {
@@ -227,7 +227,7 @@ static void rule_transfer(ric_world *w, ric_workspace *ws)
             __builtin_prefetch(f->key + j);
             __builtin_prefetch(f->region + j);
             __builtin_prefetch(f->link_org + j, 1);
-            __builtin_prefetch(f->link_last + j, 1);
+            __builtin_prefetch(f->link_org_last + j, 1);
             __builtin_prefetch(f->capability + j, 1);
         }
         const size_t i = ws->transfer_queue[q]; /* columns do not move within a step */
@@ -237,7 +237,7 @@ static void rule_transfer(ric_world *w, ric_workspace *ws)
         int o = -1;
         const ric_region *reg = &w->regions[f->region[i]];
         if (f->link_org[i] && ric_u01(b.v[0]) < p->transfer_link_preference)
-            o = f->link_org[i] - 1;
+            o = (int)f->link_org[i] - 1;
         else if (reg->n_orgs > 0 && ric_u01(b.v[1]) < p->transfer_local_preference)
             o = w->region_orgs[reg->org0 + (int)(ric_u01(b.v[2]) * reg->n_orgs)];
         else if (n_active > 0 &&
@@ -256,7 +256,7 @@ static void rule_transfer(ric_world *w, ric_workspace *ws)
         double cap = f->capability[i];
         if (g->knowledge > cap)
             f->capability[i] = (float)(cap + p->transfer_capability_gain * (g->knowledge - cap));
-        ric_firms_link_org(w, (size_t)i, o);
+        ric_firms_link_to_org(w, RIC_LINK_org, (size_t)i, o);
         g->transfers++;
         g->income_usd_m += p->transfer_income_usd_m;
         if (focus(w, g->region))

@@ -146,17 +146,44 @@ static void move_firm(ric_firms *f, size_t to, size_t from)
     f->index_of[f->id[to]] = (int32_t)to;
 }
 
+const ric_link_partner ric_link_partners[RIC_LINK_N] = {
+#define PARTNER(C, name, partner, doc) partner,
+    RIC_LINK_KINDS(PARTNER, _)
+#undef PARTNER
+};
+
+ric_link_columns ric_firms_links(const ric_firms *f)
+{
+    return (ric_link_columns){
+#define PARTNER(C, name, partner, doc) f->link_##name,
+        {RIC_LINK_KINDS(PARTNER, _)},
+#undef PARTNER
+#define LAST(C, name, partner, doc) f->link_##name##_last,
+        {RIC_LINK_KINDS(LAST, _)},
+#undef LAST
+    };
+}
+
+/* Drops the link of KIND that firm column i's partner holds to it, if any (a RIC_TO_FIRM kind). */
+static void unlink_partner(ric_firms *f, uint32_t *partner, size_t i)
+{
+    if (!partner[i])
+        return;
+    const int32_t j = f->index_of[partner[i]];
+    if (j >= 0 && partner[j] == f->id[i])
+        partner[j] = 0;
+}
+
 void ric_firms_compact(ric_world *w, const uint32_t *dead, size_t n_dead)
 {
     ric_firms *f = &w->firms;
+    const ric_link_columns lk = ric_firms_links(f);
     /* first drop links and rooms held by or pointing to the dead */
     for (size_t d = 0; d < n_dead; d++) {
         size_t i = dead[d];
-        if (f->peer[i]) {
-            int32_t j = f->index_of[f->peer[i]];
-            if (j >= 0 && f->peer[j] == f->id[i])
-                f->peer[j] = 0;
-        }
+        for (int k = 0; k < RIC_LINK_N; k++)
+            if (ric_link_partners[k] == RIC_TO_FIRM)
+                unlink_partner(f, lk.partner[k], i);
         if (f->incubator[i])
             w->orgs[f->incubator[i] - 1].rooms_used--;
     }
@@ -169,6 +196,7 @@ void ric_firms_compact(ric_world *w, const uint32_t *dead, size_t n_dead)
             move_firm(f, i, last);
     }
 }
+
 void ric_world_index_orgs(ric_world *w)
 {
     int k = 0;
@@ -184,28 +212,24 @@ void ric_world_index_orgs(ric_world *w)
     w->orgs_dirty = 0;
 }
 
-void ric_firms_link_org(ric_world *w, size_t i, int o)
+void ric_firms_link_to_org(ric_world *w, ric_link_kind kind, size_t i, int o)
 {
-    w->firms.link_org[i] = (uint16_t)(o + 1);
-    w->firms.link_last[i] = (int32_t)w->step;
+    const ric_link_columns lk = ric_firms_links(&w->firms);
+    lk.partner[kind][i] = (uint32_t)(o + 1);
+    lk.last[kind][i] = (int32_t)w->step;
 }
 
-void ric_firms_link_peer(ric_world *w, size_t i, size_t j)
+void ric_firms_link_firms(ric_world *w, ric_link_kind kind, size_t i, size_t j)
 {
     ric_firms *f = &w->firms;
     if (i == j)
         return;
+    const ric_link_columns lk = ric_firms_links(f);
+    uint32_t *partner = lk.partner[kind];
     /* unlink old partners so links stay symmetric */
-    size_t ends[2] = {i, j};
-    for (int e = 0; e < 2; e++) {
-        size_t a = ends[e];
-        if (f->peer[a]) {
-            int32_t b = f->index_of[f->peer[a]];
-            if (b >= 0 && f->peer[b] == f->id[a])
-                f->peer[b] = 0;
-        }
-    }
-    f->peer[i] = f->id[j];
-    f->peer[j] = f->id[i];
-    f->peer_last[i] = f->peer_last[j] = (int32_t)w->step;
+    unlink_partner(f, partner, i);
+    unlink_partner(f, partner, j);
+    partner[i] = f->id[j];
+    partner[j] = f->id[i];
+    lk.last[kind][i] = lk.last[kind][j] = (int32_t)w->step;
 }

@@ -17,6 +17,30 @@ enum {
     RIC_FIRM_DEAD = 1u << 1    /* exits at the end of this step's firm pass */
 };
 
+/* The kinds of link a firm holds, written once: X(C, name, partner, comment) (C is passed
+ * through, for RIC_FIRM_COLUMNS). Each kind is two firm columns, link_NAME (the partner:
+ * organisation index + 1 or firm id, 0 = none; a firm holds at most one link of each kind) and
+ * link_NAME_last (the step it was last used); links to firms are symmetric. The firm pass lets
+ * every kind lapse after network.link_decay_years unused, a link to an organisation also when the
+ * organisation leaves, and compaction clears the links to a firm that exits, so adding a kind is
+ * one entry here, where it is formed, and its output column (doc/internals.md, "A link kind"). */
+typedef enum { RIC_TO_ORG, RIC_TO_FIRM } ric_link_partner;
+#define RIC_LINK_KINDS(X, C)                                                                       \
+    X(C, org, RIC_TO_ORG, "knowledge link to a university or institute (EIS-SKIN)")                \
+    X(C, peer, RIC_TO_FIRM, "link to another firm (spin-off ties, programme forums)")
+
+typedef enum {
+#define RIC_LINK_ID(C, name, partner, doc) RIC_LINK_##name,
+    RIC_LINK_KINDS(RIC_LINK_ID, _)
+#undef RIC_LINK_ID
+        RIC_LINK_N
+} ric_link_kind;
+
+/* A link kind's two firm columns, for RIC_FIRM_COLUMNS. */
+#define RIC_LINK_COLUMNS(X, name, partner, doc)                                                    \
+    X(uint32_t, link_##name, 0, doc)                                                               \
+    X(int32_t, link_##name##_last, 0, "step the link was last used")
+
 /* The firm columns, written once: X(type, name, value at birth, comment). The struct below,
  * reserve, release, append and the move of remove-by-swap are generated from this list, so adding
  * a firm attribute is one entry here. The value at birth is an expression over
@@ -33,10 +57,7 @@ enum {
     X(float, capability, capability, "technology level; entrants average 1")                       \
     X(float, fitness, w->rules.fitness_initial, "accumulated margin (SKIN's capital); exit < 0")   \
     X(int32_t, birth, w->step, "step of founding (negative before the start)")                     \
-    X(uint16_t, link_org, 0, "organisation index + 1 of its knowledge link, 0 = none")             \
-    X(int32_t, link_last, 0, "step the knowledge link was last used")                              \
-    X(uint32_t, peer, 0, "id of a linked firm, 0 = none (links are symmetric)")                    \
-    X(int32_t, peer_last, 0, "step the peer link was last used")                                   \
+    RIC_LINK_KINDS(RIC_LINK_COLUMNS, X)                                                            \
     X(uint16_t, incubator, 0, "organisation index + 1 whose incubator room it holds, 0 = none")    \
     X(uint32_t, parent, parent, "id of the parent (firm or organisation id), 0 = none; output")
 
@@ -145,8 +166,19 @@ void ric_firms_compact(ric_world *w, const uint32_t *dead, size_t n);
 /* Rebuilds the per-region lists of active knowledge organisations. */
 void ric_world_index_orgs(ric_world *w);
 
-/* Links firm column i to organisation o (index) or to firm column j, replacing older links. */
-void ric_firms_link_org(ric_world *w, size_t i, int o);
-void ric_firms_link_peer(ric_world *w, size_t i, size_t j);
+/* Links firm column i to organisation o (index) by a link of KIND (a RIC_TO_ORG kind), or to firm
+ * column j (a RIC_TO_FIRM kind, on both sides), replacing the older link of that kind; the link
+ * counts as used now. */
+void ric_firms_link_to_org(ric_world *w, ric_link_kind kind, size_t i, int o);
+void ric_firms_link_firms(ric_world *w, ric_link_kind kind, size_t i, size_t j);
+
+/* The partner and last-use columns of each link kind, and whether it links to an organisation:
+ * for loops over the kinds. */
+typedef struct {
+    uint32_t *partner[RIC_LINK_N];
+    int32_t *last[RIC_LINK_N];
+} ric_link_columns;
+ric_link_columns ric_firms_links(const ric_firms *f);
+extern const ric_link_partner ric_link_partners[RIC_LINK_N];
 
 #endif

@@ -113,7 +113,7 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
             a->lfo++;
             a->linked++;
         }
-        if (f->peer[i])
+        if (f->link_peer[i])
             a->peers++;
         if (f->prog[i]) {
             a->part_n++;
