@@ -50,14 +50,14 @@ extern const char *const ric_applicant_names[RIC_APPLY_N];
  * of ric_region_spec, the key of a region in the scenario (read with its default and bounds) and,
  * when settable, a parameter dated events may change ("regions.R.name", within the same bounds). */
 #define RIC_REGION_PARAMS(X)                                                                       \
-    X(labour_pool, 0, 0, 1e9, 0, "initial job seekers, persons")                                  \
+    X(labour_pool, 0, 0, 1e9, 0, "initial job seekers, persons")                                   \
     X(pool_inflow_per_year, 0, 0, 1e9, 1,                                                          \
       "migrants and other entrants to the pool, persons per year")                                 \
     X(pool_exit_rate, 0.1, 0, 12, 1, "share of the pool leaving per year")                         \
     X(graduate_stay_share, 0.5, 0, 1, 1, "share of local graduates who join the local pool")       \
     X(startup_rate, 0, 0, 1e7, 1, "non-spin-off start-ups per year")                               \
     X(relocation_rate, 0, 0, 1e7, 1, "firms relocating in per year")                               \
-    X(market_growth, 0, -1, 1, 1, "demand shifter of firm growth, per year")
+    X(market_growth, 0, -1, 1, 1, "demand shifter of firm growth and fitness, per year")
 
 typedef struct {
     char name[RIC_NAME_MAX];
@@ -161,12 +161,12 @@ typedef struct {
     double budget_usd_m; /* US$ million per year */
 } ric_phase_spec;
 
-/* Channels through which an award's money acts, one entry each: X(name, hi, doc). Each is a rate per
- * US$ million per year of award (local match included), read from an instrument's 'channels' group
- * within [0, hi]; sim/model/programme.c gives each its validate and apply functions. */
+/* Channels through which an award's money acts, one entry each: X(name, hi, doc). Each is a rate
+ * per US$ million per year of award (local match included), read from an instrument's 'channels'
+ * group within [0, hi]; sim/model/programme.c gives each its validate and apply functions. */
 #define RIC_CHANNELS(X)                                                                            \
-    X(spinoff, 1e6, "hazard multiplier of the beneficiary organisations")                         \
-    X(transfer, 1e6, "extra transfer capacity, transfers per year")                               \
+    X(spinoff, 1e6, "hazard multiplier of the beneficiary organisations")                          \
+    X(transfer, 1e6, "extra transfer capacity, transfers per year")                                \
     X(graduates, 1e9, "extra graduates per year")                                                  \
     X(links, 1e6, "forum links formed between members per year")                                   \
     X(capability, 1e6, "capability added per year, shared by the members")
@@ -268,7 +268,7 @@ typedef struct {
     const char *name; /* rules: "group.key" under rules; regions: the key in a region */
     double def, lo, hi;
     int settable;    /* dated events may change it */
-    const char *doc; /* NULL when the table has none (rule parameters) */
+    const char *doc; /* one line of meaning */
 } ric_param_info;
 
 /* Fill OUT with the I-th rule parameter or region parameter, in table order; 0 past the end. */
