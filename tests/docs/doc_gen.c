@@ -29,24 +29,32 @@ static const char *num(char buf[32], double v)
     return buf;
 }
 
-static void rule_table(FILE *f)
+/* A parameter table: key (PREFIX before the name), default, bounds, whether events may set it
+ * (when EVENTS), meaning; GET lists the parameters. */
+static void param_table(FILE *f, int (*get)(size_t i, ric_param_info *out), const char *prefix,
+                        int events)
 {
     char d[32], lo[32], hi[32];
     ric_param_info p;
-    fprintf(f, "| key | default | range | meaning |\n|---|---|---|---|\n");
-    for (size_t i = 0; ric_scenario_rule_param(i, &p); i++)
-        fprintf(f, "| `rules.%s` | %s | [%s, %s] | %s |\n", p.name, num(d, p.def), num(lo, p.lo),
-                num(hi, p.hi), p.doc);
+    fprintf(f, "| key | default | %s |%s meaning |\n|---|---|---|%s---|\n",
+            events ? "bounds" : "range", events ? " events |" : "", events ? "---|" : "");
+    for (size_t i = 0; get(i, &p); i++) {
+        fprintf(f, "| `%s%s` | %s | [%s, %s] |", prefix, p.name, num(d, p.def), num(lo, p.lo),
+                num(hi, p.hi));
+        if (events)
+            fprintf(f, " %s |", p.settable ? "yes" : "no");
+        fprintf(f, " %s |\n", p.doc);
+    }
+}
+
+static void rule_table(FILE *f)
+{
+    param_table(f, ric_scenario_rule_param, "rules.", 0);
 }
 
 static void region_table(FILE *f)
 {
-    char d[32], lo[32], hi[32];
-    ric_param_info p;
-    fprintf(f, "| key | default | bounds | events | meaning |\n|---|---|---|---|---|\n");
-    for (size_t i = 0; ric_scenario_region_param(i, &p); i++)
-        fprintf(f, "| `%s` | %s | [%s, %s] | %s | %s |\n", p.name, num(d, p.def), num(lo, p.lo),
-                num(hi, p.hi), p.settable ? "yes" : "no", p.doc);
+    param_table(f, ric_scenario_region_param, "", 1);
 }
 
 static void column_table(FILE *f)
