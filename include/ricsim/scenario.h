@@ -57,7 +57,7 @@ extern const char *const ric_applicant_names[RIC_APPLY_N];
     X(graduate_stay_share, 0.5, 0, 1, 1, "share of local graduates who join the local pool")       \
     X(startup_rate, 0, 0, 1e7, 1, "non-spin-off start-ups per year")                               \
     X(relocation_rate, 0, 0, 1e7, 1, "firms relocating in per year")                               \
-    X(market_growth, 0, -1, 1, 1, "demand shifter of firm growth, per year")
+    X(market_growth, 0, -1, 1, 1, "demand shifter of firm growth and fitness, per year")
 
 typedef struct {
     char name[RIC_NAME_MAX];
@@ -276,7 +276,7 @@ typedef struct {
     const char *name; /* rules: "group.key" under rules; regions: the key in a region */
     double def, lo, hi;
     int settable;    /* dated events may change it */
-    const char *doc; /* NULL when the table has none (rule parameters) */
+    const char *doc; /* one line of meaning */
 } ric_param_info;
 
 /* Fill OUT with the I-th rule parameter or region parameter, in table order; 0 past the end. */

@@ -1,6 +1,6 @@
-/* The parameter tables of the scenario schema: rule parameters (name, default, bounds, field) and
- * region parameters (from RIC_REGION_PARAMS), looked up by name by the loaders and by events, and
- * listed for documentation. Also the names of the scenario's enumerations. */
+/* The parameter tables of the scenario schema: rule parameters (name, default, bounds, field, doc)
+ * and region parameters (from RIC_REGION_PARAMS), looked up by name by the loaders and by events,
+ * and listed for documentation. Also the names of the scenario's enumerations. */
 #include "input/params.h"
 
 #include <stddef.h>
@@ -13,50 +13,78 @@ const char *const ric_origin_names[RIC_ORIGIN_N] = {
     "firm_spinoff", "startup",           "relocation"};
 const char *const ric_applicant_names[RIC_APPLY_N] = {"university", "institute", "firm", "region"};
 
-/* ---- rule parameter table: name, default, bounds, and where it lives ---------------------- */
+/* ---- rule parameter table: name, default, bounds, where it lives, and its meaning --------- */
 
-#define RP(name, field, def, lo, hi)                                                               \
+#define RP(name, field, def, lo, hi, doc)                                                          \
     {                                                                                              \
-        name, offsetof(ric_rules, field), def, lo, hi                                              \
+        name, offsetof(ric_rules, field), def, lo, hi, doc                                         \
     }
 const ric_rule_entry ric_rule_table[] = {
-    RP("spinoff.institute_rate", spinoff_institute_rate, 0.001, 0, 1),
-    RP("spinoff.university_rate", spinoff_university_rate, 0.0005, 0, 1),
-    RP("spinoff.firm_rate", spinoff_firm_rate, 0.0005, 0, 1),
-    RP("spinoff.knowledge_elasticity", spinoff_knowledge_elasticity, 1.0, 0, 10),
-    RP("spinoff.support_per_usd_m", spinoff_support_per_usd_m, 0.5, 0, 100),
-    RP("spinoff.founders_mean", spinoff_founders_mean, 2.0, 1, 50),
-    RP("spinoff.heritage", spinoff_heritage, 0.7, 0, 1),
-    RP("spinoff.stay_share", spinoff_stay_share, 0.58, 0, 1),
-    RP("spinoff.capital_share", spinoff_capital_share, 0.37, 0, 1),
-    RP("spinoff.equity_share", spinoff_equity_share, 0.3, 0, 1),
-    RP("spinoff.incubation_years", incubation_years, 3.0, 0, 20),
-    RP("spinoff.incubator_exit_factor", incubator_exit_factor, 0.5, 0, 1),
-    RP("transfer.rate", transfer_rate, 0.1, 0, 12),
-    RP("transfer.absorptive_elasticity", transfer_absorptive_elasticity, 1.0, 0, 10),
-    RP("transfer.link_preference", transfer_link_preference, 0.6, 0, 1),
-    RP("transfer.local_preference", transfer_local_preference, 0.8, 0, 1),
-    RP("transfer.capability_gain", transfer_capability_gain, 0.1, 0, 1),
-    RP("transfer.income_usd_m", transfer_income_usd_m, 0.02, 0, 100),
-    RP("jobs.growth_base", growth_base, 0.0, -1, 1),
-    RP("jobs.growth_capability", growth_capability, 0.08, 0, 5),
-    RP("jobs.small_premium", growth_small_premium, 0.3, 0, 5),
-    RP("jobs.noise", growth_noise, 0.25, 0, 5),
-    RP("jobs.capability_drift", capability_drift, 0.05, 0, 1),
-    RP("jobs.large_firm_employees", large_firm_employees, 300, 1, 1e7),
-    RP("entry.startup_employees", startup_employees, 3, 1, 1e5),
-    RP("entry.startup_capability", startup_capability, 0.9, 0.01, 100),
-    RP("entry.relocation_employees", relocation_employees, 20, 1, 1e5),
-    RP("entry.relocation_capability", relocation_capability, 1.0, 0.01, 100),
-    RP("exit.base_rate", exit_base_rate, 0.15, 0, 12),
-    RP("exit.age_years", exit_age_years, 5.0, 0.01, 1000),
-    RP("exit.size_employees", exit_size_employees, 10.0, 0.01, 1e6),
-    RP("exit.capability_elasticity", exit_capability_elasticity, 1.0, 0, 10),
-    RP("exit.fitness_margin", fitness_margin, 1.0, 0, 100),
-    RP("exit.fitness_cost", fitness_cost, 0.5, 0, 100),
-    RP("exit.fitness_initial", fitness_initial, 1.0, 0, 100),
-    RP("network.link_decay_years", link_decay_years, 3.0, 0.01, 1000),
-    RP("staff.rehire_rate", staff_rehire_rate, 0.5, 0, 12),
+    RP("spinoff.institute_rate", spinoff_institute_rate, 0.001, 0, 1, "per researcher-year"),
+    RP("spinoff.university_rate", spinoff_university_rate, 0.0005, 0, 1, "per faculty-year"),
+    RP("spinoff.firm_rate", spinoff_firm_rate, 0.0005, 0, 1, "per employee-year"),
+    RP("spinoff.knowledge_elasticity", spinoff_knowledge_elasticity, 1.0, 0, 10,
+       "exponent of the parent's knowledge (or firm capability) in the spin-off hazard"),
+    RP("spinoff.support_per_usd_m", spinoff_support_per_usd_m, 0.5, 0, 100,
+       "hazard multiplier per US$ million/yr of support"),
+    RP("spinoff.founders_mean", spinoff_founders_mean, 2.0, 1, 50,
+       "founders leaving the parent, mean (>= 1)"),
+    RP("spinoff.heritage", spinoff_heritage, 0.7, 0, 1,
+       "share of the parent's capability the child inherits"),
+    RP("spinoff.stay_share", spinoff_stay_share, 0.58, 0, 1,
+       "children staying in the parent's region"),
+    RP("spinoff.capital_share", spinoff_capital_share, 0.37, 0, 1,
+       "children going to the capital region"),
+    RP("spinoff.equity_share", spinoff_equity_share, 0.3, 0, 1,
+       "children in which the parent holds equity or licenses IP"),
+    RP("spinoff.incubation_years", incubation_years, 3.0, 0, 20,
+       "years a spin-off keeps its parent's incubator room"),
+    RP("spinoff.incubator_exit_factor", incubator_exit_factor, 0.5, 0, 1,
+       "exit hazard multiplier while incubated"),
+    RP("transfer.rate", transfer_rate, 0.1, 0, 12, "requests per firm-year at capability 1"),
+    RP("transfer.absorptive_elasticity", transfer_absorptive_elasticity, 1.0, 0, 10,
+       "exponent of capability in a firm's transfer demand"),
+    RP("transfer.link_preference", transfer_link_preference, 0.6, 0, 1,
+       "asks a linked organisation first"),
+    RP("transfer.local_preference", transfer_local_preference, 0.8, 0, 1,
+       "else an organisation of its own region"),
+    RP("transfer.capability_gain", transfer_capability_gain, 0.1, 0, 1,
+       "share of the knowledge gap closed per transfer"),
+    RP("transfer.income_usd_m", transfer_income_usd_m, 0.02, 0, 100,
+       "income to the organisation per transfer"),
+    RP("jobs.growth_base", growth_base, 0.0, -1, 1, "per year"),
+    RP("jobs.growth_capability", growth_capability, 0.08, 0, 5,
+       "per year and unit of capability above 1"),
+    RP("jobs.small_premium", growth_small_premium, 0.3, 0, 5,
+       "extra growth per year of a one-person firm, fading with size"),
+    RP("jobs.noise", growth_noise, 0.25, 0, 5, "s.d. of the yearly growth shock"),
+    RP("jobs.capability_drift", capability_drift, 0.05, 0, 1,
+       "yearly decay of capability towards 1"),
+    RP("jobs.large_firm_employees", large_firm_employees, 300, 1, 1e7,
+       "threshold of a large firm (Korean SME law: 300)"),
+    RP("entry.startup_employees", startup_employees, 3, 1, 1e5,
+       "mean employees of a start-up (1 + Poisson)"),
+    RP("entry.startup_capability", startup_capability, 0.9, 0.01, 100,
+       "mean capability of a start-up (also the non-inherited part of a spin-off's)"),
+    RP("entry.relocation_employees", relocation_employees, 20, 1, 1e5,
+       "mean employees of a relocating firm"),
+    RP("entry.relocation_capability", relocation_capability, 1.0, 0.01, 100,
+       "mean capability of a relocating firm"),
+    RP("exit.base_rate", exit_base_rate, 0.15, 0, 12,
+       "per year for a new one-person firm at capability 1"),
+    RP("exit.age_years", exit_age_years, 5.0, 0.01, 1000, "age scale of the falling hazard"),
+    RP("exit.size_employees", exit_size_employees, 10.0, 0.01, 1e6,
+       "size scale of the falling hazard"),
+    RP("exit.capability_elasticity", exit_capability_elasticity, 1.0, 0, 10,
+       "exit hazard falls as capability^-elasticity"),
+    RP("exit.fitness_margin", fitness_margin, 1.0, 0, 100,
+       "fitness earned per year per unit capability above cost"),
+    RP("exit.fitness_cost", fitness_cost, 0.5, 0, 100, "capability needed to break even"),
+    RP("exit.fitness_initial", fitness_initial, 1.0, 0, 100, "fitness of a new firm"),
+    RP("network.link_decay_years", link_decay_years, 3.0, 0.01, 1000,
+       "unused links dissolve after this"),
+    RP("staff.rehire_rate", staff_rehire_rate, 0.5, 0, 12,
+       "share of the gap to target refilled per year"),
 };
 #undef RP
 const size_t ric_rule_table_n = sizeof ric_rule_table / sizeof ric_rule_table[0];
@@ -107,7 +135,7 @@ int ric_scenario_rule_param(size_t i, ric_param_info *out)
     if (i >= ric_rule_table_n)
         return 0;
     const ric_rule_entry *e = &ric_rule_table[i];
-    *out = (ric_param_info){e->name, e->def, e->lo, e->hi, 1, NULL};
+    *out = (ric_param_info){e->name, e->def, e->lo, e->hi, 1, e->doc};
     return 1;
 }
 

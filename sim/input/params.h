@@ -11,6 +11,7 @@ typedef struct {
     const char *name; /* "group.key" under rules */
     size_t offset;    /* of its field in ric_rules */
     double def, lo, hi;
+    const char *doc; /* one line of meaning, for doc/scenarios.md */
 } ric_rule_entry;
 
 extern const ric_rule_entry ric_rule_table[];

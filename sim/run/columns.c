@@ -53,14 +53,15 @@ static const char *programme_label(const ric_scenario *sc, size_t i)
 typedef struct {
     size_t (*count)(const ric_scenario *sc);
     const char *(*label)(const ric_scenario *sc, size_t i);
+    const char *placeholder; /* stands for the label in a family's documented name */
 } range;
 
 enum { R_ONE, R_ORIGIN, R_PARENT, R_PROGRAMME };
 static const range ranges[] = {
-    [R_ONE] = {NULL, NULL},
-    [R_ORIGIN] = {origin_count, origin_label},
-    [R_PARENT] = {parent_count, parent_label},
-    [R_PROGRAMME] = {programme_count, programme_label},
+    [R_ONE] = {NULL, NULL, NULL},
+    [R_ORIGIN] = {origin_count, origin_label, "ORIGIN"},
+    [R_PARENT] = {parent_count, parent_label, "PARENT"},
+    [R_PROGRAMME] = {programme_count, programme_label, "P"},
 };
 
 /* ---- the row's aggregate ------------------------------------------------------------------- */
@@ -144,72 +145,124 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
 
 /* ---- the columns ----------------------------------------------------------------------------- */
 
-/* ONE(id, value): a column named id. EACH(id, range, pattern, value): a family, one column per
- * index i of the range, named by the pattern with the index's label for %s. AND(id, pattern,
- * value): a family over the range of the EACH above it, interleaved with it index by index (a
- * programme's columns stay together). Values are expressions over the aggregate a and the index i;
- * every sum keeps the order it had, so rows stay identical to the bit. */
+/* What a family's placeholder stands for, in the doc strings below. */
+#define ORIGIN_IS                                                                                  \
+    "; `ORIGIN` is each firm origin: `incumbent`, `institute_spinoff`, `university_spinoff`, "     \
+    "`firm_spinoff`, `startup`, `relocation`"
+#define PARENT_IS                                                                                  \
+    "; `PARENT` is each parent kind: `ri_gvt`, `ri_private`, `ri_semi_gvt`, `university`, `firm`"
+#define P_IS "; `P` is each programme's name, in the order the scenario defines them"
+
+/* ONE(id, doc, value): a column named id. EACH(id, range, pattern, doc, value): a family, one
+ * column per index i of the range, named by the pattern with the index's label for %s. AND(id,
+ * pattern, doc, value): a family over the range of the EACH above it, interleaved with it index by
+ * index (a programme's columns stay together). Values are expressions over the aggregate a and the
+ * index i; every sum keeps the order it had, so rows stay identical to the bit. The doc strings are
+ * doc/outputs.md's table (cmake --build build --target doc-tables); a family's documented name has
+ * its range's placeholder (ORIGIN, PARENT, P) for %s. */
 #define COLUMNS(ONE, EACH, AND)                                                                    \
-    ONE(year, a->year)                                                                             \
-    ONE(research_institutes,                                                                       \
+    ONE(year, "decimal year at the end of the step", a->year)                                      \
+    ONE(research_institutes, "active research institutes, all kinds (seed table rows)",            \
         a->orgs[RIC_ORG_RI_GVT] + a->orgs[RIC_ORG_RI_PRIVATE] + a->orgs[RIC_ORG_RI_SEMI])          \
-    ONE(ri_gvt, a->orgs[RIC_ORG_RI_GVT])                                                           \
-    ONE(ri_private, a->orgs[RIC_ORG_RI_PRIVATE])                                                   \
-    ONE(ri_semi_gvt, a->orgs[RIC_ORG_RI_SEMI])                                                     \
-    ONE(universities, a->orgs[RIC_ORG_UNIVERSITY])                                                 \
-    ONE(gvt_institutions, a->orgs[RIC_ORG_GVT_INST])                                               \
-    ONE(smes, a->smes)                                                                             \
-    ONE(large_firms, a->large)                                                                     \
-    ONE(firms, a->smes + a->large)                                                                 \
-    ONE(employees_research, a->research)                                                           \
-    ONE(employees_ri_gvt, a->staff[RIC_ORG_RI_GVT])                                                \
-    ONE(employees_ri_private, a->staff[RIC_ORG_RI_PRIVATE])                                        \
-    ONE(employees_ri_semi_gvt, a->staff[RIC_ORG_RI_SEMI])                                          \
-    ONE(employees_universities, a->staff[RIC_ORG_UNIVERSITY])                                      \
-    ONE(employees_gvt, a->staff[RIC_ORG_GVT_INST])                                                 \
-    ONE(employees_smes, a->emp_smes)                                                               \
-    ONE(employees_large, a->emp_large)                                                             \
-    ONE(employees_total, a->research + a->staff[RIC_ORG_UNIVERSITY] + a->staff[RIC_ORG_GVT_INST] + \
-                             a->emp_smes + a->emp_large)                                           \
-    EACH(firms_by_origin, R_ORIGIN, "firms_%s", a->by_origin[i])                                   \
-    ONE(spinoffs, (double)a->fl->spinoffs)                                                         \
-    ONE(spinoffs_cum, (double)a->fl->spinoffs_cum)                                                 \
+    ONE(ri_gvt, "active research institutes of kind `ri_gvt`", a->orgs[RIC_ORG_RI_GVT])            \
+    ONE(ri_private, "active research institutes of kind `ri_private`",                             \
+        a->orgs[RIC_ORG_RI_PRIVATE])                                                               \
+    ONE(ri_semi_gvt, "active research institutes of kind `ri_semi_gvt`", a->orgs[RIC_ORG_RI_SEMI]) \
+    ONE(universities, "active universities", a->orgs[RIC_ORG_UNIVERSITY])                          \
+    ONE(gvt_institutions, "active government institutions", a->orgs[RIC_ORG_GVT_INST])             \
+    ONE(smes, "firms below `rules.jobs.large_firm_employees`", a->smes)                            \
+    ONE(large_firms, "firms at or above `rules.jobs.large_firm_employees`", a->large)              \
+    ONE(firms, "`smes + large_firms`", a->smes + a->large)                                         \
+    ONE(employees_research, "staff of research institutes, all kinds", a->research)                \
+    ONE(employees_ri_gvt, "staff of research institutes of kind `ri_gvt`",                         \
+        a->staff[RIC_ORG_RI_GVT])                                                                  \
+    ONE(employees_ri_private, "staff of research institutes of kind `ri_private`",                 \
+        a->staff[RIC_ORG_RI_PRIVATE])                                                              \
+    ONE(employees_ri_semi_gvt, "staff of research institutes of kind `ri_semi_gvt`",               \
+        a->staff[RIC_ORG_RI_SEMI])                                                                 \
+    ONE(employees_universities, "staff of universities", a->staff[RIC_ORG_UNIVERSITY])             \
+    ONE(employees_gvt, "staff of government institutions", a->staff[RIC_ORG_GVT_INST])             \
+    ONE(employees_smes, "employees of SMEs", a->emp_smes)                                          \
+    ONE(employees_large, "employees of large firms", a->emp_large)                                 \
+    ONE(employees_total,                                                                           \
+        "sum of the five groups above (research, universities, government, SMEs, large)",          \
+        a->research + a->staff[RIC_ORG_UNIVERSITY] + a->staff[RIC_ORG_GVT_INST] + a->emp_smes +    \
+            a->emp_large)                                                                          \
+    EACH(firms_by_origin, R_ORIGIN, "firms_%s",                                                    \
+         "live firms of origin `ORIGIN` (they add up to `firms`)" ORIGIN_IS, a->by_origin[i])      \
+    ONE(spinoffs, "spin-offs founded in the interval, by parents located in a focus region",       \
+        (double)a->fl->spinoffs)                                                                   \
+    ONE(spinoffs_cum, "running total of `spinoffs`", (double)a->fl->spinoffs_cum)                  \
     EACH(spinoffs_cum_by_parent, R_PARENT, "spinoffs_cum_%s",                                      \
+         "running total of `spinoffs` by parent kind" PARENT_IS,                                   \
          (double)a->fl->spinoffs_by_parent[spinoff_parents[i]])                                    \
-    ONE(entries, (double)a->fl->entries)                                                           \
-    ONE(startups, (double)a->fl->startups)                                                         \
-    ONE(relocations, (double)a->fl->relocations)                                                   \
-    ONE(exits, (double)a->fl->exits)                                                               \
-    ONE(jobs_created, (double)a->created)                                                          \
-    ONE(jobs_destroyed, (double)a->destroyed)                                                      \
-    ONE(jobs_net, (double)(a->created - a->destroyed))                                             \
-    EACH(jobs_created_by_origin, R_ORIGIN, "jobs_created_%s", (double)a->fl->created[i])           \
-    EACH(jobs_destroyed_by_origin, R_ORIGIN, "jobs_destroyed_%s", (double)a->fl->destroyed[i])     \
-    ONE(transfers, (double)a->fl->transfers)                                                       \
-    ONE(transfers_cum, (double)a->fl->transfers_cum)                                               \
-    ONE(transfer_income_usd_m, a->fl->transfer_income_cum)                                         \
-    ONE(links_firm_org, a->lfo)                                                                    \
-    ONE(links_firm_firm, a->peers / 2)                                                             \
+    ONE(entries, "non-spin-off entries in the interval (`startups + relocations`)",                \
+        (double)a->fl->entries)                                                                    \
+    ONE(startups, "non-spin-off start-ups in the interval", (double)a->fl->startups)               \
+    ONE(relocations, "firms relocating in during the interval", (double)a->fl->relocations)        \
+    ONE(exits, "firms that closed in the interval", (double)a->fl->exits)                          \
+    ONE(jobs_created,                                                                              \
+        "gross jobs created in focus firms in the interval (hires, founders of new firms)",        \
+        (double)a->created)                                                                        \
+    ONE(jobs_destroyed,                                                                            \
+        "gross jobs destroyed in focus firms in the interval (firing, exits, founders leaving a "  \
+        "parent firm)",                                                                            \
+        (double)a->destroyed)                                                                      \
+    ONE(jobs_net,                                                                                  \
+        "`jobs_created - jobs_destroyed`; equals the change of `employees_smes + "                 \
+        "employees_large`",                                                                        \
+        (double)(a->created - a->destroyed))                                                       \
+    EACH(jobs_created_by_origin, R_ORIGIN, "jobs_created_%s",                                      \
+         "`jobs_created` in firms of origin `ORIGIN`" ORIGIN_IS, (double)a->fl->created[i])        \
+    EACH(jobs_destroyed_by_origin, R_ORIGIN, "jobs_destroyed_%s",                                  \
+         "`jobs_destroyed` in firms of origin `ORIGIN`" ORIGIN_IS, (double)a->fl->destroyed[i])    \
+    ONE(transfers, "technology transfers to focus firms in the interval",                          \
+        (double)a->fl->transfers)                                                                  \
+    ONE(transfers_cum, "running total of `transfers`", (double)a->fl->transfers_cum)               \
+    ONE(transfer_income_usd_m,                                                                     \
+        "running total of income of focus organisations from transfers and spin-off "              \
+        "licences/equity, US$ million",                                                            \
+        a->fl->transfer_income_cum)                                                                \
+    ONE(links_firm_org, "firms with a live link to a knowledge organisation", a->lfo)              \
+    ONE(links_firm_firm, "links between firms (each counted once)", a->peers / 2)                  \
     ONE(link_density,                                                                              \
+        "(`links_firm_org + links_firm_firm`) / (N (N - 1) / 2), where N = firms + active "        \
+        "knowledge organisations",                                                                 \
         a->nodes > 1 ? (a->lfo + a->peers / 2) / (a->nodes * (a->nodes - 1) / 2) : 0.0)            \
-    ONE(share_firms_linked, a->w->firms.n ? a->linked / (double)a->w->firms.n : 0.0)               \
-    ONE(labour_pool, a->pool)                                                                      \
-    ONE(graduates, a->fl->graduates)                                                               \
-    ONE(mean_capability, a->smes + a->large > 0 ? a->capsum / (a->smes + a->large) : NAN)          \
-    ONE(firms_participant, a->part_n)                                                              \
-    ONE(firms_nonparticipant, a->non_n)                                                            \
-    ONE(employees_participant, a->part_emp)                                                        \
-    ONE(employees_nonparticipant, a->non_emp)                                                      \
-    ONE(capability_participant, a->part_n > 0 ? a->part_cap / a->part_n : NAN)                     \
-    ONE(capability_nonparticipant, a->non_n > 0 ? a->non_cap / a->non_n : NAN)                     \
-    ONE(jobs_created_participant, (double)a->fl->created_part)                                     \
-    ONE(jobs_created_nonparticipant, (double)a->fl->created_nonpart)                               \
-    EACH(prog_committed, R_PROGRAMME, "%s_committed_usd_m", a->prog[i].committed_usd_m)            \
-    AND(prog_spent, "%s_spent_usd_m", a->prog[i].spent_usd_m)                                      \
-    AND(prog_overhead, "%s_overhead_usd_m", a->prog[i].overhead_usd_m)                             \
-    AND(prog_awards, "%s_awards", a->prog[i].awards_running)                                       \
-    AND(prog_jobs, "%s_jobs_created", (double)a->fl->prog_jobs[i])                                 \
-    AND(prog_cost_per_job, "%s_cost_per_job_usd_k", prog_cost_per_job(a, i))
+    ONE(share_firms_linked, "share of firms linked to a university or institute",                  \
+        a->w->firms.n ? a->linked / (double)a->w->firms.n : 0.0)                                   \
+    ONE(labour_pool, "job seekers in the focus regions", a->pool)                                  \
+    ONE(graduates, "graduates of focus universities in the interval", a->fl->graduates)            \
+    ONE(mean_capability, "mean capability of focus firms",                                         \
+        a->smes + a->large > 0 ? a->capsum / (a->smes + a->large) : NAN)                           \
+    ONE(firms_participant, "firms that have taken part in any programme", a->part_n)               \
+    ONE(firms_nonparticipant, "firms that have taken part in no programme", a->non_n)              \
+    ONE(employees_participant, "employees of participant firms", a->part_emp)                      \
+    ONE(employees_nonparticipant, "employees of non-participant firms", a->non_emp)                \
+    ONE(capability_participant, "mean capability of participant firms",                            \
+        a->part_n > 0 ? a->part_cap / a->part_n : NAN)                                             \
+    ONE(capability_nonparticipant, "mean capability of non-participant firms",                     \
+        a->non_n > 0 ? a->non_cap / a->non_n : NAN)                                                \
+    ONE(jobs_created_participant, "gross hires in the interval by participant firms",              \
+        (double)a->fl->created_part)                                                               \
+    ONE(jobs_created_nonparticipant, "gross hires in the interval by non-participant firms",       \
+        (double)a->fl->created_nonpart)                                                            \
+    EACH(prog_committed, R_PROGRAMME, "%s_committed_usd_m",                                        \
+         "awards' commitments of programme `P`, net of cuts and cancellations, US$ million" P_IS,  \
+         a->prog[i].committed_usd_m)                                                               \
+    AND(prog_spent, "%s_spent_usd_m",                                                              \
+        "running total disbursed to beneficiaries, US$ million (never above the "                  \
+        "commitments)" P_IS,                                                                       \
+        a->prog[i].spent_usd_m)                                                                    \
+    AND(prog_overhead, "%s_overhead_usd_m", "running total of administration, US$ million" P_IS,   \
+        a->prog[i].overhead_usd_m)                                                                 \
+    AND(prog_awards, "%s_awards", "awards whose money is flowing" P_IS, a->prog[i].awards_running) \
+    AND(prog_jobs, "%s_jobs_created",                                                              \
+        "running total of gross hires by the programme's participant firms" P_IS,                  \
+        (double)a->fl->prog_jobs[i])                                                               \
+    AND(prog_cost_per_job, "%s_cost_per_job_usd_k",                                                \
+        "(spent + overhead) x 1000 / `P_jobs_created`, US$ thousand per job created" P_IS,         \
+        prog_cost_per_job(a, i))
 
 /* US$ thousand of spending and overhead per job created in participant firms. */
 static double prog_cost_per_job(const aggregate_t *a, size_t i)
@@ -219,30 +272,38 @@ static double prog_cost_per_job(const aggregate_t *a, size_t i)
     return jobs > 0 ? (t->spent_usd_m + t->overhead_usd_m) * 1000.0 / jobs : NAN;
 }
 
-#define AS_ID_ONE(id, value) COL_##id,
-#define AS_ID_EACH(id, rg, pattern, value) AS_ID_ONE(id, value)
-#define AS_ID_AND(id, pattern, value) AS_ID_ONE(id, value)
+#define AS_ID_ONE(id, doc, value) COL_##id,
+#define AS_ID_EACH(id, rg, pattern, doc, value) AS_ID_ONE(id, doc, value)
+#define AS_ID_AND(id, pattern, doc, value) AS_ID_ONE(id, doc, value)
 enum { COLUMNS(AS_ID_ONE, AS_ID_EACH, AS_ID_AND) N_ENTRIES };
 
 typedef struct {
     const char *pattern; /* the name, or a pattern with one %s for the index's label */
     int range;           /* R_ONE for a single column */
     int joins;           /* interleaved with the entry before it, index by index */
+    const char *doc;     /* one line of meaning, for doc/outputs.md */
 } entry;
 
-#define AS_ENTRY_ONE(id, value) {#id, R_ONE, 0},
-#define AS_ENTRY_EACH(id, rg, pattern, value) {pattern, rg, 0},
-#define AS_ENTRY_AND(id, pattern, value) {pattern, -1, 1},
+#define AS_ENTRY_ONE(id, doc, value) {#id, R_ONE, 0, doc},
+#define AS_ENTRY_EACH(id, rg, pattern, doc, value) {pattern, rg, 0, doc},
+#define AS_ENTRY_AND(id, pattern, doc, value) {pattern, -1, 1, doc},
 static const entry entries[N_ENTRIES] = {COLUMNS(AS_ENTRY_ONE, AS_ENTRY_EACH, AS_ENTRY_AND)};
+
+/* The text a pattern's %s becomes: LABEL, into OUT of CAP bytes (cut if longer). */
+static void expand(char *out, size_t cap, const char *pattern, const char *label)
+{
+    const char *at = strstr(pattern, "%s");
+    snprintf(out, cap, "%.*s%s%s", (int)(at - pattern), pattern, label, at + 2);
+}
 
 static double value(const aggregate_t *a, int e, size_t i)
 {
     switch (e) {
-#define AS_CASE_ONE(id, value)                                                                     \
+#define AS_CASE_ONE(id, doc, value)                                                                \
     case COL_##id:                                                                                 \
         return (value);
-#define AS_CASE_EACH(id, rg, pattern, value) AS_CASE_ONE(id, value)
-#define AS_CASE_AND(id, pattern, value) AS_CASE_ONE(id, value)
+#define AS_CASE_EACH(id, rg, pattern, doc, value) AS_CASE_ONE(id, doc, value)
+#define AS_CASE_AND(id, pattern, doc, value) AS_CASE_ONE(id, doc, value)
         COLUMNS(AS_CASE_ONE, AS_CASE_EACH, AS_CASE_AND)
     default:
         return NAN;
@@ -299,10 +360,8 @@ static void name_one(void *ctx, int e, size_t i)
         c->names[nm->k++] = x->pattern;
         return;
     }
-    const char *label = ranges[entries[nm->e0].range].label(c->sc, i);
-    const char *at = strstr(x->pattern, "%s");
-    snprintf(c->buf[nm->k], sizeof c->buf[nm->k], "%.*s%s%s", (int)(at - x->pattern), x->pattern,
-             label, at + 2);
+    expand(c->buf[nm->k], sizeof c->buf[nm->k], x->pattern,
+           ranges[entries[nm->e0].range].label(c->sc, i));
     c->names[nm->k] = c->buf[nm->k];
     nm->k++;
 }
@@ -369,4 +428,22 @@ void ric_columns_row(const ric_columns *c, ric_world *w, const ric_programmes *p
     fl->created_part = fl->created_nonpart = 0;
     fl->transfers = 0;
     fl->graduates = 0;
+}
+
+int ric_columns_doc(size_t i, ric_column_doc *out)
+{
+    if (i >= N_ENTRIES)
+        return 0;
+    size_t e0 = i;
+    while (entries[e0].joins)
+        e0--;
+    const entry *x = &entries[i];
+    const char *placeholder = ranges[entries[e0].range].placeholder;
+    if (placeholder)
+        expand(out->name, sizeof out->name, x->pattern, placeholder);
+    else
+        snprintf(out->name, sizeof out->name, "%s", x->pattern);
+    out->placeholder = placeholder;
+    out->doc = x->doc;
+    return 1;
 }
