@@ -358,6 +358,9 @@ static const char *differs(const world *a, const world *b, int hiring)
     if (u->n_spinoff_queue != v->n_spinoff_queue ||
         memcmp(u->spinoff_queue, v->spinoff_queue, u->n_spinoff_queue * sizeof(uint32_t)))
         return "spin-off queue";
+    if (u->n_linked != v->n_linked ||
+        memcmp(u->linked, v->linked, u->n_linked * sizeof *u->linked))
+        return "list of linked firms";
     if (u->n_transfer_queue != v->n_transfer_queue ||
         memcmp(u->transfer_queue, v->transfer_queue, u->n_transfer_queue * sizeof(uint32_t)))
         return "transfer queue";

@@ -246,3 +246,108 @@ Test(rules, a_spinoff_takes_its_founders_from_the_parent)
     cr_assert_leq(t.w.orgs[0].rooms_used, 2);
     free_town(&t);
 }
+
+/* ---- spillovers along links (rule_spillover) ---------------------------------------------- */
+
+/* Firms of capability CAPS linked to the institute (knowledge 3), with a quiet firm pass (no exit,
+ * drift or growth) so that only the spillover phase moves capability. */
+static void linked_town(town *t, const char *const *sets, size_t n_sets, const double *caps,
+                        size_t n)
+{
+    make_town(t, sets, n_sets);
+    t->w.rules.exit_base_rate = 0;
+    t->w.rules.capability_drift = 0;
+    t->w.rules.growth_noise = 0;
+    for (size_t j = 0; j < n; j++) {
+        const long i = add_firm(t, 5, caps[j]);
+        t->w.firms.fitness[i] = 100.0f;
+        ric_firms_link_to_org(&t->w, RIC_LINK_org, (size_t)i, 0);
+    }
+    run_rule(t, "firms");
+    cr_assert_eq(t->ws->n_linked, n, "the firm pass lists the linked firms");
+}
+
+Test(rules, learning_along_a_link_rises_with_absorptive_capacity)
+{
+    const double caps[] = {0.5, 1.0, 1.5, 2.5};
+    town t;
+    linked_town(&t, NULL, 0, caps, 4);
+    run_rule(&t, "spillover");
+    double prev = 0;
+    for (int j = 0; j < 4; j++) {
+        const double c0 = (float)caps[j], c1 = t.w.firms.capability[j];
+        const double share = (c1 - c0) / (3.0 - c0); /* of its gap to the institute */
+        cr_assert_gt(share, prev, "firm at %.2f closed %.3g of its gap, not more than %.3g", c0,
+                     share, prev);
+        /* at capability 1 the share is the rate: 0.05 per year over a month */
+        if (caps[j] == 1.0)
+            cr_assert_float_eq(share, 0.05 / 12, 1e-6);
+        prev = share;
+    }
+    free_town(&t);
+}
+
+Test(rules, no_spillover_when_switched_off_and_never_past_the_source)
+{
+    const double caps[] = {0.7, 2.9, 3.2};
+    const char *off[] = {"rules.network.spillover=0"};
+    town t;
+    linked_town(&t, off, 1, caps, 3);
+    run_rule(&t, "spillover");
+    for (int j = 0; j < 3; j++)
+        cr_assert_eq(t.w.firms.capability[j], (float)caps[j], "spillover 0 moved firm %d", j);
+    free_town(&t);
+    /* a rate that would close more than the gap closes exactly the gap; above it, nothing */
+    const char *fast[] = {"rules.network.spillover=12", "time.steps_per_year=1"};
+    linked_town(&t, fast, 2, caps, 3);
+    run_rule(&t, "spillover");
+    cr_assert_eq(t.w.firms.capability[0], 3.0f);
+    cr_assert_eq(t.w.firms.capability[1], 3.0f);
+    cr_assert_eq(t.w.firms.capability[2], 3.2f, "a firm above its source learns nothing");
+    free_town(&t);
+}
+
+Test(rules, a_firm_learns_from_a_more_capable_partner_only)
+{
+    town t;
+    make_town(&t, NULL, 0);
+    t.w.rules.exit_base_rate = 0;
+    t.w.rules.capability_drift = 0;
+    t.w.rules.growth_noise = 0;
+    const long lo = add_firm(&t, 5, 0.8), hi = add_firm(&t, 5, 2.0), alone = add_firm(&t, 5, 0.8);
+    for (long i = 0; i < 3; i++)
+        t.w.firms.fitness[i] = 100.0f;
+    ric_firms_link_firms(&t.w, RIC_LINK_peer, (size_t)lo, (size_t)hi);
+    run_rule(&t, "firms");
+    run_rule(&t, "spillover");
+    cr_assert_gt(t.w.firms.capability[lo], 0.8f);
+    cr_assert_lt(t.w.firms.capability[lo], 2.0f);
+    cr_assert_eq(t.w.firms.capability[hi], 2.0f, "the better partner learns nothing from it");
+    cr_assert_eq(t.w.firms.capability[alone], 0.8f, "no link, no spillover");
+    free_town(&t);
+}
+
+Test(rules, a_transfer_gains_more_for_the_firm_that_can_absorb_more)
+{
+    const char *sets[] = {"rules.transfer.link_preference=1.0"};
+    town t;
+    make_town(&t, sets, 1);
+    const double caps[] = {0.4, 1.0, 2.0};
+    for (int j = 0; j < 3; j++) {
+        const long i = add_firm(&t, 5, caps[j]);
+        ric_firms_link_to_org(&t.w, RIC_LINK_org, (size_t)i, 0);
+        t.ws->transfer_queue[t.ws->n_transfer_queue++] = (uint32_t)i;
+    }
+    t.w.orgs[0].tto_tokens = 10;
+    run_rule(&t, "transfer");
+    double prev = 0;
+    for (int j = 0; j < 3; j++) {
+        const double c0 = (float)caps[j];
+        const double share = (t.w.firms.capability[j] - c0) / (3.0 - c0);
+        cr_assert_gt(share, prev, "capability %.1f closed %.3g of its gap", c0, share);
+        prev = share;
+    }
+    /* at capability 1 the share is transfer.capability_gain (0.1) */
+    cr_assert_float_eq((t.w.firms.capability[1] - 1.0) / 2.0, 0.1, 1e-6);
+    free_town(&t);
+}

@@ -136,6 +136,8 @@ typedef struct {
     double fitness_initial;
     /* Networks. */
     double link_decay_years; /* unused links dissolve after this */
+    double spillover;        /* share of the knowledge gap to a partner learnt per year */
+    double absorptive_half;  /* capability at which absorptive capacity is half its top */
     /* Staff of knowledge organisations. */
     double staff_rehire_rate; /* share of the gap to target refilled per year */
 } ric_rules;

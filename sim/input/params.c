@@ -83,6 +83,12 @@ const ric_rule_entry ric_rule_table[] = {
     RP("exit.fitness_initial", fitness_initial, 1.0, 0, 100, "fitness of a new firm"),
     RP("network.link_decay_years", link_decay_years, 3.0, 0.01, 1000,
        "unused links dissolve after this"),
+    RP("network.spillover", spillover, 0.05, 0, 12,
+       "share of the knowledge gap to a linked partner learnt per year at capability 1; 0 "
+       "switches spillovers off (assumed: tried 0 to 0.2)"),
+    RP("network.absorptive_half", absorptive_half, 1.0, 0.01, 100,
+       "capability at which absorptive capacity reaches half its top (1 at capability 1; assumed: "
+       "tried 0.5 to 4)"),
     RP("staff.rehire_rate", staff_rehire_rate, 0.5, 0, 12,
        "share of the gap to target refilled per year"),
 };

@@ -149,9 +149,11 @@ __attribute__((target("avx2"))) size_t ric_kernel_firm_flags(const ric_firm_cons
                 ends = _mm256_or_si256(
                     ends,
                     _mm256_cmpeq_epi32(_mm256_i32gather_epi32(ch->org_live, partner, 4), zero));
-            ends = _mm256_andnot_si256(_mm256_cmpeq_epi32(partner, zero), ends);
-            o = _mm256_or_si256(o,
-                                _mm256_and_si256(ends, _mm256_set1_epi32(RIC_DRAW_LINK << kind)));
+            const __m256i has = _mm256_andnot_si256(_mm256_cmpeq_epi32(partner, zero), all);
+            o = _mm256_or_si256(o, _mm256_and_si256(_mm256_and_si256(has, ends),
+                                                    _mm256_set1_epi32(RIC_DRAW_LINK << kind)));
+            o = _mm256_or_si256(o, _mm256_and_si256(_mm256_andnot_si256(ends, has),
+                                                    _mm256_set1_epi32(RIC_DRAW_LINKED)));
         }
         const __m256i inc = _mm256_andnot_si256(
             _mm256_cmpeq_epi32(

@@ -37,8 +37,9 @@ void ric_firm_flags_by_firm(const ric_firm_consts *k, int32_t step, const ric_fl
         for (int kind = 0; kind < RIC_LINK_N; kind++) {
             const uint32_t partner = c->partner[kind][j];
             const int active = ric_link_partners[kind] == RIC_TO_FIRM || c->org_live[partner];
-            bits |= ((partner != 0) & ric_firm_link_lapses(k, step, c->last[kind][j], active)) *
-                    (RIC_DRAW_LINK << kind);
+            const int ends = ric_firm_link_lapses(k, step, c->last[kind][j], active);
+            bits |= ((partner != 0) & ends) * (RIC_DRAW_LINK << kind) |
+                    ((partner != 0) & !ends) * RIC_DRAW_LINKED;
         }
         const int shrinks = c->emp[j] + c->want[j] < 1;
         c->out[j] |= bits | (c->incubator[j] != 0) * RIC_DRAW_INCUBATOR | shrinks * RIC_DRAW_SHRINK;
@@ -69,8 +70,9 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
     long long *gain = ws->lane_gain;     /* what hiring will return to the pool, likewise */
     memset(demand, 0, n_regions * RIC_LANES * sizeof *demand);
     memset(gain, 0, n_regions * RIC_LANES * sizeof *gain);
-    uint32_t *spin_q = ws->spinoff_queue, *tr_q = ws->transfer_queue, *dead = ws->dead;
-    size_t n_spin = 0, n_tr = 0, n_dead = 0;
+    uint32_t *spin_q = ws->spinoff_queue, *tr_q = ws->transfer_queue, *dead = ws->dead,
+             *linked = ws->linked;
+    size_t n_spin = 0, n_tr = 0, n_dead = 0, n_linked = 0;
     uint32_t r0[RIC_CHUNK], r1[RIC_CHUNK], r2[RIC_CHUNK], r3[RIC_CHUNK];
     int32_t out[RIC_CHUNK], want[RIC_CHUNK];
     float capn[RIC_CHUNK], capo[RIC_CHUNK];
@@ -192,6 +194,8 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
                 f->flags[i] |= RIC_FIRM_DEAD;
                 ws->want[i] = 0;
                 dead[n_dead++] = (uint32_t)i;
+            } else if (o & RIC_DRAW_LINKED) {
+                linked[n_linked++] = (uint32_t)i;
             }
         }
     }
@@ -206,4 +210,5 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
     ws->n_spinoff_queue = n_spin;
     ws->n_transfer_queue = n_tr;
     ws->n_dead = n_dead;
+    ws->n_linked = n_linked;
 }

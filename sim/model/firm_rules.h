@@ -166,6 +166,27 @@ static inline int ric_firm_link_lapses(const ric_firm_consts *k, int32_t step, i
     return (step - last > k->decay) | !partner_active;
 }
 
+/* Absorptive capacity (Cohen and Levinthal 1990): what a firm can take in of outside knowledge
+ * rises with the knowledge it has. a(c) = (1 + h) c / (h + c): 0 without capability, 1 at
+ * capability 1 (the entrant mean, so rates keep their meaning there), saturating at 1 + h, half of
+ * that at c = h (network.absorptive_half; the form is assumed). */
+static inline double ric_absorptive(double cap, double half)
+{
+    return cap > 0 ? (1.0 + half) * cap / (half + cap) : 0.0;
+}
+
+/* Learning from a source of knowledge K (an organisation's knowledge, a partner firm's
+ * capability): the firm closes the share RATE x a(c) of its gap, never more than the gap; a firm
+ * at or above K learns nothing from it. Used by transfers (RATE = transfer.capability_gain per
+ * transfer) and by spillovers along links (network.spillover x dt per step). */
+static inline double ric_learn(double cap, double k, double rate, double half)
+{
+    if (!(k > cap))
+        return cap;
+    const double share = rate * ric_absorptive(cap, half);
+    return cap + (share < 1.0 ? share : 1.0) * (k - cap);
+}
+
 /* A spin-off keeps its incubator room for spinoff.incubation_years. */
 static inline int ric_firm_leaves_incubator(const ric_firm_consts *k, int32_t age)
 {

@@ -28,7 +28,7 @@ static void firm_pass_reference(ric_world *w, ric_workspace *ws, const ric_firm_
     const int32_t step = (int32_t)w->step;
     const uint64_t seed = w->sc->seed;
     const ric_link_columns lk = ric_firms_links(f);
-    ws->n_spinoff_queue = ws->n_transfer_queue = ws->n_dead = 0;
+    ws->n_spinoff_queue = ws->n_transfer_queue = ws->n_dead = ws->n_linked = 0;
     ws->gain_step = 0; /* the fast hiring pass's sums are not made here */
     for (size_t i = 0; i < f->n; i++) {
         const ric_block b = ric_rng_block(seed, f->key[i], w->step, RIC_RULE_FIRM);
@@ -36,6 +36,7 @@ static void firm_pass_reference(ric_world *w, ric_workspace *ws, const ric_firm_
         const double cap = f->capability[i], mk = w->regions[region].p.market_growth;
         const int32_t emp = f->employees[i], age = step - f->birth[i];
 
+        int linked = 0;
         for (int kind = 0; kind < RIC_LINK_N; kind++) {
             const uint32_t partner = lk.partner[kind][i];
             /* a firm partner drops it in the same step: both ends have the same last use */
@@ -43,6 +44,7 @@ static void firm_pass_reference(ric_world *w, ric_workspace *ws, const ric_firm_
                                                 ric_link_partners[kind] == RIC_TO_FIRM ||
                                                     w->orgs[partner - 1].active))
                 lk.partner[kind][i] = 0;
+            linked |= lk.partner[kind][i] != 0;
         }
         if (f->incubator[i] && ric_firm_leaves_incubator(k, age)) {
             w->orgs[f->incubator[i] - 1].rooms_used--;
@@ -69,6 +71,8 @@ static void firm_pass_reference(ric_world *w, ric_workspace *ws, const ric_firm_
         }
         ws->want[i] = want;
         ws->demand[region] += want > 0 ? want : 0;
+        if (linked) /* it learns along its links in the spillover phase */
+            ws->linked[ws->n_linked++] = (uint32_t)i;
     }
 }
 

@@ -252,10 +252,10 @@ static void rule_transfer(ric_world *w, ric_workspace *ws)
         if (!g->active || g->tto_tokens < 1.0)
             continue; /* the transfer office is the bottleneck */
         g->tto_tokens -= 1.0;
-        /* the firm closes part of its gap to the organisation's knowledge */
-        double cap = f->capability[i];
-        if (g->knowledge > cap)
-            f->capability[i] = (float)(cap + p->transfer_capability_gain * (g->knowledge - cap));
+        /* the firm closes part of its gap to the organisation's knowledge, the more the more it
+         * can absorb (Cohen and Levinthal 1990) */
+        f->capability[i] = (float)ric_learn(f->capability[i], g->knowledge,
+                                            p->transfer_capability_gain, p->absorptive_half);
         ric_firms_link_to_org(w, RIC_LINK_org, (size_t)i, o);
         g->transfers++;
         g->income_usd_m += p->transfer_income_usd_m;
@@ -266,6 +266,57 @@ static void rule_transfer(ric_world *w, ric_workspace *ws)
             w->flow.transfers_cum++;
         }
     }
+}
+
+/* ---- spillovers: knowledge that flows along links (MODEL.md 7.8) ------------------------- */
+
+/* Every linked firm learns from its partners, in proportion to the gap and to its absorptive
+ * capacity (Cohen and Levinthal 1990; the knowledge flows of SKIN's partnerships, Gilbert, Pyka
+ * and Ahrweiler 2001): from its organisation's knowledge along a link to one, from the partner's
+ * capability along a link to a firm. Partners are read as they were when the phase began, so the
+ * order of firms does not matter; the phase runs after hiring, on the list of linked firms the
+ * firm pass leaves in the workspace (no phase between them changes links). Learning does not count
+ * as a use of the link: transfers, joint projects and forums keep links alive, and unused ones
+ * lapse in the firm pass. */
+static void rule_spillover(ric_world *w, ric_workspace *ws)
+{
+    const ric_rules *p = &w->rules;
+    ric_firms *f = &w->firms;
+    const double rate = p->spillover * w->dt, half = p->absorptive_half;
+    if (!(rate > 0))
+        return;
+    double *restrict knowledge = ws->tab_org_knowledge; /* by organisation index + 1 */
+    for (int o = 0; o < w->n_orgs; o++)
+        knowledge[o + 1] = w->orgs[o].knowledge;
+    /* the firms the firm pass left alive with a link (links formed later in the step carry
+     * knowledge from the next step on) */
+    const ric_link_columns lk = ric_firms_links(f);
+    const uint32_t *restrict linked = ws->linked;
+    const size_t m = ws->n_linked;
+    /* what each learns, from the capabilities as they were when the phase began */
+    float *restrict cap = f->capability, *restrict next = ws->cap_next;
+    for (size_t q = 0; q < m; q++) {
+        const size_t i = linked[q];
+        double c = cap[i];
+        for (int kind = 0; kind < RIC_LINK_N; kind++) {
+            const uint32_t partner = lk.partner[kind][i];
+            if (!partner)
+                continue;
+            double k;
+            if (ric_link_partners[kind] == RIC_TO_ORG) {
+                k = knowledge[partner];
+            } else {
+                const int32_t j = f->index_of[partner];
+                if (j < 0)
+                    continue;
+                k = cap[j];
+            }
+            c = ric_learn(c, k, rate, half);
+        }
+        next[q] = (float)c;
+    }
+    for (size_t q = 0; q < m; q++)
+        cap[linked[q]] = next[q];
 }
 
 /* ---- spin-offs of firms, queued by the firm pass ---------------------------------------- */
@@ -349,6 +400,7 @@ const ric_rule ric_rules_table[] = {
     {"org_spinoff", rule_org_spinoff},
     {"firms", ric_rule_firms},
     {"hiring", ric_rule_hiring},
+    {"spillover", rule_spillover},
     {"transfer", rule_transfer},
     {"firm_spinoff", rule_firm_spinoff},
     {"entry", rule_entry},

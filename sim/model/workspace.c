@@ -10,6 +10,8 @@
  * (regions) and no (organisations). Reserved zeroed, freed together. */
 #define ARRAYS(X)                                                                                  \
     X(want, cap)                                                                                   \
+    X(linked, cap)                                                                                 \
+    X(cap_next, cap)                                                                               \
     X(spinoff_queue, cap)                                                                          \
     X(transfer_queue, cap)                                                                         \
     X(dead, cap)                                                                                   \
@@ -22,6 +24,7 @@
     X(lane_demand, nr *RIC_LANES)                                                                  \
     X(lane_gain, nr *RIC_LANES)                                                                    \
     X(tab_org_live, no + 1)                                                                        \
+    X(tab_org_knowledge, no + 1)                                                                   \
     X(tab_premium, (size_t)RIC_TAB_N)
 
 ric_status ric_workspace_alloc(const ric_world *w, unsigned kernels, ric_workspace **out,

@@ -25,7 +25,11 @@ typedef struct {
 typedef struct ric_workspace {
     unsigned kernels; /* the vector kernels this run uses (kernels/kernels.h), fixed at alloc */
     /* per firm column, sized to the firm capacity */
-    int32_t *want;            /* desired change of employment this step, then the hires */
+    int32_t *want;    /* desired change of employment this step, then the hires */
+    uint32_t *linked; /* column indices of the firms that leave the firm pass alive with a link,
+                         ascending (the spillover phase) */
+    size_t n_linked;
+    float *cap_next;          /* their capabilities after it */
     uint32_t *spinoff_queue;  /* column indices of parents that spawn this step, ascending */
     uint32_t *transfer_queue; /* column indices of firms asking for a transfer, ascending */
     uint32_t *dead;           /* column indices flagged RIC_FIRM_DEAD this step, ascending */
@@ -42,7 +46,8 @@ typedef struct ric_workspace {
     long long *lane_demand;     /* demand by lane (firm index mod RIC_LANES) and region */
     long long *lane_gain;       /* gain likewise; also the hiring pass's pool changes */
     /* per organisation */
-    int32_t *tab_org_live; /* 1 if organisation index + 1 is active; entry 0 (no link) is 1 */
+    int32_t *tab_org_live;     /* 1 if organisation index + 1 is active; entry 0 (no link) is 1 */
+    double *tab_org_knowledge; /* knowledge of organisation index + 1 (the spillover phase) */
     /* tables of the firm pass (they hold the expressions the reference computes) */
     double *tab_premium;   /* jobs.small_premium / sqrt(employees), by employees (0 for 0) */
     double tab_premium_of; /* the premium tab_premium holds (NaN: not built yet) */

@@ -74,6 +74,7 @@ typedef struct {
     double year;
     double orgs[RIC_ORG_KIND_N], staff[RIC_ORG_KIND_N], research; /* research: institutes' staff */
     double smes, large, emp_smes, emp_large, by_origin[RIC_ORIGIN_N], capsum;
+    double linked_n, linked_cap;      /* focus firms with a link of any kind, their capability */
     double lfo, peers, linked, nodes; /* nodes: firms and active organisations */
     double part_n, part_emp, part_cap, non_n, non_emp, non_cap;
     long long created, destroyed; /* jobs, over all origins */
@@ -109,6 +110,10 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
             }
             a->by_origin[f->origin[i]]++;
             a->capsum += c;
+            if (f->link_org[i] || f->link_peer[i]) {
+                a->linked_n++;
+                a->linked_cap += c;
+            }
         }
         if (f->link_org[i]) {
             a->lfo++;
@@ -235,6 +240,13 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
     ONE(graduates, "graduates of focus universities in the interval", a->fl->graduates)            \
     ONE(mean_capability, "mean capability of focus firms",                                         \
         a->smes + a->large > 0 ? a->capsum / (a->smes + a->large) : NAN)                           \
+    ONE(mean_capability_linked,                                                                    \
+        "mean capability of focus firms linked to an organisation or another firm",                \
+        a->linked_n > 0 ? a->linked_cap / a->linked_n : NAN)                                       \
+    ONE(mean_capability_unlinked, "mean capability of focus firms without a link",                 \
+        a->smes + a->large - a->linked_n > 0                                                       \
+            ? (a->capsum - a->linked_cap) / (a->smes + a->large - a->linked_n)                     \
+            : NAN)                                                                                 \
     ONE(firms_participant, "firms that have taken part in any programme", a->part_n)               \
     ONE(firms_nonparticipant, "firms that have taken part in no programme", a->non_n)              \
     ONE(employees_participant, "employees of participant firms", a->part_emp)                      \
