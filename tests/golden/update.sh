@@ -31,9 +31,9 @@ version=$("$bin" --version 2>&1 | head -n 1)
 
 cat >&2 <<MSG
 update.sh: WARNING: regenerating the goldens makes them the output of the code under test.
-  They stop being an independent reference: the stress golden was written by the plain per-firm
-  loops of commit 3bb9374, which the vector paths were checked against. Review the diff of
-  tests/golden/ line by line, and say in the commit why the results were meant to change.
+  Write them with the plain reference code (RICSIM_NO_SIMD=1 tests/golden/update.sh), so that the
+  kernels are checked against output they did not write. Review the diff of tests/golden/ line by
+  line, and say in the commit why the results were meant to change.
   writing with: $bin ($version), commit $commit
 MSG
 
