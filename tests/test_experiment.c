@@ -910,3 +910,22 @@ Test(experiment, compare_pairs_scenarios_and_narrows_the_interval, .init = make_
     cr_assert_eq(count(plan, seed), 2);
     free(plan);
 }
+
+/* The shipped experiments load and plan as their comments say. */
+Test(experiment, shipped_experiments_load)
+{
+    const struct {
+        const char *file;
+        size_t rows, reps;
+    } shipped[] = {{"sweep_ris_budget.cfg", 3, 5}, {"sweep_spillover.cfg", 12, 5}};
+    for (size_t k = 0; k < sizeof shipped / sizeof shipped[0]; k++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/scenarios/%s", RIC_SOURCE_DIR, shipped[k].file);
+        ric_plan *p = NULL;
+        ric_err err = {{0}};
+        cr_assert_eq(ric_plan_load(path, &p, &err), RIC_OK, "%s", err.msg);
+        cr_assert_eq(p->d.n_rows, shipped[k].rows, "%s: %zu rows", shipped[k].file, p->d.n_rows);
+        cr_assert_eq(p->reps, shipped[k].reps, "%s", shipped[k].file);
+        ric_plan_free(p);
+    }
+}
