@@ -313,3 +313,58 @@ Test(programme, the_capability_channel_raises_participants_capability)
     cr_assert(on.v[CH_CAPABILITY] - off.v[CH_CAPABILITY] > 0.05, "participants %g, at 0: %g",
               on.v[CH_CAPABILITY], off.v[CH_CAPABILITY]);
 }
+
+/* A forum (the Daedeok Valley mini-clusters): for half a year its members form peer links, which
+ * carry knowledge (the spillover phase) and lapse once the forum stops refreshing them. */
+#define FORUM_SCENARIO                                                                             \
+    "name = \"forum\";\n"                                                                          \
+    "seed = 2006L;\n"                                                                              \
+    "time = { start = 2005.0; end = 2009.0; steps_per_year = 12; output_every = 3; };\n"           \
+    "regions = { town = { labour_pool = 500.0; pool_inflow_per_year = 100.0; }; };\n"              \
+    "firms = { local = { region = \"town\"; count = 200; employees = 8.0; capability = 1.2; }; "   \
+    "};\n"                                                                                         \
+    "rules = { spinoff = { firm_rate = 0.0; }; network = { link_decay_years = 1.0; }; };\n"        \
+    "programmes = { forums = {\n"                                                                  \
+    "  phases = ( { start = 2006.0; end = 2006.5; budget_usd_m = 0.3; } );\n"                      \
+    "  instruments = { mini = { applicants = \"region\"; call = 2006.0; deadline_months = 1.0;\n"  \
+    "    start_delay_months = 0.0; duration_years = 0.5; award_usd_m = 0.28; max_winners = 1;\n"   \
+    "    consortium_firms = 126; channels = { links = 500.0; }; }; };\n"                           \
+    "}; };\n"
+
+/* links_firm_firm at the rows of 2006.5 and 2008.5, and capability_participant at 2006.5. */
+static void run_forum(const char *spillover, double *links_on, double *links_after, double *cap)
+{
+    const char *sets[] = {spillover};
+    ric_scenario *sc = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(ric_scenario_load_string(FORUM_SCENARIO, "forum.cfg", NULL, sets, 1, &sc, &err),
+                 RIC_OK, "%s", err.msg);
+    ric_sim *s = start(sc);
+    const long c_links = col(s, "links_firm_firm"), c_cap = col(s, "capability_participant");
+    double *row = calloc(ric_sim_ncols(s), sizeof *row);
+    while (!ric_sim_done(s)) {
+        int due;
+        ric_err e2 = {{0}};
+        cr_assert_eq(ric_sim_advance(s, row, &due, &e2), RIC_OK, "%s", e2.msg);
+        if (due && fabs(row[0] - 2006.5) < 1e-9) {
+            *links_on = row[c_links];
+            *cap = row[c_cap];
+        }
+        if (due && fabs(row[0] - 2008.5) < 1e-9)
+            *links_after = row[c_links];
+    }
+    free(row);
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+}
+
+Test(programme, forum_links_carry_knowledge_and_lapse_when_the_forum_stops)
+{
+    double on = -1, after = -1, cap = 0, on0 = -1, after0 = -1, cap0 = 0;
+    run_forum("rules.network.spillover=0.5", &on, &after, &cap);
+    run_forum("rules.network.spillover=0", &on0, &after0, &cap0);
+    cr_assert_gt(on, 20, "the forums formed %g links", on);
+    cr_assert_eq(after, 0, "%g forum links outlived the forum by two years", after);
+    cr_assert_eq(on, on0, "spillovers change no link");
+    cr_assert_gt(cap, cap0, "members learnt nothing along the links (%g against %g)", cap, cap0);
+}
