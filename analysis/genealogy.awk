@@ -1,4 +1,5 @@
-# Tables of a ricsim spin-off genealogy (genealogy.tsv: year child_id parent_id parent_kind region),
+# Tables of a ricsim spin-off genealogy (genealogy.tsv: year child_id parent_id parent_kind region
+# parent_name),
 # for analysis/genealogy.gp and analysis/figures.sh. Run with POSIX awk:
 #   awk -v mode=kind    [-v regions="dst"] -f analysis/genealogy.awk OUT/genealogy.tsv
 #       spin-offs per calendar year by the parent's kind: year ri_gvt ri_private ri_semi_gvt university firm

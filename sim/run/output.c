@@ -45,7 +45,7 @@ ric_status ric_output_open(const char *dir, int force, ric_output **out, ric_err
             return st;
         }
     }
-    fprintf(o->f[F_GENEALOGY].f, "year\tchild_id\tparent_id\tparent_kind\tregion\n");
+    fprintf(o->f[F_GENEALOGY].f, "year\tchild_id\tparent_id\tparent_kind\tregion\tparent_name\n");
     *out = o;
     return RIC_OK;
 }
@@ -93,10 +93,13 @@ void ric_output_births(ric_output *o, const ric_birth *b, size_t n, const ric_wo
 {
     FILE *f = o->f[F_GENEALOGY].f;
     for (size_t i = 0; i < n; i++) {
-        const char *kind =
-            b[i].parent_kind == RIC_PARENT_FIRM ? "firm" : ric_org_kind_names[b[i].parent_kind];
-        fprintf(f, "%.4f\t%u\t%u\t%s\t%s\n", b[i].year, b[i].child, b[i].parent, kind,
-                w->regions[b[i].region].p.name);
+        const int firm = b[i].parent_kind == RIC_PARENT_FIRM;
+        const char *kind = firm ? "firm" : ric_org_kind_names[b[i].parent_kind];
+        /* an organisation's cohort name (etri, kaist), without the "#k" of a cohort member */
+        const char *name = firm ? "firm" : w->orgs[b[i].parent - 1].name;
+        const int len = firm ? 4 : (int)strcspn(name, "#");
+        fprintf(f, "%.4f\t%u\t%u\t%s\t%s\t%.*s\n", b[i].year, b[i].child, b[i].parent, kind,
+                w->regions[b[i].region].p.name, len, name);
     }
 }
 
