@@ -68,6 +68,7 @@ static void random_rules(gsl_rng *r, ric_rules *p, int unit)
     p->exit_age_years = pick(r, (const double[]){0.01, 5.0, 40.0}, 3);
     p->exit_size_employees = pick(r, (const double[]){0.01, 10.0, 500.0}, 3);
     p->incubator_exit_factor = gsl_rng_uniform(r);
+    p->vertical_exit = gsl_rng_uniform(r);
     p->spinoff_firm_rate = pick(r, (const double[]){0.0, 0.0005, 0.3}, 3);
     p->transfer_rate = pick(r, (const double[]){0.0, 0.1, 12.0}, 3);
     p->capability_drift = gsl_rng_uniform(r);
@@ -214,7 +215,7 @@ Test(kernels, firm_flags_matches_its_reference)
         const size_t m = trial < 16 ? (size_t)trial + 1 : 1 + gsl_rng_uniform_int(r, RIC_CHUNK);
         for (size_t j = 0; j < m; j++) {
             for (int kind = 0; kind < RIC_LINK_N; kind++) {
-                const int to_org = ric_link_partners[kind] == RIC_TO_ORG;
+                const int to_org = ric_link_kinds[kind].partner == RIC_TO_ORG;
                 partner[kind][j] = gsl_rng_uniform_int(r, 2) ? 0
                                    : to_org ? (uint32_t)gsl_rng_uniform_int(r, ORGS + 1)
                                             : word(r) | 1u;
@@ -324,6 +325,8 @@ static void make_world(world *x, unsigned long seed, unsigned kernels, int unit)
         ric_firms_link_firms(w, RIC_LINK_peer, i, i + 1);
     for (size_t i = 0; i < n; i++)
         f->link_peer_last[i] -= (int32_t)gsl_rng_uniform_int(r, 60);
+    for (size_t i = 0; i + 3 < n; i += 1 + gsl_rng_uniform_int(r, 5)) /* suppliers and buyers */
+        ric_firms_link_firms(w, RIC_LINK_vertical, i, i + 3);
     gsl_rng_free(r);
 }
 
@@ -358,8 +361,7 @@ static const char *differs(const world *a, const world *b, int hiring)
     if (u->n_spinoff_queue != v->n_spinoff_queue ||
         memcmp(u->spinoff_queue, v->spinoff_queue, u->n_spinoff_queue * sizeof(uint32_t)))
         return "spin-off queue";
-    if (u->n_linked != v->n_linked ||
-        memcmp(u->linked, v->linked, u->n_linked * sizeof *u->linked))
+    if (u->n_linked != v->n_linked || memcmp(u->linked, v->linked, u->n_linked * sizeof *u->linked))
         return "list of linked firms";
     if (u->n_transfer_queue != v->n_transfer_queue ||
         memcmp(u->transfer_queue, v->transfer_queue, u->n_transfer_queue * sizeof(uint32_t)))
@@ -459,8 +461,8 @@ Test(kernels, exit_probability_never_exceeds_the_fast_pass_bound)
         const double cap = ric_powe(0.01 + 5.0 * gsl_rng_uniform(r), k.exit_el);
         const int32_t age = (int32_t)gsl_rng_uniform_int(r, 5000);
         const int32_t emp = employees(r);
-        const int inc = (int)gsl_rng_uniform_int(r, 2);
-        const double pr = ric_firm_exit_prob(&k, cap, age, emp, inc);
+        const int inc = (int)gsl_rng_uniform_int(r, 2), vert = (int)gsl_rng_uniform_int(r, 2);
+        const double pr = ric_firm_exit_prob(&k, cap, age, emp, inc, vert);
         cr_assert(pr <= ric_firm_exit_bound(&k, cap),
                   "exit probability %.17g above the bound %.17g (age %d, employees %d): the "
                   "fast firm pass would miss exits",

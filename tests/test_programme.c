@@ -331,7 +331,8 @@ Test(programme, the_capability_channel_raises_participants_capability)
     "    consortium_firms = 126; channels = { links = 500.0; }; }; };\n"                           \
     "}; };\n"
 
-/* links_firm_firm at the rows of 2006.5 and 2008.5, and capability_participant at 2006.5. */
+/* links_horizontal (no organisation here: the firm-firm innovation links) at the rows of 2006.5 and
+ * 2008.5, and capability_participant at 2006.5. */
 static void run_forum(const char *spillover, double *links_on, double *links_after, double *cap)
 {
     const char *sets[] = {spillover};
@@ -340,7 +341,7 @@ static void run_forum(const char *spillover, double *links_on, double *links_aft
     cr_assert_eq(ric_scenario_load_string(FORUM_SCENARIO, "forum.cfg", NULL, sets, 1, &sc, &err),
                  RIC_OK, "%s", err.msg);
     ric_sim *s = start(sc);
-    const long c_links = col(s, "links_firm_firm"), c_cap = col(s, "capability_participant");
+    const long c_links = col(s, "links_horizontal"), c_cap = col(s, "capability_participant");
     double *row = calloc(ric_sim_ncols(s), sizeof *row);
     while (!ric_sim_done(s)) {
         int due;

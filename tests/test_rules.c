@@ -78,18 +78,19 @@ Test(rules, exit_falls_with_age_and_size)
     const ric_firm_consts k = consts(&t);
     double prev = INFINITY;
     for (int32_t age = 0; age < 600; age += 12) {
-        const double p = ric_firm_exit_prob(&k, 1.0, age, 5, 0);
+        const double p = ric_firm_exit_prob(&k, 1.0, age, 5, 0, 0);
         cr_assert(p < prev, "exit probability %g at age %d steps, not below %g", p, age, prev);
         prev = p;
     }
     prev = INFINITY;
     for (int32_t e = 1; e < 2000; e = e * 2 + 1) {
-        const double p = ric_firm_exit_prob(&k, 1.0, 24, e, 0);
+        const double p = ric_firm_exit_prob(&k, 1.0, 24, e, 0, 0);
         cr_assert(p < prev, "exit probability %g at %d employees, not below %g", p, e, prev);
         prev = p;
     }
     /* the founding year's hazard per step is the base rate (MODEL.md 4) */
-    cr_assert_float_eq(ric_firm_exit_prob(&k, 1.0, 0, 1, 0), t.w.rules.exit_base_rate / 12, 1e-15);
+    cr_assert_float_eq(ric_firm_exit_prob(&k, 1.0, 0, 1, 0, 0), t.w.rules.exit_base_rate / 12,
+                       1e-15);
     free_town(&t);
 }
 
@@ -100,8 +101,8 @@ Test(rules, an_incubator_room_scales_the_exit_hazard_by_its_factor)
     make_town(&t, sets, 1);
     const ric_firm_consts k = consts(&t);
     for (int32_t age = 0; age < 40; age += 7) {
-        const double out = ric_firm_exit_prob(&k, 1.3, age, 3, 0);
-        const double in = ric_firm_exit_prob(&k, 1.3, age, 3, 1);
+        const double out = ric_firm_exit_prob(&k, 1.3, age, 3, 0, 0);
+        const double in = ric_firm_exit_prob(&k, 1.3, age, 3, 1, 0);
         cr_assert_float_eq(in, 0.385 * out, 1e-15 * out, "age %d: %g against %g", age, in, out);
     }
     /* the room is held for spinoff.incubation_years (3 by default), then freed by the firm pass */
@@ -349,5 +350,73 @@ Test(rules, a_transfer_gains_more_for_the_firm_that_can_absorb_more)
     }
     /* at capability 1 the share is transfer.capability_gain (0.1) */
     cr_assert_float_eq((t.w.firms.capability[1] - 1.0) / 2.0, 0.1, 1e-6);
+    free_town(&t);
+}
+
+/* ---- supplier-buyer links (RIC_LINK_vertical) ---------------------------------------------- */
+
+Test(rules, a_supplier_or_buyer_steadies_a_firm_and_lasts_while_both_live)
+{
+    const char *sets[] = {"rules.network.vertical_exit_factor=0.385",
+                          "rules.network.link_decay_years=1.0"};
+    town t;
+    make_town(&t, sets, 2);
+    const ric_firm_consts k = consts(&t);
+    const double alone = ric_firm_exit_prob(&k, 1.0, 30, 4, 0, 0);
+    cr_assert_float_eq(ric_firm_exit_prob(&k, 1.0, 30, 4, 0, 1), 0.385 * alone, 1e-15 * alone);
+    t.w.rules.exit_base_rate = 0;
+    const long a = add_firm(&t, 5, 1.0), b = add_firm(&t, 5, 1.0), c = add_firm(&t, 5, 0.5);
+    for (long i = 0; i < 3; i++)
+        t.w.firms.fitness[i] = 100.0f;
+    ric_firms_link_firms(&t.w, RIC_LINK_vertical, (size_t)a, (size_t)b);
+    ric_firms_link_firms(&t.w, RIC_LINK_vertical, (size_t)c, (size_t)c); /* no link to itself */
+    cr_assert_eq(t.w.firms.link_vertical[c], 0u);
+    t.w.step += 10 * 12; /* ten years unused: a knowledge link would have lapsed long ago */
+    run_rule(&t, "firms");
+    cr_assert_eq(t.w.firms.link_vertical[a], t.w.firms.id[b]);
+    cr_assert_eq(t.w.firms.link_vertical[b], t.w.firms.id[a]);
+    cr_assert_eq(t.ws->n_linked, 0, "a supplier-buyer link carries no knowledge");
+    /* the link ends with its partner */
+    t.w.firms.flags[b] |= RIC_FIRM_DEAD;
+    const uint32_t dead[] = {(uint32_t)b};
+    ric_firms_compact(&t.w, dead, 1);
+    cr_assert_eq(t.w.firms.link_vertical[a], 0u);
+    free_town(&t);
+}
+
+Test(rules, entrants_find_suppliers_in_their_own_region)
+{
+    const char *sets[] = {"rules.network.vertical_share=1.0"};
+    town t;
+    make_town(&t, sets, 1);
+    for (int j = 0; j < 40; j++) { /* twenty firms in each region */
+        const long i =
+            ric_firms_append(&t.w, 900u + (uint32_t)j, j % 2, RIC_ORIGIN_STARTUP, 3, 1.0, 0);
+        cr_assert_geq(i, 0);
+    }
+    gsl_rng *r = ric_stream_at(&t.w.stream, 77, 1, RIC_RULE_NEWFIRM);
+    size_t linked = 0;
+    for (size_t i = 0; i < 40; i++) {
+        if (!t.w.firms.link_vertical[i])
+            ric_rules_find_supplier(&t.w, i, r);
+        const uint32_t p = t.w.firms.link_vertical[i];
+        if (!p)
+            continue;
+        linked++;
+        const int32_t j = t.w.firms.index_of[p];
+        cr_assert_eq(t.w.firms.region[j], t.w.firms.region[i], "a supplier from another region");
+        cr_assert_eq(t.w.firms.link_vertical[j], t.w.firms.id[i], "links are symmetric");
+    }
+    cr_assert_geq(linked, 30, "%zu of 40 firms found a supplier or buyer", linked);
+    const char *none[] = {"rules.network.vertical_share=0"};
+    free_town(&t);
+    make_town(&t, none, 1);
+    for (int j = 0; j < 10; j++)
+        add_firm(&t, 3, 1.0);
+    r = ric_stream_at(&t.w.stream, 77, 1, RIC_RULE_NEWFIRM); /* the stream of this world */
+    for (size_t i = 0; i < 10; i++) {
+        ric_rules_find_supplier(&t.w, i, r);
+        cr_assert_eq(t.w.firms.link_vertical[i], 0u);
+    }
     free_town(&t);
 }

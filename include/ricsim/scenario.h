@@ -138,6 +138,8 @@ typedef struct {
     double link_decay_years; /* unused links dissolve after this */
     double spillover;        /* share of the knowledge gap to a partner learnt per year */
     double absorptive_half;  /* capability at which absorptive capacity is half its top */
+    double vertical_share;   /* share of entrants finding a supplier or buyer in their region */
+    double vertical_exit;    /* exit hazard multiplier while a firm has a supplier or buyer */
     /* Staff of knowledge organisations. */
     double staff_rehire_rate; /* share of the gap to target refilled per year */
 } ric_rules;

@@ -89,6 +89,11 @@ const ric_rule_entry ric_rule_table[] = {
     RP("network.absorptive_half", absorptive_half, 1.0, 0.01, 100,
        "capability at which absorptive capacity reaches half its top (1 at capability 1; assumed: "
        "tried 0.5 to 4)"),
+    RP("network.vertical_share", vertical_share, 0.3, 0, 1,
+       "share of entrants and cohort firms that find a supplier or buyer among their region's "
+       "firms at entry (assumed: tried 0 to 0.6)"),
+    RP("network.vertical_exit_factor", vertical_exit, 0.8, 0, 1,
+       "exit hazard multiplier while a firm has a supplier or buyer (assumed: tried 0.6 to 1)"),
     RP("staff.rehire_rate", staff_rehire_rate, 0.5, 0, 12,
        "share of the gap to target refilled per year"),
 };

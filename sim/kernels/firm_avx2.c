@@ -141,19 +141,27 @@ __attribute__((target("avx2"))) size_t ric_kernel_firm_flags(const ric_firm_cons
     for (; c + 8 <= m; c += 8) {
         __m256i o = _mm256_loadu_si256((const __m256i *)(out + c));
         for (int kind = 0; kind < RIC_LINK_N; kind++) {
+            const ric_link_info *in = &ric_link_kinds[kind];
+            if (!in->lapses && !in->knowledge)
+                continue; /* nothing to flag: it neither ends nor carries knowledge */
             const __m256i partner = _mm256_loadu_si256((const __m256i *)(ch->partner[kind] + c));
-            __m256i ends = _mm256_cmpgt_epi32(
-                _mm256_sub_epi32(vstep, _mm256_loadu_si256((const __m256i *)(ch->last[kind] + c))),
-                vdecay);
-            if (ric_link_partners[kind] == RIC_TO_ORG) /* or the organisation has left */
-                ends = _mm256_or_si256(
-                    ends,
-                    _mm256_cmpeq_epi32(_mm256_i32gather_epi32(ch->org_live, partner, 4), zero));
+            __m256i ends = zero;
+            if (in->lapses) {
+                ends = _mm256_cmpgt_epi32(
+                    _mm256_sub_epi32(vstep,
+                                     _mm256_loadu_si256((const __m256i *)(ch->last[kind] + c))),
+                    vdecay);
+                if (in->partner == RIC_TO_ORG) /* or the organisation has left */
+                    ends = _mm256_or_si256(
+                        ends,
+                        _mm256_cmpeq_epi32(_mm256_i32gather_epi32(ch->org_live, partner, 4), zero));
+            }
             const __m256i has = _mm256_andnot_si256(_mm256_cmpeq_epi32(partner, zero), all);
             o = _mm256_or_si256(o, _mm256_and_si256(_mm256_and_si256(has, ends),
                                                     _mm256_set1_epi32(RIC_DRAW_LINK << kind)));
-            o = _mm256_or_si256(o, _mm256_and_si256(_mm256_andnot_si256(ends, has),
-                                                    _mm256_set1_epi32(RIC_DRAW_LINKED)));
+            if (in->knowledge)
+                o = _mm256_or_si256(o, _mm256_and_si256(_mm256_andnot_si256(ends, has),
+                                                        _mm256_set1_epi32(RIC_DRAW_LINKED)));
         }
         const __m256i inc = _mm256_andnot_si256(
             _mm256_cmpeq_epi32(

@@ -35,11 +35,12 @@ void ric_firm_flags_by_firm(const ric_firm_consts *k, int32_t step, const ric_fl
     for (size_t j = c0; j < c->m; j++) {
         int32_t bits = 0;
         for (int kind = 0; kind < RIC_LINK_N; kind++) {
+            const ric_link_info *in = &ric_link_kinds[kind];
             const uint32_t partner = c->partner[kind][j];
-            const int active = ric_link_partners[kind] == RIC_TO_FIRM || c->org_live[partner];
-            const int ends = ric_firm_link_lapses(k, step, c->last[kind][j], active);
+            const int active = in->partner == RIC_TO_FIRM || c->org_live[partner];
+            const int ends = ric_firm_link_lapses(k, in->lapses, step, c->last[kind][j], active);
             bits |= ((partner != 0) & ends) * (RIC_DRAW_LINK << kind) |
-                    ((partner != 0) & !ends) * RIC_DRAW_LINKED;
+                    ((partner != 0) & !ends & in->knowledge) * RIC_DRAW_LINKED;
         }
         const int shrinks = c->emp[j] + c->want[j] < 1;
         c->out[j] |= bits | (c->incubator[j] != 0) * RIC_DRAW_INCUBATOR | shrinks * RIC_DRAW_SHRINK;
@@ -168,7 +169,8 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
                     const double cap = capo[c];
                     const double cap_exit = k->unit_el ? 1.0 / cap : pw.exit[c];
                     const double p =
-                        ric_firm_exit_prob(k, cap_exit, age, f->employees[i], f->incubator[i] != 0);
+                        ric_firm_exit_prob(k, cap_exit, age, f->employees[i], f->incubator[i] != 0,
+                                           f->link_vertical[i] != 0);
                     assert(p <= ric_firm_exit_bound(k, cap_exit)); /* firm_rules.h's proof */
                     leaves = ric_u01(r0[c]) < p;
                 }

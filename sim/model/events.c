@@ -142,6 +142,7 @@ static void place_cohorts(ric_world *w, double t0, double t1)
             }
             /* cohort firms are not newborn: spread their ages over 0-20 years */
             w->firms.birth[i] = (int32_t)w->step - (int32_t)(gsl_rng_uniform(r) * 20.0 / w->dt);
+            ric_rules_find_supplier(w, (size_t)i, r);
         }
     }
 }

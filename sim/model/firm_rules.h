@@ -20,6 +20,7 @@ typedef struct {
     double shock_scale; /* width of the uniform growth shock: s.d. noise per year */
     double fit_margin, fit_cost;
     double exit_base, exit_age, exit_size, exit_el, inc_factor; /* exit_el: -elasticity */
+    double vertical_exit; /* hazard multiplier of a firm with a supplier or buyer */
     double spin_rate, spin_el;
     double tr_rate, tr_el;
     double drift;
@@ -41,6 +42,7 @@ static inline void ric_firm_consts_init(ric_firm_consts *k, const ric_rules *p, 
         .exit_size = p->exit_size_employees,
         .exit_el = -p->exit_capability_elasticity,
         .inc_factor = p->incubator_exit_factor,
+        .vertical_exit = p->vertical_exit,
         .spin_rate = p->spinoff_firm_rate,
         .spin_el = p->spinoff_knowledge_elasticity,
         .tr_rate = p->transfer_rate,
@@ -99,14 +101,18 @@ static inline double ric_firm_exit_size_term(const ric_firm_consts *k, int32_t e
     return 1.0 + (employees - 1) / k->exit_size;
 }
 /* Probability of exit this step; cap_exit is capability^-elasticity, an incubator room scales
- * the hazard by spinoff.incubator_exit_factor (<= 1). */
+ * the hazard by spinoff.incubator_exit_factor (<= 1), and a supplier or buyer in the complex by
+ * network.vertical_exit_factor (<= 1): orders steady a firm (the vertical relations of the
+ * industrial complex in the seed's KICOX strategy; the form and the factor are assumed). */
 static inline double ric_firm_exit_prob(const ric_firm_consts *k, double cap_exit, int32_t age,
-                                        int32_t employees, int incubated)
+                                        int32_t employees, int incubated, int vertical)
 {
     double h = k->exit_base / ric_firm_exit_age_term(k, age) /
                ric_firm_exit_size_term(k, employees) * cap_exit;
     if (incubated)
         h *= k->inc_factor;
+    if (vertical)
+        h *= k->vertical_exit;
     return h * k->dt;
 }
 /* An upper bound of ric_firm_exit_prob over age, size and incubation (terms >= 1, factor <= 1,
@@ -157,13 +163,15 @@ static inline int32_t ric_firm_want(const ric_firm_consts *k, int32_t employees,
     return ric_ifloor(d + u);
 }
 
-/* A link of any kind dissolves when unused for network.link_decay_years, a link to an
- * organisation also when the organisation has left (EIS-SKIN; MODEL.md 5): PARTNER_ACTIVE is 1
- * for a firm partner (a firm that left took its links with it). Twin: firm_flags. */
-static inline int ric_firm_link_lapses(const ric_firm_consts *k, int32_t step, int32_t last,
-                                       int partner_active)
+/* A link of a kind that lapses (LAPSES, ric_link_kinds) dissolves when unused for
+ * network.link_decay_years, a link to an organisation also when the organisation has left
+ * (EIS-SKIN; MODEL.md 5): PARTNER_ACTIVE is 1 for a firm partner (a firm that left took its links
+ * with it). A supplier-buyer link lasts while both firms live (orders keep it in use). Twin:
+ * firm_flags. */
+static inline int ric_firm_link_lapses(const ric_firm_consts *k, int lapses, int32_t step,
+                                       int32_t last, int partner_active)
 {
-    return (step - last > k->decay) | !partner_active;
+    return lapses & ((step - last > k->decay) | !partner_active);
 }
 
 /* Absorptive capacity (Cohen and Levinthal 1990): what a firm can take in of outside knowledge
@@ -196,7 +204,8 @@ static inline int ric_firm_leaves_incubator(const ric_firm_consts *k, int32_t ag
 /* The fast pass's exit bound holds for these parameters (else the reference pass runs). */
 static inline int ric_firm_exit_bound_holds(const ric_firm_consts *k)
 {
-    return k->exit_age > 0 && k->exit_size > 0 && k->inc_factor <= 1.0 && k->exit_base >= 0;
+    return k->exit_age > 0 && k->exit_size > 0 && k->inc_factor <= 1.0 && k->vertical_exit <= 1.0 &&
+           k->exit_base >= 0;
 }
 
 #endif

@@ -36,15 +36,16 @@ static void firm_pass_reference(ric_world *w, ric_workspace *ws, const ric_firm_
         const double cap = f->capability[i], mk = w->regions[region].p.market_growth;
         const int32_t emp = f->employees[i], age = step - f->birth[i];
 
-        int linked = 0;
+        int linked = 0; /* by a link that carries knowledge */
         for (int kind = 0; kind < RIC_LINK_N; kind++) {
+            const ric_link_info *in = &ric_link_kinds[kind];
             const uint32_t partner = lk.partner[kind][i];
             /* a firm partner drops it in the same step: both ends have the same last use */
-            if (partner && ric_firm_link_lapses(k, step, lk.last[kind][i],
-                                                ric_link_partners[kind] == RIC_TO_FIRM ||
-                                                    w->orgs[partner - 1].active))
+            if (partner &&
+                ric_firm_link_lapses(k, in->lapses, step, lk.last[kind][i],
+                                     in->partner == RIC_TO_FIRM || w->orgs[partner - 1].active))
                 lk.partner[kind][i] = 0;
-            linked |= lk.partner[kind][i] != 0;
+            linked |= (lk.partner[kind][i] != 0) & in->knowledge;
         }
         if (f->incubator[i] && ric_firm_leaves_incubator(k, age)) {
             w->orgs[f->incubator[i] - 1].rooms_used--;
@@ -55,7 +56,8 @@ static void firm_pass_reference(ric_world *w, ric_workspace *ws, const ric_firm_
         f->fitness[i] = fit;
         const double cap_exit = ric_powe(cap, k->exit_el);
         if (fit < 0.0f ||
-            ric_u01(b.v[0]) < ric_firm_exit_prob(k, cap_exit, age, emp, f->incubator[i] != 0)) {
+            ric_u01(b.v[0]) < ric_firm_exit_prob(k, cap_exit, age, emp, f->incubator[i] != 0,
+                                                 f->link_vertical[i] != 0)) {
             mark_dead(f, ws, i); /* its capability stays as it was */
             continue;
         }

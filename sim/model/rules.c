@@ -300,10 +300,10 @@ static void rule_spillover(ric_world *w, ric_workspace *ws)
         double c = cap[i];
         for (int kind = 0; kind < RIC_LINK_N; kind++) {
             const uint32_t partner = lk.partner[kind][i];
-            if (!partner)
+            if (!partner || !ric_link_kinds[kind].knowledge)
                 continue;
             double k;
-            if (ric_link_partners[kind] == RIC_TO_ORG) {
+            if (ric_link_kinds[kind].partner == RIC_TO_ORG) {
                 k = knowledge[partner];
             } else {
                 const int32_t j = f->index_of[partner];
@@ -339,6 +339,25 @@ static void rule_firm_spinoff(ric_world *w, ric_workspace *ws)
 
 /* ---- entry: start-ups and relocations (MODEL.md 4) --------------------------------------- */
 
+/* Supplier-buyer links form by co-location (the industrial complex of the seed's KICOX strategy):
+ * with probability network.vertical_share a firm at entry finds a supplier or buyer among its
+ * region's firms, drawn uniformly from those without one (up to 32 draws, from the firm's own
+ * stream R after its other draws; none is formed if none is found). */
+void ric_rules_find_supplier(ric_world *w, size_t i, gsl_rng *r)
+{
+    ric_firms *f = &w->firms;
+    if (!(gsl_rng_uniform(r) < w->rules.vertical_share) || f->n < 2)
+        return;
+    for (int t = 0; t < 32; t++) {
+        const size_t j = gsl_rng_uniform_int(r, (unsigned long)f->n);
+        if (j != i && f->region[j] == f->region[i] && !f->link_vertical[j] &&
+            !(f->flags[j] & RIC_FIRM_DEAD)) {
+            ric_firms_link_firms(w, RIC_LINK_vertical, i, j);
+            return;
+        }
+    }
+}
+
 static void new_firm(ric_world *w, int region, ric_origin origin, double employees, double cap,
                      uint32_t rank)
 {
@@ -352,6 +371,7 @@ static void new_firm(ric_world *w, int region, ric_origin origin, double employe
         w->capacity_hit = 1;
         return;
     }
+    ric_rules_find_supplier(w, (size_t)i, r);
     if (origin == RIC_ORIGIN_STARTUP) {
         ric_region *g = &w->regions[region];
         g->pool = fmax(0.0, g->pool - e); /* founders come from the local pool */

@@ -4,6 +4,8 @@
 #ifndef RICSIM_RULES_H
 #define RICSIM_RULES_H
 
+#include <gsl/gsl_rng.h>
+
 #include "model/workspace.h"
 #include "model/world.h"
 
@@ -16,5 +18,9 @@ typedef struct {
  * entry, compact. */
 extern const ric_rule ric_rules_table[];
 extern const size_t ric_rules_n;
+
+/* With probability network.vertical_share, links firm column i to a supplier or buyer of its
+ * region (a firm without one), drawing from R: entrants and cohort firms. */
+void ric_rules_find_supplier(ric_world *w, size_t i, gsl_rng *r);
 
 #endif

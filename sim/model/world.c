@@ -146,19 +146,19 @@ static void move_firm(ric_firms *f, size_t to, size_t from)
     f->index_of[f->id[to]] = (int32_t)to;
 }
 
-const ric_link_partner ric_link_partners[RIC_LINK_N] = {
-#define PARTNER(C, name, partner, doc) partner,
-    RIC_LINK_KINDS(PARTNER, _)
-#undef PARTNER
+const ric_link_info ric_link_kinds[RIC_LINK_N] = {
+#define INFO(C, name, partner, lapses, knowledge, doc) {partner, lapses, knowledge},
+    RIC_LINK_KINDS(INFO, _)
+#undef INFO
 };
 
 ric_link_columns ric_firms_links(const ric_firms *f)
 {
     return (ric_link_columns){
-#define PARTNER(C, name, partner, doc) f->link_##name,
+#define PARTNER(C, name, partner, lapses, knowledge, doc) f->link_##name,
         {RIC_LINK_KINDS(PARTNER, _)},
 #undef PARTNER
-#define LAST(C, name, partner, doc) f->link_##name##_last,
+#define LAST(C, name, partner, lapses, knowledge, doc) f->link_##name##_last,
         {RIC_LINK_KINDS(LAST, _)},
 #undef LAST
     };
@@ -182,7 +182,7 @@ void ric_firms_compact(ric_world *w, const uint32_t *dead, size_t n_dead)
     for (size_t d = 0; d < n_dead; d++) {
         size_t i = dead[d];
         for (int k = 0; k < RIC_LINK_N; k++)
-            if (ric_link_partners[k] == RIC_TO_FIRM)
+            if (ric_link_kinds[k].partner == RIC_TO_FIRM)
                 unlink_partner(f, lk.partner[k], i);
         if (f->incubator[i])
             w->orgs[f->incubator[i] - 1].rooms_used--;

@@ -17,29 +17,31 @@ enum {
     RIC_FIRM_DEAD = 1u << 1    /* exits at the end of this step's firm pass */
 };
 
-/* The kinds of link a firm holds, written once: X(C, name, partner, comment) (C is passed
- * through, for RIC_FIRM_COLUMNS). Each kind is two firm columns, link_NAME (the partner:
- * organisation index + 1 or firm id, 0 = none; a firm holds at most one link of each kind) and
- * link_NAME_last (the step it was last used); links to firms are symmetric. The firm pass lets
- * every kind lapse after network.link_decay_years unused, a link to an organisation also when the
- * organisation leaves, and compaction clears the links to a firm that exits, so adding a kind is
- * one entry here, where it is formed, and its output column (doc/internals.md, "A link kind"). */
+/* The kinds of link a firm holds, written once: X(C, name, partner, lapses, knowledge, comment)
+ * (C is passed through, for RIC_FIRM_COLUMNS). Each kind is two firm columns, link_NAME (the
+ * partner: organisation index + 1 or firm id, 0 = none; a firm holds at most one link of each
+ * kind) and link_NAME_last (the step it was formed or last used); links to firms are symmetric.
+ * The firm pass lets a kind that lapses end after network.link_decay_years unused (a link to an
+ * organisation also when the organisation leaves); compaction clears the links to a firm that
+ * exits; the spillover phase learns along the kinds that carry knowledge. Adding a kind is one
+ * entry here, where it is formed, and its output column (doc/internals.md, "A link kind"). */
 typedef enum { RIC_TO_ORG, RIC_TO_FIRM } ric_link_partner;
 #define RIC_LINK_KINDS(X, C)                                                                       \
-    X(C, org, RIC_TO_ORG, "knowledge link to a university or institute (EIS-SKIN)")                \
-    X(C, peer, RIC_TO_FIRM, "link to another firm (spin-off ties, programme forums)")
+    X(C, org, RIC_TO_ORG, 1, 1, "knowledge link to a university or institute (EIS-SKIN)")          \
+    X(C, peer, RIC_TO_FIRM, 1, 1, "innovation partner firm (spin-off ties, programme forums)")     \
+    X(C, vertical, RIC_TO_FIRM, 0, 0, "supplier or buyer in the firm's complex (orders)")
 
 typedef enum {
-#define RIC_LINK_ID(C, name, partner, doc) RIC_LINK_##name,
+#define RIC_LINK_ID(C, name, partner, lapses, knowledge, doc) RIC_LINK_##name,
     RIC_LINK_KINDS(RIC_LINK_ID, _)
 #undef RIC_LINK_ID
         RIC_LINK_N
 } ric_link_kind;
 
 /* A link kind's two firm columns, for RIC_FIRM_COLUMNS. */
-#define RIC_LINK_COLUMNS(X, name, partner, doc)                                                    \
+#define RIC_LINK_COLUMNS(X, name, partner, lapses, knowledge, doc)                                 \
     X(uint32_t, link_##name, 0, doc)                                                               \
-    X(int32_t, link_##name##_last, 0, "step the link was last used")
+    X(int32_t, link_##name##_last, 0, "step the link was formed or last used")
 
 /* The firm columns, written once: X(type, name, value at birth, comment). The struct below,
  * reserve, release, append and the move of remove-by-swap are generated from this list, so adding
@@ -179,6 +181,11 @@ typedef struct {
     int32_t *last[RIC_LINK_N];
 } ric_link_columns;
 ric_link_columns ric_firms_links(const ric_firms *f);
-extern const ric_link_partner ric_link_partners[RIC_LINK_N];
+typedef struct {
+    ric_link_partner partner;
+    int lapses;    /* ends when unused (else it lasts while both ends live) */
+    int knowledge; /* carries knowledge (the spillover phase) */
+} ric_link_info;
+extern const ric_link_info ric_link_kinds[RIC_LINK_N];
 
 #endif

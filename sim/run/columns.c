@@ -74,13 +74,25 @@ typedef struct {
     double year;
     double orgs[RIC_ORG_KIND_N], staff[RIC_ORG_KIND_N], research; /* research: institutes' staff */
     double smes, large, emp_smes, emp_large, by_origin[RIC_ORIGIN_N], capsum;
-    double linked_n, linked_cap;      /* focus firms with a link of any kind, their capability */
-    double lfo, peers, linked, nodes; /* nodes: firms and active organisations */
+    double linked_n, linked_cap; /* focus firms with a knowledge link, their capability */
+    double verticals;            /* firms with a supplier or buyer */
+    double focus_vertical, focus_horizontal; /* links touching focus firms, each counted once */
+    double lfo, peers, linked, nodes;        /* nodes: firms and active organisations */
     double part_n, part_emp, part_cap, non_n, non_emp, non_cap;
     long long created, destroyed; /* jobs, over all origins */
     double pool;                  /* whole job seekers of focus regions */
     ric_programme_totals prog[RIC_MAX_PROGRAMMES];
 } aggregate_t;
+
+/* A focus firm's share of a link to the firm PARTNER (an id, 0 = none): the whole link if the
+ * partner is outside the focus, half if inside (its partner counts the other half). */
+static double touching(const ric_world *w, uint32_t partner)
+{
+    if (!partner)
+        return 0.0;
+    const int32_t j = w->firms.index_of[partner];
+    return j >= 0 && w->regions[w->firms.region[j]].p.focus ? 0.5 : 1.0;
+}
 
 static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *pg)
 {
@@ -114,7 +126,10 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
                 a->linked_n++;
                 a->linked_cap += c;
             }
+            a->focus_horizontal += (f->link_org[i] != 0) + touching(w, f->link_peer[i]);
+            a->focus_vertical += touching(w, f->link_vertical[i]);
         }
+        a->verticals += f->link_vertical[i] != 0;
         if (f->link_org[i]) {
             a->lfo++;
             a->linked++;
@@ -229,11 +244,20 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
         "licences/equity, US$ million",                                                            \
         a->fl->transfer_income_cum)                                                                \
     ONE(links_firm_org, "firms with a live link to a knowledge organisation", a->lfo)              \
-    ONE(links_firm_firm, "links between firms (each counted once)", a->peers / 2)                  \
+    ONE(links_firm_firm,                                                                           \
+        "links between firms, innovation partners and suppliers or buyers (each counted once)",    \
+        (a->peers + a->verticals) / 2)                                                             \
+    ONE(links_vertical, "supplier-buyer links touching focus firms (each counted once)",           \
+        a->focus_vertical)                                                                         \
+    ONE(links_horizontal,                                                                          \
+        "innovation links touching focus firms: to organisations, and between firms (each "        \
+        "counted once)",                                                                           \
+        a->focus_horizontal)                                                                       \
     ONE(link_density,                                                                              \
         "(`links_firm_org + links_firm_firm`) / (N (N - 1) / 2), where N = firms + active "        \
         "knowledge organisations",                                                                 \
-        a->nodes > 1 ? (a->lfo + a->peers / 2) / (a->nodes * (a->nodes - 1) / 2) : 0.0)            \
+        a->nodes > 1 ? (a->lfo + (a->peers + a->verticals) / 2) / (a->nodes * (a->nodes - 1) / 2)  \
+                     : 0.0)                                                                        \
     ONE(share_firms_linked, "share of firms linked to a university or institute",                  \
         a->w->firms.n ? a->linked / (double)a->w->firms.n : 0.0)                                   \
     ONE(labour_pool, "job seekers in the focus regions", a->pool)                                  \
