@@ -33,7 +33,7 @@ static double bytes_per_firm(void)
     const ric_firms *f = NULL;
     double b = RIC_FIRM_COLUMN_BYTES + sizeof *f->index_of;
     b += sizeof *ws->want + sizeof *ws->spinoff_queue + sizeof *ws->transfer_queue +
-         sizeof *ws->births + sizeof *ws->dead;
+         sizeof *ws->births + sizeof *ws->dead + sizeof *ws->linked + sizeof *ws->cap_next;
     return b;
 }
 
