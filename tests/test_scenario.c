@@ -966,3 +966,22 @@ Test(scenario, includes_of_folders_and_devices_are_refused_before_libconfig_read
     load_fails(BASE "@include \"/dev/zero\"\n", NULL, 0, RIC_ESCENARIO,
                "t.cfg:4: @include \"/dev/zero\": not a regular file");
 }
+
+/* The KICOX pair: the same seven complexes, with and without the innovative-cluster programme, on
+ * the same time settings (compare refuses others). */
+Test(scenario, kicox_pair_loads_and_differs_only_by_the_programme)
+{
+    ric_scenario *a = file_ok(RIC_SOURCE_DIR "/scenarios/kicox_complex.cfg", NULL, 0);
+    ric_scenario *b = file_ok(RIC_SOURCE_DIR "/scenarios/kicox_cluster.cfg", NULL, 0);
+    cr_assert_eq(a->n_regions, 7);
+    cr_assert_eq(b->n_regions, 7);
+    cr_assert_eq(a->n_programmes, 0);
+    cr_assert_eq(b->n_programmes, 1);
+    cr_assert_str_eq(b->programmes[0].name, "kicox");
+    cr_assert(a->start == b->start && a->end == b->end && a->steps_per_year == b->steps_per_year &&
+              a->output_every == b->output_every);
+    cr_assert_eq(a->n_firms, b->n_firms);
+    cr_assert_eq(a->seed, b->seed);
+    ric_scenario_free(a);
+    ric_scenario_free(b);
+}
