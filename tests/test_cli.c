@@ -154,6 +154,134 @@ Test(cli, version, .init = make_tmp, .fini = cleanup)
     result_free(&r);
 }
 
+Test(cli, version_names_commit_build_simd_and_mpi, .init = make_tmp, .fini = cleanup)
+{
+    result r = ricsim((const char *[]){"--version", NULL});
+    cr_assert_eq(r.code, 0);
+    const char *lines[] = {
+        "\ncommit: ", "\nbuild type: ", "\nsimd: ", "\nmpi: ", "\nanalysis scripts: "};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        cr_assert_not_null(strstr(r.out, lines[i]), "no '%s' in %s", lines[i] + 1, r.out);
+    cr_assert_null(strstr(r.out, "commit: \n"), "%s", r.out);
+#ifdef RIC_MPIEXEC
+    cr_assert_not_null(strstr(r.out, "\nmpi: built in\n"), "%s", r.out);
+#endif
+    result_free(&r);
+}
+
+/* Every command's page: exit 0, nothing on stderr, a synopsis, options and an example; --help
+ * and -h alike, also after other arguments (which are then not checked). */
+Test(cli, every_command_has_help, .init = make_tmp, .fini = cleanup)
+{
+    const char *cmds[] = {"run",   "check",   "plan",      "sweep",
+                          "merge", "compare", "calibrate", "sensitivity"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        for (int h = 0; h < 2; h++) {
+            result r = ricsim((const char *[]){cmds[i], "nofile.cfg", h ? "-h" : "--help", NULL});
+            char synopsis[64];
+            snprintf(synopsis, sizeof synopsis, "usage: ricsim %s ", cmds[i]);
+            cr_assert_eq(r.code, 0, "%s --help: exit %d: %s", cmds[i], r.code, r.err);
+            cr_assert_str_empty(r.err, "%s", cmds[i]);
+            cr_assert(starts_with(r.out, synopsis), "%s: %s", cmds[i], r.out);
+            cr_assert_not_null(strstr(r.out, "\noptions:\n"), "%s: %s", cmds[i], r.out);
+            cr_assert_not_null(strstr(r.out, "\nexample:\n  ricsim "), "%s: %s", cmds[i], r.out);
+            cr_assert_not_null(strstr(r.out, "--help"), "%s", cmds[i]);
+            result_free(&r);
+        }
+    }
+}
+
+/* The overview lists every command and every option of every command, the studies' too. */
+Test(cli, help_lists_every_command_and_option, .init = make_tmp, .fini = cleanup)
+{
+    result r = ricsim((const char *[]){"-h", NULL});
+    cr_assert_eq(r.code, 0);
+    const char *words[] = {"ricsim run ",
+                           "ricsim check ",
+                           "ricsim plan ",
+                           "ricsim sweep ",
+                           "ricsim merge ",
+                           "ricsim compare ",
+                           "ricsim calibrate CAL.cfg --out DIR [--jobs N] [--force]",
+                           "ricsim sensitivity SA.cfg --out DIR [--jobs N] [--force]",
+                           "\n--seed ",
+                           "\n--set ",
+                           "\n--out ",
+                           "\n--force ",
+                           "\n--jobs ",
+                           "--workers",
+                           "\n--shard ",
+                           "\n--resume ",
+                           "\n--on-error ",
+                           "\n--reps ",
+                           "\n--indicators ",
+                           "\n--help, -h ",
+                           "\n--version "};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        cr_assert_not_null(strstr(r.out, words[i]), "no '%s' in the overview", words[i]);
+    result_free(&r);
+}
+
+/* ---- --jobs ---------------------------------------------------------------------------------- */
+
+static const char jobs_exp[] = "@include \"tiny.cfg\"\n"
+                               "experiment = { seed = 3L; replications = 2; design = \"grid\";\n"
+                               "  parameters = ( { key = \"rules.spinoff.heritage\"; "
+                               "values = [0.55, 0.85]; } );\n"
+                               "  indicators = [\"firms\"]; };\n";
+
+/* Runs a sweep of jobs_exp with the shell prefix PREFIX (e.g. "taskset -c 0") and extra
+ * arguments; returns its stdout (caller frees). */
+static char *sweep_with(const char *prefix, const char *extra)
+{
+    write_file("tiny.cfg", tiny_cfg);
+    const char *exp = write_file("exp.cfg", jobs_exp);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s '%s' sweep '%s' --out '%s' --force %s > '%s' 2> '%s'", prefix,
+             RIC_BINARY, exp, in_tmp("sw"), extra, in_tmp("sw.out"), in_tmp("sw.err"));
+    int rc = system(cmd);
+    char *err = slurp(in_tmp("sw.err"));
+    cr_assert_eq(rc, 0, "%s: %s", cmd, err ? err : "");
+    free(err);
+    return slurp(in_tmp("sw.out"));
+}
+
+Test(cli, jobs_default_follows_the_affinity_mask, .init = make_tmp, .fini = cleanup)
+{
+    if (system("command -v taskset > /dev/null 2>&1") != 0)
+        cr_skip_test("no taskset");
+    char *out = sweep_with("env -u SLURM_CPUS_PER_TASK taskset -c 0", "");
+    cr_assert_not_null(strstr(out, " with 1 jobs\n"), "%s", out);
+    free(out);
+}
+
+Test(cli, jobs_default_follows_slurm_cpus_per_task, .init = make_tmp, .fini = cleanup)
+{
+    char *out = sweep_with("SLURM_CPUS_PER_TASK=1", "");
+    cr_assert_not_null(strstr(out, " with 1 jobs\n"), "%s", out);
+    free(out);
+}
+
+Test(cli, workers_is_an_alias_of_jobs, .init = make_tmp, .fini = cleanup)
+{
+    char *out = sweep_with("", "--workers 3");
+    cr_assert_not_null(strstr(out, " with 3 jobs\n"), "%s", out);
+    free(out);
+    out = sweep_with("SLURM_CPUS_PER_TASK=1", "--jobs 2"); /* the option wins */
+    cr_assert_not_null(strstr(out, " with 2 jobs\n"), "%s", out);
+    free(out);
+}
+
+Test(cli, bad_jobs, .init = make_tmp, .fini = cleanup)
+{
+    fails_with((const char *[]){"sweep", "x.cfg", "--out", "o", "--jobs", "0", NULL}, 2,
+               "ricsim: --jobs must be a whole number from 1 to 256 (got '0')");
+    fails_with((const char *[]){"compare", "a.cfg", "b.cfg", "--workers", "x", NULL}, 2,
+               "ricsim: --workers must be a whole number from 1 to 256 (got 'x')");
+    fails_with((const char *[]){"sensitivity", "x.cfg", "--out", "o", "--jobs", "65", NULL}, 2,
+               "ricsim: --jobs must be a whole number from 1 to 64 (got '65')");
+}
+
 Test(cli, no_arguments, .init = make_tmp, .fini = cleanup)
 {
     fails_with((const char *[]){NULL}, 2, "ricsim: missing command\nTry 'ricsim --help'.");

@@ -61,9 +61,9 @@ static int allowed(const char *cmd, const char *opt)
         const char *cmd, *opts;
     } table[] = {
         {"plan", " shard "},
-        {"sweep", " out jobs shard resume force on-error "},
+        {"sweep", " out jobs workers shard resume force on-error "},
         {"merge", " force "},
-        {"compare", " out jobs reps seed indicators resume force on-error "},
+        {"compare", " out jobs workers reps seed indicators resume force on-error "},
     };
     char key[64];
     snprintf(key, sizeof key, " %s ", opt);
@@ -77,8 +77,7 @@ static int parse(int argc, char **argv, args *a)
 {
     memset(a, 0, sizeof *a);
     a->cmd = argv[1];
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    a->jobs = cpus < 1 ? 1 : cpus > MAX_JOBS ? MAX_JOBS : (int)cpus;
+    a->jobs = ric_cli_default_jobs(MAX_JOBS);
     size_t want_pos = strcmp(a->cmd, "compare") == 0 ? 2 : 1;
     for (int i = 2; i < argc; i++) {
         const char *s = argv[i];
@@ -106,10 +105,10 @@ static int parse(int argc, char **argv, args *a)
             a->out = v;
         } else if (strcmp(o, "indicators") == 0) {
             a->indicators = v;
-        } else if (strcmp(o, "jobs") == 0) {
+        } else if (strcmp(o, "jobs") == 0 || strcmp(o, "workers") == 0) { /* --workers: alias */
             if (whole(v, 1, MAX_JOBS, &x))
-                return usage_error("--jobs must be a whole number from 1 to %d (got '%s')",
-                                   MAX_JOBS, v);
+                return usage_error("%s must be a whole number from 1 to %d (got '%s')", s, MAX_JOBS,
+                                   v);
             a->jobs = (int)x;
         } else if (strcmp(o, "reps") == 0) {
             if (whole(v, 2, RIC_PLAN_MAX_REPS, &x))

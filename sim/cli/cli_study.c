@@ -23,7 +23,7 @@
 
 typedef struct {
     const char *cmd, *file, *out;
-    int force, workers; /* workers 0: the study file's */
+    int force, workers; /* --jobs (or --workers); 0: the study file's, else the CPUs we may use */
 } sargs;
 
 static int parse(int argc, char **argv, sargs *a)
@@ -32,20 +32,14 @@ static int parse(int argc, char **argv, sargs *a)
     a->cmd = argv[1];
     for (int i = 2; i < argc; i++) {
         const char *s = argv[i];
-        if (strcmp(s, "--out") == 0 || strcmp(s, "--workers") == 0) {
+        if (strcmp(s, "--out") == 0 || strcmp(s, "--jobs") == 0 || strcmp(s, "--workers") == 0) {
             if (i + 1 >= argc)
                 return ric_cli_usage_error("option '%s' needs a value", s);
             const char *v = argv[++i];
             if (s[2] == 'o') {
                 a->out = v;
-            } else {
-                char *end;
-                errno = 0;
-                long w = strtol(v, &end, 10);
-                if (!*v || *end || errno || w < 1 || w > RIC_STUDY_MAX_WORKERS)
-                    return ric_cli_usage_error("--workers must be an integer in [1, %d] (got '%s')",
-                                               RIC_STUDY_MAX_WORKERS, v);
-                a->workers = (int)w;
+            } else if (ric_cli_jobs_option(s, v, RIC_STUDY_MAX_WORKERS, &a->workers)) {
+                return 2; /* --workers: the old name of --jobs */
             }
         } else if (strcmp(s, "--force") == 0) {
             a->force = 1;
@@ -65,6 +59,15 @@ static int parse(int argc, char **argv, sargs *a)
     return 0;
 }
 
+/* --jobs, else the study file's 'workers', else the CPUs this process may use */
+static void set_workers(ric_study *sd, const sargs *a)
+{
+    if (a->workers)
+        sd->workers = a->workers;
+    else if (sd->workers < 1)
+        sd->workers = ric_cli_default_jobs(RIC_STUDY_MAX_WORKERS);
+}
+
 static int fail(const char *cmd, ric_status st, const ric_err *err)
 {
     fprintf(stderr, "ricsim: %s: %s\n", cmd, err->msg);
@@ -79,15 +82,13 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Draws DIR's figure with gnuplot and the analysis script SCRIPT (RICSIM_ANALYSIS_DIR, or the
- * source tree's analysis/ folder). A missing gnuplot only costs the figure: a warning. */
+/* Draws DIR's figure with gnuplot and the analysis script SCRIPT (ric_cli_analysis_dir: the
+ * installed or the source tree's analysis/ folder). A missing gnuplot only costs the figure: a
+ * warning. */
 static void draw(const char *cmd, const char *dir, const char *script)
 {
-    const char *ad = getenv("RICSIM_ANALYSIS_DIR");
-#ifdef RIC_ANALYSIS_DIR
-    if (!ad)
-        ad = RIC_ANALYSIS_DIR;
-#endif
+    char found[RIC_PATH_MAX];
+    const char *ad = ric_cli_analysis_dir(found, sizeof found);
     if (!ad) {
         fprintf(stderr, "ricsim: %s: no figure: set RICSIM_ANALYSIS_DIR to ricsim's analysis/\n",
                 cmd);
@@ -127,8 +128,7 @@ static int calibrate(const sargs *a)
     if (st != RIC_OK)
         return fail(a->cmd, st, &err);
     ric_study *sd = ric_calibrate_study(c);
-    if (a->workers)
-        sd->workers = a->workers;
+    set_workers(sd, a);
     st = ric_study_outdir(a->out, "fitted.tsv", a->force, &err);
     if (st != RIC_OK) {
         ric_calibrate_free(c);
@@ -183,8 +183,7 @@ static int sensitivity(const sargs *a)
     if (st != RIC_OK)
         return fail(a->cmd, st, &err);
     ric_study *sd = ric_sensitivity_study(s);
-    if (a->workers)
-        sd->workers = a->workers;
+    set_workers(sd, a);
     st = ric_study_outdir(a->out, "points.tsv", a->force, &err);
     if (st != RIC_OK) {
         ric_sensitivity_free(s);
