@@ -20,6 +20,9 @@
 typedef struct {
     char key[256]; /* scenario key path, as for --set */
     int integer;
+    char
+        name[64]; /* column of long.tsv and summary.tsv: the 'name', or the key made [A-Za-z0-9_] */
+    int named;    /* 'name' given in the experiment file (plan.tsv then lists the names) */
 } ric_plan_param;
 
 /* A plan: run id = design_row x replications + replication. Design row i loads scenario[0], or in
