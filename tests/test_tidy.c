@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sweep_support.h"
 #include "tmpdir.h"
 
 #include "ricsim/experiment.h"
@@ -31,29 +32,6 @@ static const char exp_text[] =
 
 #define N_IND 3
 static const char *const ind[N_IND] = {"firms", "employees_smes", "spinoffs_cum"};
-
-static ric_plan *plan_of(const char *text)
-{
-    write_file("base.cfg", base_cfg);
-    const char *path = write_file("exp.cfg", text);
-    ric_plan *p = NULL;
-    ric_err err = {{0}};
-    cr_assert_eq(ric_plan_load(path, &p, &err), RIC_OK, "%s", err.msg);
-    return p;
-}
-
-static void sweep_to(const ric_plan *p, const char *dir, ric_sweep_opts o)
-{
-    ric_sweep *sw = NULL;
-    ric_err err = {{0}};
-    cr_assert_eq(ric_sweep_open(p, dir, &o, &sw, &err), RIC_OK, "%s", err.msg);
-    while (!ric_sweep_done(sw)) {
-        ric_sweep_event ev;
-        cr_assert_eq(ric_sweep_step(sw, &ev, &err), RIC_OK, "%s", err.msg);
-    }
-    cr_assert_eq(ric_sweep_finish(sw, &err), RIC_OK, "%s", err.msg);
-    ric_sweep_free(sw);
-}
 
 /* Splits the line at *pos into at most MAX tab-separated fields (in place); advances *pos. */
 static size_t next_line(char **pos, char **f, size_t max)

@@ -149,6 +149,27 @@ static void put_val(FILE *f, double v)
         fprintf(f, "%.10g", v);
 }
 
+/* A header row: FIRST, the parameters, MIDDLE, the indicators. */
+static void put_header(FILE *f, const char *first, const plan_info *pi, const char *middle)
+{
+    fputs(first, f);
+    for (size_t j = 0; j < pi->n_params; j++)
+        fprintf(f, "\t%s", pi->names[j]);
+    fputs(middle, f);
+    for (size_t k = 0; k < pi->n_ind; k++)
+        fprintf(f, "\t%s", pi->ind[k]);
+    fputs("\n", f);
+}
+
+/* Adds the final row LAST of run R to its design row's sums for summary.tsv. */
+static void add_final(const plan_info *pi, const run_info *r, const double *last, double *sum,
+                      size_t *count)
+{
+    for (size_t k = 0; k < pi->n_ind; k++)
+        sum[r->row * pi->n_ind + k] += last[k];
+    count[r->row]++;
+}
+
 ric_status ric_tidy_sweep(const char *dir, ric_err *err)
 {
     plan_info pi = {0};
@@ -175,15 +196,8 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
     }
     if (st == RIC_OK)
         st = ric_atomic_open(&lf, dir, "long.tsv", 0, err);
-    if (st == RIC_OK) {
-        fputs("run\tdesign_row\treplication\tseed", lf.f);
-        for (size_t j = 0; j < pi.n_params; j++)
-            fprintf(lf.f, "\t%s", pi.names[j]);
-        fputs("\tyear", lf.f);
-        for (size_t k = 0; k < pi.n_ind; k++)
-            fprintf(lf.f, "\t%s", pi.ind[k]);
-        fputs("\n", lf.f);
-    }
+    if (st == RIC_OK)
+        put_header(lf.f, "run\tdesign_row\treplication\tseed", &pi, "\tyear");
     /* series.tsv: per run, "# [run K] ..." lines, a header, then its rows */
     size_t cap = 0, lineno = 0;
     long col[MAX_COLS + 1]; /* year, then the indicators: columns of the run's header, or -1 */
@@ -201,11 +215,8 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
         if (strncmp(line, "# [run ", 7) == 0 || line[0] != '#') {
             if (line[0] == '#' || !cur) {
                 /* a new run (or rows outside any): close the last run's summary */
-                if (cur && have_last) {
-                    for (size_t k = 0; k < pi.n_ind; k++)
-                        sum[cur->row * pi.n_ind + k] += last[k];
-                    count[cur->row]++;
-                }
+                if (cur && have_last)
+                    add_final(&pi, cur, last, sum, count);
                 have_last = 0;
                 cur = NULL;
                 if (line[0] != '#') {
@@ -248,11 +259,8 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
             have_last = 1;
         }
     }
-    if (st == RIC_OK && cur && have_last) {
-        for (size_t k = 0; k < pi.n_ind; k++)
-            sum[cur->row * pi.n_ind + k] += last[k];
-        count[cur->row]++;
-    }
+    if (st == RIC_OK && cur && have_last)
+        add_final(&pi, cur, last, sum, count);
     if (st == RIC_OK && ferror(in)) {
         ric_err_set(err, "%s: cannot read: %s", path, strerror(errno));
         st = RIC_EIO;
@@ -260,12 +268,7 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
     if (st == RIC_OK)
         st = ric_atomic_open(&sf, dir, "summary.tsv", 0, err);
     if (st == RIC_OK) {
-        fputs("# design_row", sf.f);
-        for (size_t j = 0; j < pi.n_params; j++)
-            fprintf(sf.f, "\t%s", pi.names[j]);
-        for (size_t k = 0; k < pi.n_ind; k++)
-            fprintf(sf.f, "\t%s", pi.ind[k]);
-        fputs("\n", sf.f);
+        put_header(sf.f, "# design_row", &pi, "");
         /* the design rows of this folder's runs (all of them, or a shard's) in design order */
         size_t lo = pi.n_runs ? pi.runs[0].row : 0;
         size_t hi = pi.n_runs ? pi.runs[pi.n_runs - 1].row + 1 : 0;

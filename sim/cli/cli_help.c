@@ -65,6 +65,17 @@ static const char overview[] =
     "                 process may use (affinity mask, cgroup cpu.max quota, "                      \
     "SLURM_CPUS_PER_TASK)\n"
 
+/* the options of calibrate and sensitivity, up to their example */
+#define STUDY_OPTIONS                                                                              \
+    "options:\n"                                                                                   \
+    "  --out DIR      the output folder\n"                                                         \
+    "  --jobs N       worker processes, 1 to 64 (alias --workers); default: the study file's\n"    \
+    "                 'workers', else the CPUs this process may use (as for sweep)\n"              \
+    "  --force        replace the results already in DIR\n"                                        \
+    "  --help, -h     this page\n"                                                                 \
+    "\n"                                                                                           \
+    "example:\n"
+
 static const struct {
     const char *cmd, *text;
 } pages[] = {
@@ -159,28 +170,14 @@ static const struct {
                   "\n"
                   "Fit the study's parameters to its targets (GSL nmsimplex2): DIR/fitted.tsv,\n"
                   "fit.tsv, history.tsv and a figure (gnuplot and the analysis scripts).\n"
-                  "\n"
-                  "options:\n"
-                  "  --out DIR      the output folder\n" JOBS_HELP
-                  "                 (the study file's 'workers' when not given)\n"
-                  "  --force        replace the results already in DIR\n"
-                  "  --help, -h     this page\n"
-                  "\n"
-                  "example:\n"
+                  "\n" STUDY_OPTIONS
                   "  ricsim calibrate scenarios/calibration/daedeok.cfg --out runs/cal --jobs 2\n"},
     {"sensitivity",
      "usage: ricsim sensitivity SA.cfg --out DIR [--jobs N] [--force]\n"
      "\n"
      "Morris elementary effects or Sobol' indices (Saltelli): DIR/points.tsv, the\n"
      "ranked effect tables and a figure.\n"
-     "\n"
-     "options:\n"
-     "  --out DIR      the output folder\n" JOBS_HELP
-     "                 (the study file's 'workers' when not given)\n"
-     "  --force        replace the results already in DIR\n"
-     "  --help, -h     this page\n"
-     "\n"
-     "example:\n"
+     "\n" STUDY_OPTIONS
      "  ricsim sensitivity scenarios/sensitivity/daedeok_morris.cfg --out runs/sa\n"},
 };
 
