@@ -272,6 +272,26 @@ Test(cli, workers_is_an_alias_of_jobs, .init = make_tmp, .fini = cleanup)
     free(out);
 }
 
+/* stderr not a terminal (a file here): a whole line per report, the last after the last run */
+Test(cli, progress_lines_when_stderr_is_not_a_terminal, .init = make_tmp, .fini = cleanup)
+{
+    char *out = sweep_with("", "--jobs 2 --progress-every 0");
+    free(out);
+    char *err = slurp(in_tmp("sw.err"));
+    cr_assert_not_null(err);
+    cr_assert_not_null(strstr(err, "ricsim: progress: 1/4 runs done, 0 failed, "), "%s", err);
+    cr_assert_not_null(strstr(err, "ricsim: progress: 4/4 runs done, 0 failed, "), "%s", err);
+    cr_assert_null(strchr(err, '\r'), "no carriage returns in a log");
+    free(err);
+    out = sweep_with("", "--jobs 2"); /* the default: every 30 s, so none in this short sweep */
+    free(out);
+    err = slurp(in_tmp("sw.err"));
+    cr_assert_str_empty(err);
+    free(err);
+    fails_with((const char *[]){"sweep", "x.cfg", "--out", "o", "--progress-every", "-1", NULL}, 2,
+               "ricsim: --progress-every must be whole seconds from 0 to 86400 (got '-1')");
+}
+
 Test(cli, bad_jobs, .init = make_tmp, .fini = cleanup)
 {
     fails_with((const char *[]){"sweep", "x.cfg", "--out", "o", "--jobs", "0", NULL}, 2,

@@ -1,6 +1,6 @@
 /* ricsim's experiment commands: plan, sweep, merge and compare. Parses their arguments, drives a
- * sweep step by step (with a progress line when stderr is a terminal), prints the results and
- * maps statuses to exit codes (0 ok, 1 a run or the sweep failed, 2 usage or experiment error). */
+ * sweep step by step (a progress line on a terminal, else a line every --progress-every seconds),
+ * prints the results and maps statuses to exit codes (0 ok, 1 a run or the sweep failed, 2 usage or experiment error). */
 #include "cli_experiment.h"
 #include "cli_common.h"
 
@@ -35,6 +35,7 @@ typedef struct {
     size_t n_pos;
     const char *out, *indicators;
     int jobs, resume, force, stop_on_error;
+    double progress_every; /* seconds between progress lines when stderr is not a terminal */
     size_t shard, n_shards, reps;
     unsigned long long seed;
     int has_seed;
@@ -61,9 +62,9 @@ static int allowed(const char *cmd, const char *opt)
         const char *cmd, *opts;
     } table[] = {
         {"plan", " shard "},
-        {"sweep", " out jobs workers shard resume force on-error "},
+        {"sweep", " out jobs workers shard resume force on-error progress-every "},
         {"merge", " force "},
-        {"compare", " out jobs workers reps seed indicators resume force on-error "},
+        {"compare", " out jobs workers reps seed indicators resume force on-error progress-every "},
     };
     char key[64];
     snprintf(key, sizeof key, " %s ", opt);
@@ -78,6 +79,7 @@ static int parse(int argc, char **argv, args *a)
     memset(a, 0, sizeof *a);
     a->cmd = argv[1];
     a->jobs = ric_cli_default_jobs(MAX_JOBS);
+    a->progress_every = 30;
     size_t want_pos = strcmp(a->cmd, "compare") == 0 ? 2 : 1;
     for (int i = 2; i < argc; i++) {
         const char *s = argv[i];
@@ -119,6 +121,12 @@ static int parse(int argc, char **argv, args *a)
             if (whole(v, 0, 9223372036854775807ull, &a->seed))
                 return usage_error("--seed must be a non-negative integer (got '%s')", v);
             a->has_seed = 1;
+        } else if (strcmp(o, "progress-every") == 0) {
+            if (whole(v, 0, 86400, &x))
+                return usage_error("--progress-every must be whole seconds from 0 to 86400 (got "
+                                   "'%s')",
+                                   v);
+            a->progress_every = (double)x;
         } else if (strcmp(o, "on-error") == 0) {
             if (strcmp(v, "continue") != 0 && strcmp(v, "stop") != 0)
                 return usage_error("--on-error must be continue or stop (got '%s')", v);
@@ -158,19 +166,26 @@ static int parse(int argc, char **argv, args *a)
 /* SIGINT and SIGTERM end the sweep between runs (ric_cli_catch_signals): the workers are
  * stopped and --resume continues it. */
 
-static void show_progress(const ric_sweep_progress *pg)
+/* The time left at the current rate, as text ("?" before the first run ends). */
+static void time_left(const ric_sweep_progress *pg, char *left, size_t n)
 {
-    char left[32] = "?";
+    snprintf(left, n, "?");
     size_t todo = pg->total - pg->done;
     if (pg->runs_per_s > 0) {
         double s = (double)todo / pg->runs_per_s;
         if (s < 120)
-            snprintf(left, sizeof left, "%.0f s", s);
+            snprintf(left, n, "%.0f s", s);
         else if (s < 7200)
-            snprintf(left, sizeof left, "%.0f min", s / 60);
+            snprintf(left, n, "%.0f min", s / 60);
         else
-            snprintf(left, sizeof left, "%.1f h", s / 3600);
+            snprintf(left, n, "%.1f h", s / 3600);
     }
+}
+
+static void show_progress(const ric_sweep_progress *pg)
+{
+    char left[32];
+    time_left(pg, left, sizeof left);
     fprintf(stderr, "\rricsim: %zu/%zu runs", pg->done, pg->total);
     if (pg->failed)
         fprintf(stderr, " (%zu failed)", pg->failed);
@@ -178,10 +193,26 @@ static void show_progress(const ric_sweep_progress *pg)
     fflush(stderr);
 }
 
+/* Not a terminal (a batch job's log): a whole line every a->progress_every seconds. */
+static void log_progress(const ric_sweep *sw, const args *a, double *last)
+{
+    ric_sweep_progress pg;
+    ric_sweep_progress_get(sw, &pg);
+    if (pg.elapsed_s - *last < a->progress_every)
+        return;
+    *last = pg.elapsed_s;
+    char left[32];
+    time_left(&pg, left, sizeof left);
+    fprintf(stderr, "ricsim: progress: %zu/%zu runs done, %zu failed, %.2f runs/s, %s left\n",
+            pg.done, pg.total, pg.failed, pg.runs_per_s, left);
+    fflush(stderr);
+}
+
 /* Runs the sweep to its end; 0, or the exit code of a failure of the sweep itself. */
-static int drive(ric_sweep *sw)
+static int drive(ric_sweep *sw, const args *a)
 {
     int tty = isatty(STDERR_FILENO);
+    double last = 0;
     ric_sweep_progress pg;
     ric_err err = {{0}};
     while (!ric_sweep_done(sw)) {
@@ -197,6 +228,8 @@ static int drive(ric_sweep *sw)
         if (tty) {
             ric_sweep_progress_get(sw, &pg);
             show_progress(&pg);
+        } else if (ev.finished) {
+            log_progress(sw, a, &last);
         }
     }
     if (tty)
@@ -271,9 +304,10 @@ static int hand_out(ric_sweep *sw, int r, int stop)
 
 /* Rank 0: the ranks take runs as they finish (dynamic scheduling); every result is written here,
  * in run order, as a local sweep writes it. Each rank is told to stop exactly once. */
-static int mpi_root(ric_sweep *sw)
+static int mpi_root(ric_sweep *sw, const args *a)
 {
     int tty = isatty(STDERR_FILENO), busy = 0, rc = 0;
+    double last = 0;
     for (int r = 1; r < n_ranks; r++)
         busy += hand_out(sw, r, 0);
     while (busy > 0) {
@@ -307,6 +341,8 @@ static int mpi_root(ric_sweep *sw)
                 ric_sweep_progress pg;
                 ric_sweep_progress_get(sw, &pg);
                 show_progress(&pg);
+            } else if (rc == 0) {
+                log_progress(sw, a, &last);
             }
         }
         free(row);
@@ -349,12 +385,12 @@ static int sweep(const ric_plan *p, const args *a, const char *what)
     int rc;
 #ifdef RIC_MPI
     if (n_ranks > 1)
-        rc = mpi_root(sw);
+        rc = mpi_root(sw, a);
     else
 #endif
     {
         ric_cli_catch_signals();
-        rc = drive(sw);
+        rc = drive(sw, a);
     }
     ric_sweep_progress pg;
     ric_sweep_progress_get(sw, &pg);
