@@ -173,8 +173,8 @@ Test(cli, version_names_commit_build_simd_and_mpi, .init = make_tmp, .fini = cle
  * and -h alike, also after other arguments (which are then not checked). */
 Test(cli, every_command_has_help, .init = make_tmp, .fini = cleanup)
 {
-    const char *cmds[] = {"run",   "check",   "plan",      "sweep",
-                          "merge", "compare", "calibrate", "sensitivity"};
+    const char *cmds[] = {"run",     "check",     "plan",        "sweep", "merge",
+                          "compare", "calibrate", "sensitivity", "export"};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         for (int h = 0; h < 2; h++) {
             result r = ricsim((const char *[]){cmds[i], "nofile.cfg", h ? "-h" : "--help", NULL});
@@ -201,6 +201,8 @@ Test(cli, help_lists_every_command_and_option, .init = make_tmp, .fini = cleanup
                            "ricsim plan ",
                            "ricsim sweep ",
                            "ricsim merge ",
+                           "ricsim export DIR [--csv]",
+                           "\n--csv ",
                            "ricsim compare ",
                            "ricsim calibrate CAL.cfg --out DIR [--jobs N] [--force]",
                            "ricsim sensitivity SA.cfg --out DIR [--jobs N] [--force]",
@@ -290,6 +292,45 @@ Test(cli, progress_lines_when_stderr_is_not_a_terminal, .init = make_tmp, .fini 
     free(err);
     fails_with((const char *[]){"sweep", "x.cfg", "--out", "o", "--progress-every", "-1", NULL}, 2,
                "ricsim: --progress-every must be whole seconds from 0 to 86400 (got '-1')");
+}
+
+/* export of a folder made as an earlier ricsim made it (no tidy tables): the same tables */
+Test(cli, export_rebuilds_the_tables, .init = make_tmp, .fini = cleanup)
+{
+    free(sweep_with("", "--jobs 2"));
+    char *lng = slurp(in_tmp("sw/long.tsv")), *sum = slurp(in_tmp("sw/summary.tsv"));
+    cr_assert_not_null(lng);
+    cr_assert_eq(unlink(in_tmp("sw/long.tsv")), 0);
+    cr_assert_eq(unlink(in_tmp("sw/summary.tsv")), 0);
+    result r = ricsim((const char *[]){"export", in_tmp("sw"), "--csv", NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    result_free(&r);
+    char *lng2 = slurp(in_tmp("sw/long.tsv")), *sum2 = slurp(in_tmp("sw/summary.tsv"));
+    cr_assert_not_null(lng2);
+    cr_assert_str_eq(lng, lng2);
+    cr_assert_str_eq(sum, sum2);
+    char *csv = slurp(in_tmp("sw/summary.csv"));
+    cr_assert_not_null(csv);
+    cr_assert(starts_with(csv, "design_row,rules_spinoff_heritage,firms\n0,0.55,"), "%s", csv);
+    cr_assert_null(strchr(csv, '\t'));
+    free(csv);
+    csv = slurp(in_tmp("sw/long.csv"));
+    cr_assert_not_null(csv);
+    cr_assert(
+        starts_with(csv, "run,design_row,replication,seed,rules_spinoff_heritage,year,firms\n"),
+        "%s", csv);
+    free(csv);
+    free(lng);
+    free(lng2);
+    free(sum);
+    free(sum2);
+    char want[128];
+    snprintf(want, sizeof want, "ricsim: %s: not a finished sweep or comparison (no stats.tsv)",
+             tmp);
+    fails_with((const char *[]){"export", tmp, NULL}, 2, want);
+    fails_with((const char *[]){"export", NULL}, 2, "ricsim: export: missing DIR");
+    fails_with((const char *[]){"export", tmp, "--force", NULL}, 2,
+               "ricsim: export takes no '--force'");
 }
 
 Test(cli, bad_jobs, .init = make_tmp, .fini = cleanup)

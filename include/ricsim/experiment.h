@@ -139,6 +139,11 @@ ric_status ric_sweep_finish(ric_sweep *sw, ric_err *err);
 /* Stops workers still running (SIGTERM), releases the lock and frees sw (NULL is fine). */
 void ric_sweep_free(ric_sweep *sw);
 
+/* Writes DIR/long.tsv and DIR/summary.tsv of a finished sweep or comparison (one with a
+ * stats.tsv, also one made before these tables existed), and with CSV comma-separated copies
+ * long.csv and summary.csv (whose header has no '#'). */
+ric_status ric_sweep_export(const char *dir, int csv, ric_err *err);
+
 /* The folder of shard I of N under DIR: DIR/shard-I-of-N (buf of n bytes). */
 void ric_sweep_shard_dir(const char *dir, size_t i, size_t n, char *buf, size_t len);
 

@@ -15,6 +15,7 @@
 #include "base/atomic.h"
 #include "base/consts.h"
 #include "base/fs.h"
+#include "ricsim/experiment.h"
 
 #define MAX_COLS 64 /* indicators or parameters named in plan.tsv */
 
@@ -303,5 +304,44 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
     free(last);
     free(pi.runs);
     free(pi.text);
+    return st;
+}
+
+/* DIR/NAME.tsv copied to DIR/NAME.csv with commas for tabs (the values are numbers and
+ * identifiers: nothing to quote); a leading "# " of the header is dropped. */
+static ric_status csv_copy(const char *dir, const char *name, ric_err *err)
+{
+    char path[RIC_JOINED_MAX], file[64];
+    snprintf(file, sizeof file, "%s.tsv", name);
+    ric_fs_join(dir, file, path);
+    size_t len;
+    char *text = ric_fs_read(path, &len);
+    if (!text) {
+        ric_err_set(err, "%s: cannot read: %s", path, strerror(errno));
+        return RIC_EIO;
+    }
+    size_t skip = strncmp(text, "# ", 2) == 0 ? 2 : 0;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\t')
+            text[i] = ',';
+    snprintf(file, sizeof file, "%s.csv", name);
+    ric_status st = ric_atomic_write(dir, file, 0, text + skip, len - skip, err);
+    free(text);
+    return st;
+}
+
+ric_status ric_sweep_export(const char *dir, int csv, ric_err *err)
+{
+    char path[RIC_JOINED_MAX];
+    ric_fs_join(dir, "stats.tsv", path);
+    if (!ric_fs_exists(path)) {
+        ric_err_set(err, "%s: not a finished sweep or comparison (no stats.tsv)", dir);
+        return RIC_EUSAGE;
+    }
+    ric_status st = ric_tidy_sweep(dir, err);
+    if (st == RIC_OK && csv)
+        st = csv_copy(dir, "long", err);
+    if (st == RIC_OK && csv)
+        st = csv_copy(dir, "summary", err);
     return st;
 }

@@ -90,7 +90,8 @@ int ric_cli_main(int argc, char **argv)
             ric_cli_help_page(argv[1]))
             return 0;
     if (strcmp(argv[1], "plan") == 0 || strcmp(argv[1], "sweep") == 0 ||
-        strcmp(argv[1], "merge") == 0 || strcmp(argv[1], "compare") == 0)
+        strcmp(argv[1], "merge") == 0 || strcmp(argv[1], "compare") == 0 ||
+        strcmp(argv[1], "export") == 0)
         return ric_cli_experiment(argc, argv);
     if (strcmp(argv[1], "calibrate") == 0 || strcmp(argv[1], "sensitivity") == 0)
         return ric_cli_study(argc, argv);

@@ -1,6 +1,7 @@
-/* ricsim's experiment commands: plan, sweep, merge and compare. Parses their arguments, drives a
- * sweep step by step (a progress line on a terminal, else a line every --progress-every seconds),
- * prints the results and maps statuses to exit codes (0 ok, 1 a run or the sweep failed, 2 usage or experiment error). */
+/* ricsim's experiment commands: plan, sweep, merge, export and compare. Parses their arguments,
+ * drives a sweep step by step (a progress line on a terminal, else a line every --progress-every
+ * seconds), prints the results and maps statuses to exit codes (0 ok, 1 a run or the sweep failed,
+ * 2 usage or experiment error). */
 #include "cli_experiment.h"
 #include "cli_common.h"
 
@@ -34,7 +35,7 @@ typedef struct {
     const char *pos[2]; /* positional arguments */
     size_t n_pos;
     const char *out, *indicators;
-    int jobs, resume, force, stop_on_error;
+    int jobs, resume, force, stop_on_error, csv;
     double progress_every; /* seconds between progress lines when stderr is not a terminal */
     size_t shard, n_shards, reps;
     unsigned long long seed;
@@ -64,6 +65,7 @@ static int allowed(const char *cmd, const char *opt)
         {"plan", " shard "},
         {"sweep", " out jobs workers shard resume force on-error progress-every "},
         {"merge", " force "},
+        {"export", " csv "},
         {"compare", " out jobs workers reps seed indicators resume force on-error progress-every "},
     };
     char key[64];
@@ -95,8 +97,8 @@ static int parse(int argc, char **argv, args *a)
             return usage_error("unknown option '%s'", s);
         }
         const char *o = s + 2;
-        if (strcmp(o, "resume") == 0 || strcmp(o, "force") == 0) {
-            *(o[0] == 'r' ? &a->resume : &a->force) = 1;
+        if (strcmp(o, "resume") == 0 || strcmp(o, "force") == 0 || strcmp(o, "csv") == 0) {
+            *(o[0] == 'r' ? &a->resume : o[0] == 'f' ? &a->force : &a->csv) = 1;
             continue;
         }
         if (i + 1 >= argc)
@@ -148,7 +150,7 @@ static int parse(int argc, char **argv, args *a)
     }
     if (a->n_pos < want_pos)
         return usage_error("%s: missing %s", a->cmd,
-                           strcmp(a->cmd, "merge") == 0     ? "DIR"
+                           strcmp(a->cmd, "merge") == 0 || strcmp(a->cmd, "export") == 0 ? "DIR"
                            : strcmp(a->cmd, "compare") == 0 ? "A.cfg B.cfg"
                                                             : "EXPERIMENT.cfg");
     if (a->resume && a->force)
@@ -504,6 +506,19 @@ static int cmd_merge(const args *a)
     return 0;
 }
 
+static int cmd_export(const args *a)
+{
+    ric_err err = {{0}};
+    ric_status st = ric_sweep_export(a->pos[0], a->csv, &err);
+    if (st != RIC_OK) {
+        fprintf(stderr, "ricsim: %s\n", err.msg);
+        return ric_cli_exit_code(st);
+    }
+    printf("%s: wrote long.tsv and summary.tsv%s\n", a->pos[0],
+           a->csv ? ", long.csv and summary.csv" : "");
+    return 0;
+}
+
 static int cmd_compare(const args *a)
 {
     ric_plan *p = NULL;
@@ -540,9 +555,11 @@ static int command(const args *a)
     if (strcmp(a->cmd, "compare") == 0)
         return cmd_compare(a);
     if (rank > 0)
-        return 0; /* plan and merge: rank 0 alone */
+        return 0; /* plan, merge and export: rank 0 alone */
     if (strcmp(a->cmd, "plan") == 0)
         return cmd_plan(a);
+    if (strcmp(a->cmd, "export") == 0)
+        return cmd_export(a);
     return cmd_merge(a);
 }
 

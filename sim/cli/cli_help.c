@@ -24,6 +24,7 @@ static const char overview[] =
     "       ricsim sweep EXPERIMENT.cfg --out DIR [--jobs N] [--shard I/N] [--resume | --force]\n"
     "                    [--on-error continue|stop] [--progress-every S]\n"
     "       ricsim merge DIR [--force]\n"
+    "       ricsim export DIR [--csv]\n"
     "       ricsim compare A.cfg B.cfg --reps R --out DIR [--seed N] [--jobs N]\n"
     "                    [--indicators a,b,...] [--resume | --force] [--on-error continue|stop]\n"
     "                    [--progress-every S]\n"
@@ -38,6 +39,8 @@ static const char overview[] =
     "sweep  run an experiment in parallel: DIR/runs.tsv, series.tsv (every run) and stats.tsv\n"
     "       (mean, sd and 95% interval per design row and step)\n"
     "merge  join the shards DIR/shard-I-of-N of a sweep into DIR\n"
+    "export write DIR/long.tsv and summary.tsv of a finished sweep or comparison (also one made\n"
+    "       by an earlier ricsim); --csv adds comma-separated long.csv and summary.csv\n"
     "compare run A and B on common seeds: DIR/diff.tsv (paired B - A with 95% intervals),\n"
     "       effect.tsv (jobs and spin-offs per US$ million of each programme) and note.txt\n"
     "calibrate fit parameters to targets (Nelder-Mead): DIR/fitted.tsv, fit.tsv, history.tsv\n"
@@ -58,6 +61,7 @@ static const char overview[] =
     "                     (default 30; 0: after every run)\n"
     "--reps R             replications of each scenario in a comparison (at least 2)\n"
     "--indicators a,b,... the columns a comparison summarises (default: a standard set)\n"
+    "--csv                export: also long.csv and summary.csv\n"
     "--help, -h           this overview, or with a command its page\n"
     "--version            version, commit, build type, SIMD kernels and MPI\n"
     "\n"
@@ -151,6 +155,18 @@ static const struct {
               "\n"
               "example:\n"
               "  ricsim merge runs/ris\n"},
+    {"export",
+     "usage: ricsim export DIR [--csv]\n"
+     "\n"
+     "Write DIR/long.tsv and DIR/summary.tsv of a finished sweep or comparison, from its\n"
+     "plan.tsv and series.tsv (for folders made before ricsim wrote them).\n"
+     "\n"
+     "options:\n"
+     "  --csv          also comma-separated copies long.csv and summary.csv\n"
+     "  --help, -h     this page\n"
+     "\n"
+     "example:\n"
+     "  ricsim export runs/ris --csv\n"},
     {"compare",
      "usage: ricsim compare A.cfg B.cfg --reps R --out DIR [--seed N] [--jobs N]\n"
      "                      [--indicators a,b,...] [--resume | --force] [--on-error "
