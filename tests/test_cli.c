@@ -333,6 +333,16 @@ Test(cli, export_rebuilds_the_tables, .init = make_tmp, .fini = cleanup)
                "ricsim: export takes no '--force'");
 }
 
+Test(cli, a_sweep_records_its_provenance, .init = make_tmp, .fini = cleanup)
+{
+    free(sweep_with("", "--jobs 2"));
+    char *prov = slurp(in_tmp("sw/provenance.txt"));
+    cr_assert_not_null(prov);
+    cr_assert_not_null(strstr(prov, "\ncommand: ricsim sweep "), "%s", prov);
+    cr_assert_not_null(strstr(prov, " --jobs 2\n"), "%s", prov);
+    free(prov);
+}
+
 Test(cli, bad_jobs, .init = make_tmp, .fini = cleanup)
 {
     fails_with((const char *[]){"sweep", "x.cfg", "--out", "o", "--jobs", "0", NULL}, 2,
@@ -521,7 +531,17 @@ Test(cli, run_writes_three_files, .init = make_tmp, .fini = cleanup)
     cr_assert_eq(r.code, 0, "%s", r.err);
     cr_assert_str_empty(r.err);
     result_free(&r);
-    cr_assert_eq(n_entries(in_tmp("o")), 3, "expected exactly the three files, no leftovers");
+    cr_assert_eq(n_entries(in_tmp("o")), 4,
+                 "expected exactly the three files and provenance.txt, no leftovers");
+    char *prov = slurp(in_tmp("o/provenance.txt"));
+    cr_assert_not_null(prov);
+    cr_assert(starts_with(prov, "ricsim 0."), "%s", prov);
+    const char *fields[] = {"\ncommit: ", "\nbuild type: ", "\nsimd: ", "\nmpi: ",
+                            "\ndate: 20", "\nhost: ",       "\ncwd: /", "\ncommand: ricsim run "};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        cr_assert_not_null(strstr(prov, fields[i]), "no '%s' in %s", fields[i] + 1, prov);
+    cr_assert_not_null(strstr(prov, " --out "), "%s", prov);
+    free(prov);
     char *series = slurp(in_tmp("o/series.tsv"));
     char *genealogy = slurp(in_tmp("o/genealogy.tsv"));
     char *scenario = slurp(in_tmp("o/scenario.cfg"));
@@ -613,14 +633,15 @@ Test(cli, run_refuses_to_overwrite_without_force, .init = make_tmp, .fini = clea
     char *after = slurp(in_tmp("o/series.tsv"));
     cr_assert_not_null(after);
     cr_assert_str_eq(after, before, "a refused run changed series.tsv");
-    cr_assert_eq(n_entries(in_tmp("o")), 3, "a refused run left files behind");
+    /* the earlier run's three files and its provenance.txt */
+    cr_assert_eq(n_entries(in_tmp("o")), 4, "a refused run left files behind");
     /* with --force the other seed's run replaces it */
     run_ok(cfg, "o", (const char *[]){"--seed", "8", "--force", NULL});
     char *forced = slurp(in_tmp("o/series.tsv"));
     cr_assert_not_null(forced);
     cr_assert_str_neq(forced, before, "--force did not replace series.tsv");
     cr_assert_not_null(strstr(forced, "# seed=8\n"));
-    cr_assert_eq(n_entries(in_tmp("o")), 3);
+    cr_assert_eq(n_entries(in_tmp("o")), 4); /* with provenance.txt */
     free(before);
     free(after);
     free(forced);
@@ -724,7 +745,7 @@ static void interrupted_by(int sig)
     char *err = slurp(err_path);
     cr_assert(strstr(err, "interrupted at") != NULL, "%s", err);
     unlink(err_path);
-    cr_assert_eq(n_entries(out), 3, "temporary files left behind");
+    cr_assert_eq(n_entries(out), 4, "temporary files left behind"); /* + provenance.txt */
     char *after = slurp(series);
     cr_assert_str_eq(after, before);
     free(err), free(before), free(after);

@@ -129,5 +129,5 @@ int ric_cli_main(int argc, char **argv)
         fprintf(stderr, "ricsim: %s\n", err.msg);
         return ric_cli_exit_code(st);
     }
-    return 0;
+    return ric_cli_provenance(a.out, argc, argv);
 }

@@ -4,6 +4,7 @@
  * 2 usage or experiment error). */
 #include "cli_experiment.h"
 #include "cli_common.h"
+#include "cli_help.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -32,6 +33,8 @@ static int rank, n_ranks = 1;
 
 typedef struct {
     const char *cmd;
+    int argc; /* the command line, for provenance.txt */
+    char **argv;
     const char *pos[2]; /* positional arguments */
     size_t n_pos;
     const char *out, *indicators;
@@ -80,6 +83,8 @@ static int parse(int argc, char **argv, args *a)
 {
     memset(a, 0, sizeof *a);
     a->cmd = argv[1];
+    a->argc = argc;
+    a->argv = argv;
     a->jobs = ric_cli_default_jobs(MAX_JOBS);
     a->progress_every = 30;
     size_t want_pos = strcmp(a->cmd, "compare") == 0 ? 2 : 1;
@@ -424,6 +429,8 @@ static int sweep(const ric_plan *p, const args *a, const char *what)
         printf("%s: %zu runs%s in %.1f s (%zu kept from before): %.2f runs/s with %d %s\n", dir,
                pg.total, what, pg.elapsed_s, pg.kept, pg.runs_per_s,
                n_ranks > 1 ? n_ranks - 1 : a->jobs, n_ranks > 1 ? "MPI worker ranks" : "jobs");
+    if (ric_cli_provenance(dir, a->argc, a->argv))
+        return 1;
     if (pg.failed) {
         fprintf(stderr,
                 "ricsim: %zu of %zu runs failed (status and error in %s/runs.tsv); "
@@ -503,7 +510,7 @@ static int cmd_merge(const args *a)
         return ric_cli_exit_code(st);
     }
     printf("%s: merged %zu shards\n", a->pos[0], n);
-    return 0;
+    return ric_cli_provenance(a->pos[0], a->argc, a->argv);
 }
 
 static int cmd_export(const args *a)

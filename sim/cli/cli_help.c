@@ -5,8 +5,12 @@
 #include "cli_common.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "base/atomic.h"
 #include "base/consts.h"
 #include "ricsim/kernels.h"
 
@@ -220,29 +224,84 @@ int ric_cli_help_page(const char *cmd)
     return 0;
 }
 
-void ric_cli_version(void)
+/* The build as --version and provenance.txt give it. */
+static void put_build(FILE *f)
 {
-    printf("ricsim %s\n", RIC_VERSION);
-    printf("commit: %s\n", RIC_GIT_COMMIT);
-    printf("build type: %s\n", RIC_BUILD_TYPE);
+    fprintf(f, "ricsim %s\n", RIC_VERSION);
+    fprintf(f, "commit: %s\n", RIC_GIT_COMMIT);
+    fprintf(f, "build type: %s\n", RIC_BUILD_TYPE);
     unsigned sel = ric_kernels_selected();
 #if defined(__x86_64__)
-    printf("simd: AVX2 kernels built in; in use:");
+    fprintf(f, "simd: AVX2 kernels built in; in use:");
 #else
-    printf("simd: no AVX2 kernels on this architecture; in use:");
+    fprintf(f, "simd: no AVX2 kernels on this architecture; in use:");
 #endif
     if (!sel)
-        printf(" none (the reference code: no AVX2, or RICSIM_NO_SIMD)");
+        fprintf(f, " none (the reference code: no AVX2, or RICSIM_NO_SIMD)");
     for (size_t k = 0; k < ric_kernels_n(); k++)
         if (sel & (1u << k))
-            printf(" %s", ric_kernel_name(k));
-    printf("\n");
+            fprintf(f, " %s", ric_kernel_name(k));
+    fprintf(f, "\n");
 #ifdef RIC_MPI
-    printf("mpi: built in\n");
+    fprintf(f, "mpi: built in\n");
 #else
-    printf("mpi: not built in\n");
+    fprintf(f, "mpi: not built in\n");
 #endif
+}
+
+void ric_cli_version(void)
+{
+    put_build(stdout);
     char buf[RIC_PATH_MAX];
     const char *ad = ric_cli_analysis_dir(buf, sizeof buf);
     printf("analysis scripts: %s\n", ad ? ad : "none found");
+}
+
+int ric_cli_provenance(const char *dir, int argc, char **argv)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) {
+        fprintf(stderr, "ricsim: %s/provenance.txt: out of memory\n", dir);
+        return 1;
+    }
+    put_build(f);
+    time_t now = time(NULL);
+    struct tm tm;
+    char date[64] = "unknown", host[256] = "unknown", cwd[RIC_PATH_MAX] = "unknown";
+    if (gmtime_r(&now, &tm))
+        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (gethostname(host, sizeof host) != 0)
+        snprintf(host, sizeof host, "unknown");
+    host[sizeof host - 1] = '\0';
+    if (!getcwd(cwd, sizeof cwd))
+        snprintf(cwd, sizeof cwd, "unknown");
+    fprintf(f, "date: %s\nhost: %s\ncwd: %s\ncommand:", date, host, cwd);
+    for (int i = 0; i < argc; i++) {
+        const char *a = i ? argv[i] : "ricsim";
+        const char *safe = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+";
+        if (a[0] && !a[strspn(a, safe)]) {
+            fprintf(f, " %s", a);
+            continue;
+        }
+        fputs(" '", f);
+        for (const char *c = a; *c; c++)
+            fputs(*c == '\'' ? "'\\''" : (char[2]){*c, 0}, f);
+        fputs("'", f);
+    }
+    fputs("\n", f);
+    if (fclose(f) != 0 || !text) {
+        free(text);
+        fprintf(stderr, "ricsim: %s/provenance.txt: out of memory\n", dir);
+        return 1;
+    }
+    ric_err err = {{0}};
+    ric_status st = ric_atomic_write(dir, "provenance.txt", 0, text, len, &err);
+    free(text);
+    if (st != RIC_OK) {
+        fprintf(stderr, "ricsim: %s\n", err.msg);
+        return 1;
+    }
+    return 0;
 }

@@ -12,4 +12,9 @@ int ric_cli_help_page(const char *cmd);
 /* ricsim --version: version, commit, build type, kernels, MPI, the analysis scripts' folder. */
 void ric_cli_version(void);
 
+/* Writes DIR/provenance.txt (atomically): the build as --version gives it, the date (UTC), the
+ * host, the working folder and the command line ARGV, shell-quoted. Returns 0, or 1 after
+ * printing the error. */
+int ric_cli_provenance(const char *dir, int argc, char **argv);
+
 #endif

@@ -3,6 +3,7 @@
  * codes (0 ok, 1 a run or a write failed, 2 usage or study/scenario error). */
 #include "cli_study.h"
 #include "cli_common.h"
+#include "cli_help.h"
 
 #include <errno.h>
 #include <math.h>
@@ -23,6 +24,8 @@
 
 typedef struct {
     const char *cmd, *file, *out;
+    int argc; /* the command line, for provenance.txt */
+    char **argv;
     int force, workers; /* --jobs (or --workers); 0: the study file's, else the CPUs we may use */
 } sargs;
 
@@ -30,6 +33,8 @@ static int parse(int argc, char **argv, sargs *a)
 {
     memset(a, 0, sizeof *a);
     a->cmd = argv[1];
+    a->argc = argc;
+    a->argv = argv;
     for (int i = 2; i < argc; i++) {
         const char *s = argv[i];
         if (strcmp(s, "--out") == 0 || strcmp(s, "--jobs") == 0 || strcmp(s, "--workers") == 0) {
@@ -171,6 +176,8 @@ static int calibrate(const sargs *a)
                sd->params[j].key, sd->params[j].start, sd->params[j].lo, sd->params[j].hi);
     printf("wrote %s/fitted.tsv, %s/fit.tsv, %s/history.tsv\n", a->out, a->out, a->out);
     ric_calibrate_free(c);
+    if (ric_cli_provenance(a->out, a->argc, a->argv))
+        return 1;
     draw(a->cmd, a->out, "calibration.gp");
     return 0;
 }
@@ -215,6 +222,8 @@ static int sensitivity(const sargs *a)
         return fail(a->cmd, st, &err);
     printf("%zu design points x %zu replications in %.1f s; wrote %s\n", total, reps, now() - t0,
            a->out);
+    if (ric_cli_provenance(a->out, a->argc, a->argv))
+        return 1;
     draw(a->cmd, a->out, "sensitivity.gp");
     return 0;
 }
