@@ -154,6 +154,205 @@ Test(cli, version, .init = make_tmp, .fini = cleanup)
     result_free(&r);
 }
 
+Test(cli, version_names_commit_build_simd_and_mpi, .init = make_tmp, .fini = cleanup)
+{
+    result r = ricsim((const char *[]){"--version", NULL});
+    cr_assert_eq(r.code, 0);
+    const char *lines[] = {
+        "\ncommit: ", "\nbuild type: ", "\nsimd: ", "\nmpi: ", "\nanalysis scripts: "};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        cr_assert_not_null(strstr(r.out, lines[i]), "no '%s' in %s", lines[i] + 1, r.out);
+    cr_assert_null(strstr(r.out, "commit: \n"), "%s", r.out);
+#ifdef RIC_MPIEXEC
+    cr_assert_not_null(strstr(r.out, "\nmpi: built in\n"), "%s", r.out);
+#endif
+    result_free(&r);
+}
+
+/* Every command's page: exit 0, nothing on stderr, a synopsis, options and an example; --help
+ * and -h alike, also after other arguments (which are then not checked). */
+Test(cli, every_command_has_help, .init = make_tmp, .fini = cleanup)
+{
+    const char *cmds[] = {"run",     "check",     "plan",        "sweep", "merge",
+                          "compare", "calibrate", "sensitivity", "export"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        for (int h = 0; h < 2; h++) {
+            result r = ricsim((const char *[]){cmds[i], "nofile.cfg", h ? "-h" : "--help", NULL});
+            char synopsis[64];
+            snprintf(synopsis, sizeof synopsis, "usage: ricsim %s ", cmds[i]);
+            cr_assert_eq(r.code, 0, "%s --help: exit %d: %s", cmds[i], r.code, r.err);
+            cr_assert_str_empty(r.err, "%s", cmds[i]);
+            cr_assert(starts_with(r.out, synopsis), "%s: %s", cmds[i], r.out);
+            cr_assert_not_null(strstr(r.out, "\noptions:\n"), "%s: %s", cmds[i], r.out);
+            cr_assert_not_null(strstr(r.out, "\nexample:\n  ricsim "), "%s: %s", cmds[i], r.out);
+            cr_assert_not_null(strstr(r.out, "--help"), "%s", cmds[i]);
+            result_free(&r);
+        }
+    }
+}
+
+/* The overview lists every command and every option of every command, the studies' too. */
+Test(cli, help_lists_every_command_and_option, .init = make_tmp, .fini = cleanup)
+{
+    result r = ricsim((const char *[]){"-h", NULL});
+    cr_assert_eq(r.code, 0);
+    const char *words[] = {"ricsim run ",
+                           "ricsim check ",
+                           "ricsim plan ",
+                           "ricsim sweep ",
+                           "ricsim merge ",
+                           "ricsim export DIR [--csv]",
+                           "\n--csv ",
+                           "ricsim compare ",
+                           "ricsim calibrate CAL.cfg --out DIR [--jobs N] [--force]",
+                           "ricsim sensitivity SA.cfg --out DIR [--jobs N] [--force]",
+                           "\n--seed ",
+                           "\n--set ",
+                           "\n--out ",
+                           "\n--force ",
+                           "\n--jobs ",
+                           "--workers",
+                           "\n--shard ",
+                           "\n--resume ",
+                           "\n--on-error ",
+                           "\n--reps ",
+                           "\n--indicators ",
+                           "\n--help, -h ",
+                           "\n--version "};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        cr_assert_not_null(strstr(r.out, words[i]), "no '%s' in the overview", words[i]);
+    result_free(&r);
+}
+
+/* ---- --jobs ---------------------------------------------------------------------------------- */
+
+static const char jobs_exp[] = "@include \"tiny.cfg\"\n"
+                               "experiment = { seed = 3L; replications = 2; design = \"grid\";\n"
+                               "  parameters = ( { key = \"rules.spinoff.heritage\"; "
+                               "values = [0.55, 0.85]; } );\n"
+                               "  indicators = [\"firms\"]; };\n";
+
+/* Runs a sweep of jobs_exp with the shell prefix PREFIX (e.g. "taskset -c 0") and extra
+ * arguments; returns its stdout (caller frees). */
+static char *sweep_with(const char *prefix, const char *extra)
+{
+    write_file("tiny.cfg", tiny_cfg);
+    const char *exp = write_file("exp.cfg", jobs_exp);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s '%s' sweep '%s' --out '%s' --force %s > '%s' 2> '%s'", prefix,
+             RIC_BINARY, exp, in_tmp("sw"), extra, in_tmp("sw.out"), in_tmp("sw.err"));
+    int rc = system(cmd);
+    char *err = slurp(in_tmp("sw.err"));
+    cr_assert_eq(rc, 0, "%s: %s", cmd, err ? err : "");
+    free(err);
+    return slurp(in_tmp("sw.out"));
+}
+
+Test(cli, jobs_default_follows_the_affinity_mask, .init = make_tmp, .fini = cleanup)
+{
+    if (system("command -v taskset > /dev/null 2>&1") != 0)
+        cr_skip_test("no taskset");
+    char *out = sweep_with("env -u SLURM_CPUS_PER_TASK taskset -c 0", "");
+    cr_assert_not_null(strstr(out, " with 1 jobs\n"), "%s", out);
+    free(out);
+}
+
+Test(cli, jobs_default_follows_slurm_cpus_per_task, .init = make_tmp, .fini = cleanup)
+{
+    char *out = sweep_with("SLURM_CPUS_PER_TASK=1", "");
+    cr_assert_not_null(strstr(out, " with 1 jobs\n"), "%s", out);
+    free(out);
+}
+
+Test(cli, workers_is_an_alias_of_jobs, .init = make_tmp, .fini = cleanup)
+{
+    char *out = sweep_with("", "--workers 3");
+    cr_assert_not_null(strstr(out, " with 3 jobs\n"), "%s", out);
+    free(out);
+    out = sweep_with("SLURM_CPUS_PER_TASK=1", "--jobs 2"); /* the option wins */
+    cr_assert_not_null(strstr(out, " with 2 jobs\n"), "%s", out);
+    free(out);
+}
+
+/* stderr not a terminal (a file here): a whole line per report, the last after the last run */
+Test(cli, progress_lines_when_stderr_is_not_a_terminal, .init = make_tmp, .fini = cleanup)
+{
+    char *out = sweep_with("", "--jobs 2 --progress-every 0");
+    free(out);
+    char *err = slurp(in_tmp("sw.err"));
+    cr_assert_not_null(err);
+    cr_assert_not_null(strstr(err, "ricsim: progress: 1/4 runs done, 0 failed, "), "%s", err);
+    cr_assert_not_null(strstr(err, "ricsim: progress: 4/4 runs done, 0 failed, "), "%s", err);
+    cr_assert_null(strchr(err, '\r'), "no carriage returns in a log");
+    free(err);
+    out = sweep_with("", "--jobs 2"); /* the default: every 30 s, so none in this short sweep */
+    free(out);
+    err = slurp(in_tmp("sw.err"));
+    cr_assert_str_empty(err);
+    free(err);
+    fails_with((const char *[]){"sweep", "x.cfg", "--out", "o", "--progress-every", "-1", NULL}, 2,
+               "ricsim: --progress-every must be whole seconds from 0 to 86400 (got '-1')");
+}
+
+/* export of a folder made as an earlier ricsim made it (no tidy tables): the same tables */
+Test(cli, export_rebuilds_the_tables, .init = make_tmp, .fini = cleanup)
+{
+    free(sweep_with("", "--jobs 2"));
+    char *lng = slurp(in_tmp("sw/long.tsv")), *sum = slurp(in_tmp("sw/summary.tsv"));
+    cr_assert_not_null(lng);
+    cr_assert_eq(unlink(in_tmp("sw/long.tsv")), 0);
+    cr_assert_eq(unlink(in_tmp("sw/summary.tsv")), 0);
+    result r = ricsim((const char *[]){"export", in_tmp("sw"), "--csv", NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    result_free(&r);
+    char *lng2 = slurp(in_tmp("sw/long.tsv")), *sum2 = slurp(in_tmp("sw/summary.tsv"));
+    cr_assert_not_null(lng2);
+    cr_assert_str_eq(lng, lng2);
+    cr_assert_str_eq(sum, sum2);
+    char *csv = slurp(in_tmp("sw/summary.csv"));
+    cr_assert_not_null(csv);
+    cr_assert(starts_with(csv, "design_row,rules_spinoff_heritage,firms\n0,0.55,"), "%s", csv);
+    cr_assert_null(strchr(csv, '\t'));
+    free(csv);
+    csv = slurp(in_tmp("sw/long.csv"));
+    cr_assert_not_null(csv);
+    cr_assert(
+        starts_with(csv, "run,design_row,replication,seed,rules_spinoff_heritage,year,firms\n"),
+        "%s", csv);
+    free(csv);
+    free(lng);
+    free(lng2);
+    free(sum);
+    free(sum2);
+    char want[128];
+    snprintf(want, sizeof want, "ricsim: %s: not a finished sweep or comparison (no stats.tsv)",
+             tmp);
+    fails_with((const char *[]){"export", tmp, NULL}, 2, want);
+    fails_with((const char *[]){"export", NULL}, 2, "ricsim: export: missing DIR");
+    fails_with((const char *[]){"export", tmp, "--force", NULL}, 2,
+               "ricsim: export takes no '--force'");
+}
+
+Test(cli, a_sweep_records_its_provenance, .init = make_tmp, .fini = cleanup)
+{
+    free(sweep_with("", "--jobs 2"));
+    char *prov = slurp(in_tmp("sw/provenance.txt"));
+    cr_assert_not_null(prov);
+    cr_assert_not_null(strstr(prov, "\ncommand: ricsim sweep "), "%s", prov);
+    cr_assert_not_null(strstr(prov, " --jobs 2\n"), "%s", prov);
+    free(prov);
+}
+
+Test(cli, bad_jobs, .init = make_tmp, .fini = cleanup)
+{
+    fails_with((const char *[]){"sweep", "x.cfg", "--out", "o", "--jobs", "0", NULL}, 2,
+               "ricsim: --jobs must be a whole number from 1 to 256 (got '0')");
+    fails_with((const char *[]){"compare", "a.cfg", "b.cfg", "--workers", "x", NULL}, 2,
+               "ricsim: --workers must be a whole number from 1 to 256 (got 'x')");
+    fails_with((const char *[]){"sensitivity", "x.cfg", "--out", "o", "--jobs", "65", NULL}, 2,
+               "ricsim: --jobs must be a whole number from 1 to 64 (got '65')");
+}
+
 Test(cli, no_arguments, .init = make_tmp, .fini = cleanup)
 {
     fails_with((const char *[]){NULL}, 2, "ricsim: missing command\nTry 'ricsim --help'.");
@@ -332,7 +531,17 @@ Test(cli, run_writes_three_files, .init = make_tmp, .fini = cleanup)
     cr_assert_eq(r.code, 0, "%s", r.err);
     cr_assert_str_empty(r.err);
     result_free(&r);
-    cr_assert_eq(n_entries(in_tmp("o")), 3, "expected exactly the three files, no leftovers");
+    cr_assert_eq(n_entries(in_tmp("o")), 4,
+                 "expected exactly the three files and provenance.txt, no leftovers");
+    char *prov = slurp(in_tmp("o/provenance.txt"));
+    cr_assert_not_null(prov);
+    cr_assert(starts_with(prov, "ricsim 0."), "%s", prov);
+    const char *fields[] = {"\ncommit: ", "\nbuild type: ", "\nsimd: ", "\nmpi: ",
+                            "\ndate: 20", "\nhost: ",       "\ncwd: /", "\ncommand: ricsim run "};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        cr_assert_not_null(strstr(prov, fields[i]), "no '%s' in %s", fields[i] + 1, prov);
+    cr_assert_not_null(strstr(prov, " --out "), "%s", prov);
+    free(prov);
     char *series = slurp(in_tmp("o/series.tsv"));
     char *genealogy = slurp(in_tmp("o/genealogy.tsv"));
     char *scenario = slurp(in_tmp("o/scenario.cfg"));
@@ -424,14 +633,15 @@ Test(cli, run_refuses_to_overwrite_without_force, .init = make_tmp, .fini = clea
     char *after = slurp(in_tmp("o/series.tsv"));
     cr_assert_not_null(after);
     cr_assert_str_eq(after, before, "a refused run changed series.tsv");
-    cr_assert_eq(n_entries(in_tmp("o")), 3, "a refused run left files behind");
+    /* the earlier run's three files and its provenance.txt */
+    cr_assert_eq(n_entries(in_tmp("o")), 4, "a refused run left files behind");
     /* with --force the other seed's run replaces it */
     run_ok(cfg, "o", (const char *[]){"--seed", "8", "--force", NULL});
     char *forced = slurp(in_tmp("o/series.tsv"));
     cr_assert_not_null(forced);
     cr_assert_str_neq(forced, before, "--force did not replace series.tsv");
     cr_assert_not_null(strstr(forced, "# seed=8\n"));
-    cr_assert_eq(n_entries(in_tmp("o")), 3);
+    cr_assert_eq(n_entries(in_tmp("o")), 4); /* with provenance.txt */
     free(before);
     free(after);
     free(forced);
@@ -535,7 +745,7 @@ static void interrupted_by(int sig)
     char *err = slurp(err_path);
     cr_assert(strstr(err, "interrupted at") != NULL, "%s", err);
     unlink(err_path);
-    cr_assert_eq(n_entries(out), 3, "temporary files left behind");
+    cr_assert_eq(n_entries(out), 4, "temporary files left behind"); /* + provenance.txt */
     char *after = slurp(series);
     cr_assert_str_eq(after, before);
     free(err), free(before), free(after);

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sweep_support.h"
 #include "tmpdir.h"
 
 #include "ricsim/experiment.h"
@@ -53,16 +54,6 @@ static size_t count(const char *text, const char *what)
     return n;
 }
 
-static ric_plan *plan_of(const char *exp_text)
-{
-    write_file("base.cfg", base_cfg);
-    const char *path = write_file("exp.cfg", exp_text);
-    ric_plan *p = NULL;
-    ric_err err = {{0}};
-    cr_assert_eq(ric_plan_load(path, &p, &err), RIC_OK, "%s", err.msg);
-    return p;
-}
-
 /* ric_plan_load of EXP (written as tmp/exp.cfg) fails with the message tmp/WANT. */
 static void plan_fails(const char *exp_text, const char *want)
 {
@@ -76,24 +67,6 @@ static void plan_fails(const char *exp_text, const char *want)
     char full[1024];
     snprintf(full, sizeof full, "%s/%s", tmp, want);
     cr_assert_str_eq(err.msg, full);
-}
-
-/* Sweeps p into DIR with the given options, to the end; returns the progress. */
-static ric_sweep_progress sweep_to(const ric_plan *p, const char *dir, ric_sweep_opts o)
-{
-    ric_sweep *sw = NULL;
-    ric_err err = {{0}};
-    cr_assert_eq(ric_sweep_open(p, dir, &o, &sw, &err), RIC_OK, "%s", err.msg);
-    while (!ric_sweep_done(sw)) {
-        ric_sweep_event ev;
-        cr_assert_eq(ric_sweep_step(sw, &ev, &err), RIC_OK, "%s", err.msg);
-    }
-    ric_sweep_progress pg;
-    ric_sweep_progress_get(sw, &pg);
-    if (pg.done == pg.total)
-        cr_assert_eq(ric_sweep_finish(sw, &err), RIC_OK, "%s", err.msg);
-    ric_sweep_free(sw);
-    return pg;
 }
 
 static ric_sweep_opts jobs(int n)

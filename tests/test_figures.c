@@ -192,7 +192,7 @@ Test(figures, study_commands_reject_bad_usage, .init = setup, .fini = teardown)
     usage_error("calibrate", "ricsim: calibrate: missing CAL.cfg");
     usage_error("sensitivity x.cfg", "ricsim: sensitivity: missing --out DIR");
     usage_error("calibrate x.cfg --out o --workers 0",
-                "ricsim: --workers must be an integer in [1, 64] (got '0')");
+                "ricsim: --workers must be a whole number from 1 to 64 (got '0')");
     usage_error("calibrate x.cfg --out o --seed 3", "ricsim: unknown option '--seed'");
     usage_error("sensitivity a.cfg b.cfg --out o", "ricsim: unexpected argument 'b.cfg'");
     usage_error("calibrate nowhere.cfg --out o",
@@ -201,8 +201,8 @@ Test(figures, study_commands_reject_bad_usage, .init = setup, .fini = teardown)
     snprintf(log, sizeof log, "%s/help.log", tmp);
     cr_assert_eq(shell("'%s' --help > '%s' 2>&1", RIC_BINARY, log), 0);
     char *text = slurp(log);
-    cr_assert(strstr(text, "ricsim calibrate CAL.cfg --out DIR [--workers N] [--force]"));
-    cr_assert(strstr(text, "ricsim sensitivity SA.cfg --out DIR [--workers N] [--force]"));
+    cr_assert(strstr(text, "ricsim calibrate CAL.cfg --out DIR [--jobs N] [--force]"));
+    cr_assert(strstr(text, "ricsim sensitivity SA.cfg --out DIR [--jobs N] [--force]"));
     free(text);
 }
 

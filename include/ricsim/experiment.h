@@ -20,6 +20,9 @@
 typedef struct {
     char key[256]; /* scenario key path, as for --set */
     int integer;
+    char
+        name[64]; /* column of long.tsv and summary.tsv: the 'name', or the key made [A-Za-z0-9_] */
+    int named;    /* 'name' given in the experiment file (plan.tsv then lists the names) */
 } ric_plan_param;
 
 /* A plan: run id = design_row x replications + replication. Design row i loads scenario[0], or in
@@ -135,6 +138,11 @@ ric_status ric_sweep_put(ric_sweep *sw, size_t id, const char *row, size_t row_l
 ric_status ric_sweep_finish(ric_sweep *sw, ric_err *err);
 /* Stops workers still running (SIGTERM), releases the lock and frees sw (NULL is fine). */
 void ric_sweep_free(ric_sweep *sw);
+
+/* Writes DIR/long.tsv and DIR/summary.tsv of a finished sweep or comparison (one with a
+ * stats.tsv, also one made before these tables existed), and with CSV comma-separated copies
+ * long.csv and summary.csv (whose header has no '#'). */
+ric_status ric_sweep_export(const char *dir, int csv, ric_err *err);
 
 /* The folder of shard I of N under DIR: DIR/shard-I-of-N (buf of n bytes). */
 void ric_sweep_shard_dir(const char *dir, size_t i, size_t n, char *buf, size_t len);

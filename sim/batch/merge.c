@@ -13,6 +13,7 @@
 #include "base/atomic.h"
 #include "base/fs.h"
 #include "batch/sweep.h"
+#include "batch/tidy.h"
 #include "ricsim/stats.h"
 
 static int starts(const char *s, const char *prefix)
@@ -166,6 +167,8 @@ ric_status ric_sweep_merge(const char *dir, int force, size_t *n_shards, ric_err
     }
     if (st == RIC_OK)
         st = ric_atomic_commit_set(f, NF, err);
+    if (st == RIC_OK)
+        st = ric_tidy_sweep(dir, err); /* stats.tsv last, as a sweep writes it */
     if (st == RIC_OK)
         st = ric_stats_sweep(dir, err);
     for (int k = 0; k < NF; k++)

@@ -13,6 +13,7 @@
 
 #include "base/consts.h"
 #include "batch/runs.h"
+#include "batch/tidy.h"
 #include "input/cfg.h"
 #include "ricsim/scenario.h"
 #include "ricsim/sim.h"
@@ -42,6 +43,8 @@ typedef struct {
     ric_design_param d[RIC_DESIGN_MAX_PARAMS];
     double *values[RIC_DESIGN_MAX_PARAMS]; /* owned */
     const config_setting_t *where[RIC_DESIGN_MAX_PARAMS];
+    char name[RIC_DESIGN_MAX_PARAMS][RIC_TIDY_NAME_MAX]; /* columns of long.tsv and summary.tsv */
+    int named[RIC_DESIGN_MAX_PARAMS];                    /* 'name' given */
     size_t n;
 } param_set;
 
@@ -63,7 +66,8 @@ static int valid_key_path(const char *k)
 
 static void read_param(ric_cfg *c, const ric_design_type *t, config_setting_t *g, param_set *ps)
 {
-    static const char *const keys[] = {"key", "values", "min", "max", "levels", "integer", NULL};
+    static const char *const keys[] = {"key",    "values",  "min",  "max",
+                                       "levels", "integer", "name", NULL};
     size_t j = ps->n;
     ric_design_param *q = &ps->d[j];
     char gp[256];
@@ -92,6 +96,39 @@ static void read_param(ric_cfg *c, const ric_design_type *t, config_setting_t *g
             ric_cfg_fail(c, k, "'%s.key' repeats parameter '%s'", gp, q->key);
             return;
         }
+    /* the column of long.tsv and summary.tsv: 'name', else the key path made an identifier */
+    config_setting_t *nm = ric_cfg_member(c, g, "name", 0, CONFIG_TYPE_STRING);
+    if (c->failed)
+        return;
+    const char *name = nm ? config_setting_get_string(nm) : q->key;
+    if (nm &&
+        (strlen(name) >= RIC_TIDY_NAME_MAX || !(isalpha((unsigned char)name[0])) ||
+         name[strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")])) {
+        ric_cfg_fail(c, nm,
+                     "'%s.name' must be a letter then letters, digits or '_', at most %d "
+                     "characters (got \"%s\")",
+                     gp, RIC_TIDY_NAME_MAX - 1, name);
+        return;
+    }
+    ric_tidy_name(name, ps->name[j], sizeof ps->name[j]);
+    static const char *const reserved[] = {"run", "design_row", "replication", "seed", "year"};
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+        if (strcmp(ps->name[j], reserved[i]) == 0) {
+            ric_cfg_fail(c, nm ? nm : k,
+                         "'%s' names the column '%s' of long.tsv: choose another "
+                         "'name'",
+                         gp, reserved[i]);
+            return;
+        }
+    for (size_t i = 0; i < j; i++)
+        if (strcmp(ps->name[i], ps->name[j]) == 0) {
+            ric_cfg_fail(c, nm ? nm : k,
+                         "'%s' has the column name '%s' of an earlier parameter: give it a "
+                         "'name'",
+                         gp, ps->name[j]);
+            return;
+        }
+    ps->named[j] = nm != NULL;
     ps->where[j] = g;
     ps->n++;
     config_setting_t *b = ric_cfg_member(c, g, "integer", 0, CONFIG_TYPE_BOOL);
@@ -362,6 +399,8 @@ static ric_status read_experiment(ric_cfg *c, config_t *cfg, ric_plan *p, param_
     for (size_t j = 0; j < ps->n; j++) {
         snprintf(p->params[j].key, sizeof p->params[j].key, "%s", ps->d[j].key);
         p->params[j].integer = ps->d[j].integer;
+        snprintf(p->params[j].name, sizeof p->params[j].name, "%s", ps->name[j]);
+        p->params[j].named = ps->named[j];
     }
     if (p->d.n_rows > SIZE_MAX / p->reps || p->d.n_rows * p->reps > RIC_DESIGN_MAX_ROWS) {
         ric_cfg_fail(c, e,

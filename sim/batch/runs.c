@@ -120,6 +120,16 @@ ric_status ric_plan_text(const ric_plan *p, size_t first, size_t end, char **out
 {
     ric_sbuf b = {0};
     ric_runs_head(p, &b);
+    /* only when an experiment names a parameter, so that plan.tsv stays as it was otherwise */
+    int named = 0;
+    for (size_t j = 0; j < p->n_params; j++)
+        named |= p->params[j].named;
+    if (named) {
+        ric_sbuf_put(&b, "# parameter_names=");
+        for (size_t j = 0; j < p->n_params; j++)
+            ric_sbuf_put(&b, "%s%s", j ? "\t" : "", p->params[j].name);
+        ric_sbuf_put(&b, "\n");
+    }
     ric_sbuf_put(&b, "run\tdesign_row\treplication\tscenario");
     for (size_t j = 0; j < p->n_params; j++)
         ric_sbuf_put(&b, "\t%s", p->params[j].key);

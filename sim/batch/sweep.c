@@ -21,10 +21,12 @@
 #include "batch/execute.h"
 #include "batch/pool.h"
 #include "batch/runs.h"
+#include "batch/tidy.h"
 #include "ricsim/stats.h"
 
 const char *const ric_sweep_result_files[RIC_SWEEP_N_RESULT_FILES] = {
-    "plan.tsv", "runs.tsv", "series.tsv", "stats.tsv", "diff.tsv", "effect.tsv", "note.txt"};
+    "plan.tsv", "runs.tsv", "series.tsv",  "stats.tsv", "diff.tsv",    "effect.tsv",
+    "note.txt", "long.tsv", "summary.tsv", "long.csv",  "summary.csv", "provenance.txt"};
 
 enum { RUN_PENDING, RUN_RUNNING, RUN_OK, RUN_FAILED };
 
@@ -506,7 +508,10 @@ ric_status ric_sweep_finish(ric_sweep *sw, ric_err *err)
         ric_err_set(err, "%s: cannot write the results: %s", sw->dir, strerror(errno));
         return RIC_EIO;
     }
-    ric_status st = ric_stats_sweep(sw->dir, err);
+    /* the tidy tables first: stats.tsv, written last, marks a finished sweep */
+    ric_status st = ric_tidy_sweep(sw->dir, err);
+    if (st == RIC_OK)
+        st = ric_stats_sweep(sw->dir, err);
     if (st == RIC_OK && sw->failed == 0)
         ric_fs_remove_dir(sw->runs_dir);
     return st;

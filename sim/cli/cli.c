@@ -4,6 +4,7 @@
 
 #include "cli_common.h"
 #include "cli_experiment.h"
+#include "cli_help.h"
 #include "cli_study.h"
 
 #include <errno.h>
@@ -19,40 +20,6 @@
 #include "ricsim/sim.h"
 
 #define MAX_SETS 64
-
-static const char usage[] =
-    "usage: ricsim run SCENARIO.cfg --out DIR [--seed N] [--set key.path=value]... [--force]\n"
-    "       ricsim check SCENARIO.cfg [--seed N] [--set key.path=value]...\n"
-    "       ricsim plan EXPERIMENT.cfg [--shard I/N]\n"
-    "       ricsim sweep EXPERIMENT.cfg --out DIR [--jobs N] [--shard I/N] [--resume | --force]\n"
-    "                    [--on-error continue|stop]\n"
-    "       ricsim merge DIR [--force]\n"
-    "       ricsim compare A.cfg B.cfg --reps R --out DIR [--seed N] [--jobs N]\n"
-    "                    [--indicators a,b,...] [--resume | --force] [--on-error continue|stop]\n"
-    "       ricsim calibrate CAL.cfg --out DIR [--workers N] [--force]\n"
-    "       ricsim sensitivity SA.cfg --out DIR [--workers N] [--force]\n"
-    "       ricsim --help | --version\n"
-    "\n"
-    "run    simulate the scenario and write DIR/series.tsv, DIR/genealogy.tsv and\n"
-    "       DIR/scenario.cfg (the effective scenario: rerunning it gives the same output)\n"
-    "check  validate the scenario and its overrides without running it\n"
-    "plan   print the runs of an experiment (design row, replication, seed, values, command)\n"
-    "sweep  run an experiment in parallel: DIR/runs.tsv, series.tsv (every run) and stats.tsv\n"
-    "       (mean, sd and 95% interval per design row and step)\n"
-    "merge  join the shards DIR/shard-I-of-N of a sweep into DIR\n"
-    "compare run A and B on common seeds: DIR/diff.tsv (paired B - A with 95% intervals),\n"
-    "       effect.tsv (jobs and spin-offs per US$ million of each programme) and note.txt\n"
-    "\n"
-    "--seed N             seed of the random streams (overrides the scenario's 'seed')\n"
-    "--set key.path=value override one setting, e.g. programmes.nuri.overhead=0.1;\n"
-    "                     list elements as [i], e.g. events.[3].value=-0.2\n"
-    "--force              replace a run (or the results of a sweep) already in DIR\n"
-    "--jobs N             worker processes (default: the number of cores)\n"
-    "--shard I/N          run slice I (from 0) of N into DIR/shard-I-of-N (e.g. Slurm arrays)\n"
-    "--resume             keep the runs of an interrupted sweep and run the rest\n"
-    "--on-error stop      start no new run after a failed one (default: continue)\n"
-    "\n"
-    "exit status: 0 ok, 1 run failed, 2 usage or scenario error\n";
 
 typedef struct {
     const char *cmd, *scenario, *out;
@@ -110,15 +77,21 @@ int ric_cli_main(int argc, char **argv)
     if (argc < 2)
         return ric_cli_usage_error("missing command");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(usage, stdout);
+        ric_cli_help_overview();
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("ricsim %s\n", RIC_VERSION);
+        ric_cli_version();
         return 0;
     }
+    /* CMD --help (or -h) anywhere among CMD's arguments: its page, and nothing else */
+    for (int i = 2; i < argc; i++)
+        if ((strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) &&
+            ric_cli_help_page(argv[1]))
+            return 0;
     if (strcmp(argv[1], "plan") == 0 || strcmp(argv[1], "sweep") == 0 ||
-        strcmp(argv[1], "merge") == 0 || strcmp(argv[1], "compare") == 0)
+        strcmp(argv[1], "merge") == 0 || strcmp(argv[1], "compare") == 0 ||
+        strcmp(argv[1], "export") == 0)
         return ric_cli_experiment(argc, argv);
     if (strcmp(argv[1], "calibrate") == 0 || strcmp(argv[1], "sensitivity") == 0)
         return ric_cli_study(argc, argv);
@@ -156,5 +129,5 @@ int ric_cli_main(int argc, char **argv)
         fprintf(stderr, "ricsim: %s\n", err.msg);
         return ric_cli_exit_code(st);
     }
-    return 0;
+    return ric_cli_provenance(a.out, argc, argv);
 }

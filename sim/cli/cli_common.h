@@ -3,6 +3,8 @@
 #ifndef RICSIM_CLI_COMMON_H
 #define RICSIM_CLI_COMMON_H
 
+#include <stddef.h>
+
 #include "ricsim/status.h"
 
 /* Prints "ricsim: MESSAGE" and a pointer to --help on stderr; returns 2. */
@@ -13,5 +15,19 @@ int ric_cli_exit_code(ric_status st);
 
 /* SIGINT and SIGTERM ask running work to stop (ric_interrupt); no SA_RESTART, so waits return. */
 void ric_cli_catch_signals(void);
+
+/* The folder of the analysis scripts: RICSIM_ANALYSIS_DIR if set, else the installed tree's
+ * (../share/ricsim/analysis from the executable, through /proc/self/exe), else the source tree's
+ * compiled in (build/ricsim); NULL if none. BUF (LEN bytes) may hold the answer. */
+const char *ric_cli_analysis_dir(char *buf, size_t len);
+
+/* The number of CPUs this process may use, from 1 to MAX: its affinity mask (sched_getaffinity),
+ * capped by a cgroup v2 quota (cpu.max of its cgroup or an ancestor) and by SLURM_CPUS_PER_TASK
+ * when set. The default of --jobs. */
+int ric_cli_default_jobs(int max);
+
+/* Parses the value V of --jobs (or its alias --workers, named OPT) into *jobs: a whole number
+ * from 1 to MAX; else a usage error (returns 2). */
+int ric_cli_jobs_option(const char *opt, const char *v, int max, int *jobs);
 
 #endif

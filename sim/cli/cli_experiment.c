@@ -1,8 +1,10 @@
-/* ricsim's experiment commands: plan, sweep, merge and compare. Parses their arguments, drives a
- * sweep step by step (with a progress line when stderr is a terminal), prints the results and
- * maps statuses to exit codes (0 ok, 1 a run or the sweep failed, 2 usage or experiment error). */
+/* ricsim's experiment commands: plan, sweep, merge, export and compare. Parses their arguments,
+ * drives a sweep step by step (a progress line on a terminal, else a line every --progress-every
+ * seconds), prints the results and maps statuses to exit codes (0 ok, 1 a run or the sweep failed,
+ * 2 usage or experiment error). */
 #include "cli_experiment.h"
 #include "cli_common.h"
+#include "cli_help.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -31,10 +33,13 @@ static int rank, n_ranks = 1;
 
 typedef struct {
     const char *cmd;
+    int argc; /* the command line, for provenance.txt */
+    char **argv;
     const char *pos[2]; /* positional arguments */
     size_t n_pos;
     const char *out, *indicators;
-    int jobs, resume, force, stop_on_error;
+    int jobs, resume, force, stop_on_error, csv;
+    double progress_every; /* seconds between progress lines when stderr is not a terminal */
     size_t shard, n_shards, reps;
     unsigned long long seed;
     int has_seed;
@@ -61,9 +66,10 @@ static int allowed(const char *cmd, const char *opt)
         const char *cmd, *opts;
     } table[] = {
         {"plan", " shard "},
-        {"sweep", " out jobs shard resume force on-error "},
+        {"sweep", " out jobs workers shard resume force on-error progress-every "},
         {"merge", " force "},
-        {"compare", " out jobs reps seed indicators resume force on-error "},
+        {"export", " csv "},
+        {"compare", " out jobs workers reps seed indicators resume force on-error progress-every "},
     };
     char key[64];
     snprintf(key, sizeof key, " %s ", opt);
@@ -77,8 +83,10 @@ static int parse(int argc, char **argv, args *a)
 {
     memset(a, 0, sizeof *a);
     a->cmd = argv[1];
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    a->jobs = cpus < 1 ? 1 : cpus > MAX_JOBS ? MAX_JOBS : (int)cpus;
+    a->argc = argc;
+    a->argv = argv;
+    a->jobs = ric_cli_default_jobs(MAX_JOBS);
+    a->progress_every = 30;
     size_t want_pos = strcmp(a->cmd, "compare") == 0 ? 2 : 1;
     for (int i = 2; i < argc; i++) {
         const char *s = argv[i];
@@ -94,8 +102,8 @@ static int parse(int argc, char **argv, args *a)
             return usage_error("unknown option '%s'", s);
         }
         const char *o = s + 2;
-        if (strcmp(o, "resume") == 0 || strcmp(o, "force") == 0) {
-            *(o[0] == 'r' ? &a->resume : &a->force) = 1;
+        if (strcmp(o, "resume") == 0 || strcmp(o, "force") == 0 || strcmp(o, "csv") == 0) {
+            *(o[0] == 'r' ? &a->resume : o[0] == 'f' ? &a->force : &a->csv) = 1;
             continue;
         }
         if (i + 1 >= argc)
@@ -106,10 +114,10 @@ static int parse(int argc, char **argv, args *a)
             a->out = v;
         } else if (strcmp(o, "indicators") == 0) {
             a->indicators = v;
-        } else if (strcmp(o, "jobs") == 0) {
+        } else if (strcmp(o, "jobs") == 0 || strcmp(o, "workers") == 0) { /* --workers: alias */
             if (whole(v, 1, MAX_JOBS, &x))
-                return usage_error("--jobs must be a whole number from 1 to %d (got '%s')",
-                                   MAX_JOBS, v);
+                return usage_error("%s must be a whole number from 1 to %d (got '%s')", s, MAX_JOBS,
+                                   v);
             a->jobs = (int)x;
         } else if (strcmp(o, "reps") == 0) {
             if (whole(v, 2, RIC_PLAN_MAX_REPS, &x))
@@ -120,6 +128,12 @@ static int parse(int argc, char **argv, args *a)
             if (whole(v, 0, 9223372036854775807ull, &a->seed))
                 return usage_error("--seed must be a non-negative integer (got '%s')", v);
             a->has_seed = 1;
+        } else if (strcmp(o, "progress-every") == 0) {
+            if (whole(v, 0, 86400, &x))
+                return usage_error("--progress-every must be whole seconds from 0 to 86400 (got "
+                                   "'%s')",
+                                   v);
+            a->progress_every = (double)x;
         } else if (strcmp(o, "on-error") == 0) {
             if (strcmp(v, "continue") != 0 && strcmp(v, "stop") != 0)
                 return usage_error("--on-error must be continue or stop (got '%s')", v);
@@ -141,7 +155,7 @@ static int parse(int argc, char **argv, args *a)
     }
     if (a->n_pos < want_pos)
         return usage_error("%s: missing %s", a->cmd,
-                           strcmp(a->cmd, "merge") == 0     ? "DIR"
+                           strcmp(a->cmd, "merge") == 0 || strcmp(a->cmd, "export") == 0 ? "DIR"
                            : strcmp(a->cmd, "compare") == 0 ? "A.cfg B.cfg"
                                                             : "EXPERIMENT.cfg");
     if (a->resume && a->force)
@@ -159,19 +173,26 @@ static int parse(int argc, char **argv, args *a)
 /* SIGINT and SIGTERM end the sweep between runs (ric_cli_catch_signals): the workers are
  * stopped and --resume continues it. */
 
-static void show_progress(const ric_sweep_progress *pg)
+/* The time left at the current rate, as text ("?" before the first run ends). */
+static void time_left(const ric_sweep_progress *pg, char *left, size_t n)
 {
-    char left[32] = "?";
+    snprintf(left, n, "?");
     size_t todo = pg->total - pg->done;
     if (pg->runs_per_s > 0) {
         double s = (double)todo / pg->runs_per_s;
         if (s < 120)
-            snprintf(left, sizeof left, "%.0f s", s);
+            snprintf(left, n, "%.0f s", s);
         else if (s < 7200)
-            snprintf(left, sizeof left, "%.0f min", s / 60);
+            snprintf(left, n, "%.0f min", s / 60);
         else
-            snprintf(left, sizeof left, "%.1f h", s / 3600);
+            snprintf(left, n, "%.1f h", s / 3600);
     }
+}
+
+static void show_progress(const ric_sweep_progress *pg)
+{
+    char left[32];
+    time_left(pg, left, sizeof left);
     fprintf(stderr, "\rricsim: %zu/%zu runs", pg->done, pg->total);
     if (pg->failed)
         fprintf(stderr, " (%zu failed)", pg->failed);
@@ -179,10 +200,26 @@ static void show_progress(const ric_sweep_progress *pg)
     fflush(stderr);
 }
 
+/* Not a terminal (a batch job's log): a whole line every a->progress_every seconds. */
+static void log_progress(const ric_sweep *sw, const args *a, double *last)
+{
+    ric_sweep_progress pg;
+    ric_sweep_progress_get(sw, &pg);
+    if (pg.elapsed_s - *last < a->progress_every)
+        return;
+    *last = pg.elapsed_s;
+    char left[32];
+    time_left(&pg, left, sizeof left);
+    fprintf(stderr, "ricsim: progress: %zu/%zu runs done, %zu failed, %.2f runs/s, %s left\n",
+            pg.done, pg.total, pg.failed, pg.runs_per_s, left);
+    fflush(stderr);
+}
+
 /* Runs the sweep to its end; 0, or the exit code of a failure of the sweep itself. */
-static int drive(ric_sweep *sw)
+static int drive(ric_sweep *sw, const args *a)
 {
     int tty = isatty(STDERR_FILENO);
+    double last = 0;
     ric_sweep_progress pg;
     ric_err err = {{0}};
     while (!ric_sweep_done(sw)) {
@@ -198,6 +235,8 @@ static int drive(ric_sweep *sw)
         if (tty) {
             ric_sweep_progress_get(sw, &pg);
             show_progress(&pg);
+        } else if (ev.finished) {
+            log_progress(sw, a, &last);
         }
     }
     if (tty)
@@ -272,9 +311,10 @@ static int hand_out(ric_sweep *sw, int r, int stop)
 
 /* Rank 0: the ranks take runs as they finish (dynamic scheduling); every result is written here,
  * in run order, as a local sweep writes it. Each rank is told to stop exactly once. */
-static int mpi_root(ric_sweep *sw)
+static int mpi_root(ric_sweep *sw, const args *a)
 {
     int tty = isatty(STDERR_FILENO), busy = 0, rc = 0;
+    double last = 0;
     for (int r = 1; r < n_ranks; r++)
         busy += hand_out(sw, r, 0);
     while (busy > 0) {
@@ -308,6 +348,8 @@ static int mpi_root(ric_sweep *sw)
                 ric_sweep_progress pg;
                 ric_sweep_progress_get(sw, &pg);
                 show_progress(&pg);
+            } else if (rc == 0) {
+                log_progress(sw, a, &last);
             }
         }
         free(row);
@@ -350,12 +392,12 @@ static int sweep(const ric_plan *p, const args *a, const char *what)
     int rc;
 #ifdef RIC_MPI
     if (n_ranks > 1)
-        rc = mpi_root(sw);
+        rc = mpi_root(sw, a);
     else
 #endif
     {
         ric_cli_catch_signals();
-        rc = drive(sw);
+        rc = drive(sw, a);
     }
     ric_sweep_progress pg;
     ric_sweep_progress_get(sw, &pg);
@@ -387,6 +429,8 @@ static int sweep(const ric_plan *p, const args *a, const char *what)
         printf("%s: %zu runs%s in %.1f s (%zu kept from before): %.2f runs/s with %d %s\n", dir,
                pg.total, what, pg.elapsed_s, pg.kept, pg.runs_per_s,
                n_ranks > 1 ? n_ranks - 1 : a->jobs, n_ranks > 1 ? "MPI worker ranks" : "jobs");
+    if (ric_cli_provenance(dir, a->argc, a->argv))
+        return 1;
     if (pg.failed) {
         fprintf(stderr,
                 "ricsim: %zu of %zu runs failed (status and error in %s/runs.tsv); "
@@ -466,6 +510,19 @@ static int cmd_merge(const args *a)
         return ric_cli_exit_code(st);
     }
     printf("%s: merged %zu shards\n", a->pos[0], n);
+    return ric_cli_provenance(a->pos[0], a->argc, a->argv);
+}
+
+static int cmd_export(const args *a)
+{
+    ric_err err = {{0}};
+    ric_status st = ric_sweep_export(a->pos[0], a->csv, &err);
+    if (st != RIC_OK) {
+        fprintf(stderr, "ricsim: %s\n", err.msg);
+        return ric_cli_exit_code(st);
+    }
+    printf("%s: wrote long.tsv and summary.tsv%s\n", a->pos[0],
+           a->csv ? ", long.csv and summary.csv" : "");
     return 0;
 }
 
@@ -505,9 +562,11 @@ static int command(const args *a)
     if (strcmp(a->cmd, "compare") == 0)
         return cmd_compare(a);
     if (rank > 0)
-        return 0; /* plan and merge: rank 0 alone */
+        return 0; /* plan, merge and export: rank 0 alone */
     if (strcmp(a->cmd, "plan") == 0)
         return cmd_plan(a);
+    if (strcmp(a->cmd, "export") == 0)
+        return cmd_export(a);
     return cmd_merge(a);
 }
 

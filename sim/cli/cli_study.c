@@ -3,6 +3,7 @@
  * codes (0 ok, 1 a run or a write failed, 2 usage or study/scenario error). */
 #include "cli_study.h"
 #include "cli_common.h"
+#include "cli_help.h"
 
 #include <errno.h>
 #include <math.h>
@@ -23,29 +24,27 @@
 
 typedef struct {
     const char *cmd, *file, *out;
-    int force, workers; /* workers 0: the study file's */
+    int argc; /* the command line, for provenance.txt */
+    char **argv;
+    int force, workers; /* --jobs (or --workers); 0: the study file's, else the CPUs we may use */
 } sargs;
 
 static int parse(int argc, char **argv, sargs *a)
 {
     memset(a, 0, sizeof *a);
     a->cmd = argv[1];
+    a->argc = argc;
+    a->argv = argv;
     for (int i = 2; i < argc; i++) {
         const char *s = argv[i];
-        if (strcmp(s, "--out") == 0 || strcmp(s, "--workers") == 0) {
+        if (strcmp(s, "--out") == 0 || strcmp(s, "--jobs") == 0 || strcmp(s, "--workers") == 0) {
             if (i + 1 >= argc)
                 return ric_cli_usage_error("option '%s' needs a value", s);
             const char *v = argv[++i];
             if (s[2] == 'o') {
                 a->out = v;
-            } else {
-                char *end;
-                errno = 0;
-                long w = strtol(v, &end, 10);
-                if (!*v || *end || errno || w < 1 || w > RIC_STUDY_MAX_WORKERS)
-                    return ric_cli_usage_error("--workers must be an integer in [1, %d] (got '%s')",
-                                               RIC_STUDY_MAX_WORKERS, v);
-                a->workers = (int)w;
+            } else if (ric_cli_jobs_option(s, v, RIC_STUDY_MAX_WORKERS, &a->workers)) {
+                return 2; /* --workers: the old name of --jobs */
             }
         } else if (strcmp(s, "--force") == 0) {
             a->force = 1;
@@ -65,6 +64,15 @@ static int parse(int argc, char **argv, sargs *a)
     return 0;
 }
 
+/* --jobs, else the study file's 'workers', else the CPUs this process may use */
+static void set_workers(ric_study *sd, const sargs *a)
+{
+    if (a->workers)
+        sd->workers = a->workers;
+    else if (sd->workers < 1)
+        sd->workers = ric_cli_default_jobs(RIC_STUDY_MAX_WORKERS);
+}
+
 static int fail(const char *cmd, ric_status st, const ric_err *err)
 {
     fprintf(stderr, "ricsim: %s: %s\n", cmd, err->msg);
@@ -79,15 +87,13 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Draws DIR's figure with gnuplot and the analysis script SCRIPT (RICSIM_ANALYSIS_DIR, or the
- * source tree's analysis/ folder). A missing gnuplot only costs the figure: a warning. */
+/* Draws DIR's figure with gnuplot and the analysis script SCRIPT (ric_cli_analysis_dir: the
+ * installed or the source tree's analysis/ folder). A missing gnuplot only costs the figure: a
+ * warning. */
 static void draw(const char *cmd, const char *dir, const char *script)
 {
-    const char *ad = getenv("RICSIM_ANALYSIS_DIR");
-#ifdef RIC_ANALYSIS_DIR
-    if (!ad)
-        ad = RIC_ANALYSIS_DIR;
-#endif
+    char found[RIC_PATH_MAX];
+    const char *ad = ric_cli_analysis_dir(found, sizeof found);
     if (!ad) {
         fprintf(stderr, "ricsim: %s: no figure: set RICSIM_ANALYSIS_DIR to ricsim's analysis/\n",
                 cmd);
@@ -127,8 +133,7 @@ static int calibrate(const sargs *a)
     if (st != RIC_OK)
         return fail(a->cmd, st, &err);
     ric_study *sd = ric_calibrate_study(c);
-    if (a->workers)
-        sd->workers = a->workers;
+    set_workers(sd, a);
     st = ric_study_outdir(a->out, "fitted.tsv", a->force, &err);
     if (st != RIC_OK) {
         ric_calibrate_free(c);
@@ -171,6 +176,8 @@ static int calibrate(const sargs *a)
                sd->params[j].key, sd->params[j].start, sd->params[j].lo, sd->params[j].hi);
     printf("wrote %s/fitted.tsv, %s/fit.tsv, %s/history.tsv\n", a->out, a->out, a->out);
     ric_calibrate_free(c);
+    if (ric_cli_provenance(a->out, a->argc, a->argv))
+        return 1;
     draw(a->cmd, a->out, "calibration.gp");
     return 0;
 }
@@ -183,8 +190,7 @@ static int sensitivity(const sargs *a)
     if (st != RIC_OK)
         return fail(a->cmd, st, &err);
     ric_study *sd = ric_sensitivity_study(s);
-    if (a->workers)
-        sd->workers = a->workers;
+    set_workers(sd, a);
     st = ric_study_outdir(a->out, "points.tsv", a->force, &err);
     if (st != RIC_OK) {
         ric_sensitivity_free(s);
@@ -216,6 +222,8 @@ static int sensitivity(const sargs *a)
         return fail(a->cmd, st, &err);
     printf("%zu design points x %zu replications in %.1f s; wrote %s\n", total, reps, now() - t0,
            a->out);
+    if (ric_cli_provenance(a->out, a->argc, a->argv))
+        return 1;
     draw(a->cmd, a->out, "sensitivity.gp");
     return 0;
 }

@@ -49,7 +49,7 @@ typedef struct {
     ric_probe probes[RIC_STUDY_MAX_PROBES];
     size_t reps;   /* replications per parameter vector */
     uint64_t seed; /* master seed: replication r runs with ric_study_seed(seed, r) */
-    int workers;   /* processes running the runs (1: in this process) */
+    int workers;   /* processes running the runs (0 or 1: in this process; 0: not in the file) */
     /* set by ric_study_init */
     int steps_per_year;
     double start, end; /* of the scenario, years */

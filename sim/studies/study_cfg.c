@@ -137,5 +137,6 @@ void ric_studycfg_common(ric_studycfg *s, config_setting_t *g, ric_study *st, in
     st->reps = (size_t)ric_cfg_int(c, g, "replications", 0, (long long)default_reps, 1,
                                    RIC_STUDY_MAX_REPS);
     st->seed = (uint64_t)ric_cfg_int(c, g, "seed", 0, 1, 0, INT64_MAX);
-    st->workers = (int)ric_cfg_int(c, g, "workers", 0, 2, 1, RIC_STUDY_MAX_WORKERS);
+    /* absent: 0, the caller's choice (the front end: the CPUs it may use; else one process) */
+    st->workers = (int)ric_cfg_int(c, g, "workers", 0, 0, 1, RIC_STUDY_MAX_WORKERS);
 }

@@ -1,0 +1,23 @@
+/* Tidy tables of a sweep's folder (tidy.c): long.tsv and summary.tsv, read back from plan.tsv and
+ * series.tsv. */
+#ifndef RICSIM_BATCH_TIDY_H
+#define RICSIM_BATCH_TIDY_H
+
+#include <stddef.h>
+
+#include "ricsim/status.h"
+
+#define RIC_TIDY_NAME_MAX 64 /* a parameter's column name, with its terminating 0 */
+
+/* The column name of a parameter: KEY (a key path, or the experiment's 'name') with every
+ * character outside [A-Za-z0-9_] replaced by '_', so that R's check.names keeps it; at most N - 1
+ * characters. */
+void ric_tidy_name(const char *key, char *out, size_t n);
+
+/* Writes DIR/long.tsv (run, design_row, replication, seed, the parameters, year and the
+ * indicators: one row per run and output step, in run order) and DIR/summary.tsv (one row per
+ * design row in design order: the parameters and the mean over its successful replications of
+ * each indicator at the final step; NaN with none; the header is one '#' line), each atomically. */
+ric_status ric_tidy_sweep(const char *dir, ric_err *err);
+
+#endif
