@@ -910,3 +910,49 @@ Test(experiment, compare_pairs_scenarios_and_narrows_the_interval, .init = make_
     cr_assert_eq(count(plan, seed), 2);
     free(plan);
 }
+
+/* ---- reliability (issue 16) ------------------------------------------------------------------ */
+
+/* Design rows with different output steps: stats.tsv used to keep the buffer of the first, shorter
+ * row and overflow it on the second (a heap overflow, exit 134). */
+Test(experiment, stats_of_rows_with_different_time_settings, .init = make_tmp, .fini = cleanup)
+{
+    ric_plan *p = plan_of("@include \"base.cfg\"\n"
+                          "experiment = {\n"
+                          "  seed = 2385L;\n"
+                          "  replications = 9;\n"
+                          "  parameters = (\n"
+                          "    { key = \"time.end\"; values = [2000.5, 2003.0]; },\n"
+                          "    { key = \"time.output_every\"; values = [12, 1]; }\n"
+                          "  );\n"
+                          "  indicators = [\"firms\", \"employees_smes\", \"spinoffs_cum\"];\n"
+                          "};\n");
+    sweep_to(p, in_tmp("out"), jobs(2));
+    ric_plan_free(p);
+    char *stats = slurp(in_tmp("out/stats.tsv"));
+    /* rows of 1, 6, 3 and 36 output steps: every one complete */
+    cr_assert_eq(count(stats, "\n2000.5000\t9\t"), 3, "%s", stats);
+    cr_assert_eq(count(stats, "\n2002.0000\t9\t"), 2);
+    cr_assert_eq(count(stats, "\n2003.0000\t9\t"), 2);
+    cr_assert_eq(count(stats, "\t9\t"), 1 + 6 + 3 + 36);
+    free(stats);
+}
+
+/* compare refuses scenarios with different time settings before running anything */
+Test(experiment, compare_checks_time_settings_first, .init = make_tmp, .fini = cleanup)
+{
+    const char *a = write_file("a.cfg", TINY_CFG_TEXT);
+    char pa[256];
+    snprintf(pa, sizeof pa, "%s", a);
+    const char *b = write_file("b.cfg", "@include \"a.cfg\"\n"
+                                        "variant = { name = \"longer\"; set = "
+                                        "[\"time.end=2004.0\"]; };\n");
+    char want[1024];
+    snprintf(want, sizeof want,
+             "%s and %s differ in 'time.end' (2003 and 2004); a comparison needs the same time "
+             "settings",
+             pa, b);
+    cli_fails((const char *[]){"compare", pa, b, "--reps", "2", "--out", in_tmp("cmp"), NULL}, 2,
+              want);
+    cr_assert(!exists(in_tmp("cmp")), "compare wrote files before refusing");
+}

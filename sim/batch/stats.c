@@ -282,6 +282,8 @@ typedef struct {
 static ric_status group_add(row_group *g, const dataset *d, char ind[][64], ric_err *err)
 {
     if (g->n_ok == 0) {
+        /* design rows may differ in their output steps: x has room for the last group's shape */
+        g->cap = 0;
         g->n_steps = d->n_rows;
         double *y = realloc(g->years, (d->n_rows + 1) * sizeof *y);
         if (!y)
