@@ -93,24 +93,17 @@ static void draw(const char *cmd, const char *dir, const char *script)
                 cmd);
         return;
     }
-    char path[RIC_JOINED_MAX], expr[2 * RIC_PATH_MAX + 8]; /* expr: dir, quotes doubled */
+    char path[RIC_JOINED_MAX];
     snprintf(path, sizeof path, "%s/%s", ad, script);
     if (access(path, R_OK) != 0) {
         fprintf(stderr, "ricsim: %s: no figure: cannot read %s\n", cmd, path);
         return;
     }
-    /* gnuplot's single-quoted strings write a quote as two */
-    size_t n = (size_t)snprintf(expr, sizeof expr, "dir='");
-    for (const char *p = dir; *p && n + 4 < sizeof expr; p++) {
-        if (*p == '\'')
-            expr[n++] = '\'';
-        expr[n++] = *p;
-    }
-    snprintf(expr + n, sizeof expr - n, "'");
+    /* the folder goes to the script as its argument ARG1: data, never parsed as gnuplot text */
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
-        execlp("gnuplot", "gnuplot", "-e", expr, path, (char *)NULL);
+        execlp("gnuplot", "gnuplot", "-c", path, dir, (char *)NULL);
         _exit(127);
     }
     int status = 0;
