@@ -956,3 +956,46 @@ Test(experiment, compare_checks_time_settings_first, .init = make_tmp, .fini = c
               want);
     cr_assert(!exists(in_tmp("cmp")), "compare wrote files before refusing");
 }
+
+/* --force removes ricsim's own per-run names in DIR/.runs and nothing else, and never writes
+ * through a link planted as DIR/.runs (issue 16: it deleted every file and a decoy's files) */
+Test(experiment, force_removes_only_ricsims_own_files, .init = make_tmp, .fini = cleanup)
+{
+    ric_plan *p = plan_of(grid_exp);
+    sweep_to(p, in_tmp("out"), jobs(2));
+    ric_plan_free(p);
+    cr_assert_eq(mkdir(in_tmp("out/.runs"), 0777), 0);
+    cr_assert_eq(mkdir(in_tmp("decoy"), 0777), 0);
+    write_file("decoy/3.row", "precious\n");
+    write_file("decoy/keep.txt", "precious\n");
+    write_file("out/.runs/notes.txt", "mine\n");
+    write_file("out/.runs/7.row.bak", "mine\n");
+    write_file("out/.runs/12.series", "stale\n");
+    write_file("out/.runs/12.row.tmp.99", "stale\n");
+    char target[256];
+    snprintf(target, sizeof target, "%s", in_tmp("decoy/keep.txt"));
+    cr_assert_eq(symlink(target, in_tmp("out/.runs/5.row")), 0);
+    char exp[256];
+    snprintf(exp, sizeof exp, "%s", in_tmp("exp.cfg"));
+    result r = ricsim((const char *[]){"sweep", exp, "--out", in_tmp("out"), "--force", NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    result_free(&r);
+    cr_assert(exists(in_tmp("out/.runs/notes.txt")) && exists(in_tmp("out/.runs/7.row.bak")),
+              "--force removed files ricsim did not write");
+    cr_assert(!exists(in_tmp("out/.runs/12.series")) && !exists(in_tmp("out/.runs/12.row.tmp.99")));
+    struct stat st;
+    cr_assert_neq(lstat(in_tmp("out/.runs/5.row"), &st), 0,
+                  "a link under a run file's name is removed, not followed");
+    cr_assert(exists(in_tmp("decoy/keep.txt")) && exists(in_tmp("decoy/3.row")));
+    /* DIR/.runs a link to the decoy: refused, nothing of the decoy removed or written */
+    remove_tree(in_tmp("out/.runs"));
+    snprintf(target, sizeof target, "%s", in_tmp("decoy"));
+    cr_assert_eq(symlink(target, in_tmp("out/.runs")), 0);
+    char want[512];
+    snprintf(want, sizeof want,
+             "%s: is not a folder; ricsim writes its per-run files only into a folder it made",
+             in_tmp("out/.runs"));
+    cli_fails((const char *[]){"sweep", exp, "--out", in_tmp("out"), "--force", NULL}, 2, want);
+    cr_assert_eq(n_entries(in_tmp("decoy")), 2);
+    cr_assert(exists(in_tmp("decoy/3.row")));
+}

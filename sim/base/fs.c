@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -64,24 +65,63 @@ char *ric_fs_read(const char *path, size_t *len)
     return b.buf;
 }
 
-void ric_fs_remove_files(const char *dir, const char *part)
+/* The end of the decimal digits S starts with, or NULL when it starts with none. */
+static const char *digits(const char *s)
 {
-    DIR *d = opendir(dir);
-    if (!d)
+    const char *p = s;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return p > s ? p : NULL;
+}
+
+/* Whether NAME is ID.EXT or ID.EXT.tmp.PID for an EXT of exts (the temporary alone if TMP_ONLY). */
+static int run_file_name(const char *name, const char *const *exts, int tmp_only)
+{
+    const char *p = digits(name);
+    if (!p || *p++ != '.')
+        return 0;
+    for (size_t i = 0; exts[i]; i++) {
+        size_t l = strlen(exts[i]);
+        if (strncmp(p, exts[i], l) != 0)
+            continue;
+        const char *q = p + l;
+        if (*q == '\0')
+            return !tmp_only;
+        if (strncmp(q, ".tmp.", 5) == 0 && (q = digits(q + 5)) && *q == '\0')
+            return 1;
+    }
+    return 0;
+}
+
+void ric_fs_remove_run_files(const char *dir, const char *const *exts, int tmp_only)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+    if (fd < 0)
         return;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return;
+    }
     struct dirent *e;
-    char p[RIC_PATH_MAX];
     while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-            (!part || strstr(e->d_name, part)) && ric_fs_join(dir, e->d_name, p) == 0)
-            unlink(p);
+        if (run_file_name(e->d_name, exts, tmp_only))
+            unlinkat(fd, e->d_name, 0); /* removes the name: a link, never its target */
     closedir(d);
 }
 
-void ric_fs_remove_dir(const char *dir)
+void ric_fs_remove_run_dir(const char *dir, const char *const *exts)
 {
-    ric_fs_remove_files(dir, NULL);
-    rmdir(dir);
+    if (!ric_fs_is_real_dir(dir))
+        return;
+    ric_fs_remove_run_files(dir, exts, 0);
+    rmdir(dir); /* fails, harmlessly, when files that are not ricsim's remain */
+}
+
+int ric_fs_is_real_dir(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 int ric_fs_close(FILE *f, int sync)

@@ -28,6 +28,9 @@ const char *const ric_sweep_result_files[RIC_SWEEP_N_RESULT_FILES] = {
 
 enum { RUN_PENDING, RUN_RUNNING, RUN_OK, RUN_FAILED };
 
+/* the per-run files of DIR/.runs (ric_execute_save): the only names a sweep removes there */
+static const char *const run_exts[] = {"row", "series", NULL};
+
 struct ric_sweep {
     const ric_plan *p;
     ric_sweep_opts o;
@@ -200,7 +203,7 @@ static ric_status prepare_dir(ric_sweep *sw, const char *plan, ric_err *err)
             ric_fs_join(sw->dir, ric_sweep_result_files[i], path);
             unlink(path);
         }
-        ric_fs_remove_dir(sw->runs_dir);
+        ric_fs_remove_run_dir(sw->runs_dir, run_exts);
         found = NULL;
     }
     if (found) { /* --resume */
@@ -304,7 +307,15 @@ ric_status ric_sweep_open(const ric_plan *p, const char *dir, const ric_sweep_op
         st = RIC_EIO;
         goto fail;
     }
-    ric_fs_remove_files(sw->runs_dir, ".tmp."); /* temporary files of interrupted workers */
+    if (!ric_fs_is_real_dir(sw->runs_dir)) { /* a link planted there is never written through */
+        ric_err_set(err,
+                    "%s: is not a folder; ricsim writes its per-run files only into a folder "
+                    "it made",
+                    sw->runs_dir);
+        st = RIC_EUSAGE;
+        goto fail;
+    }
+    ric_fs_remove_run_files(sw->runs_dir, run_exts, 1); /* temporaries of interrupted workers */
     for (size_t id = sw->first; o->resume && id < sw->end; id++)
         if (kept_run(sw, id)) {
             sw->state[id - sw->first] = RUN_OK;
@@ -508,7 +519,7 @@ ric_status ric_sweep_finish(ric_sweep *sw, ric_err *err)
     }
     ric_status st = ric_stats_sweep(sw->dir, err);
     if (st == RIC_OK && sw->failed == 0)
-        ric_fs_remove_dir(sw->runs_dir);
+        ric_fs_remove_run_dir(sw->runs_dir, run_exts);
     return st;
 }
 
