@@ -179,6 +179,20 @@ static int kept_run(const ric_sweep *sw, size_t id)
            (long)st.st_size == r.series_bytes;
 }
 
+/* PATH truncated for writing, never through a symbolic link (a link there makes it fail); NULL
+ * with errno set on failure. */
+static FILE *open_new(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f && fd >= 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
+
 /* Decides what to do with what DIR already holds: refuse, replace, or resume. */
 static ric_status prepare_dir(ric_sweep *sw, const char *plan, ric_err *err)
 {
@@ -323,9 +337,9 @@ ric_status ric_sweep_open(const ric_plan *p, const char *dir, const ric_sweep_op
             sw->done++;
         }
     ric_fs_join(sw->dir, "runs.tsv", path);
-    sw->runs = fopen(path, "w");
+    sw->runs = open_new(path);
     ric_fs_join(sw->dir, "series.tsv", path);
-    sw->series = sw->runs ? fopen(path, "w") : NULL;
+    sw->series = sw->runs ? open_new(path) : NULL;
     if (!sw->series) {
         ric_err_set(err, "%s: cannot write: %s", path, strerror(errno));
         st = RIC_EIO;
