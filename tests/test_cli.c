@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -31,6 +32,9 @@ typedef struct {
     char *err; /* captured stderr */
 } result;
 
+/* a file-size limit (bytes) for the next ricsim child, with SIGXFSZ at its default; 0: none */
+static rlim_t fsize_limit;
+
 /* Runs ricsim with ARGS (NULL-terminated, no argv[0]); stdout and stderr go to files in tmp. */
 static result ricsim(const char *const *args)
 {
@@ -52,8 +56,24 @@ static result ricsim(const char *const *args)
         posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
     cr_assert_eq(
         posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
+    posix_spawnattr_t at;
+    cr_assert_eq(posix_spawnattr_init(&at), 0);
+    sigset_t def;
+    sigemptyset(&def);
+    sigaddset(&def, SIGXFSZ);
+    posix_spawnattr_setsigdefault(&at, &def);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF);
+    struct rlimit old;
+    cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+    if (fsize_limit) {
+        struct rlimit lim = {fsize_limit, old.rlim_max};
+        cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    }
     pid_t pid;
-    int rc = posix_spawn(&pid, RIC_BINARY, &fa, NULL, (char *const *)argv, environ);
+    int rc = posix_spawn(&pid, RIC_BINARY, &fa, &at, (char *const *)argv, environ);
+    if (fsize_limit)
+        setrlimit(RLIMIT_FSIZE, &old);
+    posix_spawnattr_destroy(&at);
     posix_spawn_file_actions_destroy(&fa);
     cr_assert_eq(rc, 0, "cannot start %s", RIC_BINARY);
     int status;
@@ -549,4 +569,67 @@ Test(cli, sigint_stops_a_run_cleanly, .init = make_tmp, .fini = cleanup)
 Test(cli, sigterm_stops_a_run_cleanly, .init = make_tmp, .fini = cleanup)
 {
     interrupted_by(SIGTERM);
+}
+
+/* ---- reliability (issue 16) ------------------------------------------------------------------ */
+
+/* Files in DIR (recursively) whose names hold ".tmp." */
+static int n_temporaries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strstr(e->d_name, ".tmp."))
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* Past a file-size limit a write fails with EFBIG: exit 1, no files (issue 16: SIGXFSZ killed the
+ * process, exit 153, and left temporaries) */
+Test(cli, a_file_size_limit_is_a_write_error, .init = make_tmp, .fini = cleanup)
+{
+    fsize_limit = 65536; /* the Daedeok series is about twice that */
+    result r = ricsim((const char *[]){"run", RIC_SOURCE_DIR "/scenarios/daedeok.cfg", "--out",
+                                       in_tmp("o"), NULL});
+    fsize_limit = 0;
+    int code = r.code;
+    char err[512];
+    snprintf(err, sizeof err, "%s", r.err);
+    result_free(&r);
+    cr_assert_eq(code, 1, "exit %d: %s", code, err);
+    cr_assert(strstr(err, "write failed: "), "%s", err);
+    cr_assert(n_entries(in_tmp("o")) <= 0, "a failed run left %d files", n_entries(in_tmp("o")));
+}
+
+/* calibrate past the limit: exit 1 and no fit.tsv, no temporaries */
+Test(cli, calibrate_past_a_file_size_limit_leaves_no_results, .init = make_tmp, .fini = cleanup)
+{
+    write_file("t.tsv", "year\tcolumn\tobserved\tweight\tnote\n"
+                        "2004\tsmes\t160\t1\tmade up\n"
+                        "2005\temployees_smes\t1500\t1\tmade up\n");
+    const char *cal =
+        write_file("cal.cfg", "calibration = {\n"
+                              "  scenario = \"" RIC_SOURCE_DIR "/tests/golden/tiny.cfg\";\n"
+                              "  targets = \"t.tsv\";\n"
+                              "  parameters = ( { key = \"rules.exit.base_rate\"; "
+                              "name = \"exit\"; min = 0.02; max = 0.6; } );\n"
+                              "  replications = 2;\n"
+                              "  max_evaluations = 4;\n"
+                              "};\n");
+    fsize_limit = 1000; /* fit.tsv is about 1.2 kB */
+    result r = ricsim((const char *[]){"calibrate", cal, "--out", in_tmp("cal"), NULL});
+    fsize_limit = 0;
+    int code = r.code;
+    char err[2048];
+    snprintf(err, sizeof err, "%s", r.err);
+    result_free(&r);
+    cr_assert_eq(code, 1, "exit %d: %s", code, err);
+    cr_assert(strstr(err, "write failed: File too large"), "%s", err);
+    cr_assert_not(exists(in_tmp("cal/fit.tsv")), "a complete-looking fit.tsv was left");
+    cr_assert_not(exists(in_tmp("cal/fitted.tsv")));
+    cr_assert_eq(n_temporaries(in_tmp("cal")), 0);
 }
