@@ -633,3 +633,41 @@ Test(cli, calibrate_past_a_file_size_limit_leaves_no_results, .init = make_tmp, 
     cr_assert_not(exists(in_tmp("cal/fitted.tsv")));
     cr_assert_eq(n_temporaries(in_tmp("cal")), 0);
 }
+
+/* Free text is escaped: a scenario file whose name holds a newline, a tab and a carriage return
+ * adds no row or field to series.tsv (a run) or runs.tsv (a sweep) */
+Test(cli, file_names_are_written_on_one_line, .init = make_tmp, .fini = cleanup)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "%sexperiment = { replications = 2; };\n", tiny_cfg);
+    const char *cfg = write_file("a\nyear\tfirms\n1\t2\r.cfg", text);
+    run_ok(cfg, "o", NULL);
+    result r = ricsim((const char *[]){"sweep", cfg, "--out", in_tmp("sw"), NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    result_free(&r);
+    const char *files[] = {"o/series.tsv", "sw/series.tsv", "sw/runs.tsv", "sw/plan.tsv"};
+    for (int i = 0; i < 4; i++) {
+        char *t = slurp(in_tmp(files[i]));
+        cr_assert(strstr(t, "a\\nyear\\tfirms\\n1\\t2\\r.cfg"), "%s: %s", files[i], t);
+        const char *head = NULL;
+        size_t data = 0;
+        for (const char *p = t; *p;) {
+            if (*p != '#' && *p != '\n') {
+                if (!head)
+                    head = p;
+                cr_assert_eq(n_fields(p), n_fields(head), "%s: %.80s", files[i], p);
+                data++;
+            }
+            const char *nl = strchr(p, '\n');
+            if (!nl)
+                break;
+            p = nl + 1;
+        }
+        cr_assert_eq(data,
+                     i == 0   ? 1 + 3
+                     : i == 1 ? 2 * (1 + 3)
+                              : 1 + 2,
+                     "%s: %zu", files[i], data);
+        free(t);
+    }
+}

@@ -120,7 +120,8 @@ static ric_status append_run(ric_sweep *sw, size_t id, ric_err *err)
     }
     ric_run_spec rs;
     ric_plan_run(p, id, &rs);
-    const char *scen = p->scenario[rs.scenario];
+    char safe[4 * sizeof p->scenario[0]];
+    const char *scen = ric_text_field(p->scenario[rs.scenario], safe, sizeof safe);
     fprintf(sw->runs, "%zu\t%zu\t%zu\t%s", id, rs.row, rs.rep, scen);
     fprintf(sw->series, "# [run %zu] design_row=%zu replication=%zu seed=%llu\n# scenario=%s", id,
             rs.row, rs.rep, (unsigned long long)rs.seed, scen);

@@ -5,6 +5,7 @@
  */
 #include "input/cfg.h"
 #include "base/consts.h"
+#include "base/sbuf.h"
 
 #include "ricsim/scenario.h" /* RIC_NAME_MAX */
 
@@ -343,15 +344,30 @@ int ric_cfg_enum(ric_cfg *c, config_setting_t *g, const char *key, int required,
     return def;
 }
 
+void ric_cfg_check_ident(ric_cfg *c, const config_setting_t *s, const char *path, const char *v)
+{
+    const char *p = v;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+           *p == '_' || *p == '.' || *p == '-')
+        p++;
+    if (p > v && !*p)
+        return;
+    char safe[4 * 256 + 8], cut[256];
+    snprintf(cut, sizeof cut, "%s", v);
+    ric_cfg_fail(c, s, "'%s' may hold only letters, digits, '_', '.' and '-' (got \"%s\")", path,
+                 ric_text_field(cut, safe, sizeof safe));
+}
+
 void ric_cfg_copy_name(ric_cfg *c, const config_setting_t *s, char *dst)
 {
     const char *nm = config_setting_name(s);
+    char p[256];
+    ric_cfg_path(s, p, sizeof p);
     if (strlen(nm) >= RIC_NAME_MAX) {
-        char p[256];
-        ric_cfg_path(s, p, sizeof p);
         ric_cfg_fail(c, s, "name '%s' is longer than %d characters", p, RIC_NAME_MAX - 1);
         return;
     }
+    ric_cfg_check_ident(c, s, p, nm);
     snprintf(dst, RIC_NAME_MAX, "%s", nm);
 }
 

@@ -11,6 +11,7 @@
 
 #include "base/atomic.h"
 #include "base/fs.h"
+#include "base/sbuf.h"
 
 enum { F_SCENARIO, F_GENEALOGY, F_SERIES, F_N }; /* commit order: series last */
 static const char *const final_names[F_N] = {"scenario.cfg", "genealogy.tsv", "series.tsv"};
@@ -53,12 +54,31 @@ ric_status ric_output_open(const char *dir, int force, ric_output **out, ric_err
 void ric_output_meta(ric_output *o, const char *key, const char *fmt, ...)
 {
     FILE *f = o->f[F_SERIES].f;
-    fprintf(f, "# %s=", key);
+    /* the value is free text (a scenario's file, an event's note): kept on one line, escaped */
+    char small[1024], *text = small;
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
+    int len = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
+    if (len >= (int)sizeof small && (text = malloc((size_t)len + 1))) {
+        va_start(ap, fmt);
+        vsnprintf(text, (size_t)len + 1, fmt, ap);
+        va_end(ap);
+    } else if (len >= (int)sizeof small) {
+        text = small; /* out of memory: the value cut; the commit still checks the writes */
+    }
+    fprintf(f, "# %s=", key);
+    char piece[64];
+    for (const char *p = text; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+            char c[2] = {*p, '\0'};
+            fputs(ric_text_field(c, piece, sizeof piece), f);
+        } else {
+            fputc(*p, f);
+        }
     fputc('\n', f);
+    if (text != small)
+        free(text);
 }
 
 void ric_output_header(ric_output *o, const char *const *names, size_t n)
