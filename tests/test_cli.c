@@ -671,3 +671,40 @@ Test(cli, file_names_are_written_on_one_line, .init = make_tmp, .fini = cleanup)
         free(t);
     }
 }
+
+/* --out: empty, repeated or the root folder are usage errors (exit 2) in every command; --seed
+ * with a space on either side is refused alike (issue 16: " 5" was accepted, "5 " not) */
+Test(cli, out_and_seed_are_checked_alike_everywhere, .init = make_tmp, .fini = cleanup)
+{
+    const char *cfg = write_file("tiny.cfg", tiny_cfg);
+    char o[256], o2[256];
+    snprintf(o, sizeof o, "%s", in_tmp("o"));
+    snprintf(o2, sizeof o2, "%s", in_tmp("o2"));
+    char twice[600];
+    snprintf(twice, sizeof twice, "ricsim: --out given twice ('%s' and '%s')", o, o2);
+    const char *cmds[][2] = {{"run", NULL}, {"sweep", NULL}, {"calibrate", NULL}};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        fails_with((const char *[]){cmds[i][0], cfg, "--out", "", NULL}, 2,
+                   "ricsim: --out needs a folder name (got '')");
+        fails_with((const char *[]){cmds[i][0], cfg, "--out", o, "--out", o2, NULL}, 2, twice);
+        fails_with((const char *[]){cmds[i][0], cfg, "--out", "/", NULL}, 2,
+                   "ricsim: --out must not be the root folder (got '/')");
+        fails_with((const char *[]){cmds[i][0], cfg, "--out", "//", NULL}, 2,
+                   "ricsim: --out must not be the root folder (got '//')");
+    }
+    fails_with((const char *[]){"run", cfg, "--out", o, "--seed", " 5", NULL}, 2,
+               "ricsim: --seed must be a non-negative integer (got ' 5')");
+    fails_with((const char *[]){"run", cfg, "--out", o, "--seed", "5 ", NULL}, 2,
+               "ricsim: --seed must be a non-negative integer (got '5 ')");
+    fails_with((const char *[]){"run", cfg, "--out", o, "--seed", "+5", NULL}, 2,
+               "ricsim: --seed must be a non-negative integer (got '+5')");
+    fails_with(
+        (const char *[]){"compare", cfg, cfg, "--reps", "2", "--out", o, "--seed", " 5", NULL}, 2,
+        "ricsim: --seed must be a non-negative integer (got ' 5')");
+    fails_with(
+        (const char *[]){"compare", cfg, cfg, "--reps", "2", "--out", o, "--seed", "5 ", NULL}, 2,
+        "ricsim: --seed must be a non-negative integer (got '5 ')");
+    cr_assert_not(exists(o));
+    cr_assert_not(exists(o2));
+    run_ok(cfg, "o", (const char *[]){"--seed", "5", NULL});
+}

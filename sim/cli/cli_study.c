@@ -37,12 +37,13 @@ static int parse(int argc, char **argv, sargs *a)
                 return ric_cli_usage_error("option '%s' needs a value", s);
             const char *v = argv[++i];
             if (s[2] == 'o') {
-                a->out = v;
+                if (ric_cli_set_out(&a->out, v, 0))
+                    return 2;
             } else {
                 char *end;
                 errno = 0;
                 long w = strtol(v, &end, 10);
-                if (!*v || *end || errno || w < 1 || w > RIC_STUDY_MAX_WORKERS)
+                if (!ric_cli_is_digits(v) || *end || errno || w < 1 || w > RIC_STUDY_MAX_WORKERS)
                     return ric_cli_usage_error("--workers must be an integer in [1, %d] (got '%s')",
                                                RIC_STUDY_MAX_WORKERS, v);
                 a->workers = (int)w;
