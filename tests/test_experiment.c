@@ -999,3 +999,93 @@ Test(experiment, force_removes_only_ricsims_own_files, .init = make_tmp, .fini =
     cr_assert_eq(n_entries(in_tmp("decoy")), 2);
     cr_assert(exists(in_tmp("decoy/3.row")));
 }
+
+/* merge checks every shard against the plan before writing anything, names the broken shard's
+ * file and line, and refuses a FIFO at once (issue 16: short or garbage output with exit 0, a
+ * partial output, the merged file named, a hang) */
+static void merge_refuses(const char *broken, const char *text, const char *want_tail)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/%s", in_tmp("cut/shard-1-of-3"), broken);
+    char *saved = slurp(path);
+    unlink(path);
+    if (text) {
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fputs(text, f);
+        fclose(f);
+    } else {
+        cr_assert_eq(mkfifo(path, 0600), 0);
+    }
+    size_t n = 0;
+    ric_err err = {{0}};
+    cr_assert_neq(ric_sweep_merge(in_tmp("cut"), 1, &n, &err), RIC_OK, "merged a broken %s",
+                  broken);
+    char want[600];
+    snprintf(want, sizeof want, "%s%s", path, want_tail);
+    cr_assert_str_eq(err.msg, want);
+    const char *outs[] = {"plan.tsv", "runs.tsv", "series.tsv", "stats.tsv"};
+    for (int i = 0; i < 4; i++) {
+        char o[300];
+        snprintf(o, sizeof o, "%s/%s", in_tmp("cut"), outs[i]);
+        cr_assert_not(exists(o), "a failed merge left %s", outs[i]);
+    }
+    unlink(path);
+    FILE *f = fopen(path, "w");
+    fputs(saved, f);
+    fclose(f);
+    free(saved);
+}
+
+Test(experiment, merge_validates_every_shard, .init = make_tmp, .fini = cleanup)
+{
+    ric_plan *p = plan_of(grid_exp);
+    for (size_t i = 0; i < 3; i++) {
+        ric_sweep_opts o = {.jobs = 2, .shard = i, .n_shards = 3};
+        sweep_to(p, in_tmp("cut"), o);
+    }
+    ric_plan_free(p);
+    char *runs = slurp(in_tmp("cut/shard-1-of-3/runs.tsv"));
+    char *series = slurp(in_tmp("cut/shard-1-of-3/series.tsv"));
+    /* runs.tsv missing its last row, with a row of another run, random bytes, truncated */
+    char *cut = strdup(runs);
+    cut[strlen(cut) - 1] = '\0';
+    *(strrchr(cut, '\n') + 1) = '\0';
+    merge_refuses("runs.tsv", cut, ": 1 of the shard's 8 runs are missing");
+    char *other = strdup(runs);
+    char *row = strchr(other, '\n') + 1;
+    row[0] = '9';
+    row[1] = '\t'; /* run 8 becomes run 9 */
+    merge_refuses("runs.tsv", other, ":2: expected the row of run 8 of the plan");
+    merge_refuses("runs.tsv", "\x8f\x11z\x02\xff\n",
+                  ":1: the header differs from the plan's and "
+                  "shard 0's");
+    char *trunc = strdup(runs);
+    trunc[strlen(trunc) - 7] = '\0';
+    merge_refuses("runs.tsv", trunc, ": truncated (no newline at the end)");
+    /* series.tsv: a data set dropped, a row cut short, random bytes, a FIFO */
+    char *drop = strdup(series);
+    *strstr(drop, "# [run 9]") = '\0';
+    merge_refuses("series.tsv", drop, ": 7 of the shard's 8 data sets are missing");
+    char *bad = strdup(series);
+    char *r = strstr(strstr(bad, "# [run 10]"), "\n2001.0000\t");
+    *strchr(r + 1, '\t') = ' ';
+    char tail[64];
+    size_t line = 1;
+    for (const char *q = bad; q < r + 1; q++)
+        line += *q == '\n';
+    snprintf(tail, sizeof tail, ":%zu: a row that does not match its header", line);
+    merge_refuses("series.tsv", bad, tail);
+    merge_refuses("series.tsv", "\x01\x02garbage\n", ": 8 of the shard's 8 data sets are missing");
+    merge_refuses("series.tsv", NULL, ": cannot read: not a regular file");
+    free(cut);
+    free(other);
+    free(trunc);
+    free(drop);
+    free(bad);
+    free(runs);
+    free(series);
+    size_t n = 0;
+    ric_err err = {{0}};
+    cr_assert_eq(ric_sweep_merge(in_tmp("cut"), 1, &n, &err), RIC_OK, "%s", err.msg);
+}

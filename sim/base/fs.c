@@ -41,11 +41,9 @@ int ric_fs_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-char *ric_fs_read(const char *path, size_t *len)
+/* The whole of stream f, which it closes (see ric_fs_read). */
+static char *read_stream(FILE *f, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
     ric_sbuf b = {0};
     char chunk[65536];
     size_t got;
@@ -63,6 +61,30 @@ char *ric_fs_read(const char *path, size_t *len)
     if (len)
         *len = b.n;
     return b.buf;
+}
+
+char *ric_fs_read(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    return f ? read_stream(f, len) : NULL;
+}
+
+char *ric_fs_read_regular(const char *path, size_t *len)
+{
+    /* opened without blocking, so that a FIFO is refused rather than waited on */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    int flags = fcntl(fd, F_GETFL);
+    FILE *f = NULL;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || flags < 0 ||
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 || !(f = fdopen(fd, "rb"))) {
+        close(fd);
+        errno = EINVAL;
+        return NULL;
+    }
+    return read_stream(f, len);
 }
 
 /* The end of the decimal digits S starts with, or NULL when it starts with none. */

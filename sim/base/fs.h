@@ -20,6 +20,9 @@ int ric_fs_exists(const char *path);
 /* The whole file, NUL-terminated (the caller frees it), and its length when LEN is not NULL; NULL
  * with errno set when it cannot be read or memory runs out. */
 char *ric_fs_read(const char *path, size_t *len);
+/* The same for a regular file only: anything else (a FIFO, a device, a folder) gives NULL with
+ * errno EINVAL at once, without waiting on it. */
+char *ric_fs_read_regular(const char *path, size_t *len);
 
 /* Removes from folder DIR the per-run files ricsim writes there and nothing else: ID.EXT (ID a
  * run id in decimal, EXT one of the NULL-terminated exts) and their temporaries ID.EXT.tmp.PID;
