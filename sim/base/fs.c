@@ -69,7 +69,7 @@ char *ric_fs_read(const char *path, size_t *len)
     return f ? read_stream(f, len) : NULL;
 }
 
-char *ric_fs_read_regular(const char *path, size_t *len)
+FILE *ric_fs_open_regular(const char *path)
 {
     /* opened without blocking, so that a FIFO is refused rather than waited on */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -84,7 +84,13 @@ char *ric_fs_read_regular(const char *path, size_t *len)
         errno = EINVAL;
         return NULL;
     }
-    return read_stream(f, len);
+    return f;
+}
+
+char *ric_fs_read_regular(const char *path, size_t *len)
+{
+    FILE *f = ric_fs_open_regular(path);
+    return f ? read_stream(f, len) : NULL;
 }
 
 /* The end of the decimal digits S starts with, or NULL when it starts with none. */

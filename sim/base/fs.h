@@ -23,6 +23,9 @@ char *ric_fs_read(const char *path, size_t *len);
 /* The same for a regular file only: anything else (a FIFO, a device, a folder) gives NULL with
  * errno EINVAL at once, without waiting on it. */
 char *ric_fs_read_regular(const char *path, size_t *len);
+/* PATH opened for reading when it is a regular file; else NULL with errno EINVAL (at once for a
+ * FIFO) or the reason it cannot be opened. */
+FILE *ric_fs_open_regular(const char *path);
 
 /* Removes from folder DIR the per-run files ricsim writes there and nothing else: ID.EXT (ID a
  * run id in decimal, EXT one of the NULL-terminated exts) and their temporaries ID.EXT.tmp.PID;
