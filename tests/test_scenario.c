@@ -998,3 +998,36 @@ Test(scenario, names_outside_the_identifier_set_are_refused)
     cr_assert_str_eq(sc->name, "daedeok_v-2.1");
     ric_scenario_free(sc);
 }
+
+/* Sizes are bounded before libconfig parses (its scanner is quadratic in a string's length: a
+ * 10 MB string took over a minute): 8 MiB per file, 64 KiB per string literal (issue 16) */
+Test(scenario, files_and_strings_have_exact_limits, .init = make_tmp, .fini = cleanup)
+{
+    size_t n = 65 << 10;
+    char *text = malloc(n + 256);
+    cr_assert_not_null(text);
+    int k = snprintf(text, 256,
+                     BASE "# a \"quote in a comment\n/* and \" in a block */\n"
+                          "description = \"");
+    memset(text + k, 'x', n);
+    strcpy(text + k + n, "\";\n");
+    load_fails(text, NULL, 0, RIC_ESCENARIO, "t.cfg:6: a string longer than the limit of 64 KiB");
+    text[k + (64 << 10) - 200] = '\0';
+    strcat(text, "\";\n");
+    /* under the limit the string reaches the loader, which has its own bound for a description */
+    load_fails(text, NULL, 0, RIC_ESCENARIO,
+               "t.cfg:6: 'description' is longer than 255 characters");
+    free(text);
+    n = (8 << 20) + 1;
+    text = malloc(n + 1);
+    cr_assert_not_null(text);
+    k = snprintf(text, 256, "%s", BASE);
+    memset(text + k, '#', n - (size_t)k);
+    text[n] = '\0';
+    const char *path = write_file("big.cfg", text);
+    free(text);
+    char want[300];
+    snprintf(want, sizeof want, "%s: larger than the limit of 8 MiB for a scenario or study file",
+             path);
+    file_fails(path, want);
+}
