@@ -123,6 +123,7 @@ static int calibrate(const sargs *a)
     ric_study *sd = ric_calibrate_study(c);
     if (a->workers)
         sd->workers = a->workers;
+    int existed = access(a->out, F_OK) == 0;
     st = ric_study_outdir(a->out, "fitted.tsv", a->force, &err);
     if (st != RIC_OK) {
         ric_calibrate_free(c);
@@ -146,6 +147,8 @@ static int calibrate(const sargs *a)
     if (st == RIC_OK)
         st = ric_calibrate_write(c, a->out, 1, &err); /* the folder was checked above */
     if (st != RIC_OK) {
+        if (!existed)
+            rmdir(a->out); /* the folder made for the results, left empty */
         ric_calibrate_free(c);
         return fail(a->cmd, st, &err);
     }
@@ -179,6 +182,7 @@ static int sensitivity(const sargs *a)
     ric_study *sd = ric_sensitivity_study(s);
     if (a->workers)
         sd->workers = a->workers;
+    int existed = access(a->out, F_OK) == 0;
     st = ric_study_outdir(a->out, "points.tsv", a->force, &err);
     if (st != RIC_OK) {
         ric_sensitivity_free(s);
@@ -206,6 +210,8 @@ static int sensitivity(const sargs *a)
         st = ric_sensitivity_write(s, a->out, 1, &err);
     size_t reps = sd->reps;
     ric_sensitivity_free(s);
+    if (st != RIC_OK && !existed)
+        rmdir(a->out); /* the folder made for the results, left empty */
     if (st != RIC_OK)
         return fail(a->cmd, st, &err);
     printf("%zu design points x %zu replications in %.1f s; wrote %s\n", total, reps, now() - t0,

@@ -18,6 +18,8 @@ static const char *const final_names[F_N] = {"scenario.cfg", "genealogy.tsv", "s
 
 struct ric_output {
     ric_atomic f[F_N];
+    char dir[RIC_PATH_MAX];
+    int made; /* dir did not exist: a run that fails removes it again (when empty) */
 };
 
 ric_status ric_output_open(const char *dir, int force, ric_output **out, ric_err *err)
@@ -26,6 +28,7 @@ ric_status ric_output_open(const char *dir, int force, ric_output **out, ric_err
         ric_err_set(err, "%s: output folder name too long", dir);
         return RIC_EUSAGE;
     }
+    int made = access(dir, F_OK) != 0;
     if (ric_fs_mkdirs(dir) != 0) {
         ric_err_set(err, "%s: cannot create output folder: %s", dir, strerror(errno));
         return RIC_EIO;
@@ -37,8 +40,13 @@ ric_status ric_output_open(const char *dir, int force, ric_output **out, ric_err
         return RIC_EUSAGE;
     }
     ric_output *o = calloc(1, sizeof *o);
-    if (!o)
+    if (!o) {
+        if (made)
+            rmdir(dir);
         return RIC_ENOMEM;
+    }
+    snprintf(o->dir, sizeof o->dir, "%s", dir);
+    o->made = made;
     for (int i = 0; i < F_N; i++) {
         ric_status st = ric_atomic_open(&o->f[i], dir, final_names[i], RIC_ATOMIC_HIDDEN, err);
         if (st != RIC_OK) {
@@ -128,6 +136,8 @@ void ric_output_scenario(ric_output *o, const char *text)
 ric_status ric_output_commit(ric_output *o, ric_err *err)
 {
     ric_status st = ric_atomic_commit_set(o->f, F_N, err);
+    if (st != RIC_OK && o->made)
+        rmdir(o->dir); /* fails, harmlessly, unless the failed commit left it empty */
     free(o);
     return st;
 }
@@ -138,5 +148,7 @@ void ric_output_abort(ric_output *o)
         return;
     for (int i = 0; i < F_N; i++)
         ric_atomic_abort(&o->f[i]);
+    if (o->made)
+        rmdir(o->dir);
     free(o);
 }
