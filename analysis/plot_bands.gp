@@ -14,10 +14,16 @@ set datafile separator tab          # each design row is a data set with its own
 undefine STATS_*
 stats file using 1 nooutput
 if (!exists("STATS_blocks")) { exit error "plot_bands.gp: cannot read ".file }
-n_rows = int(system("grep -c '^# \\[row ' '".file."'"))
+# the "# [row R] scenario=S set ..." lines, read by gnuplot (no shell): how many, and each one's
+# label (the values after " set ", or empty) in labels, one per line
+n_rows = 0; labels = ""
+set datafile commentschars ""
+stats file using (s = strcol(1), strstrt(s, "# [row ") == 1 ? (n_rows = n_rows + 1, labels = labels.(strstrt(s, " set ") > 0 ? s[strstrt(s, " set ") + 5:] : "")."\n", 0) : 0) nooutput
+set datafile commentschars "#"
 if (!exists("rows")) { rows = ""; do for [i=0:n_rows-1] { rows = rows.sprintf(" %d", i) } }
-# the label of row R: the values after "set" on its "# [row R]" line, or the scenario file
-label(r) = system(sprintf("sed -n 's/^# \\[row %s\\] scenario=\\([^ ]*\\)\\( set \\)\\{0,1\\}//p' '%s' | head -1", r, file))
+# the label of row R: line R of labels
+nth(t, k) = k <= 0 ? t[1:strstrt(t, "\n") - 1] : nth(t[strstrt(t, "\n") + 1:], k - 1)
+label(r) = int(r) < n_rows ? nth(labels, int(r)) : ""
 title_of(r) = strlen(label(r)) > 0 ? label(r) : "row ".r
 
 if (fmt eq "svg") {

@@ -13,8 +13,11 @@ set datafile separator tab
 undefine STATS_*
 stats file using 1 nooutput
 if (!exists("STATS_records")) { exit error "plot_diff.gp: cannot read ".file }
-A = system("sed -n 's/^# A=//p' '".file."'")
-B = system("sed -n 's/^# B=//p' '".file."'")
+# the scenarios from the comment lines "# A=..." and "# B=..." (read by gnuplot: no shell)
+A = ""; B = ""
+set datafile commentschars ""
+stats file using (s = strcol(1), strstrt(s, "# A=") == 1 ? (A = s[5:], 0) : strstrt(s, "# B=") == 1 ? (B = s[5:], 0) : 0) nooutput
+set datafile commentschars "#"
 
 if (fmt eq "svg") {
     set terminal svg size 1200,700 dynamic font "Sans,11" noenhanced background rgb "white"

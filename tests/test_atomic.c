@@ -128,3 +128,33 @@ Test(atomic, a_name_too_long_names_the_folder, .init = make_tmp, .fini = cleanup
     /* "DIR: folder name too long", cut to the message's size */
     cr_assert_eq(strncmp(err.msg, dir, sizeof err.msg - 1), 0);
 }
+
+/* A link planted at the temporary name is never followed: its target keeps its text and the
+ * output is a file of its own, not a link (issue 16: ricsim overwrote the target). */
+Test(atomic, a_link_at_the_temporary_name_is_not_followed, .init = make_tmp, .fini = cleanup)
+{
+    write_file("victim", "precious\n");
+    char target[256], link[256];
+    snprintf(target, sizeof target, "%s", in_tmp("victim"));
+    snprintf(link, sizeof link, "%s/t.tsv.tmp.%ld", tmp, (long)getpid());
+    cr_assert_eq(symlink(target, link), 0);
+    snprintf(link, sizeof link, "%s/.s.tsv.tmp.%ld", tmp, (long)getpid());
+    cr_assert_eq(symlink(target, link), 0);
+    ric_err err = {{0}};
+    cr_assert_eq(ric_atomic_write(tmp, "t.tsv", 0, "new\n", 4, &err), RIC_OK, "%s", err.msg);
+    cr_assert_eq(ric_atomic_write(tmp, "s.tsv", RIC_ATOMIC_HIDDEN, "new\n", 4, &err), RIC_OK, "%s",
+                 err.msg);
+    char *text = slurp(target);
+    cr_assert_str_eq(text, "precious\n");
+    free(text);
+    const char *outs[] = {"t.tsv", "s.tsv"};
+    for (int i = 0; i < 2; i++) {
+        struct stat st;
+        cr_assert_eq(lstat(in_tmp(outs[i]), &st), 0);
+        cr_assert(S_ISREG(st.st_mode), "%s is not a regular file", outs[i]);
+        text = slurp(in_tmp(outs[i]));
+        cr_assert_str_eq(text, "new\n");
+        free(text);
+    }
+    cr_assert_eq(n_entries(tmp), 3, "the planted links are gone, nothing else is left");
+}

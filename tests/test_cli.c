@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -31,6 +32,9 @@ typedef struct {
     char *err; /* captured stderr */
 } result;
 
+/* a file-size limit (bytes) for the next ricsim child, with SIGXFSZ at its default; 0: none */
+static rlim_t fsize_limit;
+
 /* Runs ricsim with ARGS (NULL-terminated, no argv[0]); stdout and stderr go to files in tmp. */
 static result ricsim(const char *const *args)
 {
@@ -52,8 +56,24 @@ static result ricsim(const char *const *args)
         posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
     cr_assert_eq(
         posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644), 0);
+    posix_spawnattr_t at;
+    cr_assert_eq(posix_spawnattr_init(&at), 0);
+    sigset_t def;
+    sigemptyset(&def);
+    sigaddset(&def, SIGXFSZ);
+    posix_spawnattr_setsigdefault(&at, &def);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF);
+    struct rlimit old;
+    cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+    if (fsize_limit) {
+        struct rlimit lim = {fsize_limit, old.rlim_max};
+        cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    }
     pid_t pid;
-    int rc = posix_spawn(&pid, RIC_BINARY, &fa, NULL, (char *const *)argv, environ);
+    int rc = posix_spawn(&pid, RIC_BINARY, &fa, &at, (char *const *)argv, environ);
+    if (fsize_limit)
+        setrlimit(RLIMIT_FSIZE, &old);
+    posix_spawnattr_destroy(&at);
     posix_spawn_file_actions_destroy(&fa);
     cr_assert_eq(rc, 0, "cannot start %s", RIC_BINARY);
     int status;
@@ -759,4 +779,143 @@ Test(cli, sigint_stops_a_run_cleanly, .init = make_tmp, .fini = cleanup)
 Test(cli, sigterm_stops_a_run_cleanly, .init = make_tmp, .fini = cleanup)
 {
     interrupted_by(SIGTERM);
+}
+
+/* ---- reliability (issue 16) ------------------------------------------------------------------ */
+
+/* Files in DIR (recursively) whose names hold ".tmp." */
+static int n_temporaries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strstr(e->d_name, ".tmp."))
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* Past a file-size limit a write fails with EFBIG: exit 1, no files (issue 16: SIGXFSZ killed the
+ * process, exit 153, and left temporaries) */
+Test(cli, a_file_size_limit_is_a_write_error, .init = make_tmp, .fini = cleanup)
+{
+    fsize_limit = 65536; /* the Daedeok series is about twice that */
+    result r = ricsim((const char *[]){"run", RIC_SOURCE_DIR "/scenarios/daedeok.cfg", "--out",
+                                       in_tmp("o"), NULL});
+    fsize_limit = 0;
+    int code = r.code;
+    char err[512];
+    snprintf(err, sizeof err, "%s", r.err);
+    result_free(&r);
+    cr_assert_eq(code, 1, "exit %d: %s", code, err);
+    cr_assert(strstr(err, "write failed: "), "%s", err);
+    cr_assert_not(exists(in_tmp("o")), "a failed run left its folder");
+}
+
+/* calibrate past the limit: exit 1 and no fit.tsv, no temporaries */
+Test(cli, calibrate_past_a_file_size_limit_leaves_no_results, .init = make_tmp, .fini = cleanup)
+{
+    write_file("t.tsv", "year\tcolumn\tobserved\tweight\tnote\n"
+                        "2004\tsmes\t160\t1\tmade up\n"
+                        "2005\temployees_smes\t1500\t1\tmade up\n");
+    const char *cal =
+        write_file("cal.cfg", "calibration = {\n"
+                              "  scenario = \"" RIC_SOURCE_DIR "/tests/golden/tiny.cfg\";\n"
+                              "  targets = \"t.tsv\";\n"
+                              "  parameters = ( { key = \"rules.exit.base_rate\"; "
+                              "name = \"exit\"; min = 0.02; max = 0.6; } );\n"
+                              "  replications = 2;\n"
+                              "  max_evaluations = 4;\n"
+                              "};\n");
+    fsize_limit = 1000; /* fit.tsv is about 1.2 kB */
+    result r = ricsim((const char *[]){"calibrate", cal, "--out", in_tmp("cal"), NULL});
+    fsize_limit = 0;
+    int code = r.code;
+    char err[2048];
+    snprintf(err, sizeof err, "%s", r.err);
+    result_free(&r);
+    cr_assert_eq(code, 1, "exit %d: %s", code, err);
+    cr_assert(strstr(err, "write failed: File too large"), "%s", err);
+    cr_assert_not(exists(in_tmp("cal/fit.tsv")), "a complete-looking fit.tsv was left");
+    cr_assert_not(exists(in_tmp("cal/fitted.tsv")));
+    cr_assert_eq(n_temporaries(in_tmp("cal")), 0);
+    cr_assert_not(exists(in_tmp("cal")), "a failed calibration left the folder it made");
+}
+
+/* Free text is escaped: a scenario file whose name holds a newline, a tab and a carriage return
+ * adds no row or field to series.tsv (a run) or runs.tsv (a sweep) */
+Test(cli, file_names_are_written_on_one_line, .init = make_tmp, .fini = cleanup)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "%sexperiment = { replications = 2; };\n", tiny_cfg);
+    const char *cfg = write_file("a\nyear\tfirms\n1\t2\r.cfg", text);
+    run_ok(cfg, "o", NULL);
+    result r = ricsim((const char *[]){"sweep", cfg, "--out", in_tmp("sw"), NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    result_free(&r);
+    const char *files[] = {"o/series.tsv", "sw/series.tsv", "sw/runs.tsv", "sw/plan.tsv"};
+    for (int i = 0; i < 4; i++) {
+        char *t = slurp(in_tmp(files[i]));
+        cr_assert(strstr(t, "a\\nyear\\tfirms\\n1\\t2\\r.cfg"), "%s: %s", files[i], t);
+        const char *head = NULL;
+        size_t data = 0;
+        for (const char *p = t; *p;) {
+            if (*p != '#' && *p != '\n') {
+                if (!head)
+                    head = p;
+                cr_assert_eq(n_fields(p), n_fields(head), "%s: %.80s", files[i], p);
+                data++;
+            }
+            const char *nl = strchr(p, '\n');
+            if (!nl)
+                break;
+            p = nl + 1;
+        }
+        cr_assert_eq(data,
+                     i == 0   ? 1 + 3
+                     : i == 1 ? 2 * (1 + 3)
+                              : 1 + 2,
+                     "%s: %zu", files[i], data);
+        free(t);
+    }
+}
+
+/* --out: empty, repeated or the root folder are usage errors (exit 2) in every command; --seed
+ * with a space on either side is refused alike (issue 16: " 5" was accepted, "5 " not) */
+Test(cli, out_and_seed_are_checked_alike_everywhere, .init = make_tmp, .fini = cleanup)
+{
+    const char *cfg = write_file("tiny.cfg", tiny_cfg);
+    char o[256], o2[256];
+    snprintf(o, sizeof o, "%s", in_tmp("o"));
+    snprintf(o2, sizeof o2, "%s", in_tmp("o2"));
+    char twice[600];
+    snprintf(twice, sizeof twice, "ricsim: --out given twice ('%s' and '%s')", o, o2);
+    const char *cmds[][2] = {{"run", NULL}, {"sweep", NULL}, {"calibrate", NULL}};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        fails_with((const char *[]){cmds[i][0], cfg, "--out", "", NULL}, 2,
+                   "ricsim: --out needs a folder name (got '')");
+        fails_with((const char *[]){cmds[i][0], cfg, "--out", o, "--out", o2, NULL}, 2, twice);
+        fails_with((const char *[]){cmds[i][0], cfg, "--out", "/", NULL}, 2,
+                   "ricsim: --out must not be the root folder (got '/')");
+        fails_with((const char *[]){cmds[i][0], cfg, "--out", "//", NULL}, 2,
+                   "ricsim: --out must not be the root folder (got '//')");
+    }
+    fails_with((const char *[]){"run", cfg, "--out", o, "--seed", " 5", NULL}, 2,
+               "ricsim: --seed must be a non-negative integer (got ' 5')");
+    fails_with((const char *[]){"run", cfg, "--out", o, "--seed", "5 ", NULL}, 2,
+               "ricsim: --seed must be a non-negative integer (got '5 ')");
+    fails_with((const char *[]){"run", cfg, "--out", o, "--seed", "+5", NULL}, 2,
+               "ricsim: --seed must be a non-negative integer (got '+5')");
+    fails_with(
+        (const char *[]){"compare", cfg, cfg, "--reps", "2", "--out", o, "--seed", " 5", NULL}, 2,
+        "ricsim: --seed must be a non-negative integer (got ' 5')");
+    fails_with(
+        (const char *[]){"compare", cfg, cfg, "--reps", "2", "--out", o, "--seed", "5 ", NULL}, 2,
+        "ricsim: --seed must be a non-negative integer (got '5 ')");
+    cr_assert_not(exists(o));
+    cr_assert_not(exists(o2));
+    run_ok(cfg, "o", (const char *[]){"--seed", "5", NULL});
 }

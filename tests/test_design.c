@@ -314,3 +314,23 @@ Test(design, seeds_are_deterministic_distinct_and_63_bits)
     cr_assert_neq(ric_design_seed(42, 0), ric_design_seed(43, 0), "the master seed matters");
     cr_assert_neq(ric_design_seed(0, 0), 0, "seeds are mixed, not the master itself");
 }
+
+/* A file that is not a design file has nothing of it echoed, and a FIFO is refused at once
+ * (issue 16: file = "/etc/shadow" quoted its first field) */
+Test(design, a_file_that_is_no_design_is_not_quoted, .init = make_tmp, .fini = cleanup)
+{
+    ric_design_param p[1] = {{.key = "rules.spinoff.heritage"}};
+    ric_design_opts o = {.file = design_file("root:$6$s3cr3t$hash:19000:0:99999:7:::\n")};
+    make_fails("file", p, 1, &o,
+               "design.tsv:1: not a design file (column 1 is neither a number nor a parameter "
+               "key)");
+    o.file = design_file("0.5\n0.7\n$6$s3cr3t:x\n");
+    make_fails("file", p, 1, &o,
+               "design.tsv:3: '...' is not a number (column 1, 'rules.spinoff.heritage')");
+    char fifo[128];
+    snprintf(fifo, sizeof fifo, "%s/design.tsv", tmp);
+    unlink(fifo);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    o.file = fifo;
+    make_fails("file", p, 1, &o, "design.tsv: cannot open: not a regular file");
+}

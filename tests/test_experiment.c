@@ -902,3 +902,182 @@ Test(experiment, shipped_experiments_load)
         ric_plan_free(p);
     }
 }
+
+/* ---- reliability (issue 16) ------------------------------------------------------------------ */
+
+/* Design rows with different output steps: stats.tsv used to keep the buffer of the first, shorter
+ * row and overflow it on the second (a heap overflow, exit 134). */
+Test(experiment, stats_of_rows_with_different_time_settings, .init = make_tmp, .fini = cleanup)
+{
+    ric_plan *p = plan_of("@include \"base.cfg\"\n"
+                          "experiment = {\n"
+                          "  seed = 2385L;\n"
+                          "  replications = 9;\n"
+                          "  parameters = (\n"
+                          "    { key = \"time.end\"; values = [2000.5, 2003.0]; },\n"
+                          "    { key = \"time.output_every\"; values = [12, 1]; }\n"
+                          "  );\n"
+                          "  indicators = [\"firms\", \"employees_smes\", \"spinoffs_cum\"];\n"
+                          "};\n");
+    sweep_to(p, in_tmp("out"), jobs(2));
+    ric_plan_free(p);
+    char *stats = slurp(in_tmp("out/stats.tsv"));
+    /* rows of 1, 6, 3 and 36 output steps: every one complete */
+    cr_assert_eq(count(stats, "\n2000.5000\t9\t"), 3, "%s", stats);
+    cr_assert_eq(count(stats, "\n2002.0000\t9\t"), 2);
+    cr_assert_eq(count(stats, "\n2003.0000\t9\t"), 2);
+    cr_assert_eq(count(stats, "\t9\t"), 1 + 6 + 3 + 36);
+    free(stats);
+}
+
+/* compare refuses scenarios with different time settings before running anything */
+Test(experiment, compare_checks_time_settings_first, .init = make_tmp, .fini = cleanup)
+{
+    const char *a = write_file("a.cfg", TINY_CFG_TEXT);
+    char pa[256];
+    snprintf(pa, sizeof pa, "%s", a);
+    const char *b = write_file("b.cfg", "@include \"a.cfg\"\n"
+                                        "variant = { name = \"longer\"; set = "
+                                        "[\"time.end=2004.0\"]; };\n");
+    char want[1024];
+    snprintf(want, sizeof want,
+             "%s and %s differ in 'time.end' (2003 and 2004); a comparison needs the same time "
+             "settings",
+             pa, b);
+    cli_fails((const char *[]){"compare", pa, b, "--reps", "2", "--out", in_tmp("cmp"), NULL}, 2,
+              want);
+    cr_assert(!exists(in_tmp("cmp")), "compare wrote files before refusing");
+}
+
+/* --force removes ricsim's own per-run names in DIR/.runs and nothing else, and never writes
+ * through a link planted as DIR/.runs (issue 16: it deleted every file and a decoy's files) */
+Test(experiment, force_removes_only_ricsims_own_files, .init = make_tmp, .fini = cleanup)
+{
+    ric_plan *p = plan_of(grid_exp);
+    sweep_to(p, in_tmp("out"), jobs(2));
+    ric_plan_free(p);
+    cr_assert_eq(mkdir(in_tmp("out/.runs"), 0777), 0);
+    cr_assert_eq(mkdir(in_tmp("decoy"), 0777), 0);
+    write_file("decoy/3.row", "precious\n");
+    write_file("decoy/keep.txt", "precious\n");
+    write_file("out/.runs/notes.txt", "mine\n");
+    write_file("out/.runs/7.row.bak", "mine\n");
+    write_file("out/.runs/12.series", "stale\n");
+    write_file("out/.runs/12.row.tmp.99", "stale\n");
+    char target[256];
+    snprintf(target, sizeof target, "%s", in_tmp("decoy/keep.txt"));
+    cr_assert_eq(symlink(target, in_tmp("out/.runs/5.row")), 0);
+    char exp[256];
+    snprintf(exp, sizeof exp, "%s", in_tmp("exp.cfg"));
+    result r = ricsim((const char *[]){"sweep", exp, "--out", in_tmp("out"), "--force", NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    result_free(&r);
+    cr_assert(exists(in_tmp("out/.runs/notes.txt")) && exists(in_tmp("out/.runs/7.row.bak")),
+              "--force removed files ricsim did not write");
+    cr_assert(!exists(in_tmp("out/.runs/12.series")) && !exists(in_tmp("out/.runs/12.row.tmp.99")));
+    struct stat st;
+    cr_assert_neq(lstat(in_tmp("out/.runs/5.row"), &st), 0,
+                  "a link under a run file's name is removed, not followed");
+    cr_assert(exists(in_tmp("decoy/keep.txt")) && exists(in_tmp("decoy/3.row")));
+    /* DIR/.runs a link to the decoy: refused, nothing of the decoy removed or written */
+    remove_tree(in_tmp("out/.runs"));
+    snprintf(target, sizeof target, "%s", in_tmp("decoy"));
+    cr_assert_eq(symlink(target, in_tmp("out/.runs")), 0);
+    char want[512];
+    snprintf(want, sizeof want,
+             "%s: is not a folder; ricsim writes its per-run files only into a folder it made",
+             in_tmp("out/.runs"));
+    cli_fails((const char *[]){"sweep", exp, "--out", in_tmp("out"), "--force", NULL}, 2, want);
+    cr_assert_eq(n_entries(in_tmp("decoy")), 2);
+    cr_assert(exists(in_tmp("decoy/3.row")));
+}
+
+/* merge checks every shard against the plan before writing anything, names the broken shard's
+ * file and line, and refuses a FIFO at once (issue 16: short or garbage output with exit 0, a
+ * partial output, the merged file named, a hang) */
+static void merge_refuses(const char *broken, const char *text, const char *want_tail)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/%s", in_tmp("cut/shard-1-of-3"), broken);
+    char *saved = slurp(path);
+    unlink(path);
+    if (text) {
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fputs(text, f);
+        fclose(f);
+    } else {
+        cr_assert_eq(mkfifo(path, 0600), 0);
+    }
+    size_t n = 0;
+    ric_err err = {{0}};
+    cr_assert_neq(ric_sweep_merge(in_tmp("cut"), 1, &n, &err), RIC_OK, "merged a broken %s",
+                  broken);
+    char want[600];
+    snprintf(want, sizeof want, "%s%s", path, want_tail);
+    cr_assert_str_eq(err.msg, want);
+    const char *outs[] = {"plan.tsv", "runs.tsv", "series.tsv", "stats.tsv"};
+    for (int i = 0; i < 4; i++) {
+        char o[300];
+        snprintf(o, sizeof o, "%s/%s", in_tmp("cut"), outs[i]);
+        cr_assert_not(exists(o), "a failed merge left %s", outs[i]);
+    }
+    unlink(path);
+    FILE *f = fopen(path, "w");
+    fputs(saved, f);
+    fclose(f);
+    free(saved);
+}
+
+Test(experiment, merge_validates_every_shard, .init = make_tmp, .fini = cleanup)
+{
+    ric_plan *p = plan_of(grid_exp);
+    for (size_t i = 0; i < 3; i++) {
+        ric_sweep_opts o = {.jobs = 2, .shard = i, .n_shards = 3};
+        sweep_to(p, in_tmp("cut"), o);
+    }
+    ric_plan_free(p);
+    char *runs = slurp(in_tmp("cut/shard-1-of-3/runs.tsv"));
+    char *series = slurp(in_tmp("cut/shard-1-of-3/series.tsv"));
+    /* runs.tsv missing its last row, with a row of another run, random bytes, truncated */
+    char *cut = strdup(runs);
+    cut[strlen(cut) - 1] = '\0';
+    *(strrchr(cut, '\n') + 1) = '\0';
+    merge_refuses("runs.tsv", cut, ": 1 of the shard's 8 runs are missing");
+    char *other = strdup(runs);
+    char *row = strchr(other, '\n') + 1;
+    row[0] = '9';
+    row[1] = '\t'; /* run 8 becomes run 9 */
+    merge_refuses("runs.tsv", other, ":2: expected the row of run 8 of the plan");
+    merge_refuses("runs.tsv", "\x8f\x11z\x02\xff\n",
+                  ":1: the header differs from the plan's and "
+                  "shard 0's");
+    char *trunc = strdup(runs);
+    trunc[strlen(trunc) - 7] = '\0';
+    merge_refuses("runs.tsv", trunc, ": truncated (no newline at the end)");
+    /* series.tsv: a data set dropped, a row cut short, random bytes, a FIFO */
+    char *drop = strdup(series);
+    *strstr(drop, "# [run 9]") = '\0';
+    merge_refuses("series.tsv", drop, ": 7 of the shard's 8 data sets are missing");
+    char *bad = strdup(series);
+    char *r = strstr(strstr(bad, "# [run 10]"), "\n2001.0000\t");
+    *strchr(r + 1, '\t') = ' ';
+    char tail[64];
+    size_t line = 1;
+    for (const char *q = bad; q < r + 1; q++)
+        line += *q == '\n';
+    snprintf(tail, sizeof tail, ":%zu: a row that does not match its header", line);
+    merge_refuses("series.tsv", bad, tail);
+    merge_refuses("series.tsv", "\x01\x02garbage\n", ": 8 of the shard's 8 data sets are missing");
+    merge_refuses("series.tsv", NULL, ": cannot read: not a regular file");
+    free(cut);
+    free(other);
+    free(trunc);
+    free(drop);
+    free(bad);
+    free(runs);
+    free(series);
+    size_t n = 0;
+    ric_err err = {{0}};
+    cr_assert_eq(ric_sweep_merge(in_tmp("cut"), 1, &n, &err), RIC_OK, "%s", err.msg);
+}

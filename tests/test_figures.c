@@ -246,3 +246,60 @@ Test(figures, sweep_and_compare_scripts_draw_pngs, .init = setup, .fini = teardo
     snprintf(svg, sizeof svg, "%s/diff.svg", tmp);
     cr_assert(file_size(svg) > 1000, "no SVG (%ld bytes)", file_size(svg));
 }
+
+/* Runs the ricsim binary with ARGV (NULL-terminated) in tmp, output to tmp/LOG; its exit code. No
+ * shell: the arguments may hold any character. */
+static int ricsim_in_tmp(const char *const *argv, const char *log)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        char p[256];
+        snprintf(p, sizeof p, "%s/%s", tmp, log);
+        if (chdir(tmp) != 0 || !freopen(p, "w", stdout) || !freopen(p, "a", stderr))
+            _exit(126);
+        execv(RIC_BINARY, (char *const *)argv);
+        _exit(127);
+    }
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The --out folder is data to the figure scripts: a name with quotes, spaces and a shell command
+ * draws its figure and runs nothing (issue 16: it ran 'touch PWNED'). */
+Test(figures, folder_names_are_never_interpreted, .init = setup, .fini = teardown)
+{
+    char p[512];
+    write_text(tmp, "t.tsv", cal_targets, p);
+    write_text(tmp, "cal.cfg", cal_cfg, p);
+    write_text(tmp, "sa.cfg", sa_cfg, p);
+    const char *cal = "it's a cal';touch PWNED;'\"; system \"touch PWNED2\"",
+               *sa = "sa x';touch PWNED;'\n`touch PWNED3`";
+    cr_assert_eq(ricsim_in_tmp((const char *[]){RIC_BINARY, "calibrate", "cal.cfg", "--out", cal,
+                                                "--workers", "2", NULL},
+                               "cal.log"),
+                 0, "ricsim calibrate failed (see %s/cal.log)", tmp);
+    cr_assert_eq(
+        ricsim_in_tmp((const char *[]){RIC_BINARY, "sensitivity", "sa.cfg", "--out", sa, NULL},
+                      "sa.log"),
+        0, "ricsim sensitivity failed (see %s/sa.log)", tmp);
+    const char *pwned[] = {"PWNED", "PWNED2", "PWNED3"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/%s", tmp, pwned[i]);
+        cr_assert(access(p, F_OK) != 0, "a folder name ran a command: %s exists", p);
+    }
+    char *log = slurp(strcat(strcpy(p, tmp), "/cal.log"));
+    cr_assert_null(strstr(log, "no figure"), "%s", log);
+    free(log);
+    log = slurp(strcat(strcpy(p, tmp), "/sa.log"));
+    cr_assert_null(strstr(log, "no figure"), "%s", log);
+    free(log);
+    snprintf(p, sizeof p, "%s/%s/calibration.png", tmp, cal);
+    cr_assert(is_png(p), "no %s", p);
+    snprintf(p, sizeof p, "%s/%s/morris.png", tmp, sa);
+    cr_assert(is_png(p), "no %s", p);
+    snprintf(p, sizeof p, "%s/%s/sobol.png", tmp, sa);
+    cr_assert(is_png(p), "no %s", p);
+}

@@ -464,9 +464,10 @@ Test(scenario, integer_above_32_bits_in_an_include_is_rejected, .init = make_tmp
 
 Test(scenario, integer_keys_repeated_on_one_line_are_not_wrapped)
 {
-    /* Regression (fixed): sim/scenario.c:308 (check_int_literal) takes the first "count =" on the line as the
-     * literal of every 'count' on it, so b's count 5 is compared with a's 2 and rejected:
-     * "t.cfg:5: 'firms.b.count' does not fit in 32 bits (got 2); write it with an L suffix". */
+    /* Regression (fixed): sim/scenario.c:308 (check_int_literal) takes the first "count =" on the
+     * line as the literal of every 'count' on it, so b's count 5 is compared with a's 2 and
+     * rejected: "t.cfg:5: 'firms.b.count' does not fit in 32 bits (got 2); write it with an L
+     * suffix". */
     ric_scenario *sc = NULL;
     ric_err err;
     ric_status st =
@@ -707,10 +708,10 @@ Test(scenario, set_then_other_error_keeps_file_location)
 
 Test(scenario, set_does_not_take_the_blame_for_a_missing_key)
 {
-    /* Regression (fixed): sim/scenario.c:138-141 (where) walks up from each overridden setting while its line is
-     * 0, and the root's line is 0 too: after an override that creates a top-level key ('seed', as
-     * the CLI's --seed does, or 'limits.max_firms'), every error located at the root is blamed on
-     * it: "--set 'seed=9': missing required key 'name'". */
+    /* Regression (fixed): sim/scenario.c:138-141 (where) walks up from each overridden setting
+     * while its line is 0, and the root's line is 0 too: after an override that creates a top-level
+     * key ('seed', as the CLI's --seed does, or 'limits.max_firms'), every error located at the
+     * root is blamed on it: "--set 'seed=9': missing required key 'name'". */
     const char *sets[] = {"seed=9"};
     top_level_missing("time = { start = 1990.0; end = 1995.0; };\nregions = { dst = {}; };\n", sets,
                       1, ": missing required key 'name'");
@@ -726,9 +727,9 @@ Test(scenario, set_twice_names_the_last_override)
 
 Test(scenario, set_twice_then_an_error_in_the_file)
 {
-    /* Regression (fixed; showed under AddressSanitizer only): apply_override (sim/scenario.c, the INT -> FLOAT
-     * branch, "config_setting_remove(p, nmb)") frees the setting the first override recorded in
-     * c->overridden[0]; where() later walks every recorded override
+    /* Regression (fixed; showed under AddressSanitizer only): apply_override (sim/scenario.c, the
+     * INT -> FLOAT branch, "config_setting_remove(p, nmb)") frees the setting the first override
+     * recorded in c->overridden[0]; where() later walks every recorded override
      * ("config_setting_source_line(o)") and reads the freed setting: heap-use-after-free. Without
      * ASan the freed block is usually reused by the new setting and the message comes out right. */
     const char *sets[] = {"seed=5", "seed=5.5"};
@@ -865,10 +866,11 @@ Test(scenario, effective_text_round_trips_with_rules)
 
 Test(scenario, effective_text_round_trips)
 {
-    /* Regression (fixed): sim/scenario.c:1478-1480 (load) appends 'seed' to the root before fill_rules appends
-     * 'rules', so a scenario without a 'rules' group gives "... seed; rules" while its reloaded
-     * effective text gives "... rules; seed": another text and another hash (a997eb2af5532e72 vs
-     * 3717964589752d6e here), and a rerun of out/scenario.cfg reports another scenario_hash. */
+    /* Regression (fixed): sim/scenario.c:1478-1480 (load) appends 'seed' to the root before
+     * fill_rules appends 'rules', so a scenario without a 'rules' group gives "... seed; rules"
+     * while its reloaded effective text gives "... rules; seed": another text and another hash
+     * (a997eb2af5532e72 vs 3717964589752d6e here), and a rerun of out/scenario.cfg reports another
+     * scenario_hash. */
     round_trip(BASE);
 }
 
@@ -950,11 +952,13 @@ Test(scenario, daedeok_variants_load)
 Test(scenario, set_event_values_obey_the_bounds_of_their_parameter)
 {
     /* found by fuzzing: an event set a region's market growth to 4e11 and overflowed employment */
-    load_fails(BASE "events = ( { date = 1992.0; type = \"set\"; key = \"regions.dst.market_growth\";\n"
-                    "  value = 421474836487.0; } );\n",
-               NULL, 0, RIC_ESCENARIO, "t.cfg:5: 'events.[0].value' must be <= 1 (got 4.21475e+11)");
-    load_fails(BASE "events = ( { date = 1992.0; type = \"set\"; key = \"rules.spinoff.heritage\";\n"
-                    "  value = -0.5; } );\n",
+    load_fails(
+        BASE "events = ( { date = 1992.0; type = \"set\"; key = \"regions.dst.market_growth\";\n"
+             "  value = 421474836487.0; } );\n",
+        NULL, 0, RIC_ESCENARIO, "t.cfg:5: 'events.[0].value' must be <= 1 (got 4.21475e+11)");
+    load_fails(BASE
+               "events = ( { date = 1992.0; type = \"set\"; key = \"rules.spinoff.heritage\";\n"
+               "  value = -0.5; } );\n",
                NULL, 0, RIC_ESCENARIO, "t.cfg:5: 'events.[0].value' must be >= 0 (got -0.5)");
 }
 
@@ -984,4 +988,65 @@ Test(scenario, kicox_pair_loads_and_differs_only_by_the_programme)
     cr_assert_eq(a->seed, b->seed);
     ric_scenario_free(a);
     ric_scenario_free(b);
+}
+
+/* ---- identifiers (issue 16) ------------------------------------------------------------------ */
+
+/* Names outside [A-Za-z0-9_.-] are refused with FILE:LINE: a newline in the scenario's name used
+ * to inject a header and a data row into series.tsv */
+Test(scenario, names_outside_the_identifier_set_are_refused)
+{
+    load_fails("name = \"t\\nyear\\tfirms\\n2000\\t1\";\n"
+               "time = { start = 1990.0; end = 1995.0; };\n"
+               "regions = { dst = { startup_rate = 2.5; }; };\n",
+               NULL, 0, RIC_ESCENARIO,
+               "t.cfg:1: 'name' may hold only letters, digits, '_', '.' and '-' (got "
+               "\"t\\nyear\\tfirms\\n2000\\t1\")");
+    load_fails(HEAD "regions = { d*st = { startup_rate = 2.5; }; };\n", NULL, 0, RIC_ESCENARIO,
+               "t.cfg:3: 'regions.d*st' may hold only letters, digits, '_', '.' and '-' (got "
+               "\"d*st\")");
+    load_fails("name = \"\";\n"
+               "time = { start = 1990.0; end = 1995.0; };\n"
+               "regions = { dst = { startup_rate = 2.5; }; };\n",
+               NULL, 0, RIC_ESCENARIO,
+               "t.cfg:1: 'name' may hold only letters, digits, '_', '.' and '-' (got \"\")");
+    ric_scenario *sc = load_ok("name = \"daedeok_v-2.1\";\n"
+                               "time = { start = 1990.0; end = 1995.0; };\n"
+                               "regions = { dst = { startup_rate = 2.5; }; };\n",
+                               NULL, 0);
+    cr_assert_str_eq(sc->name, "daedeok_v-2.1");
+    ric_scenario_free(sc);
+}
+
+/* Sizes are bounded before libconfig parses (its scanner is quadratic in a string's length: a
+ * 10 MB string took over a minute): 8 MiB per file, 64 KiB per string literal (issue 16) */
+Test(scenario, files_and_strings_have_exact_limits, .init = make_tmp, .fini = cleanup)
+{
+    size_t n = 65 << 10;
+    char *text = malloc(n + 256);
+    cr_assert_not_null(text);
+    int k = snprintf(text, 256,
+                     BASE "# a \"quote in a comment\n/* and \" in a block */\n"
+                          "description = \"");
+    memset(text + k, 'x', n);
+    strcpy(text + k + n, "\";\n");
+    load_fails(text, NULL, 0, RIC_ESCENARIO, "t.cfg:6: a string longer than the limit of 64 KiB");
+    text[k + (64 << 10) - 200] = '\0';
+    strcat(text, "\";\n");
+    /* under the limit the string reaches the loader, which has its own bound for a description */
+    load_fails(text, NULL, 0, RIC_ESCENARIO,
+               "t.cfg:6: 'description' is longer than 255 characters");
+    free(text);
+    n = (8 << 20) + 1;
+    text = malloc(n + 1);
+    cr_assert_not_null(text);
+    k = snprintf(text, 256, "%s", BASE);
+    memset(text + k, '#', n - (size_t)k);
+    text[n] = '\0';
+    const char *path = write_file("big.cfg", text);
+    free(text);
+    char want[300];
+    snprintf(want, sizeof want, "%s: larger than the limit of 8 MiB for a scenario or study file",
+             path);
+    file_fails(path, want);
 }

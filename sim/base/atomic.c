@@ -24,7 +24,23 @@ ric_status ric_atomic_open(ric_atomic *a, const char *dir, const char *name, int
         ric_err_set(err, "%s: folder name too long", dir);
         return RIC_EUSAGE;
     }
-    a->f = fopen(a->tmp, "w");
+    /* Created exclusively and never through a link: a name planted at the temporary is not
+     * followed. A leftover under this process's own temporary name (one of a crashed process
+     * with the same pid, or a planted link) is unlinked, not followed, and the creation retried
+     * once, still exclusively. */
+    int fd = -1;
+    for (int attempt = 0; fd < 0 && attempt < 2; attempt++) {
+        fd = open(a->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd < 0 && (errno != EEXIST || attempt > 0 || unlink(a->tmp) != 0))
+            break;
+    }
+    a->f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!a->f && fd >= 0) {
+        int e = errno;
+        close(fd);
+        unlink(a->tmp);
+        errno = e;
+    }
     a->pending = a->f != NULL;
     if (!a->f) {
         ric_err_set(err, "%s: cannot write: %s", a->tmp, strerror(errno));

@@ -27,7 +27,9 @@ typedef struct {
     char tmp[RIC_PATH_MAX], fin[RIC_PATH_MAX];
 } ric_atomic;
 
-/* Opens DIR/NAME under its temporary name. Zero-initialise a (or open it) before any commit or
+/* Opens DIR/NAME under its temporary name, created exclusively and never through a symbolic link
+ * (O_EXCL | O_NOFOLLOW; a leftover under the process's own temporary name is unlinked first, not
+ * followed). Zero-initialise a (or open it) before any commit or
  * abort. Errors: "DIR: folder name too long", "TMP: cannot write: reason". */
 ric_status ric_atomic_open(ric_atomic *a, const char *dir, const char *name, int flags,
                            ric_err *err);

@@ -20,12 +20,22 @@ int ric_fs_exists(const char *path);
 /* The whole file, NUL-terminated (the caller frees it), and its length when LEN is not NULL; NULL
  * with errno set when it cannot be read or memory runs out. */
 char *ric_fs_read(const char *path, size_t *len);
+/* The same for a regular file only: anything else (a FIFO, a device, a folder) gives NULL with
+ * errno EINVAL at once, without waiting on it. */
+char *ric_fs_read_regular(const char *path, size_t *len);
+/* PATH opened for reading when it is a regular file; else NULL with errno EINVAL (at once for a
+ * FIFO) or the reason it cannot be opened. */
+FILE *ric_fs_open_regular(const char *path);
 
-/* Removes the files of folder DIR (one level: the per-run files) whose names contain PART (all
- * when PART is NULL). */
-void ric_fs_remove_files(const char *dir, const char *part);
-/* Removes the files of folder DIR and the folder. */
-void ric_fs_remove_dir(const char *dir);
+/* Removes from folder DIR the per-run files ricsim writes there and nothing else: ID.EXT (ID a
+ * run id in decimal, EXT one of the NULL-terminated exts) and their temporaries ID.EXT.tmp.PID;
+ * the temporaries alone when TMP_ONLY. DIR is not followed when it is a symbolic link, and the
+ * names are unlinked, never followed. */
+void ric_fs_remove_run_files(const char *dir, const char *const *exts, int tmp_only);
+/* The same (every such file), then removes DIR when that left it empty. */
+void ric_fs_remove_run_dir(const char *dir, const char *const *exts);
+/* Whether PATH is a folder itself, not a symbolic link to one (lstat). */
+int ric_fs_is_real_dir(const char *path);
 
 /* Flushes, syncs to disk when SYNC, and closes f; returns 0, or -1 with errno set (f is closed
  * either way). */

@@ -34,3 +34,30 @@ void ric_sbuf_put(ric_sbuf *b, const char *fmt, ...)
     va_end(ap);
     b->n += (size_t)len;
 }
+
+static int is_control(unsigned char c)
+{
+    return c < 0x20 || c == 0x7f;
+}
+
+const char *ric_text_field(const char *s, char *buf, size_t n)
+{
+    const char *p = s;
+    while (*p && !is_control((unsigned char)*p))
+        p++;
+    if (!*p || n == 0)
+        return s;
+    size_t k = 0;
+    for (p = s; *p && k + 5 < n; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (!is_control(c))
+            buf[k++] = (char)c;
+        else if (c == '\t' || c == '\n' || c == '\r') {
+            buf[k++] = '\\';
+            buf[k++] = c == '\t' ? 't' : c == '\n' ? 'n' : 'r';
+        } else
+            k += (size_t)snprintf(buf + k, n - k, "\\x%02x", c);
+    }
+    buf[k] = '\0';
+    return buf;
+}

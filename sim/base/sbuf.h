@@ -13,4 +13,10 @@ typedef struct {
 
 void ric_sbuf_put(ric_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Free text (a file name, a description, an event's note) made safe for one field of one line of
+ * a table: S itself when it holds no control character, else its copy in BUF (N bytes, cut to
+ * fit) with tab, newline and carriage return written \t, \n, \r and the other control characters
+ * \xHH, so no output gains a field or a row. */
+const char *ric_text_field(const char *s, char *buf, size_t n);
+
 #endif

@@ -11,6 +11,7 @@
 
 #include <gsl/gsl_qrng.h>
 
+#include "base/fs.h"
 #include "base/rng.h"
 
 #define RULE_LHS 0x4c485321u /* "LHS!": a counter word no simulation rule uses */
@@ -192,6 +193,16 @@ static int number(const char *s, double *v)
     return *s && !*end && errno == 0 && isfinite(*v);
 }
 
+/* Whether a field of a design file may be quoted in a message: short and printable, the shape of
+ * a key or a number (what a design file holds), so that nothing else of a file is echoed. */
+static int quotable(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 0 && n <= 64 &&
+           s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-+[]")] ==
+               '\0';
+}
+
 /* A table of rows, one column per parameter, separated by tabs, commas or blanks ('#' starts a
  * comment line). An optional first line of names maps columns to parameters; without it the
  * columns follow the order of the parameters, as in SALib's output (which has no header). */
@@ -202,9 +213,10 @@ static ric_status make_file(const ric_design_param *p, size_t n, const ric_desig
         ric_err_set(err, "a design file needs at least one parameter");
         return RIC_EUSAGE;
     }
-    FILE *f = fopen(o->file, "r");
+    FILE *f = ric_fs_open_regular(o->file);
     if (!f) {
-        ric_err_set(err, "%s: cannot open: %s", o->file, strerror(errno));
+        ric_err_set(err, "%s: cannot open: %s", o->file,
+                    errno == EINVAL ? "not a regular file" : strerror(errno));
         return RIC_EIO;
     }
     ric_status st = RIC_OK;
@@ -241,6 +253,14 @@ static ric_status make_file(const ric_design_param *p, size_t n, const ric_desig
                 size_t j = 0;
                 while (j < n && strcmp(p[j].key, fld[c]) != 0)
                     j++;
+                if (j == n && !quotable(fld[c])) { /* not a design file: nothing of it echoed */
+                    ric_err_set(err,
+                                "%s:%zu: not a design file (column %zu is neither a number nor "
+                                "a parameter key)",
+                                o->file, lineno, c + 1);
+                    st = RIC_EUSAGE;
+                    break;
+                }
                 if (j == n || used[j]) {
                     ric_err_set(err, "%s:%zu: column '%s' %s", o->file, lineno, fld[c],
                                 j == n ? "names no parameter of the experiment" : "is named twice");
@@ -274,7 +294,7 @@ static ric_status make_file(const ric_design_param *p, size_t n, const ric_desig
             const ric_design_param *q = &p[col_of[c]];
             if (!number(fld[c], &v)) {
                 ric_err_set(err, "%s:%zu: '%s' is not a number (column %zu, '%s')", o->file, lineno,
-                            fld[c], c + 1, q->key);
+                            quotable(fld[c]) ? fld[c] : "...", c + 1, q->key);
                 st = RIC_EUSAGE;
             } else if (q->has_range && (v < q->lo || v > q->hi)) {
                 ric_err_set(err, "%s:%zu: '%s' = %g is outside [%g, %g]", o->file, lineno, q->key,

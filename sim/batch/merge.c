@@ -16,40 +16,199 @@
 #include "batch/tidy.h"
 #include "ricsim/stats.h"
 
-static int starts(const char *s, const char *prefix)
+/* The lines of a text read whole: pointers to their starts, each line ending in '\n' (cut to
+ * '\0' in place). */
+typedef struct {
+    char *text;
+    char **line;
+    size_t n;
+} lines;
+
+static void lines_fini(lines *l)
 {
-    return strncmp(s, prefix, strlen(prefix)) == 0;
+    free(l->text);
+    free(l->line);
+    memset(l, 0, sizeof *l);
 }
 
-/* Appends the lines of file FROM to OUT: all of them (from_line NULL), or only from the first
- * line that starts with FROM_LINE on ("" skips the first line alone), so that the head shared by
- * the shards' files is written once. */
-static ric_status copy_lines(FILE *out, const char *from, const char *from_line, ric_err *err)
+/* Reads PATH (a regular file: a FIFO or a device is refused, never waited on) into l. */
+static ric_status lines_read(const char *path, lines *l, ric_err *err)
 {
-    FILE *f = fopen(from, "r");
-    if (!f) {
-        ric_err_set(err, "%s: cannot open: %s", from, strerror(errno));
+    memset(l, 0, sizeof *l);
+    size_t len = 0;
+    l->text = ric_fs_read_regular(path, &len);
+    if (!l->text) {
+        ric_err_set(err, "%s: cannot read: %s", path,
+                    errno == EINVAL ? "not a regular file" : strerror(errno));
         return RIC_EIO;
     }
-    char *line = NULL;
+    if (memchr(l->text, '\0', len)) {
+        ric_err_set(err, "%s: not a text file", path);
+        return RIC_EUSAGE;
+    }
+    if (len && l->text[len - 1] != '\n') {
+        ric_err_set(err, "%s: truncated (no newline at the end)", path);
+        return RIC_EUSAGE;
+    }
     size_t cap = 0;
-    ssize_t n;
-    int on = from_line == NULL, first = 1;
-    while ((n = getline(&line, &cap, f)) > 0) {
-        if (!on && (from_line[0] ? starts(line, from_line) : !first))
-            on = 1;
-        if (on)
-            fwrite(line, 1, (size_t)n, out);
-        first = 0;
-    }
-    int bad = ferror(f);
-    free(line);
-    fclose(f);
-    if (bad) {
-        ric_err_set(err, "%s: read error", from);
-        return RIC_EIO;
+    for (char *p = l->text; *p;) {
+        if (l->n == cap) {
+            cap = cap ? 2 * cap : 256;
+            char **g = realloc(l->line, cap * sizeof *g);
+            if (!g) {
+                ric_err_set(err, "out of memory");
+                return RIC_ENOMEM;
+            }
+            l->line = g;
+        }
+        l->line[l->n++] = p;
+        char *nl = strchr(p, '\n');
+        *nl = '\0';
+        p = nl + 1;
     }
     return RIC_OK;
+}
+
+static size_t n_fields(const char *s)
+{
+    size_t n = 1;
+    for (; *s; s++)
+        n += *s == '\t';
+    return n;
+}
+
+/* Length of the first K tab-separated fields of S, with the tab after them (S has more). */
+static size_t prefix_len(const char *s, size_t k)
+{
+    const char *p = s;
+    for (size_t i = 0; i < k && p; i++) {
+        p = strchr(p, '\t');
+        if (p)
+            p++;
+    }
+    return p ? (size_t)(p - s) : strlen(s) + 1;
+}
+
+/* The plan's rows (plan.tsv without comments): row 0 the header, row 1 + id run id's. k: the
+ * fields that runs.tsv repeats (up to the seed, before the command). */
+typedef struct {
+    lines l;
+    char **row;
+    size_t n_runs, k;
+} plan_rows;
+
+static ric_status plan_rows_make(const char *path, plan_rows *p, ric_err *err)
+{
+    memset(p, 0, sizeof *p);
+    ric_status st = lines_read(path, &p->l, err);
+    if (st != RIC_OK)
+        return st;
+    size_t n = 0;
+    for (size_t i = 0; i < p->l.n; i++)
+        if (p->l.line[i][0] != '#')
+            p->l.line[n++] = p->l.line[i];
+    p->row = p->l.line;
+    if (n < 1 || strncmp(p->row[0], "run\t", 4) != 0 || n_fields(p->row[0]) < 6) {
+        ric_err_set(err, "%s: not a plan (no 'run' header)", path);
+        return RIC_EUSAGE;
+    }
+    p->n_runs = n - 1;
+    p->k = n_fields(p->row[0]) - 1;
+    for (size_t id = 0; id < p->n_runs; id++) {
+        unsigned long long got = 0;
+        char *end = NULL;
+        got = strtoull(p->row[1 + id], &end, 10);
+        if (got != id || *end != '\t' || n_fields(p->row[1 + id]) != p->k + 1) {
+            ric_err_set(err, "%s: row %zu is not run %zu", path, id + 1, id);
+            return RIC_EUSAGE;
+        }
+    }
+    return RIC_OK;
+}
+
+/* Checks a shard's runs.tsv (its lines r) against the plan: the header HEAD (shard 0's), then
+ * one row per run FIRST..END-1 in order, each repeating its plan row up to the seed. */
+static ric_status check_runs(const char *path, const lines *r, const char *head, const plan_rows *p,
+                             size_t first, size_t end, ric_err *err)
+{
+    size_t i = 0;
+    while (i < r->n && r->line[i][0] == '#')
+        i++;
+    if (i >= r->n || strcmp(r->line[i], head) != 0 ||
+        strncmp(head, p->row[0], prefix_len(p->row[0], p->k)) != 0) {
+        ric_err_set(err, "%s:%zu: the header differs from the plan's and shard 0's", path, i + 1);
+        return RIC_EUSAGE;
+    }
+    size_t nf = n_fields(head), id = first;
+    for (i++; i < r->n; i++, id++) {
+        const char *row = r->line[i], *want = p->row[1 + (id < end ? id : 0)];
+        if (id >= end || n_fields(row) != nf || strncmp(row, want, prefix_len(want, p->k)) != 0) {
+            ric_err_set(err, "%s:%zu: expected the row of run %zu of the plan", path, i + 1, id);
+            return RIC_EUSAGE;
+        }
+    }
+    if (id != end) {
+        ric_err_set(err, "%s: %zu of the shard's %zu runs are missing", path, end - id,
+                    end - first);
+        return RIC_EUSAGE;
+    }
+    return RIC_OK;
+}
+
+/* Checks a shard's series.tsv (its lines s) against the plan: the data sets of runs FIRST..END-1
+ * in order, each "# [run K] design_row=R replication=P seed=S" as planned, then a header and rows
+ * with as many fields as the header. Sets *body to the first line of the first data set. */
+static ric_status check_series(const char *path, const lines *s, const plan_rows *p, size_t first,
+                               size_t end, size_t *body, ric_err *err)
+{
+    size_t id = first, i = 0;
+    while (i < s->n && strncmp(s->line[i], "# [run ", 7) != 0)
+        i++;
+    *body = i;
+    while (i < s->n) {
+        size_t run, row, rep, prow, prep;
+        unsigned long long seed;
+        if (id >= end ||
+            sscanf(s->line[i], "# [run %zu] design_row=%zu replication=%zu seed=%llu", &run, &row,
+                   &rep, &seed) != 4 ||
+            run != id || sscanf(p->row[1 + id], "%*u\t%zu\t%zu", &prow, &prep) != 2 ||
+            row != prow || rep != prep ||
+            strtoull(p->row[1 + id] + prefix_len(p->row[1 + id], p->k - 1), NULL, 10) != seed) {
+            ric_err_set(err, "%s:%zu: expected the data set of run %zu of the plan", path, i + 1,
+                        id);
+            return RIC_EUSAGE;
+        }
+        for (i++; i < s->n && s->line[i][0] == '#'; i++)
+            ;
+        if (i >= s->n || !s->line[i][0]) {
+            ric_err_set(err, "%s:%zu: the data set of run %zu has no header row", path, i + 1, id);
+            return RIC_EUSAGE;
+        }
+        size_t nf = n_fields(s->line[i]);
+        for (i++; i < s->n && s->line[i][0]; i++)
+            if (n_fields(s->line[i]) != nf) {
+                ric_err_set(err, "%s:%zu: a row that does not match its header", path, i + 1);
+                return RIC_EUSAGE;
+            }
+        for (; i < s->n && !s->line[i][0]; i++)
+            ;
+        id++;
+    }
+    if (id != end) {
+        ric_err_set(err, "%s: %zu of the shard's %zu data sets are missing", path, end - id,
+                    end - first);
+        return RIC_EUSAGE;
+    }
+    return RIC_OK;
+}
+
+/* Writes lines FROM.. of l to OUT, each with its newline. */
+static void put_lines(FILE *out, const lines *l, size_t from)
+{
+    for (size_t i = from; i < l->n; i++) {
+        fputs(l->line[i], out);
+        fputc('\n', out);
+    }
 }
 
 /* Finds the shard folders under DIR: their count N, checking that all of 0..N-1 exist. */
@@ -151,26 +310,84 @@ ric_status ric_sweep_merge(const char *dir, int force, size_t *n_shards, ric_err
             unlink(path);
         }
     }
+    /* every shard checked against the plan before anything is written: the merge is all or
+     * nothing, and an error names the broken shard's file and line */
+    plan_rows pr = {0};
+    ric_sweep_shard_dir(dir, 0, n, sd, sizeof sd);
+    ric_fs_join(sd, "plan.tsv", path);
+    if (st == RIC_OK)
+        st = plan_rows_make(path, &pr, err);
+    ric_plan *shape = st == RIC_OK ? calloc(1, sizeof *shape) : NULL; /* n_runs, for the slices */
+    if (st == RIC_OK && !shape) {
+        ric_err_set(err, "out of memory");
+        st = RIC_ENOMEM;
+    }
+    if (shape)
+        shape->n_runs = pr.n_runs;
+    lines *runs = st == RIC_OK ? calloc(n, sizeof *runs) : NULL;
+    lines *series = st == RIC_OK ? calloc(n, sizeof *series) : NULL;
+    size_t *body = st == RIC_OK ? calloc(n, sizeof *body) : NULL;
+    if (st == RIC_OK && (!runs || !series || !body)) {
+        ric_err_set(err, "out of memory");
+        st = RIC_ENOMEM;
+    }
+    const char *head = NULL;
+    for (size_t i = 0; st == RIC_OK && i < n; i++) {
+        size_t first, end;
+        ric_plan_shard(shape, i, n, &first, &end);
+        ric_sweep_shard_dir(dir, i, n, sd, sizeof sd);
+        ric_fs_join(sd, "runs.tsv", path);
+        st = lines_read(path, &runs[i], err);
+        if (st == RIC_OK && !head) {
+            for (size_t j = 0; j < runs[0].n && !head; j++)
+                if (runs[0].line[j][0] != '#')
+                    head = runs[0].line[j];
+            if (!head)
+                head = "";
+        }
+        if (st == RIC_OK)
+            st = check_runs(path, &runs[i], head, &pr, first, end, err);
+        ric_fs_join(sd, "series.tsv", path);
+        if (st == RIC_OK)
+            st = lines_read(path, &series[i], err);
+        if (st == RIC_OK)
+            st = check_series(path, &series[i], &pr, first, end, &body[i], err);
+    }
     for (int k = 0; st == RIC_OK && k < NF; k++)
         st = ric_atomic_open(&f[k], dir, names[k], 0, err);
     if (st == RIC_OK)
         fputs(plan, f[PLAN].f);
-    /* runs.tsv: the header once, then each shard's rows; series.tsv: the head once, then each
-     * shard's data sets. Shards are slices in run order, so this is the unsharded order. */
+    /* runs.tsv: shard 0's head and header, then each shard's rows; series.tsv: shard 0's head,
+     * then each shard's data sets. Shards are slices in run order: the unsharded order. */
     for (size_t i = 0; st == RIC_OK && i < n; i++) {
-        ric_sweep_shard_dir(dir, i, n, sd, sizeof sd);
-        ric_fs_join(sd, "runs.tsv", path);
-        st = copy_lines(f[RUNS].f, path, i ? "" : NULL, err);
-        ric_fs_join(sd, "series.tsv", path);
-        if (st == RIC_OK)
-            st = copy_lines(f[SERIES].f, path, i ? "# [run " : NULL, err);
+        size_t from = 0;
+        if (i)
+            while (from < runs[i].n && runs[i].line[from++][0] == '#')
+                ;
+        put_lines(f[RUNS].f, &runs[i], from);
+        put_lines(f[SERIES].f, &series[i], i ? body[i] : 0);
     }
+    for (size_t i = 0; runs && i < n; i++)
+        lines_fini(&runs[i]);
+    for (size_t i = 0; series && i < n; i++)
+        lines_fini(&series[i]);
+    free(runs);
+    free(series);
+    free(body);
+    free(shape);
+    lines_fini(&pr.l);
     if (st == RIC_OK)
         st = ric_atomic_commit_set(f, NF, err);
-    if (st == RIC_OK)
+    if (st == RIC_OK) {
         st = ric_tidy_sweep(dir, err); /* stats.tsv last, as a sweep writes it */
-    if (st == RIC_OK)
-        st = ric_stats_sweep(dir, err);
+        if (st == RIC_OK)
+            st = ric_stats_sweep(dir, err);
+        if (st != RIC_OK) /* all or nothing: no merged files without their tables */
+            for (int k = 0; k < NF; k++) {
+                ric_fs_join(dir, names[k], path);
+                unlink(path);
+            }
+    }
     for (int k = 0; k < NF; k++)
         ric_atomic_abort(&f[k]); /* nothing left to remove once committed */
     free(plan);

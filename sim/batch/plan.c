@@ -553,15 +553,30 @@ ric_status ric_plan_compare(const char *a, const char *b, size_t reps, uint64_t 
     char **cols[2] = {NULL, NULL};
     size_t n_cols[2] = {0, 0};
     ric_status st = RIC_OK;
+    double time[2][4] = {{0}}; /* start, end, steps_per_year, output_every */
     for (int s = 0; s < 2 && st == RIC_OK; s++) {
         ric_scenario *sc = NULL;
         st = ric_scenario_load(p->scenario[s], NULL, 0, &sc, err);
         if (st == RIC_OK) {
             p->scenario_hash[s] = sc->hash;
+            time[s][0] = sc->start;
+            time[s][1] = sc->end;
+            time[s][2] = sc->steps_per_year;
+            time[s][3] = sc->output_every;
             st = column_names(sc, &cols[s], &n_cols[s], err);
         }
         ric_scenario_free(sc);
     }
+    static const char *const time_keys[4] = {"time.start", "time.end", "time.steps_per_year",
+                                             "time.output_every"};
+    for (int k = 0; k < 4 && st == RIC_OK; k++)
+        if (time[0][k] != time[1][k]) {
+            ric_err_set(err,
+                        "%s and %s differ in '%s' (%g and %g); a comparison needs the same "
+                        "time settings",
+                        a, b, time_keys[k], time[0][k], time[1][k]);
+            st = RIC_EUSAGE;
+        }
     if (st == RIC_OK)
         st = compare_indicators(p, indicators, cols, n_cols, err);
     free_names(cols[0], n_cols[0]);

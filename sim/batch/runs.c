@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/consts.h"
+
 /* The shortest text that reads back to the same double (overrides must reproduce a value); whole
  * numbers without a point or exponent, so that integer settings take them. */
 static void fmt_exact(double v, char *buf, size_t n)
@@ -28,6 +30,14 @@ static void sh_quote(ric_sbuf *b, const char *s)
     if (s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=")] ==
         '\0') {
         ric_sbuf_put(b, "%s", s);
+        return;
+    }
+    char safe[4 * RIC_PATH_MAX];
+    if (ric_text_field(s, safe, sizeof safe) != s) { /* control characters: bash's $'...' */
+        ric_sbuf_put(b, "$'");
+        for (const char *p = safe; *p; p++)
+            ric_sbuf_put(b, *p == '\'' ? "\\'" : "%c", *p);
+        ric_sbuf_put(b, "'");
         return;
     }
     ric_sbuf_put(b, "'");
@@ -97,19 +107,22 @@ void ric_plan_shard(const ric_plan *p, size_t i, size_t n, size_t *first, size_t
 
 void ric_runs_head(const ric_plan *p, ric_sbuf *b)
 {
+    /* file names are free text: escaped, so the header keeps its lines */
+    char s0[4 * sizeof p->source], s1[4 * sizeof p->source];
     ric_sbuf_put(b, "# ricsim_version=%s\n", RIC_VERSION);
     if (p->n_scenarios == 2)
-        ric_sbuf_put(b, "# compare=%s vs %s (design row 0: A, design row 1: B)\n", p->scenario[0],
-                     p->scenario[1]);
+        ric_sbuf_put(b, "# compare=%s vs %s (design row 0: A, design row 1: B)\n",
+                     ric_text_field(p->scenario[0], s0, sizeof s0),
+                     ric_text_field(p->scenario[1], s1, sizeof s1));
     else
-        ric_sbuf_put(b, "# experiment=%s\n", p->source);
+        ric_sbuf_put(b, "# experiment=%s\n", ric_text_field(p->source, s0, sizeof s0));
     ric_sbuf_put(b, "# design=%s rows=%zu replications=%zu runs=%zu master_seed=%llu\n", p->design,
                  p->d.n_rows, p->reps, p->n_runs, (unsigned long long)p->master_seed);
     ric_sbuf_put(b, "# seeds: replication r has the same seed in every design row (common random "
                     "numbers)\n");
     for (int s = 0; s < p->n_scenarios; s++)
         ric_sbuf_put(b, "# scenario_hash=%016llx %s\n", (unsigned long long)p->scenario_hash[s],
-                     p->scenario[s]);
+                     ric_text_field(p->scenario[s], s0, sizeof s0));
     ric_sbuf_put(b, "# indicators=");
     for (size_t i = 0; i < p->n_indicators; i++)
         ric_sbuf_put(b, "%s%s", i ? "," : "", p->indicators[i]);
@@ -137,7 +150,9 @@ ric_status ric_plan_text(const ric_plan *p, size_t first, size_t end, char **out
     for (size_t id = first; id < end && id < p->n_runs; id++) {
         ric_run_spec rs;
         ric_plan_run(p, id, &rs);
-        ric_sbuf_put(&b, "%zu\t%zu\t%zu\t%s", id, rs.row, rs.rep, p->scenario[rs.scenario]);
+        char safe[4 * sizeof p->scenario[0]];
+        ric_sbuf_put(&b, "%zu\t%zu\t%zu\t%s", id, rs.row, rs.rep,
+                     ric_text_field(p->scenario[rs.scenario], safe, sizeof safe));
         for (size_t j = 0; j < p->n_params; j++) {
             char v[64];
             ric_runs_value(p, rs.row, j, v, sizeof v);

@@ -17,6 +17,7 @@
 
 #include "base/atomic.h"
 #include "base/fs.h"
+#include "base/sbuf.h"
 
 /* Moves the finite-or-infinite (non-NaN) values of x to its front; returns how many there are. */
 static size_t squeeze(double *x, size_t n)
@@ -282,6 +283,8 @@ typedef struct {
 static ric_status group_add(row_group *g, const dataset *d, char ind[][64], ric_err *err)
 {
     if (g->n_ok == 0) {
+        /* design rows may differ in their output steps: x has room for the last group's shape */
+        g->cap = 0;
         g->n_steps = d->n_rows;
         double *y = realloc(g->years, (d->n_rows + 1) * sizeof *y);
         if (!y)
@@ -589,7 +592,9 @@ static void note_line(FILE *note, const char *ind, const ric_stats_pair *pr)
 ric_status ric_stats_compare(const char *dir, const char *scen_a, const char *scen_b,
                              uint64_t master, char **note_out, ric_err *err)
 {
-    const char *scen[2] = {scen_a, scen_b};
+    char safe[2][4 * RIC_PATH_MAX]; /* the file names, escaped: free text on one line */
+    const char *scen[2] = {ric_text_field(scen_a, safe[0], sizeof safe[0]),
+                           ric_text_field(scen_b, safe[1], sizeof safe[1])};
     char spath[RIC_PATH_MAX], list[4096]; /* list: the indicators line */
     char ind[RIC_STATS_MAX_INDICATORS][64];
     reader r;

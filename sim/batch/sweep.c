@@ -30,6 +30,9 @@ const char *const ric_sweep_result_files[RIC_SWEEP_N_RESULT_FILES] = {
 
 enum { RUN_PENDING, RUN_RUNNING, RUN_OK, RUN_FAILED };
 
+/* the per-run files of DIR/.runs (ric_execute_save): the only names a sweep removes there */
+static const char *const run_exts[] = {"row", "series", NULL};
+
 struct ric_sweep {
     const ric_plan *p;
     ric_sweep_opts o;
@@ -119,7 +122,8 @@ static ric_status append_run(ric_sweep *sw, size_t id, ric_err *err)
     }
     ric_run_spec rs;
     ric_plan_run(p, id, &rs);
-    const char *scen = p->scenario[rs.scenario];
+    char safe[4 * sizeof p->scenario[0]];
+    const char *scen = ric_text_field(p->scenario[rs.scenario], safe, sizeof safe);
     fprintf(sw->runs, "%zu\t%zu\t%zu\t%s", id, rs.row, rs.rep, scen);
     fprintf(sw->series, "# [run %zu] design_row=%zu replication=%zu seed=%llu\n# scenario=%s", id,
             rs.row, rs.rep, (unsigned long long)rs.seed, scen);
@@ -178,6 +182,20 @@ static int kept_run(const ric_sweep *sw, size_t id)
            (long)st.st_size == r.series_bytes;
 }
 
+/* PATH truncated for writing, never through a symbolic link (a link there makes it fail); NULL
+ * with errno set on failure. */
+static FILE *open_new(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f && fd >= 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
+
 /* Decides what to do with what DIR already holds: refuse, replace, or resume. */
 static ric_status prepare_dir(ric_sweep *sw, const char *plan, ric_err *err)
 {
@@ -202,7 +220,7 @@ static ric_status prepare_dir(ric_sweep *sw, const char *plan, ric_err *err)
             ric_fs_join(sw->dir, ric_sweep_result_files[i], path);
             unlink(path);
         }
-        ric_fs_remove_dir(sw->runs_dir);
+        ric_fs_remove_run_dir(sw->runs_dir, run_exts);
         found = NULL;
     }
     if (found) { /* --resume */
@@ -306,7 +324,15 @@ ric_status ric_sweep_open(const ric_plan *p, const char *dir, const ric_sweep_op
         st = RIC_EIO;
         goto fail;
     }
-    ric_fs_remove_files(sw->runs_dir, ".tmp."); /* temporary files of interrupted workers */
+    if (!ric_fs_is_real_dir(sw->runs_dir)) { /* a link planted there is never written through */
+        ric_err_set(err,
+                    "%s: is not a folder; ricsim writes its per-run files only into a folder "
+                    "it made",
+                    sw->runs_dir);
+        st = RIC_EUSAGE;
+        goto fail;
+    }
+    ric_fs_remove_run_files(sw->runs_dir, run_exts, 1); /* temporaries of interrupted workers */
     for (size_t id = sw->first; o->resume && id < sw->end; id++)
         if (kept_run(sw, id)) {
             sw->state[id - sw->first] = RUN_OK;
@@ -314,9 +340,9 @@ ric_status ric_sweep_open(const ric_plan *p, const char *dir, const ric_sweep_op
             sw->done++;
         }
     ric_fs_join(sw->dir, "runs.tsv", path);
-    sw->runs = fopen(path, "w");
+    sw->runs = open_new(path);
     ric_fs_join(sw->dir, "series.tsv", path);
-    sw->series = sw->runs ? fopen(path, "w") : NULL;
+    sw->series = sw->runs ? open_new(path) : NULL;
     if (!sw->series) {
         ric_err_set(err, "%s: cannot write: %s", path, strerror(errno));
         st = RIC_EIO;
@@ -513,7 +539,7 @@ ric_status ric_sweep_finish(ric_sweep *sw, ric_err *err)
     if (st == RIC_OK)
         st = ric_stats_sweep(sw->dir, err);
     if (st == RIC_OK && sw->failed == 0)
-        ric_fs_remove_dir(sw->runs_dir);
+        ric_fs_remove_run_dir(sw->runs_dir, run_exts);
     return st;
 }
 

@@ -40,12 +40,13 @@ static int parse(int argc, char **argv, args *a)
                 return ric_cli_usage_error("option '%s' needs a value", s);
             const char *v = argv[++i];
             if (s[2] == 'o') {
-                a->out = v;
+                if (ric_cli_set_out(&a->out, v, 0))
+                    return 2;
             } else if (strcmp(s, "--seed") == 0) {
                 char *end;
                 errno = 0;
                 long long x = strtoll(v, &end, 10);
-                if (!*v || *end || errno || x < 0)
+                if (!ric_cli_is_digits(v) || *end || errno || x < 0)
                     return ric_cli_usage_error("--seed must be a non-negative integer (got '%s')",
                                                v);
                 snprintf(a->seed_set, sizeof a->seed_set, "seed=%lld", x);

@@ -44,6 +44,23 @@ void ric_cli_catch_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
+int ric_cli_set_out(const char **out, const char *v, int quiet)
+{
+    if (*out)
+        return quiet ? 2 : ric_cli_usage_error("--out given twice ('%s' and '%s')", *out, v);
+    if (!*v)
+        return quiet ? 2 : ric_cli_usage_error("--out needs a folder name (got '')");
+    if (v[strspn(v, "/")] == '\0')
+        return quiet ? 2 : ric_cli_usage_error("--out must not be the root folder (got '%s')", v);
+    *out = v;
+    return 0;
+}
+
+int ric_cli_is_digits(const char *v)
+{
+    return *v && v[strspn(v, "0123456789")] == '\0';
+}
+
 int ric_cli_exit_code(ric_status st)
 {
     switch (st) {

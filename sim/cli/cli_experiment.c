@@ -53,7 +53,7 @@ static int whole(const char *s, unsigned long long lo, unsigned long long hi, un
 {
     char *end;
     errno = 0;
-    if (!*s || *s == '-' || *s == '+')
+    if (!ric_cli_is_digits(s))
         return -1;
     *v = strtoull(s, &end, 10);
     return *end || errno || *v < lo || *v > hi ? -1 : 0;
@@ -111,7 +111,8 @@ static int parse(int argc, char **argv, args *a)
         const char *v = argv[++i];
         unsigned long long x;
         if (strcmp(o, "out") == 0) {
-            a->out = v;
+            if (ric_cli_set_out(&a->out, v, rank > 0))
+                return 2;
         } else if (strcmp(o, "indicators") == 0) {
             a->indicators = v;
         } else if (strcmp(o, "jobs") == 0 || strcmp(o, "workers") == 0) { /* --workers: alias */

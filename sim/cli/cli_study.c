@@ -42,7 +42,8 @@ static int parse(int argc, char **argv, sargs *a)
                 return ric_cli_usage_error("option '%s' needs a value", s);
             const char *v = argv[++i];
             if (s[2] == 'o') {
-                a->out = v;
+                if (ric_cli_set_out(&a->out, v, 0))
+                    return 2;
             } else if (ric_cli_jobs_option(s, v, RIC_STUDY_MAX_WORKERS, &a->workers)) {
                 return 2; /* --workers: the old name of --jobs */
             }
@@ -99,24 +100,17 @@ static void draw(const char *cmd, const char *dir, const char *script)
                 cmd);
         return;
     }
-    char path[RIC_JOINED_MAX], expr[2 * RIC_PATH_MAX + 8]; /* expr: dir, quotes doubled */
+    char path[RIC_JOINED_MAX];
     snprintf(path, sizeof path, "%s/%s", ad, script);
     if (access(path, R_OK) != 0) {
         fprintf(stderr, "ricsim: %s: no figure: cannot read %s\n", cmd, path);
         return;
     }
-    /* gnuplot's single-quoted strings write a quote as two */
-    size_t n = (size_t)snprintf(expr, sizeof expr, "dir='");
-    for (const char *p = dir; *p && n + 4 < sizeof expr; p++) {
-        if (*p == '\'')
-            expr[n++] = '\'';
-        expr[n++] = *p;
-    }
-    snprintf(expr + n, sizeof expr - n, "'");
+    /* the folder goes to the script as its argument ARG1: data, never parsed as gnuplot text */
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
-        execlp("gnuplot", "gnuplot", "-e", expr, path, (char *)NULL);
+        execlp("gnuplot", "gnuplot", "-c", path, dir, (char *)NULL);
         _exit(127);
     }
     int status = 0;
@@ -134,6 +128,7 @@ static int calibrate(const sargs *a)
         return fail(a->cmd, st, &err);
     ric_study *sd = ric_calibrate_study(c);
     set_workers(sd, a);
+    int existed = access(a->out, F_OK) == 0;
     st = ric_study_outdir(a->out, "fitted.tsv", a->force, &err);
     if (st != RIC_OK) {
         ric_calibrate_free(c);
@@ -157,6 +152,8 @@ static int calibrate(const sargs *a)
     if (st == RIC_OK)
         st = ric_calibrate_write(c, a->out, 1, &err); /* the folder was checked above */
     if (st != RIC_OK) {
+        if (!existed)
+            rmdir(a->out); /* the folder made for the results, left empty */
         ric_calibrate_free(c);
         return fail(a->cmd, st, &err);
     }
@@ -191,6 +188,7 @@ static int sensitivity(const sargs *a)
         return fail(a->cmd, st, &err);
     ric_study *sd = ric_sensitivity_study(s);
     set_workers(sd, a);
+    int existed = access(a->out, F_OK) == 0;
     st = ric_study_outdir(a->out, "points.tsv", a->force, &err);
     if (st != RIC_OK) {
         ric_sensitivity_free(s);
@@ -218,6 +216,8 @@ static int sensitivity(const sargs *a)
         st = ric_sensitivity_write(s, a->out, 1, &err);
     size_t reps = sd->reps;
     ric_sensitivity_free(s);
+    if (st != RIC_OK && !existed)
+        rmdir(a->out); /* the folder made for the results, left empty */
     if (st != RIC_OK)
         return fail(a->cmd, st, &err);
     printf("%zu design points x %zu replications in %.1f s; wrote %s\n", total, reps, now() - t0,

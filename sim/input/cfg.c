@@ -5,6 +5,7 @@
  */
 #include "input/cfg.h"
 #include "base/consts.h"
+#include "base/sbuf.h"
 
 #include "ricsim/scenario.h" /* RIC_NAME_MAX */
 
@@ -343,15 +344,30 @@ int ric_cfg_enum(ric_cfg *c, config_setting_t *g, const char *key, int required,
     return def;
 }
 
+void ric_cfg_check_ident(ric_cfg *c, const config_setting_t *s, const char *path, const char *v)
+{
+    const char *p = v;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+           *p == '_' || *p == '.' || *p == '-')
+        p++;
+    if (p > v && !*p)
+        return;
+    char safe[4 * 256 + 8], cut[256];
+    snprintf(cut, sizeof cut, "%s", v);
+    ric_cfg_fail(c, s, "'%s' may hold only letters, digits, '_', '.' and '-' (got \"%s\")", path,
+                 ric_text_field(cut, safe, sizeof safe));
+}
+
 void ric_cfg_copy_name(ric_cfg *c, const config_setting_t *s, char *dst)
 {
     const char *nm = config_setting_name(s);
+    char p[256];
+    ric_cfg_path(s, p, sizeof p);
     if (strlen(nm) >= RIC_NAME_MAX) {
-        char p[256];
-        ric_cfg_path(s, p, sizeof p);
         ric_cfg_fail(c, s, "name '%s' is longer than %d characters", p, RIC_NAME_MAX - 1);
         return;
     }
+    ric_cfg_check_ident(c, s, p, nm);
     snprintf(dst, RIC_NAME_MAX, "%s", nm);
 }
 
@@ -611,6 +627,11 @@ void ric_cfg_dir_of(const char *path, char *buf, size_t n)
 
 /* The whole file as a C string, or NULL (errno set). A NUL byte inside makes it no text file:
  * errno EILSEQ (libconfig would read past it and see another file name than we check). */
+/* The limits checked before libconfig sees a file: its scanner is quadratic in the length of a
+ * string literal (10 MB took over a minute), so sizes are bounded far above the shipped files
+ * (the largest, scenarios/national.cfg, is 14 KB). */
+enum { MAX_FILE_BYTES = 8 << 20, MAX_STRING_BYTES = 64 << 10 };
+
 static char *read_text(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -618,8 +639,8 @@ static char *read_text(const char *path)
         return NULL;
     size_t cap = 4096, n = 0, got;
     char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
+    while (buf && n <= MAX_FILE_BYTES && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got; /* beyond the limit the rest is not read: check_size refuses the file */
         if (n + 1 == cap) {
             char *g = realloc(buf, cap *= 2);
             if (!g)
@@ -641,9 +662,55 @@ static char *read_text(const char *path)
 
 /* Checks the @include lines of TEXT (from file NAME) and, recursively, of the files they name:
  * each must be a regular, readable file. libconfig allows 10 levels; so does this. */
+/* Fails when TEXT (the file NAME) is larger than MAX_FILE_BYTES or holds a string literal longer
+ * than MAX_STRING_BYTES; comments ('#', '//', block comments) are skipped. */
+static ric_status check_size(const char *text, const char *name, ric_err *err)
+{
+    size_t n = strlen(text);
+    if (n > MAX_FILE_BYTES) {
+        ric_err_set(err, "%s: larger than the limit of %d MiB for a scenario or study file", name,
+                    MAX_FILE_BYTES >> 20);
+        return RIC_ESCENARIO;
+    }
+    unsigned line = 1, start_line = 0;
+    const char *start = NULL;
+    for (const char *p = text; *p; p++) {
+        if (*p == '\n')
+            line++;
+        if (start) {
+            if (*p == '\\' && p[1]) {
+                p++;
+                line += *p == '\n';
+            } else if (*p == '"') {
+                start = NULL;
+            } else if ((size_t)(p - start) > MAX_STRING_BYTES) {
+                ric_err_set(err, "%s:%u: a string longer than the limit of %d KiB", name,
+                            start_line, MAX_STRING_BYTES >> 10);
+                return RIC_ESCENARIO;
+            }
+        } else if (*p == '"') {
+            start = p;
+            start_line = line;
+        } else if (*p == '#' || (*p == '/' && p[1] == '/')) {
+            while (p[1] && p[1] != '\n')
+                p++;
+        } else if (*p == '/' && p[1] == '*') {
+            for (p += 2; *p && !(*p == '*' && p[1] == '/'); p++)
+                line += *p == '\n';
+            if (!*p)
+                break;
+            p++;
+        }
+    }
+    return RIC_OK;
+}
+
 static ric_status check_includes(const char *text, const char *name, const char *dir, int depth,
                                  ric_err *err)
 {
+    ric_status size_rc = check_size(text, name, err);
+    if (size_rc != RIC_OK)
+        return size_rc;
     unsigned line = 1;
     for (const char *p = text; *p; line++) {
         const char *q = p;

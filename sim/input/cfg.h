@@ -49,7 +49,12 @@ const char *ric_cfg_str(ric_cfg *c, config_setting_t *g, const char *key, int re
 /* Index of the string value among names[0..n). */
 int ric_cfg_enum(ric_cfg *c, config_setting_t *g, const char *key, int required, int def,
                  const char *const *names, int n);
-/* Copies a setting's name into dst (RIC_NAME_MAX bytes), failing when it is too long. */
+/* Fails at setting s unless V, the value or name 'PATH', is an identifier: one or more of
+ * [A-Za-z0-9_.-] (names of scenarios, regions, organisations, cohorts, programmes and parameters,
+ * which become column names and labels). */
+void ric_cfg_check_ident(ric_cfg *c, const config_setting_t *s, const char *path, const char *v);
+/* Copies a setting's name into dst (RIC_NAME_MAX bytes), failing when it is too long or not an
+ * identifier (ric_cfg_check_ident). */
 void ric_cfg_copy_name(ric_cfg *c, const config_setting_t *s, char *dst);
 /* A group of named groups ("regions = { a = {...}; };"); *n members. */
 config_setting_t *ric_cfg_groups(ric_cfg *c, config_setting_t *root, const char *key, int required,

@@ -53,6 +53,8 @@ static ric_status validate(ric_cfg *c, config_t *cfg, ric_scenario *sc)
                                        "programmes",     NULL};
     ric_cfg_check_keys(c, root, keys);
     snprintf(sc->name, sizeof sc->name, "%s", ric_cfg_str(c, root, "name", 1, "", RIC_NAME_MAX));
+    if (!c->failed)
+        ric_cfg_check_ident(c, config_setting_get_member(root, "name"), "name", sc->name);
     snprintf(sc->description, sizeof sc->description, "%s",
              ric_cfg_str(c, root, "description", 0, "", sizeof sc->description));
     long long seed = ric_cfg_int(c, root, "seed", 0, 1, 0, LLONG_MAX);

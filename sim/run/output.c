@@ -11,12 +11,15 @@
 
 #include "base/atomic.h"
 #include "base/fs.h"
+#include "base/sbuf.h"
 
 enum { F_SCENARIO, F_GENEALOGY, F_SERIES, F_N }; /* commit order: series last */
 static const char *const final_names[F_N] = {"scenario.cfg", "genealogy.tsv", "series.tsv"};
 
 struct ric_output {
     ric_atomic f[F_N];
+    char dir[RIC_PATH_MAX];
+    int made; /* dir did not exist: a run that fails removes it again (when empty) */
 };
 
 ric_status ric_output_open(const char *dir, int force, ric_output **out, ric_err *err)
@@ -25,6 +28,7 @@ ric_status ric_output_open(const char *dir, int force, ric_output **out, ric_err
         ric_err_set(err, "%s: output folder name too long", dir);
         return RIC_EUSAGE;
     }
+    int made = access(dir, F_OK) != 0;
     if (ric_fs_mkdirs(dir) != 0) {
         ric_err_set(err, "%s: cannot create output folder: %s", dir, strerror(errno));
         return RIC_EIO;
@@ -36,8 +40,13 @@ ric_status ric_output_open(const char *dir, int force, ric_output **out, ric_err
         return RIC_EUSAGE;
     }
     ric_output *o = calloc(1, sizeof *o);
-    if (!o)
+    if (!o) {
+        if (made)
+            rmdir(dir);
         return RIC_ENOMEM;
+    }
+    snprintf(o->dir, sizeof o->dir, "%s", dir);
+    o->made = made;
     for (int i = 0; i < F_N; i++) {
         ric_status st = ric_atomic_open(&o->f[i], dir, final_names[i], RIC_ATOMIC_HIDDEN, err);
         if (st != RIC_OK) {
@@ -53,12 +62,31 @@ ric_status ric_output_open(const char *dir, int force, ric_output **out, ric_err
 void ric_output_meta(ric_output *o, const char *key, const char *fmt, ...)
 {
     FILE *f = o->f[F_SERIES].f;
-    fprintf(f, "# %s=", key);
+    /* the value is free text (a scenario's file, an event's note): kept on one line, escaped */
+    char small[1024], *text = small;
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
+    int len = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
+    if (len >= (int)sizeof small && (text = malloc((size_t)len + 1))) {
+        va_start(ap, fmt);
+        vsnprintf(text, (size_t)len + 1, fmt, ap);
+        va_end(ap);
+    } else if (len >= (int)sizeof small) {
+        text = small; /* out of memory: the value cut; the commit still checks the writes */
+    }
+    fprintf(f, "# %s=", key);
+    char piece[64];
+    for (const char *p = text; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+            char c[2] = {*p, '\0'};
+            fputs(ric_text_field(c, piece, sizeof piece), f);
+        } else {
+            fputc(*p, f);
+        }
     fputc('\n', f);
+    if (text != small)
+        free(text);
 }
 
 void ric_output_header(ric_output *o, const char *const *names, size_t n)
@@ -111,6 +139,8 @@ void ric_output_scenario(ric_output *o, const char *text)
 ric_status ric_output_commit(ric_output *o, ric_err *err)
 {
     ric_status st = ric_atomic_commit_set(o->f, F_N, err);
+    if (st != RIC_OK && o->made)
+        rmdir(o->dir); /* fails, harmlessly, unless the failed commit left it empty */
     free(o);
     return st;
 }
@@ -121,5 +151,7 @@ void ric_output_abort(ric_output *o)
         return;
     for (int i = 0; i < F_N; i++)
         ric_atomic_abort(&o->f[i]);
+    if (o->made)
+        rmdir(o->dir);
     free(o);
 }

@@ -16,6 +16,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "base/atomic.h"
+#include "base/sbuf.h"
 #include "study_cfg.h"
 
 #define BAD_LOSS 1e300 /* stands for an undefined loss: Nelder-Mead only compares values */
@@ -638,10 +639,12 @@ static void header(FILE *f, const ric_calibration *c, double loss_check)
 {
     const ric_study *st = &c->st;
     fprintf(f, "# ricsim_version=%s\n", RIC_VERSION);
-    fprintf(f, "# calibration=%s\n", c->path);
-    fprintf(f, "# scenario=%s (%s, hash %016llx)\n", st->scenario, st->scenario_name,
+    char safe[4 * RIC_PATH_MAX]; /* file names are free text: escaped onto one line */
+    fprintf(f, "# calibration=%s\n", ric_text_field(c->path, safe, sizeof safe));
+    fprintf(f, "# scenario=%s (%s, hash %016llx)\n",
+            ric_text_field(st->scenario, safe, sizeof safe), st->scenario_name,
             (unsigned long long)st->scenario_hash);
-    fprintf(f, "# targets=%s\n", c->targets);
+    fprintf(f, "# targets=%s\n", ric_text_field(c->targets, safe, sizeof safe));
     fprintf(f, "# loss=sum over targets with weight > 0 of weight * ((mean - observed) / "
                "observed)^2, mean over the replications\n");
     fprintf(f,

@@ -14,6 +14,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "base/atomic.h"
+#include "base/sbuf.h"
 #include "study_cfg.h"
 
 #define MAX_POINTS 10000000 /* design rows of one study */
@@ -517,8 +518,10 @@ static void header(FILE *f, const ric_sensitivity *s, const char *method)
 {
     const ric_study *st = &s->st;
     fprintf(f, "# ricsim_version=%s\n", RIC_VERSION);
-    fprintf(f, "# sensitivity=%s\n", s->path);
-    fprintf(f, "# scenario=%s (%s, hash %016llx)\n", st->scenario, st->scenario_name,
+    char safe[4 * RIC_PATH_MAX]; /* file names are free text: escaped onto one line */
+    fprintf(f, "# sensitivity=%s\n", ric_text_field(s->path, safe, sizeof safe));
+    fprintf(f, "# scenario=%s (%s, hash %016llx)\n",
+            ric_text_field(st->scenario, safe, sizeof safe), st->scenario_name,
             (unsigned long long)st->scenario_hash);
     fprintf(f, "# method=%s\n", method);
     fprintf(f,

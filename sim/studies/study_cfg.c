@@ -87,6 +87,11 @@ static void read_param(ric_cfg *c, config_setting_t *e, ric_study_param *p, int 
         return;
     }
     snprintf(p->name, sizeof p->name, "%s", ric_cfg_str(c, e, "name", 0, p->key, sizeof p->name));
+    if (!c->failed && config_setting_get_member(e, "name")) {
+        char np[300];
+        snprintf(np, sizeof np, "%s.name", pth);
+        ric_cfg_check_ident(c, config_setting_get_member(e, "name"), np, p->name);
+    }
     p->lo = ric_cfg_num(c, e, "min", 1, 0, -HUGE_VAL, HUGE_VAL);
     p->hi = ric_cfg_num(c, e, "max", 1, 1, -HUGE_VAL, HUGE_VAL);
     if (!c->failed && !(p->hi > p->lo)) {
