@@ -145,10 +145,13 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
             lane_demand[c % RIC_LANES][region[c]] += up;
             lane_gain[c % RIC_LANES][region[c]] += up - want[c]; /* the decrease */
         }
+        /* the flagged firms, and apart from them the linked ones (the spillover phase's list) */
         size_t n_flagged = 0;
         for (size_t c = 0; c < m; c++) {
             flagged[n_flagged] = (uint16_t)c;
-            n_flagged += out[c] != 0;
+            n_flagged += (out[c] & ~RIC_DRAW_LINKED) != 0;
+            linked[n_linked] = (uint32_t)(i0 + c);
+            n_linked += (out[c] & RIC_DRAW_LINKED) != 0;
         }
 
         for (size_t q = 0; q < n_flagged; q++) {
@@ -196,8 +199,6 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
                 f->flags[i] |= RIC_FIRM_DEAD;
                 ws->want[i] = 0;
                 dead[n_dead++] = (uint32_t)i;
-            } else if (o & RIC_DRAW_LINKED) {
-                linked[n_linked++] = (uint32_t)i;
             }
         }
     }

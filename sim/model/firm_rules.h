@@ -180,7 +180,7 @@ static inline int ric_firm_link_lapses(const ric_firm_consts *k, int lapses, int
  * that at c = h (network.absorptive_half; the form is assumed). */
 static inline double ric_absorptive(double cap, double half)
 {
-    return cap > 0 ? (1.0 + half) * cap / (half + cap) : 0.0;
+    return (1.0 + half) * (cap > 0 ? cap : 0.0) / (half + (cap > 0 ? cap : 0.0));
 }
 
 /* Learning from a source of knowledge K (an organisation's knowledge, a partner firm's
@@ -189,10 +189,10 @@ static inline double ric_absorptive(double cap, double half)
  * transfer) and by spillovers along links (network.spillover x dt per step). */
 static inline double ric_learn(double cap, double k, double rate, double half)
 {
-    if (!(k > cap))
-        return cap;
+    /* without a branch (whether a partner knows more is a coin flip): a firm at or above K adds
+     * 0 x (K - c), which leaves c exactly as it was */
     const double share = rate * ric_absorptive(cap, half);
-    return cap + (share < 1.0 ? share : 1.0) * (k - cap);
+    return cap + (double)(k > cap) * (share < 1.0 ? share : 1.0) * (k - cap);
 }
 
 /* A spin-off keeps its incubator room for spinoff.incubation_years. */

@@ -47,6 +47,8 @@ static void firm_pass_reference(ric_world *w, ric_workspace *ws, const ric_firm_
                 lk.partner[kind][i] = 0;
             linked |= (lk.partner[kind][i] != 0) & in->knowledge;
         }
+        if (linked) /* it learns along its links in the spillover phase, if it stays */
+            ws->linked[ws->n_linked++] = (uint32_t)i;
         if (f->incubator[i] && ric_firm_leaves_incubator(k, age)) {
             w->orgs[f->incubator[i] - 1].rooms_used--;
             f->incubator[i] = 0;
@@ -73,8 +75,6 @@ static void firm_pass_reference(ric_world *w, ric_workspace *ws, const ric_firm_
         }
         ws->want[i] = want;
         ws->demand[region] += want > 0 ? want : 0;
-        if (linked) /* it learns along its links in the spillover phase */
-            ws->linked[ws->n_linked++] = (uint32_t)i;
     }
 }
 

@@ -26,8 +26,8 @@ typedef struct ric_workspace {
     unsigned kernels; /* the vector kernels this run uses (kernels/kernels.h), fixed at alloc */
     /* per firm column, sized to the firm capacity */
     int32_t *want;    /* desired change of employment this step, then the hires */
-    uint32_t *linked; /* column indices of the firms that leave the firm pass alive with a link,
-                         ascending (the spillover phase) */
+    uint32_t *linked; /* column indices of the firms with a knowledge link after the firm pass's
+                         lapses, ascending (the spillover phase skips those that exit) */
     size_t n_linked;
     float *cap_next;          /* their capabilities after it */
     uint32_t *spinoff_queue;  /* column indices of parents that spawn this step, ascending */

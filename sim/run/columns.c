@@ -86,8 +86,10 @@ typedef struct {
 
 /* A focus firm's share of a link to the firm PARTNER (an id, 0 = none): the whole link if the
  * partner is outside the focus, half if inside (its partner counts the other half). */
-static double touching(const ric_world *w, uint32_t partner)
+static inline double touching(const ric_world *w, int all_focus, uint32_t partner)
 {
+    if (all_focus) /* every partner is a focus firm: no lookup, no branch */
+        return 0.5 * (partner != 0);
     if (!partner)
         return 0.0;
     const int32_t j = w->firms.index_of[partner];
@@ -110,6 +112,9 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
         }
     }
     const double large_at = w->rules.large_firm_employees;
+    int all_focus = 1;
+    for (int r = 0; r < w->n_regions; r++)
+        all_focus &= w->regions[r].p.focus != 0;
     for (size_t i = 0; i < f->n; i++) {
         double e = f->employees[i], c = f->capability[i];
         if (w->regions[f->region[i]].p.focus) {
@@ -122,12 +127,12 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
             }
             a->by_origin[f->origin[i]]++;
             a->capsum += c;
-            if (f->link_org[i] || f->link_peer[i]) {
-                a->linked_n++;
-                a->linked_cap += c;
-            }
-            a->focus_horizontal += (f->link_org[i] != 0) + touching(w, f->link_peer[i]);
-            a->focus_vertical += touching(w, f->link_vertical[i]);
+            /* without a branch (links are irregular): + 0.0 leaves a sum exactly as it was */
+            const double has = (f->link_org[i] | f->link_peer[i]) != 0;
+            a->linked_n += has;
+            a->linked_cap += has * c;
+            a->focus_horizontal += (f->link_org[i] != 0) + touching(w, all_focus, f->link_peer[i]);
+            a->focus_vertical += touching(w, all_focus, f->link_vertical[i]);
         }
         a->verticals += f->link_vertical[i] != 0;
         if (f->link_org[i]) {
