@@ -18,6 +18,7 @@
 #include "base/atomic.h"
 #include "base/fs.h"
 #include "base/sbuf.h"
+#include "run/output.h"
 
 /* Moves the finite-or-infinite (non-NaN) values of x to its front; returns how many there are. */
 static size_t squeeze(double *x, size_t n)
@@ -93,17 +94,6 @@ ric_status ric_stats_paired(const double *a, const double *b, size_t n, double *
 }
 
 /* ---- output tables ------------------------------------------------------------------------ */
-
-/* A value of an output table: like series.tsv (%.10g, NaN), with Inf for infinities. */
-static void put_val(FILE *f, double v)
-{
-    if (isnan(v))
-        fputs("NaN", f);
-    else if (isinf(v))
-        fputs(v > 0 ? "Inf" : "-Inf", f);
-    else
-        fprintf(f, "%.10g", v);
-}
 
 /* ---- reading series.tsv back ------------------------------------------------------------------
  */
@@ -339,7 +329,7 @@ static ric_status group_write(const row_group *g, char ind[][64], FILE *f, doubl
             double v[4] = {c.mean, c.sd, c.lo, c.hi};
             for (int k = 0; k < 4; k++) {
                 fputc('\t', f);
-                put_val(f, v[k]);
+                ric_output_put_value(f, v[k]);
             }
         }
         fputc('\n', f);
@@ -449,7 +439,7 @@ static void put_ci(FILE *f, const ric_stats_ci *c)
     double v[3] = {c->mean, c->lo, c->hi};
     for (int k = 0; k < 3; k++) {
         fputc('\t', f);
-        put_val(f, v[k]);
+        ric_output_put_value(f, v[k]);
     }
 }
 
@@ -527,7 +517,7 @@ static ric_status write_effects(const char *const scen[2], dataset *const *a, da
             break;
         const char *with = sgn > 0 ? "B" : "A";
         fprintf(f, "%s\t%s\t%zu\t", names[q], with, c[2].n);
-        put_val(f, c[0].mean);
+        ric_output_put_value(f, c[0].mean);
         for (int k = 1; k < 5; k++)
             put_ci(f, &c[k]);
         fputc('\n', f);
@@ -714,7 +704,7 @@ ric_status ric_stats_compare(const char *dir, const char *scen_a, const char *sc
                            pr.lo_unpaired, pr.hi_unpaired, pr.vrf};
             for (int k = 0; k < 6; k++) {
                 fputc('\t', diff->f);
-                put_val(diff->f, v[k]);
+                ric_output_put_value(diff->f, v[k]);
             }
             if (i + 1 == steps)
                 note_line(nf, ind[j], &pr);

@@ -16,6 +16,7 @@
 #include "base/consts.h"
 #include "base/fs.h"
 #include "ricsim/experiment.h"
+#include "run/output.h"
 
 #define MAX_COLS 64 /* indicators or parameters named in plan.tsv */
 
@@ -138,16 +139,6 @@ static ric_status read_plan(const char *dir, plan_info *pi, ric_err *err)
     if (!header)
         return bad(err, path, lineno, "no header");
     return RIC_OK;
-}
-
-static void put_val(FILE *f, double v)
-{
-    if (isnan(v))
-        fputs("NaN", f);
-    else if (isinf(v))
-        fputs(v > 0 ? "Inf" : "-Inf", f);
-    else
-        fprintf(f, "%.10g", v);
 }
 
 /* A header row: FIRST, the parameters, MIDDLE, the indicators. */
@@ -285,7 +276,8 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
                 fprintf(sf.f, "\t%s", any->vals[j]);
             for (size_t k = 0; k < pi.n_ind; k++) {
                 fputs("\t", sf.f);
-                put_val(sf.f, count[r] ? sum[r * pi.n_ind + k] / (double)count[r] : NAN);
+                ric_output_put_value(sf.f,
+                                     count[r] ? sum[r * pi.n_ind + k] / (double)count[r] : NAN);
             }
             fputs("\n", sf.f);
         }

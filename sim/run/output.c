@@ -97,6 +97,16 @@ void ric_output_header(ric_output *o, const char *const *names, size_t n)
     fputc('\n', f);
 }
 
+void ric_output_put_value(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs("NaN", f);
+    else if (isinf(v))
+        fputs(v > 0 ? "Inf" : "-Inf", f);
+    else
+        fprintf(f, "%.10g", v);
+}
+
 void ric_output_write_row(FILE *f, const double *vals, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

@@ -21,6 +21,9 @@ void ric_output_meta(ric_output *o, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void ric_output_header(ric_output *o, const char *const *names, size_t n);
 void ric_output_row(ric_output *o, const double *vals, size_t n);
+/* One value of an output table (stats, tidy tables): like series.tsv (%.10g, NaN), with Inf and
+ * -Inf for infinities. */
+void ric_output_put_value(FILE *f, double v);
 /* The row format of series.tsv (year to 4 decimals, values to 10 significant digits, NaN), for
  * every file that must match it byte for byte (a sweep's combined series). */
 void ric_output_write_row(FILE *f, const double *vals, size_t n);
