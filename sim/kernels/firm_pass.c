@@ -145,13 +145,10 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
             lane_demand[c % RIC_LANES][region[c]] += up;
             lane_gain[c % RIC_LANES][region[c]] += up - want[c]; /* the decrease */
         }
-        /* the flagged firms, and apart from them the linked ones (the spillover phase's list) */
         size_t n_flagged = 0;
         for (size_t c = 0; c < m; c++) {
             flagged[n_flagged] = (uint16_t)c;
-            n_flagged += (out[c] & ~RIC_DRAW_LINKED) != 0;
-            linked[n_linked] = (uint32_t)(i0 + c);
-            n_linked += (out[c] & RIC_DRAW_LINKED) != 0;
+            n_flagged += out[c] != 0;
         }
 
         for (size_t q = 0; q < n_flagged; q++) {
@@ -160,6 +157,8 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
             for (int kind = 0; kind < RIC_LINK_N; kind++)
                 if (o & (RIC_DRAW_LINK << kind))
                     lk.partner[kind][i] = 0;
+            if (o & RIC_DRAW_LINKED) /* the spillover phase's list (it skips those that exit) */
+                linked[n_linked++] = (uint32_t)i;
             const int32_t age = step - f->birth[i];
             if ((o & RIC_DRAW_INCUBATOR) && ric_firm_leaves_incubator(k, age)) {
                 w->orgs[f->incubator[i] - 1].rooms_used--;

@@ -67,7 +67,7 @@ enum {
     RIC_DRAW_TRANSFER = 4,
     RIC_DRAW_INCUBATOR = 8, /* holds an incubator room */
     RIC_DRAW_SHRINK = 16,   /* its wanted change leaves no employee */
-    RIC_DRAW_LINKED = 32,   /* keeps a knowledge link (the spillover phase's list; not a flag) */
+    RIC_DRAW_LINKED = 32,   /* keeps a knowledge link (the spillover phase's list) */
     RIC_DRAW_LINK = 64      /* RIC_DRAW_LINK << kind: its link of that kind lapses */
 };
 

@@ -286,7 +286,6 @@ static void rule_spillover(ric_world *w, ric_workspace *ws)
     if (!(rate > 0))
         return;
     double *restrict knowledge = ws->tab_org_knowledge; /* by organisation index + 1 */
-    knowledge[0] = 0.0; /* no organisation: nothing to learn (capabilities are positive) */
     for (int o = 0; o < w->n_orgs; o++)
         knowledge[o + 1] = w->orgs[o].knowledge;
     /* the firms the firm pass left with a knowledge link (links formed later in the step carry
@@ -296,27 +295,27 @@ static void rule_spillover(ric_world *w, ric_workspace *ws)
     const size_t m = ws->n_linked;
     const uint8_t *restrict flags = f->flags;
     const int32_t *restrict index_of = f->index_of;
-    /* what each learns, from the capabilities as they were when the phase began; without a
-     * branch (which partner knows more is a coin flip): a missing partner gives K = 0 */
+    /* what each learns, from the capabilities as they were when the phase began */
     float *restrict cap = f->capability, *restrict next = ws->cap_next;
     for (size_t q = 0; q < m; q++) {
         const size_t i = linked[q];
-        const double r = (flags[i] & RIC_FIRM_DEAD) ? 0.0 : rate;
         double c = cap[i];
-        for (int kind = 0; kind < RIC_LINK_N; kind++) {
-            if (!ric_link_kinds[kind].knowledge)
-                continue;
-            const uint32_t partner = lk.partner[kind][i];
-            double k;
-            if (ric_link_kinds[kind].partner == RIC_TO_ORG) {
-                k = knowledge[partner];
-            } else {
-                const int32_t j = index_of[partner]; /* -1 for no partner (id 0) or one gone */
-                const double kj = cap[j >= 0 ? j : 0];
-                k = j >= 0 ? kj : 0.0;
+        if (!(flags[i] & RIC_FIRM_DEAD))
+            for (int kind = 0; kind < RIC_LINK_N; kind++) {
+                const uint32_t partner = lk.partner[kind][i];
+                if (!partner || !ric_link_kinds[kind].knowledge)
+                    continue;
+                double k;
+                if (ric_link_kinds[kind].partner == RIC_TO_ORG) {
+                    k = knowledge[partner];
+                } else {
+                    const int32_t j = index_of[partner];
+                    if (j < 0)
+                        continue;
+                    k = cap[j];
+                }
+                c = ric_learn(c, k, rate, half);
             }
-            c = ric_learn(c, k, r, half);
-        }
         next[q] = (float)c;
     }
     for (size_t q = 0; q < m; q++)

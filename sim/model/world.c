@@ -146,12 +146,6 @@ static void move_firm(ric_firms *f, size_t to, size_t from)
     f->index_of[f->id[to]] = (int32_t)to;
 }
 
-const ric_link_info ric_link_kinds[RIC_LINK_N] = {
-#define INFO(C, name, partner, lapses, knowledge, doc) {partner, lapses, knowledge},
-    RIC_LINK_KINDS(INFO, _)
-#undef INFO
-};
-
 ric_link_columns ric_firms_links(const ric_firms *f)
 {
     return (ric_link_columns){

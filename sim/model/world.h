@@ -186,6 +186,10 @@ typedef struct {
     int lapses;    /* ends when unused (else it lasts while both ends live) */
     int knowledge; /* carries knowledge (the spillover phase) */
 } ric_link_info;
-extern const ric_link_info ric_link_kinds[RIC_LINK_N];
+/* In the header, so that loops over the kinds fold the properties at compile time. */
+#define RIC_LINK_INFO(C, name, partner, lapses, knowledge, doc) {partner, lapses, knowledge},
+static const ric_link_info ric_link_kinds[RIC_LINK_N]
+    __attribute__((unused)) = {RIC_LINK_KINDS(RIC_LINK_INFO, _)};
+#undef RIC_LINK_INFO
 
 #endif
