@@ -151,7 +151,7 @@ __attribute__((target("avx2"))) size_t ric_kernel_firm_flags(const ric_firm_cons
                     _mm256_sub_epi32(vstep,
                                      _mm256_loadu_si256((const __m256i *)(ch->last[kind] + c))),
                     vdecay);
-                if (in->partner == RIC_TO_ORG) /* or the organisation has left */
+                if (in->partner == RIC_TO_ORG && !ch->all_live) /* or the organisation left */
                     ends = _mm256_or_si256(
                         ends,
                         _mm256_cmpeq_epi32(_mm256_i32gather_epi32(ch->org_live, partner, 4), zero));

@@ -64,8 +64,9 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
         ws->tab_market[r] = w->regions[r].p.market_growth;
     int32_t *org_live = ws->tab_org_live;
     org_live[0] = 1;
+    int all_live = 1;
     for (int o = 0; o < w->n_orgs; o++)
-        org_live[o + 1] = w->orgs[o].active != 0;
+        all_live &= (org_live[o + 1] = w->orgs[o].active != 0);
 
     long long *demand = ws->lane_demand; /* the positive parts of want, by lane and region */
     long long *gain = ws->lane_gain;     /* what hiring will return to the pool, likewise */
@@ -116,6 +117,7 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
         ric_flag_chunk fl = {
             .m = m,
             .org_live = org_live,
+            .all_live = all_live,
             .incubator = f->incubator + i0,
             .emp = f->employees + i0,
             .want = want,

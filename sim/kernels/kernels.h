@@ -98,6 +98,7 @@ typedef struct {
 typedef struct {
     size_t m;
     const int32_t *org_live; /* by organisation index + 1; entry 0 (no link) is 1 */
+    int all_live;            /* every entry of org_live is 1 (no organisation has left) */
     const uint32_t *partner[RIC_LINK_N];
     const int32_t *last[RIC_LINK_N];
     const uint16_t *incubator;
