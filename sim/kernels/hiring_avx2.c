@@ -134,7 +134,8 @@ __attribute__((target("avx2"))) static void hiring_vector(const ric_world *w, ri
         }
 }
 
-int ric_kernel_hiring(ric_world *w, ric_workspace *ws)
+/* AVX2 for the whole kernel: the per-programme sums of hires below vectorise only then. */
+__attribute__((target("avx2"))) int ric_kernel_hiring(ric_world *w, ric_workspace *ws)
 {
     ric_firms *f = &w->firms;
     const size_t n_regions = (size_t)w->n_regions;
