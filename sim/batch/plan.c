@@ -72,10 +72,8 @@ static void read_param(ric_cfg *c, const ric_design_type *t, config_setting_t *g
     ric_design_param *q = &ps->d[j];
     char gp[256];
     ric_cfg_path(g, gp, sizeof gp);
-    if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
-        ric_cfg_fail(c, g, "'%s' must be a group (got %s)", gp, ric_cfg_type_name(g));
+    if (!ric_cfg_is_group(c, g))
         return;
-    }
     ric_cfg_check_keys(c, g, keys);
     config_setting_t *k = ric_cfg_member(c, g, "key", 1, CONFIG_TYPE_STRING);
     if (c->failed)

@@ -372,6 +372,16 @@ void ric_cfg_copy_name(ric_cfg *c, const config_setting_t *s, char *dst)
 }
 
 /* A named group of groups ("regions = { dst = {...}; };"), possibly empty. */
+int ric_cfg_is_group(ric_cfg *c, const config_setting_t *s)
+{
+    if (config_setting_type(s) == CONFIG_TYPE_GROUP)
+        return 1;
+    char p[256];
+    ric_cfg_path(s, p, sizeof p);
+    ric_cfg_fail(c, s, "'%s' must be a group (got %s)", p, ric_cfg_type_name(s));
+    return 0;
+}
+
 config_setting_t *ric_cfg_groups(ric_cfg *c, config_setting_t *root, const char *key, int required,
                                  int *n)
 {
@@ -382,11 +392,7 @@ config_setting_t *ric_cfg_groups(ric_cfg *c, config_setting_t *root, const char 
     *n = config_setting_length(g);
     for (int i = 0; i < *n && !c->failed; i++) {
         config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
-        if (config_setting_type(m) != CONFIG_TYPE_GROUP) {
-            char p[256];
-            ric_cfg_path(m, p, sizeof p);
-            ric_cfg_fail(c, m, "'%s' must be a group (got %s)", p, ric_cfg_type_name(m));
-        }
+        ric_cfg_is_group(c, m);
     }
     return g;
 }

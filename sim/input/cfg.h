@@ -24,6 +24,9 @@ typedef struct {
 
 /* Dotted path of a setting ("programmes.nuri.phases.[0].start"). */
 void ric_cfg_path(const config_setting_t *s, char *buf, size_t n);
+
+/* 1 if S is a group; else fails with "'PATH' must be a group (got TYPE)" and returns 0. */
+int ric_cfg_is_group(ric_cfg *c, const config_setting_t *s);
 /* "FILE:LINE" of a setting (FILE alone at the top level), or the label of the override that set
  * it. */
 void ric_cfg_where(const ric_cfg *c, const config_setting_t *s, char *buf, size_t n);

@@ -123,7 +123,8 @@ static void fill_rules(config_t *cfg, const ric_scenario *sc)
         }
         if (!s)
             s = config_setting_add(g, key, CONFIG_TYPE_FLOAT);
-        config_setting_set_float(s, *ric_rules_param((ric_rules *)&sc->rules, ric_rule_table[i].name));
+        config_setting_set_float(s,
+                                 *ric_rules_param((ric_rules *)&sc->rules, ric_rule_table[i].name));
     }
 }
 

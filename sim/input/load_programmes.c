@@ -95,10 +95,8 @@ void ric_load_events(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
         config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
         char p[256];
         ric_cfg_path(s, p, sizeof p);
-        if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
-            ric_cfg_fail(c, s, "'%s' must be a group (got %s)", p, ric_cfg_type_name(s));
+        if (!ric_cfg_is_group(c, s))
             return;
-        }
         ric_event_spec *e = &sc->events[i];
         ric_cfg_check_keys(c, s, keys);
         e->date = ric_cfg_num(c, s, "date", 1, 0, -1e6, 1e6);
@@ -265,12 +263,10 @@ void ric_load_programmes(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
         static const char *const phkeys[] = {"start", "end", "budget_usd_m", "budget_krw_bn", NULL};
         for (int j = 0; j < np && !c->failed; j++) {
             config_setting_t *x = config_setting_get_elem(ph, (unsigned)j);
+            if (!ric_cfg_is_group(c, x))
+                return;
             char pp[256];
             ric_cfg_path(x, pp, sizeof pp);
-            if (config_setting_type(x) != CONFIG_TYPE_GROUP) {
-                ric_cfg_fail(c, x, "'%s' must be a group (got %s)", pp, ric_cfg_type_name(x));
-                return;
-            }
             ric_cfg_check_keys(c, x, phkeys);
             p->phases[j].start = ric_cfg_num(c, x, "start", 1, 0, -1e6, 1e6);
             p->phases[j].end = ric_cfg_num(c, x, "end", 1, 0, -1e6, 1e6);
@@ -316,4 +312,3 @@ void ric_load_programmes(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
             load_instrument(c, sc, config_setting_get_elem(ig, (unsigned)j), &p->instruments[j]);
     }
 }
-

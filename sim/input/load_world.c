@@ -9,7 +9,7 @@
 #include "input/params.h"
 
 int ric_load_region_ref(ric_cfg *c, const ric_scenario *sc, config_setting_t *g, const char *key,
-                      int required, int allow_all)
+                        int required, int allow_all)
 {
     const char *v = ric_cfg_str(c, g, key, required, NULL, RIC_NAME_MAX);
     if (!v)
@@ -25,7 +25,6 @@ int ric_load_region_ref(ric_cfg *c, const ric_scenario *sc, config_setting_t *g,
     }
     return r;
 }
-
 
 void ric_load_regions(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
 {
@@ -60,7 +59,8 @@ void ric_load_regions(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
         r->focus = ric_cfg_bool(c, s, "focus", 1);
         for (size_t k = 0; k < ric_region_table_n; k++) {
             const ric_region_entry *rp = &ric_region_table[k];
-            *(double *)((char *)r + rp->offset) = ric_cfg_num(c, s, rp->name, 0, rp->def, rp->lo, rp->hi);
+            *(double *)((char *)r + rp->offset) =
+                ric_cfg_num(c, s, rp->name, 0, rp->def, rp->lo, rp->hi);
         }
     }
     const char *cap = ric_cfg_str(c, root, "capital_region", 0, NULL, RIC_NAME_MAX);
@@ -187,10 +187,8 @@ void ric_load_rules(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
             ric_cfg_fail(c, sub, "unknown key '%s'", p);
             return;
         }
-        if (config_setting_type(sub) != CONFIG_TYPE_GROUP) {
-            ric_cfg_fail(c, sub, "'%s' must be a group (got %s)", p, ric_cfg_type_name(sub));
+        if (!ric_cfg_is_group(c, sub))
             return;
-        }
         int m = config_setting_length(sub);
         for (int j = 0; j < m && !c->failed; j++) {
             config_setting_t *s = config_setting_get_elem(sub, (unsigned)j);
@@ -216,4 +214,3 @@ void ric_load_rules(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
                      "(got %g)",
                      sc->rules.spinoff_stay_share + sc->rules.spinoff_capital_share);
 }
-

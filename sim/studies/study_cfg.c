@@ -70,10 +70,8 @@ static void read_param(ric_cfg *c, config_setting_t *e, ric_study_param *p, int 
 {
     char pth[256];
     ric_cfg_path(e, pth, sizeof pth);
-    if (!config_setting_is_group(e)) {
-        ric_cfg_fail(c, e, "'%s' must be a group (got %s)", pth, ric_cfg_type_name(e));
+    if (!ric_cfg_is_group(c, e))
         return;
-    }
     static const char *const keys[] = {"key", "name", "min", "max", "start", NULL};
     static const char *const keys_nostart[] = {"key", "name", "min", "max", NULL};
     ric_cfg_check_keys(c, e, with_start ? keys : keys_nostart);
