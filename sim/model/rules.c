@@ -414,9 +414,8 @@ static void rule_compact(ric_world *w, ric_workspace *ws)
     ws->n_dead = 0;
 }
 
-/* The schedule of a step's rules. The firm pass and hiring run back to back: hiring's fast
- * kernel rests on the firm pass's sums of what each region's pool will get back
- * (kernels/hiring_avx2.c), and a phase between them that changed employment would break it. */
+/* The schedule of a step's rules. Hiring rations the demand the firm pass summed and returns the
+ * workers of the firms it flagged dead. */
 const ric_rule ric_rules_table[] = {
     {"labour", rule_labour},
     {"staff", rule_staff},

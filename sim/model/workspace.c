@@ -17,12 +17,12 @@
     X(dead, cap)                                                                                   \
     X(births, cap)                                                                                 \
     X(demand, nr)                                                                                  \
-    X(gain, nr)                                                                                    \
+    X(pool_change, nr)                                                                             \
     X(tab_market, nr)                                                                              \
     X(tab_fill, nr)                                                                                \
-    X(tab_region, nr)                                                                              \
+    X(tab_focus, nr)                                                                               \
     X(lane_demand, nr *RIC_LANES)                                                                  \
-    X(lane_gain, nr *RIC_LANES)                                                                    \
+    X(lane_flow, nr *RIC_LANES *RIC_ORIGIN_N * 2)                                                  \
     X(tab_org_live, no + 1)                                                                        \
     X(tab_org_knowledge, no + 1)                                                                   \
     X(tab_premium, (size_t)RIC_TAB_N)

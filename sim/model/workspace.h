@@ -11,16 +11,8 @@
 #include "model/world.h"
 
 #define RIC_TAB_N 4096 /* entries of the firm pass's lookup tables */
-#define RIC_LANES                                                                                  \
-    4 /* sums split in lanes, so that neighbouring firms do not wait on each other                 \
-       */
-
-/* A region's values the hiring pass reads for every firm, side by side. */
-typedef struct {
-    double pool;
-    long long focus;
-    int sequential; /* the pool is summed firm by firm (see kernels/hiring.c) */
-} ric_region_hot;
+#define RIC_LANES 4 /* sums split in lanes, so that neighbouring firms do not wait on each other   \
+                     */
 
 typedef struct ric_workspace {
     unsigned kernels; /* the vector kernels this run uses (kernels/kernels.h), fixed at alloc */
@@ -37,14 +29,13 @@ typedef struct ric_workspace {
     ric_birth *births; /* genealogy rows of this step, drained by the output */
     size_t n_births;
     /* per region */
-    long long *demand;          /* wanted hires this step */
-    long long *gain;            /* persons the hiring pass returns to the pool this step */
-    uint32_t gain_step;         /* step + 1 of the firm pass that summed gain (0: not summed) */
-    double *tab_market;         /* market growth */
-    double *tab_fill;           /* share of wanted hires filled this step */
-    ric_region_hot *tab_region; /* the hiring pass's view of the regions */
-    long long *lane_demand;     /* demand by lane (firm index mod RIC_LANES) and region */
-    long long *lane_gain;       /* gain likewise; also the hiring pass's pool changes */
+    long long *demand;      /* wanted hires this step */
+    long long *pool_change; /* the hiring pass's change of the pool, whole persons */
+    double *tab_market;     /* market growth */
+    double *tab_fill;       /* share of wanted hires filled this step */
+    long long *tab_focus;   /* 1 for a focus region */
+    long long *lane_demand; /* [lane][region]: demand, summed in lanes of firms */
+    long long *lane_flow;   /* [lane][region][origin][2]: hires and jobs lost (the hiring pass) */
     /* per organisation */
     int32_t *tab_org_live;     /* 1 if organisation index + 1 is active; entry 0 (no link) is 1 */
     double *tab_org_knowledge; /* knowledge of organisation index + 1 (the spillover phase) */
