@@ -139,6 +139,28 @@ double *ric_region_param(ric_region_spec *r, const char *name)
     return rp ? (double *)((char *)r + rp->offset) : NULL;
 }
 
+/* ---- sector parameter table (RIC_SECTOR_PARAMS), entries shaped as the regions' ----------- */
+
+#define AS_SECTOR_PARAM(name, def, lo, hi, settable, doc)                                          \
+    {#name, offsetof(ric_sector_spec, name), def, lo, hi, settable, doc},
+const ric_region_entry ric_sector_table[] = {RIC_SECTOR_PARAMS(AS_SECTOR_PARAM)};
+#undef AS_SECTOR_PARAM
+const size_t ric_sector_table_n = sizeof ric_sector_table / sizeof ric_sector_table[0];
+
+const ric_region_entry *ric_sector_settable(const char *name)
+{
+    for (size_t i = 0; i < ric_sector_table_n; i++)
+        if (ric_sector_table[i].settable && strcmp(ric_sector_table[i].name, name) == 0)
+            return &ric_sector_table[i];
+    return NULL;
+}
+
+double *ric_sector_param(ric_sector_spec *s, const char *name)
+{
+    const ric_region_entry *sp = ric_sector_settable(name);
+    return sp ? (double *)((char *)s + sp->offset) : NULL;
+}
+
 /* ---- documentation -------------------------------------------------------------------------- */
 
 int ric_scenario_rule_param(size_t i, ric_param_info *out)
@@ -155,6 +177,15 @@ int ric_scenario_region_param(size_t i, ric_param_info *out)
     if (i >= ric_region_table_n)
         return 0;
     const ric_region_entry *e = &ric_region_table[i];
+    *out = (ric_param_info){e->name, e->def, e->lo, e->hi, e->settable, e->doc};
+    return 1;
+}
+
+int ric_scenario_sector_param(size_t i, ric_param_info *out)
+{
+    if (i >= ric_sector_table_n)
+        return 0;
+    const ric_region_entry *e = &ric_sector_table[i];
     *out = (ric_param_info){e->name, e->def, e->lo, e->hi, e->settable, e->doc};
     return 1;
 }

@@ -12,12 +12,13 @@
 void ric_firm_draws_by_firm(const ric_firm_consts *k, const ric_firm_chunk *c, size_t c0)
 {
     for (size_t j = c0; j < c->m; j++) {
-        const double cap = c->cap[j], mk = c->market[c->region[j]];
+        const size_t key = (size_t)c->region[j] * (size_t)c->n_sectors + c->sector[j];
+        const double cap = c->cap[j], mk_fit = c->market_fit[key], mk = c->market_grow[key];
         const int32_t emp = c->emp[j];
         const double cap_exit = c->pw ? c->pw->exit[j] : 1.0 / cap;
         const double cap_spin = c->pw ? c->pw->spin[j] : cap;
         const double cap_tr = c->pw ? c->pw->tr[j] : cap;
-        const float fit = ric_firm_fitness(k, c->fit[j], cap, mk);
+        const float fit = ric_firm_fitness(k, c->fit[j], cap, mk_fit);
         c->fit[j] = fit;
         const int exit = (fit < 0.0f) | (ric_u01(c->r0[j]) < ric_firm_exit_bound(k, cap_exit));
         const int spin = ric_firm_spins(k, emp, cap_spin, ric_u01(c->r1[j]));
@@ -59,8 +60,12 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
             ws->tab_premium[a] = ric_firm_premium(k, a);
         ws->tab_premium_of = k->premium;
     }
-    for (int r = 0; r < w->n_regions; r++)
-        ws->tab_market[r] = w->regions[r].p.market_growth;
+    /* one table serves both terms where they agree everywhere (always without sectors) */
+    const size_t n_keys = n_regions * (size_t)w->n_sectors;
+    const double *market_grow =
+        memcmp(ws->tab_market_fit, ws->tab_market_grow, n_keys * sizeof(double)) == 0
+            ? ws->tab_market_fit
+            : ws->tab_market_grow;
     int32_t *org_live = ws->tab_org_live;
     org_live[0] = 1;
     int all_live = 1;
@@ -101,7 +106,10 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
             .cap = f->capability + i0,
             .fit = f->fitness + i0,
             .region = f->region + i0,
-            .market = ws->tab_market,
+            .sector = f->sector + i0,
+            .n_sectors = w->n_sectors,
+            .market_fit = ws->tab_market_fit,
+            .market_grow = market_grow,
             .tab_premium = ws->tab_premium,
             .r0 = r0,
             .r1 = r1,

@@ -22,8 +22,8 @@ static inline void add_flow(long long *restrict flow, size_t key, int32_t h, int
 
 /* The hiring pass with AVX2, for steps where no pool's bound can bind (every pool in
  * [0, 2^51)): eight firms at a time compute hires, employment and jobs lost, then a scalar pass
- * over the chunk adds hires and losses up by region and origin, in lanes (ws->lane_flow; the
- * pools' changes and the gross flows follow from those sums). Same integers as the reference's
+ * over the chunk adds hires and losses up by region, sector and origin, in lanes (ws->lane_flow;
+ * the pools' changes and the gross flows follow from those sums). Same integers as the reference's
  * loop (tests/test_kernels.c). */
 __attribute__((target("avx2"))) static void hiring_vector(const ric_world *w, ric_workspace *ws,
                                                           long long *part, long long *nonpart,
@@ -33,7 +33,7 @@ __attribute__((target("avx2"))) static void hiring_vector(const ric_world *w, ri
     const size_t n = f->n, n_regions = (size_t)w->n_regions;
     const double *fill = ws->tab_fill; /* gathered by region */
     long long *flow = ws->lane_flow;
-    const size_t lane_stride = n_regions * RIC_ORIGIN_N * 2;
+    const size_t ns = (size_t)w->n_sectors, lane_stride = n_regions * ns * RIC_ORIGIN_N * 2;
     int32_t lost[RIC_CHUNK];
     uint8_t takes_part[RIC_CHUNK / 8]; /* bit j of entry g: firm 8 g + j takes part in one */
     const __m256i zero = _mm256_setzero_si256(), dead_bit = _mm256_set1_epi32(RIC_FIRM_DEAD),
@@ -42,7 +42,7 @@ __attribute__((target("avx2"))) static void hiring_vector(const ric_world *w, ri
     for (size_t i0 = 0; i0 < n; i0 += RIC_CHUNK) {
         const size_t m = n - i0 < RIC_CHUNK ? n - i0 : RIC_CHUNK;
         const uint16_t *region = f->region + i0;
-        const uint8_t *flags = f->flags + i0, *origin = f->origin + i0;
+        const uint8_t *flags = f->flags + i0, *origin = f->origin + i0, *sector = f->sector + i0;
         int32_t *want = ws->want + i0, *emp = f->employees + i0;
         const uint32_t *prog = f->prog + i0;
         size_t c = 0;
@@ -110,14 +110,14 @@ __attribute__((target("avx2"))) static void hiring_vector(const ric_world *w, ri
                 for (uint32_t bits = prog[j]; bits; bits &= bits - 1)
                     prog_jobs[__builtin_ctz(bits)] += want[j];
             }
-        /* sums by region and origin, in lanes */
+            /* sums by region, sector and origin, in lanes */
+#define RIC_FLOW_KEY(c) (((size_t)region[c] * ns + sector[c]) * RIC_ORIGIN_N + origin[c])
         for (c = 0; c + RIC_LANES <= m; c += RIC_LANES)
             for (size_t l = 0; l < RIC_LANES; l++)
-                add_flow(flow + l * lane_stride,
-                         (size_t)region[c + l] * RIC_ORIGIN_N + origin[c + l], want[c + l],
-                         lost[c + l]);
+                add_flow(flow + l * lane_stride, RIC_FLOW_KEY(c + l), want[c + l], lost[c + l]);
         for (; c < m; c++)
-            add_flow(flow, (size_t)region[c] * RIC_ORIGIN_N + origin[c], want[c], lost[c]);
+            add_flow(flow, RIC_FLOW_KEY(c), want[c], lost[c]);
+#undef RIC_FLOW_KEY
     }
     long long t[4];
     _mm256_storeu_si256((__m256i *)t, acc_part);
@@ -136,27 +136,30 @@ __attribute__((target("avx2"))) int ric_kernel_hiring(ric_world *w, ric_workspac
     long long *focus = ws->tab_focus;
     for (size_t r = 0; r < n_regions; r++)
         focus[r] = w->regions[r].p.focus;
-    const size_t lane_stride = n_regions * RIC_ORIGIN_N * 2;
+    const size_t ns = (size_t)w->n_sectors, lane_stride = n_regions * ns * RIC_ORIGIN_N * 2;
     long long *flow = ws->lane_flow;
     memset(flow, 0, RIC_LANES * lane_stride * sizeof *flow);
     ric_flows *fl = &w->flow;
     long long part = 0, nonpart = 0;
     hiring_vector(w, ws, &part, &nonpart, fl->prog_jobs);
-    /* by region: gross flows of focus regions by origin, and the pool's change, hires out and
-     * jobs lost back (integers, added once) */
+    /* by region: gross flows of focus regions by origin and sector, and the pool's change, hires
+     * out and jobs lost back (integers, added once) */
     for (size_t r = 0; r < n_regions; r++) {
         long long d = 0;
-        for (size_t o = 0; o < RIC_ORIGIN_N; o++) {
-            long long h = 0, lost = 0;
-            for (size_t l = 0; l < RIC_LANES; l++) {
-                const long long *x = flow + l * lane_stride + 2 * (r * RIC_ORIGIN_N + o);
-                h += x[0];
-                lost += x[1];
+        for (size_t s = 0; s < ns; s++)
+            for (size_t o = 0; o < RIC_ORIGIN_N; o++) {
+                long long h = 0, lost = 0;
+                for (size_t l = 0; l < RIC_LANES; l++) {
+                    const long long *x =
+                        flow + l * lane_stride + 2 * ((r * ns + s) * RIC_ORIGIN_N + o);
+                    h += x[0];
+                    lost += x[1];
+                }
+                fl->created[o] += focus[r] * h;
+                fl->destroyed[o] += focus[r] * lost;
+                fl->created_sector[s] += focus[r] * h;
+                d += lost - h;
             }
-            fl->created[o] += focus[r] * h;
-            fl->destroyed[o] += focus[r] * lost;
-            d += lost - h;
-        }
         w->regions[r].pool += (double)d;
     }
     for (size_t d = 0; d < ws->n_dead; d++) /* exits, from the firm pass's list of them */

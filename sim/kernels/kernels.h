@@ -84,7 +84,10 @@ typedef struct {
     const float *cap;
     float *fit; /* updated */
     const uint16_t *region;
-    const double *market;      /* by region */
+    const uint8_t *sector;
+    int32_t n_sectors;
+    const double *market_fit;  /* market terms by region * n_sectors + sector (model/sectors.c) */
+    const double *market_grow; /* may be market_fit (every entry the same) */
     const double *tab_premium; /* ric_firm_premium by employees, below RIC_TAB_N */
     const uint32_t *r0, *r1, *r2, *r3;
     const ric_cap_powers *pw;

@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "kernels/kernels.h"
+#include "model/sectors.h"
 
 static inline int focus(const ric_world *w, int region)
 {
@@ -32,7 +33,9 @@ static void firm_pass_reference(ric_world *w, ric_workspace *ws, const ric_firm_
     for (size_t i = 0; i < f->n; i++) {
         const ric_block b = ric_rng_block(seed, f->key[i], w->step, RIC_RULE_FIRM);
         const int region = f->region[i];
-        const double cap = f->capability[i], mk = w->regions[region].p.market_growth;
+        const size_t key = (size_t)region * (size_t)w->n_sectors + f->sector[i];
+        const double cap = f->capability[i], mk_fit = ws->tab_market_fit[key],
+                     mk = ws->tab_market_grow[key];
         const int32_t emp = f->employees[i], age = step - f->birth[i];
 
         int linked = 0; /* by a link that carries knowledge */
@@ -53,7 +56,7 @@ static void firm_pass_reference(ric_world *w, ric_workspace *ws, const ric_firm_
             f->incubator[i] = 0;
         }
 
-        const float fit = ric_firm_fitness(k, f->fitness[i], cap, mk);
+        const float fit = ric_firm_fitness(k, f->fitness[i], cap, mk_fit);
         f->fitness[i] = fit;
         const double cap_exit = ric_powe(cap, k->exit_el);
         if (fit < 0.0f ||
@@ -81,6 +84,7 @@ void ric_rule_firms(ric_world *w, ric_workspace *ws)
 {
     ric_firm_consts k;
     ric_firm_consts_init(&k, &w->rules, w->dt);
+    ric_markets_update(w, ws);
     /* the fast pass's exit bound rests on these parameters; else the reference runs */
     if ((ws->kernels & (1u << RIC_KERNEL_FIRM_PASS)) && ric_firm_exit_bound_holds(&k))
         ric_kernel_firm_pass(w, ws, &k);
@@ -123,6 +127,7 @@ static void hiring_reference(ric_world *w, ric_workspace *ws)
         change[region] += down - h;
         f->employees[i] += h - down;
         fl->created[f->origin[i]] += fo * h;
+        fl->created_sector[f->sector[i]] += fo * h;
         fl->destroyed[f->origin[i]] += fo * down;
         ws->want[i] = h;
         if (f->prog[i]) {

@@ -11,8 +11,9 @@
 #include "model/world.h"
 
 #define RIC_TAB_N 4096 /* entries of the firm pass's lookup tables */
-#define RIC_LANES 4 /* sums split in lanes, so that neighbouring firms do not wait on each other   \
-                     */
+#define RIC_LANES                                                                                  \
+    4 /* sums split in lanes, so that neighbouring firms do not wait on each other                 \
+       */
 
 typedef struct ric_workspace {
     unsigned kernels; /* the vector kernels this run uses (kernels/kernels.h), fixed at alloc */
@@ -31,11 +32,14 @@ typedef struct ric_workspace {
     /* per region */
     long long *demand;      /* wanted hires this step */
     long long *pool_change; /* the hiring pass's change of the pool, whole persons */
-    double *tab_market;     /* market growth */
-    double *tab_fill;       /* share of wanted hires filled this step */
-    long long *tab_focus;   /* 1 for a focus region */
-    long long *lane_demand; /* [lane][region]: demand, summed in lanes of firms */
-    long long *lane_flow;   /* [lane][region][origin][2]: hires and jobs lost (the hiring pass) */
+    /* per region and sector, at [region * n_sectors + sector] (model/sectors.c) */
+    double *tab_market_fit;  /* the market term of fitness this step */
+    double *tab_market_grow; /* the market term of wanted growth this step */
+    long long *emp_by_key;   /* employment at the firm pass's start (when a market binds) */
+    double *tab_fill;        /* share of wanted hires filled this step */
+    long long *tab_focus;    /* 1 for a focus region */
+    long long *lane_demand;  /* [lane][region]: demand, summed in lanes of firms */
+    long long *lane_flow;    /* [lane][region][sector][origin][2]: hires and jobs lost (hiring) */
     /* per organisation */
     int32_t *tab_org_live;     /* 1 if organisation index + 1 is active; entry 0 (no link) is 1 */
     double *tab_org_knowledge; /* knowledge of organisation index + 1 (the spillover phase) */
