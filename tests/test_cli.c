@@ -568,7 +568,8 @@ Test(cli, run_writes_three_files, .init = make_tmp, .fini = cleanup)
     cr_assert_not_null(series);
     cr_assert_not_null(genealogy);
     cr_assert_not_null(scenario);
-    cr_assert(starts_with(genealogy, "year\tchild_id\tparent_id\tparent_kind\tregion\tparent_name\n"));
+    cr_assert(starts_with(
+        genealogy, "year\tchild_id\tparent_id\tparent_kind\tregion\tparent_name\tchild_sector\n"));
     cr_assert(starts_with(scenario, "name = \"tiny\";\n"), "%s", scenario);
     cr_assert_not_null(strstr(scenario, "seed = 11L;"));
     cr_assert_not_null(strstr(series, "# scenario=tiny\n"));

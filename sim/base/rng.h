@@ -25,7 +25,8 @@ enum {
     RIC_RULE_LINKS,         /* programme forum links */
     RIC_RULE_PROG_RANK,     /* chance term of a programme's ranking */
     RIC_RULE_PROG_REVIEW,   /* chance term of an annual review */
-    RIC_RULE_PROG_MEMBERS   /* consortium firms of an award */
+    RIC_RULE_PROG_MEMBERS,  /* consortium firms of an award */
+    RIC_RULE_SECTOR         /* the sector a new firm draws from its region's shares */
 };
 
 /* One Philox block: four independent 32-bit words. */

@@ -11,6 +11,7 @@
 
 #include "model/firm_rules.h"
 #include "model/firms.h"
+#include "model/sectors.h"
 
 static inline int focus(const ric_world *w, int region)
 {
@@ -91,6 +92,7 @@ static void record_birth(ric_world *w, ric_workspace *ws, long i, uint32_t paren
     b->child = f->id[i];
     b->parent = parent;
     b->parent_kind = (uint8_t)parent_kind;
+    b->sector = f->sector[i];
     b->region = f->region[i];
 }
 
@@ -143,6 +145,13 @@ static int32_t spawn(ric_world *w, ric_workspace *ws, uint32_t parent_id, uint32
     ric_firms *f = &w->firms;
     if (equity)
         f->flags[i] |= RIC_FIRM_EQUITY;
+    /* the child works in its parent's field: a firm's sector, an organisation's field, or (an
+     * organisation without one) a draw from the region's shares, as a start-up */
+    const int32_t parent_col = org >= 0 ? -1 : f->index_of[parent_id];
+    const int sector = org >= 0 && w->orgs[org].sector >= 0 ? w->orgs[org].sector
+                       : parent_col >= 0                    ? f->sector[parent_col]
+                                         : ric_sector_of_new_firm(w, region, key);
+    f->sector[i] = (uint8_t)sector;
     if (org >= 0) {
         ric_org *g = &w->orgs[org];
         ric_firms_link_to_org(w, RIC_LINK_org, (size_t)i, org); /* a tie to the parent (EIS-SKIN) */
@@ -168,9 +177,12 @@ static int32_t spawn(ric_world *w, ric_workspace *ws, uint32_t parent_id, uint32
         w->flow.spinoffs++;
         w->flow.spinoffs_cum++;
         w->flow.spinoffs_by_parent[parent_kind]++;
+        w->flow.spinoffs_cum_sector[sector]++;
     }
-    if (focus(w, region))
+    if (focus(w, region)) {
         w->flow.created[origin] += founders;
+        w->flow.created_sector[sector] += founders;
+    }
     return founders;
 }
 
@@ -374,6 +386,7 @@ static void new_firm(ric_world *w, int region, ric_origin origin, double employe
         w->capacity_hit = 1;
         return;
     }
+    w->firms.sector[i] = (uint8_t)ric_sector_of_new_firm(w, region, key);
     ric_rules_find_supplier(w, (size_t)i, r);
     if (origin == RIC_ORIGIN_STARTUP) {
         ric_region *g = &w->regions[region];
@@ -381,6 +394,7 @@ static void new_firm(ric_world *w, int region, ric_origin origin, double employe
     }
     if (focus(w, region)) {
         w->flow.created[origin] += e;
+        w->flow.created_sector[w->firms.sector[i]] += e;
         w->flow.entries++;
         if (origin == RIC_ORIGIN_STARTUP)
             w->flow.startups++;

@@ -56,3 +56,11 @@ int ric_sector_draw(const double *share, int n, double u)
     }
     return n - 1;
 }
+
+int ric_sector_of_new_firm(const ric_world *w, int region, uint32_t key)
+{
+    if (w->n_sectors < 2)
+        return 0;
+    const ric_block b = ric_rng_block(w->sc->seed, key, w->step, RIC_RULE_SECTOR);
+    return ric_sector_draw(w->regions[region].p.sector_share, w->n_sectors, ric_u01(b.v[0]));
+}

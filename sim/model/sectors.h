@@ -12,4 +12,8 @@ void ric_markets_update(ric_world *w, ric_workspace *ws);
 /* The sector that U in [0, 1) picks from N shares summing to 1. */
 int ric_sector_draw(const double *share, int n, double u);
 
+/* The sector of a new firm of KEY in REGION that inherits none: drawn from the region's
+ * sector_shares with the firm's own keyed draw (0 without sectors, and no draw). */
+int ric_sector_of_new_firm(const ric_world *w, int region, uint32_t key);
+
 #endif
