@@ -890,7 +890,10 @@ Test(experiment, shipped_experiments_load)
     const struct {
         const char *file;
         size_t rows, reps;
-    } shipped[] = {{"sweep_ris_budget.cfg", 3, 5}, {"sweep_spillover.cfg", 12, 5}};
+    } shipped[] = {{"sweep_ris_budget.cfg", 3, 5},
+                   {"sweep_spillover.cfg", 12, 5},
+                   {"sweep_creative.cfg", 54, 5},
+                   {"sweep_creative_base.cfg", 54, 5}};
     for (size_t k = 0; k < sizeof shipped / sizeof shipped[0]; k++) {
         char path[512];
         snprintf(path, sizeof path, "%s/scenarios/%s", RIC_SOURCE_DIR, shipped[k].file);

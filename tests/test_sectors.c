@@ -250,3 +250,56 @@ Test(sectors, a_dated_event_sets_a_sector_parameter)
     }
     finish(s);
 }
+
+/* The creative what-if restricts every DST instrument's firms to creative and service firms, and
+ * changes nothing else (the KICOX instruments act on the pilots and keep theirs). */
+Test(sectors, the_creative_variant_redirects_the_dst_programmes_only)
+{
+    ric_scenario *a = load(DAEDEOK, NULL, 0);
+    ric_scenario *b = load(RIC_SOURCE_DIR "/scenarios/daedeok_creative.cfg", NULL, 0);
+    const int creative = ric_scenario_sector(b, "creative"),
+              services = ric_scenario_sector(b, "services");
+    cr_assert(creative >= 0 && services >= 0);
+    const uint32_t want = 1u << creative | 1u << services;
+    cr_assert_eq(a->n_programmes, b->n_programmes);
+    int redirected = 0;
+    for (int p = 0; p < b->n_programmes; p++) {
+        const ric_programme_spec *pa = &a->programmes[p], *pb = &b->programmes[p];
+        cr_assert_eq(pa->n_phases, pb->n_phases);
+        for (int k = 0; k < pa->n_phases; k++)
+            cr_assert_eq(pa->phases[k].budget_usd_m, pb->phases[k].budget_usd_m, "%s", pb->name);
+        for (int i = 0; i < pb->n_instruments; i++) {
+            cr_assert_eq(pa->instruments[i].sectors, 0u);
+            const int kicox = strcmp(pb->name, "kicox") == 0;
+            cr_assert_eq(pb->instruments[i].sectors, kicox ? 0u : want, "%s.%s", pb->name,
+                         pb->instruments[i].name);
+            redirected += !kicox;
+        }
+    }
+    cr_assert_geq(redirected, 5);
+    ric_scenario_free(a);
+    ric_scenario_free(b);
+}
+
+Test(sectors, an_override_sets_a_list_of_names)
+{
+    ric_err err = {{0}};
+    ric_scenario *sc = NULL;
+    const char *list[] = {"programmes.p.instruments.forum.eligible.sectors=[\"it\", \"bio\"]"};
+    cr_assert_eq(ric_scenario_load_string(FORUM, "t.cfg", ".", list, 1, &sc, &err), RIC_OK, "%s",
+                 err.msg);
+    cr_assert_eq(sc->programmes[0].instruments[0].sectors, 3u);
+    ric_scenario_free(sc);
+    const char *one[] = {"programmes.p.instruments.forum.eligible.sectors=[\"it\"]"};
+    cr_assert_eq(ric_scenario_load_string(FORUM, "t.cfg", ".", one, 1, &sc, &err), RIC_OK, "%s",
+                 err.msg);
+    cr_assert_eq(sc->programmes[0].instruments[0].sectors, 1u);
+    ric_scenario_free(sc);
+    sc = NULL;
+    const char *bad[] = {"regions.town.labour_pool=[\"a\"]"};
+    cr_assert_neq(ric_scenario_load_string(FORUM, "t.cfg", ".", bad, 1, &sc, &err), RIC_OK);
+    cr_assert(strstr(err.msg, "'regions.town.labour_pool' is not a list"), "%s", err.msg);
+    const char *open_list[] = {"programmes.p.instruments.forum.eligible.sectors=[\"it"};
+    cr_assert_neq(ric_scenario_load_string(FORUM, "t.cfg", ".", open_list, 1, &sc, &err), RIC_OK);
+    cr_assert(strstr(err.msg, "takes a list"), "%s", err.msg);
+}
