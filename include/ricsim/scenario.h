@@ -157,6 +157,8 @@ typedef struct {
     double startup_capability;
     double relocation_employees;
     double relocation_capability;
+    double self_reinforcement; /* Brenner 2001: entry and spin-off rise with local firms */
+    double critical_mass;      /* local firms at half the reinforcement */
     double exit_base_rate;      /* per year for a new one-person firm at capability 1 */
     double exit_age_years;      /* age scale of the falling hazard */
     double exit_size_employees; /* size scale of the falling hazard */

@@ -70,6 +70,11 @@ const ric_rule_entry ric_rule_table[] = {
        "mean employees of a relocating firm"),
     RP("entry.relocation_capability", relocation_capability, 1.0, 0.01, 100,
        "mean capability of a relocating firm"),
+    RP("entry.self_reinforcement", self_reinforcement, 0, 0, 100,
+       "local self-reinforcement (Brenner 2001): extra entries and organisation spin-offs above "
+       "the critical mass, a multiple of their base rates (0: off; assumed)"),
+    RP("entry.critical_mass", critical_mass, 50, 1, 1e7,
+       "local firms at which self-reinforcement reaches half its strength (assumed)"),
     RP("exit.base_rate", exit_base_rate, 0.15, 0, 12,
        "per year for a new one-person firm at capability 1"),
     RP("exit.age_years", exit_age_years, 5.0, 0.01, 1000, "age scale of the falling hazard"),

@@ -186,11 +186,43 @@ static int32_t spawn(ric_world *w, ric_workspace *ws, uint32_t parent_id, uint32
     return founders;
 }
 
+/* ---- local self-reinforcement (Brenner 2001; Zhang 2003) --------------------------------- */
+
+/* The multiplier of entry and organisation spin-offs in each region, into ws->tab_density:
+ * 1 + s n^4 / (n^4 + m^4) with n the region's live firms, s entry.self_reinforcement and m
+ * entry.critical_mass. Below the critical mass a region gains little, above it up to 1 + s: the
+ * positive feedback of local firm density (spin-offs, demand, suppliers, a labour market) that
+ * Brenner's local self-augmentation and Zhang's critical mass describe, so a push near the
+ * threshold can tip a region and the same push far below it does little. The logistic form and its
+ * steepness (4) are assumed; with s = 0 (the default) every multiplier is 1 and nothing is counted.
+ */
+static void local_reinforcement(ric_world *w, ric_workspace *ws)
+{
+    double *m = ws->tab_density;
+    const double s = w->rules.self_reinforcement, cm = w->rules.critical_mass;
+    for (int r = 0; r < w->n_regions; r++)
+        m[r] = 0;
+    if (s <= 0) {
+        for (int r = 0; r < w->n_regions; r++)
+            m[r] = 1.0;
+        return;
+    }
+    const ric_firms *f = &w->firms;
+    for (size_t i = 0; i < f->n; i++)
+        m[f->region[i]] += !(f->flags[i] & RIC_FIRM_DEAD);
+    const double c4 = cm * cm * cm * cm;
+    for (int r = 0; r < w->n_regions; r++) {
+        const double n4 = m[r] * m[r] * m[r] * m[r];
+        m[r] = 1.0 + s * n4 / (n4 + c4);
+    }
+}
+
 /* ---- spin-offs of institutes and universities (EIS-SKIN; Klepper 2007) ------------------- */
 
 static void rule_org_spinoff(ric_world *w, ric_workspace *ws)
 {
     const ric_rules *p = &w->rules;
+    local_reinforcement(w, ws);
     for (int o = 0; o < w->n_orgs; o++) {
         ric_org *g = &w->orgs[o];
         if (!g->active || g->kind == RIC_ORG_GVT_INST || g->staff < 2)
@@ -201,7 +233,7 @@ static void rule_org_spinoff(ric_world *w, ric_workspace *ws)
         double support =
             1.0 + p->spinoff_support_per_usd_m * g->seed_fund_usd_m + g->boost[RIC_CHANNEL_spinoff];
         double lambda = base * g->staff * ric_powe(g->knowledge, p->spinoff_knowledge_elasticity) *
-                        support * w->dt;
+                        support * ws->tab_density[g->region] * w->dt;
         if (lambda <= 0)
             continue;
         gsl_rng *r = ric_stream_at(&w->stream, g->id, w->step, RIC_RULE_ORG_SPINOFF);
@@ -405,15 +437,16 @@ static void new_firm(ric_world *w, int region, ric_origin origin, double employe
 
 static void rule_entry(ric_world *w, ric_workspace *ws)
 {
-    (void)ws;
     const ric_rules *p = &w->rules;
+    local_reinforcement(w, ws);
     for (int r = 0; r < w->n_regions; r++) {
         const ric_region *g = &w->regions[r];
         if (g->p.startup_rate <= 0 && g->p.relocation_rate <= 0)
             continue;
         gsl_rng *rr = ric_stream_at(&w->stream, (uint32_t)r, w->step, RIC_RULE_ENTRY);
-        unsigned ns = gsl_ran_poisson(rr, g->p.startup_rate * w->dt);
-        unsigned nr = gsl_ran_poisson(rr, g->p.relocation_rate * w->dt);
+        const double more = ws->tab_density[r]; /* local self-reinforcement */
+        unsigned ns = gsl_ran_poisson(rr, g->p.startup_rate * more * w->dt);
+        unsigned nr = gsl_ran_poisson(rr, g->p.relocation_rate * more * w->dt);
         for (unsigned k = 0; k < ns; k++)
             new_firm(w, r, RIC_ORIGIN_STARTUP, p->startup_employees, p->startup_capability, k);
         for (unsigned k = 0; k < nr; k++)

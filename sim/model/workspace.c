@@ -23,6 +23,7 @@
     X(emp_by_key, nr *ns)                                                                          \
     X(tab_fill, nr)                                                                                \
     X(tab_focus, nr)                                                                               \
+    X(tab_density, nr)                                                                             \
     X(lane_demand, nr *RIC_LANES)                                                                  \
     X(lane_flow, nr *ns *RIC_LANES *RIC_ORIGIN_N * 2)                                              \
     X(tab_org_live, no + 1)                                                                        \

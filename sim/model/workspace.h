@@ -38,6 +38,7 @@ typedef struct ric_workspace {
     long long *emp_by_key;   /* employment at the firm pass's start (when a market binds) */
     double *tab_fill;        /* share of wanted hires filled this step */
     long long *tab_focus;    /* 1 for a focus region */
+    double *tab_density;     /* local self-reinforcement's multiplier (model/rules.c) */
     long long *lane_demand;  /* [lane][region]: demand, summed in lanes of firms */
     long long *lane_flow;    /* [lane][region][sector][origin][2]: hires and jobs lost (hiring) */
     /* per organisation */
