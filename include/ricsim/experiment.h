@@ -125,6 +125,8 @@ int ric_sweep_done(const ric_sweep *sw);
  * ric_interrupt() (ric_sweep_free then stops the workers; --resume continues). */
 ric_status ric_sweep_step(ric_sweep *sw, ric_sweep_event *ev, ric_err *err);
 void ric_sweep_progress_get(const ric_sweep *sw, ric_sweep_progress *out);
+/* The folder the sweep writes: DIR, or DIR/shard-I-of-N. */
+const char *ric_sweep_dir(const ric_sweep *sw);
 /* Runs elsewhere (jobs = 0): ric_sweep_take gives the next run to start (1), or 0 when none is
  * left to start; ric_sweep_put records the results of a run taken, as ric_plan_execute made them
  * (K.row and K.series texts), and appends what is now complete in run order. The sweep is done

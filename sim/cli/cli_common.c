@@ -15,7 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "base/atomic.h"
+#include "base/sbuf.h"
 
 int ric_cli_usage_error(const char *fmt, ...)
 {
@@ -182,4 +186,90 @@ int ric_cli_jobs_option(const char *opt, const char *v, int max, int *jobs)
                                    v);
     *jobs = (int)x;
     return 0;
+}
+
+void ric_cli_time_left(size_t todo, double rate, char *buf, size_t n)
+{
+    snprintf(buf, n, "?");
+    if (todo == 0) {
+        snprintf(buf, n, "0 s");
+    } else if (rate > 0) {
+        double s = (double)todo / rate;
+        if (s < 120)
+            snprintf(buf, n, "%.0f s", s);
+        else if (s < 7200)
+            snprintf(buf, n, "%.0f min", s / 60);
+        else
+            snprintf(buf, n, "%.1f h", s / 3600);
+    }
+}
+
+int ric_cli_progress_json(const char *dir, const ric_cli_counts *c)
+{
+    char updated[32] = "";
+    time_t t = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&t, &tm))
+        strftime(updated, sizeof updated, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    size_t todo = c->total - (c->done < c->total ? c->done : c->total);
+    char eta[32] = "null";
+    if (todo == 0)
+        snprintf(eta, sizeof eta, "0");
+    else if (c->runs_per_s > 0)
+        snprintf(eta, sizeof eta, "%.0f", (double)todo / c->runs_per_s);
+    ric_sbuf b = {0};
+    ric_sbuf_put(&b,
+                 "{\"runs_total\": %zu, \"runs_done\": %zu, \"runs_failed\": %zu, "
+                 "\"runs_per_s\": %.4g, \"eta_s\": %s, \"updated\": \"%s\"}\n",
+                 c->total, c->done, c->failed, c->runs_per_s, eta, updated);
+    ric_err err = {{0}};
+    int rc = b.oom || ric_atomic_write(dir, "progress.json", RIC_ATOMIC_NOSYNC, b.buf, b.n,
+                                       &err) != RIC_OK
+                 ? -1
+                 : 0;
+    free(b.buf);
+    return rc;
+}
+
+void ric_cli_progress_init(ric_cli_progress *p, const char *dir, double every)
+{
+    p->dir = dir;
+    p->every = every;
+    p->tty = isatty(STDERR_FILENO);
+    p->last = 0;
+}
+
+void ric_cli_progress_report(ric_cli_progress *p, const ric_cli_counts *c, int finished,
+                             int final)
+{
+    char left[32];
+    ric_cli_time_left(c->total - c->done, c->runs_per_s, left, sizeof left);
+    if (p->tty && !final) {
+        fprintf(stderr, "\rricsim: %zu/%zu runs", c->done, c->total);
+        if (c->failed)
+            fprintf(stderr, " (%zu failed)", c->failed);
+        fprintf(stderr, ", %.1f runs/s, %s left\033[K", c->runs_per_s, left);
+        fflush(stderr);
+    }
+    int due = c->elapsed_s - p->last >= p->every;
+    if (final) {
+        ric_cli_progress_json(p->dir, c);
+        return;
+    }
+    if (!finished || !due)
+        return;
+    p->last = c->elapsed_s;
+    if (!p->tty) {
+        fprintf(stderr, "ricsim: progress: %zu/%zu runs done, %zu failed, %.2f runs/s, %s left\n",
+                c->done, c->total, c->failed, c->runs_per_s, left);
+        fflush(stderr);
+    }
+    ric_cli_progress_json(p->dir, c); /* a dashboard's view; failing to write it is not fatal */
+}
+
+void ric_cli_test_stop(size_t done)
+{
+    const char *k = getenv("RICSIM_TEST_STOP_AFTER");
+    if (k && ric_cli_is_digits(k) && done >= strtoull(k, NULL, 10))
+        ric_interrupt();
 }

@@ -5,6 +5,7 @@
 #include "cli_experiment.h"
 #include "cli_common.h"
 #include "cli_help.h"
+#include "cli_mpi.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -21,15 +22,9 @@
 #include "base/consts.h"
 #include "ricsim/experiment.h"
 
-#ifdef RIC_MPI
-#include <mpi.h>
-#endif
 
 #define MAX_JOBS 256
 
-/* This process's MPI rank and the number of ranks: 0 and 1 unless started by mpirun with more than
- * one rank (and built with MPI). Rank 0 writes; the other ranks run what it hands them. */
-static int rank, n_ranks = 1;
 
 typedef struct {
     const char *cmd;
@@ -46,7 +41,7 @@ typedef struct {
 } args;
 
 /* Under mpirun every rank parses the same arguments; rank 0 tells. */
-#define usage_error(...) (rank > 0 ? 2 : ric_cli_usage_error(__VA_ARGS__))
+#define usage_error(...) (ric_mpi_rank > 0 ? 2 : ric_cli_usage_error(__VA_ARGS__))
 
 /* Parses a whole decimal number in [lo, hi]; returns 0 on success. */
 static int whole(const char *s, unsigned long long lo, unsigned long long hi, unsigned long long *v)
@@ -111,7 +106,7 @@ static int parse(int argc, char **argv, args *a)
         const char *v = argv[++i];
         unsigned long long x;
         if (strcmp(o, "out") == 0) {
-            if (ric_cli_set_out(&a->out, v, rank > 0))
+            if (ric_cli_set_out(&a->out, v, ric_mpi_rank > 0))
                 return 2;
         } else if (strcmp(o, "indicators") == 0) {
             a->indicators = v;
@@ -174,204 +169,108 @@ static int parse(int argc, char **argv, args *a)
 /* SIGINT and SIGTERM end the sweep between runs (ric_cli_catch_signals): the workers are
  * stopped and --resume continues it. */
 
-/* The time left at the current rate, as text ("?" before the first run ends). */
-static void time_left(const ric_sweep_progress *pg, char *left, size_t n)
-{
-    snprintf(left, n, "?");
-    size_t todo = pg->total - pg->done;
-    if (pg->runs_per_s > 0) {
-        double s = (double)todo / pg->runs_per_s;
-        if (s < 120)
-            snprintf(left, n, "%.0f s", s);
-        else if (s < 7200)
-            snprintf(left, n, "%.0f min", s / 60);
-        else
-            snprintf(left, n, "%.1f h", s / 3600);
-    }
-}
-
-static void show_progress(const ric_sweep_progress *pg)
-{
-    char left[32];
-    time_left(pg, left, sizeof left);
-    fprintf(stderr, "\rricsim: %zu/%zu runs", pg->done, pg->total);
-    if (pg->failed)
-        fprintf(stderr, " (%zu failed)", pg->failed);
-    fprintf(stderr, ", %.1f runs/s, %s left\033[K", pg->runs_per_s, left);
-    fflush(stderr);
-}
-
-/* Not a terminal (a batch job's log): a whole line every a->progress_every seconds. */
-static void log_progress(const ric_sweep *sw, const args *a, double *last)
+/* The sweep's counts as the progress reporter takes them. */
+static ric_cli_counts counts(const ric_sweep *sw)
 {
     ric_sweep_progress pg;
     ric_sweep_progress_get(sw, &pg);
-    if (pg.elapsed_s - *last < a->progress_every)
-        return;
-    *last = pg.elapsed_s;
-    char left[32];
-    time_left(&pg, left, sizeof left);
-    fprintf(stderr, "ricsim: progress: %zu/%zu runs done, %zu failed, %.2f runs/s, %s left\n",
-            pg.done, pg.total, pg.failed, pg.runs_per_s, left);
-    fflush(stderr);
+    ric_cli_counts c = {pg.total, pg.done, pg.failed, pg.runs_per_s, pg.elapsed_s};
+    return c;
 }
 
 /* Runs the sweep to its end; 0, or the exit code of a failure of the sweep itself. */
-static int drive(ric_sweep *sw, const args *a)
+static int drive(ric_sweep *sw, ric_cli_progress *pr)
 {
-    int tty = isatty(STDERR_FILENO);
-    double last = 0;
-    ric_sweep_progress pg;
     ric_err err = {{0}};
     while (!ric_sweep_done(sw)) {
         ric_sweep_event ev;
         ric_status st = ric_sweep_step(sw, &ev, &err);
         if (st != RIC_OK) {
-            fprintf(stderr, "%sricsim: %s\n", tty ? "\n" : "", err.msg);
+            fprintf(stderr, "%sricsim: %s\n", pr->tty ? "\n" : "", err.msg);
             return ric_cli_exit_code(st);
         }
         if (ev.finished && !ev.ok)
-            fprintf(stderr, "%sricsim: run %zu failed: %s\n", tty ? "\r\033[K" : "", ev.id,
+            fprintf(stderr, "%sricsim: run %zu failed: %s\n", pr->tty ? "\r\033[K" : "", ev.id,
                     ev.error);
-        if (tty) {
-            ric_sweep_progress_get(sw, &pg);
-            show_progress(&pg);
-        } else if (ev.finished) {
-            log_progress(sw, a, &last);
-        }
+        ric_cli_counts c = counts(sw);
+        ric_cli_progress_report(pr, &c, ev.finished, 0);
+        if (ev.finished)
+            ric_cli_test_stop(c.done);
     }
-    if (tty)
+    if (pr->tty)
         fputs("\n", stderr);
     return 0;
 }
 
-/* ---- MPI: rank 0 hands out runs and writes, the other ranks run them --------------------------
+/* ---- MPI: rank 0 hands out runs and writes, the other ranks run them (cli_mpi.h) ------------
  */
 
-#ifdef RIC_MPI
-enum { TAG_RUN = 1, TAG_STOP, TAG_DONE, TAG_ROW, TAG_SERIES };
-
-/* Whether mpirun (OpenMPI, or a PMI launcher such as MPICH's or Slurm's) started this process as
- * one of several ranks. */
-static int under_mpirun(void)
+/* A worker rank: runs run ID of the plan; its K.row and K.series texts are the result. */
+static int mpi_exec(void *ctx, uint64_t id, const char *payload, size_t len, char **a, size_t *al,
+                    char **b, size_t *bl)
 {
-    const char *v = getenv("OMPI_COMM_WORLD_SIZE");
-    if (!v)
-        v = getenv("PMI_SIZE");
-    return v && atoi(v) > 1;
-}
-
-/* The largest of every rank's RC, so that all ranks go on or stop together. */
-static int agree(int rc)
-{
-    int all = rc;
-    if (n_ranks > 1)
-        MPI_Allreduce(&rc, &all, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    return all;
-}
-
-/* A rank other than 0: runs the runs rank 0 sends, one at a time, and returns their results. */
-static int mpi_worker(const ric_plan *p)
-{
-    int open_st;
-    MPI_Bcast(&open_st, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    if (open_st != RIC_OK)
-        return 0; /* rank 0 reports */
-    for (;;) {
-        uint64_t id;
-        MPI_Status ms;
-        MPI_Recv(&id, 1, MPI_UINT64_T, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &ms);
-        if (ms.MPI_TAG == TAG_STOP)
-            return 0;
-        char *row = NULL, *series = NULL;
-        size_t rl = 0, sl = 0;
-        ric_err err = {{0}};
-        if (ric_plan_execute(p, (size_t)id, &row, &rl, &series, &sl, &err) != RIC_OK ||
-            sl > INT_MAX) {
-            fprintf(stderr, "ricsim: rank %d: %s\n", rank, err.msg);
-            MPI_Abort(MPI_COMM_WORLD, 1);
-        }
-        uint64_t head[3] = {id, rl, sl};
-        MPI_Send(head, 3, MPI_UINT64_T, 0, TAG_DONE, MPI_COMM_WORLD);
-        MPI_Send(row, (int)rl, MPI_CHAR, 0, TAG_ROW, MPI_COMM_WORLD);
-        MPI_Send(series, (int)sl, MPI_CHAR, 0, TAG_SERIES, MPI_COMM_WORLD);
-        free(row);
-        free(series);
+    (void)payload;
+    (void)len;
+    ric_err err = {{0}};
+    if (ric_plan_execute(ctx, (size_t)id, a, al, b, bl, &err) != RIC_OK) {
+        fprintf(stderr, "ricsim: rank %d: %s\n", ric_mpi_rank, err.msg);
+        return 1;
     }
+    return 0;
 }
 
-/* Sends rank R its next run, or tells it to stop; returns 1 if it got a run. */
-static int hand_out(ric_sweep *sw, int r, int stop)
+typedef struct {
+    ric_sweep *sw;
+    ric_cli_progress *pr;
+} mpi_sweep;
+
+static int mpi_take(void *ctx, uint64_t *id, ric_sbuf *payload)
 {
-    size_t id = 0;
-    int got = !stop && ric_sweep_take(sw, &id);
-    uint64_t x = id;
-    MPI_Send(&x, 1, MPI_UINT64_T, r, got ? TAG_RUN : TAG_STOP, MPI_COMM_WORLD);
-    return got;
+    (void)payload;
+    mpi_sweep *m = ctx;
+    size_t i = 0;
+    if (!ric_sweep_take(m->sw, &i))
+        return 0;
+    *id = i;
+    return 1;
 }
 
-/* Rank 0: the ranks take runs as they finish (dynamic scheduling); every result is written here,
- * in run order, as a local sweep writes it. Each rank is told to stop exactly once. */
-static int mpi_root(ric_sweep *sw, const args *a)
+/* Rank 0: every result is written here, in run order, as a local sweep writes it. */
+static int mpi_put(void *ctx, uint64_t id, const char *row, size_t rl, const char *series,
+                   size_t sl)
 {
-    int tty = isatty(STDERR_FILENO), busy = 0, rc = 0;
-    double last = 0;
-    for (int r = 1; r < n_ranks; r++)
-        busy += hand_out(sw, r, 0);
-    while (busy > 0) {
-        uint64_t head[3];
-        MPI_Status ms;
-        MPI_Recv(head, 3, MPI_UINT64_T, MPI_ANY_SOURCE, TAG_DONE, MPI_COMM_WORLD, &ms);
-        int src = ms.MPI_SOURCE;
-        char *row = malloc(head[1] + 1), *series = malloc(head[2] + 1);
-        if (!row || !series) {
-            fprintf(stderr, "ricsim: out of memory for the results of run %llu\n",
-                    (unsigned long long)head[0]);
-            MPI_Abort(MPI_COMM_WORLD, 1);
-        }
-        MPI_Recv(row, (int)head[1], MPI_CHAR, src, TAG_ROW, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        MPI_Recv(series, (int)head[2], MPI_CHAR, src, TAG_SERIES, MPI_COMM_WORLD,
-                 MPI_STATUS_IGNORE);
-        busy--;
-        if (rc == 0) {
-            ric_sweep_event ev;
-            ric_err err = {{0}};
-            ric_status st =
-                ric_sweep_put(sw, (size_t)head[0], row, head[1], series, head[2], &ev, &err);
-            if (st != RIC_OK) {
-                fprintf(stderr, "%sricsim: %s\n", tty ? "\n" : "", err.msg);
-                rc = ric_cli_exit_code(st);
-            } else if (ev.finished && !ev.ok) {
-                fprintf(stderr, "%sricsim: run %zu failed: %s\n", tty ? "\r\033[K" : "", ev.id,
-                        ev.error);
-            }
-            if (tty && rc == 0) {
-                ric_sweep_progress pg;
-                ric_sweep_progress_get(sw, &pg);
-                show_progress(&pg);
-            } else if (rc == 0) {
-                log_progress(sw, a, &last);
-            }
-        }
-        free(row);
-        free(series);
-        busy += hand_out(sw, src, rc != 0);
+    mpi_sweep *m = ctx;
+    ric_sweep_event ev;
+    ric_err err = {{0}};
+    ric_status st = ric_sweep_put(m->sw, (size_t)id, row, rl, series, sl, &ev, &err);
+    if (st != RIC_OK) {
+        fprintf(stderr, "%sricsim: %s\n", m->pr->tty ? "\n" : "", err.msg);
+        return ric_cli_exit_code(st);
     }
-    if (tty)
+    if (ev.finished && !ev.ok)
+        fprintf(stderr, "%sricsim: run %zu failed: %s\n", m->pr->tty ? "\r\033[K" : "", ev.id,
+                ev.error);
+    ric_cli_counts c = counts(m->sw);
+    ric_cli_progress_report(m->pr, &c, 1, 0);
+    return 0;
+}
+
+static int mpi_root(ric_sweep *sw, ric_cli_progress *pr)
+{
+    mpi_sweep m = {sw, pr};
+    int rc = ric_mpi_serve(mpi_take, mpi_put, &m);
+    if (pr->tty)
         fputs("\n", stderr);
     return rc;
 }
-#endif
 
 /* Opens, drives and finishes a sweep of p into a.out (over the MPI ranks when there are several);
  * prints a summary line. */
 static int sweep(const ric_plan *p, const args *a, const char *what)
 {
-#ifdef RIC_MPI
-    if (rank > 0)
-        return mpi_worker(p);
-#endif
-    ric_sweep_opts o = {.jobs = n_ranks > 1 ? 0 : a->jobs,
+    if (ric_mpi_rank > 0)
+        return ric_mpi_work(mpi_exec, (void *)p);
+    ric_sweep_opts o = {.jobs = ric_mpi_size > 1 ? 0 : a->jobs,
                         .shard = a->shard,
                         .n_shards = a->n_shards,
                         .resume = a->resume,
@@ -380,25 +279,22 @@ static int sweep(const ric_plan *p, const args *a, const char *what)
     ric_sweep *sw = NULL;
     ric_err err = {{0}};
     ric_status st = ric_sweep_open(p, a->out, &o, &sw, &err);
-#ifdef RIC_MPI
-    if (n_ranks > 1) {
-        int open_st = (int)st;
-        MPI_Bcast(&open_st, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    }
-#endif
     if (st != RIC_OK) {
+        ric_mpi_stop();
         fprintf(stderr, "ricsim: %s\n", err.msg);
         return ric_cli_exit_code(st);
     }
+    char dir[RIC_JOINED_MAX];
+    snprintf(dir, sizeof dir, "%s", ric_sweep_dir(sw));
+    ric_cli_progress pr;
+    ric_cli_progress_init(&pr, dir, a->progress_every);
     int rc;
-#ifdef RIC_MPI
-    if (n_ranks > 1)
-        rc = mpi_root(sw, a);
-    else
-#endif
-    {
+    if (ric_mpi_size > 1) {
+        rc = mpi_root(sw, &pr);
+        ric_mpi_stop();
+    } else {
         ric_cli_catch_signals();
-        rc = drive(sw, a);
+        rc = drive(sw, &pr);
     }
     ric_sweep_progress pg;
     ric_sweep_progress_get(sw, &pg);
@@ -416,20 +312,19 @@ static int sweep(const ric_plan *p, const args *a, const char *what)
             rc = ric_cli_exit_code(st);
         }
     }
+    ric_cli_counts c = counts(sw);
+    if (pg.kept < pg.total) /* a finished sweep resumed keeps its file as it was */
+        ric_cli_progress_report(&pr, &c, 1, 1);
     ric_sweep_free(sw);
     if (rc != 0)
         return rc;
-    char dir[RIC_JOINED_MAX];
-    if (a->n_shards > 1)
-        ric_sweep_shard_dir(a->out, a->shard, a->n_shards, dir, sizeof dir);
-    else
-        snprintf(dir, sizeof dir, "%s", a->out);
     if (pg.kept == pg.total)
         printf("%s: all %zu runs were already complete\n", dir, pg.total);
     else
         printf("%s: %zu runs%s in %.1f s (%zu kept from before): %.2f runs/s with %d %s\n", dir,
                pg.total, what, pg.elapsed_s, pg.kept, pg.runs_per_s,
-               n_ranks > 1 ? n_ranks - 1 : a->jobs, n_ranks > 1 ? "MPI worker ranks" : "jobs");
+               ric_mpi_size > 1 ? ric_mpi_size - 1 : a->jobs,
+               ric_mpi_size > 1 ? "MPI worker ranks" : "jobs");
     if (ric_cli_provenance(dir, a->argc, a->argv))
         return 1;
     if (pg.failed) {
@@ -450,7 +345,7 @@ static int load_plan(const char *path, ric_plan **p)
     ric_err err = {{0}};
     ric_status st = ric_plan_load(path, p, &err);
     if (st != RIC_OK) {
-        if (rank == 0) /* every rank loads the plan; one tells */
+        if (ric_mpi_rank == 0) /* every rank loads the plan; one tells */
             fprintf(stderr, "ricsim: %s\n", err.msg);
         return st == RIC_EIO ? 2 : ric_cli_exit_code(st);
     }
@@ -460,14 +355,10 @@ static int load_plan(const char *path, ric_plan **p)
 /* Whether every rank has its plan (with a single process, whether this one has). */
 static int plans_agree(int rc)
 {
-#ifdef RIC_MPI
-    int all = agree(rc);
-    if (all && !rc && rank == 0)
+    int all = ric_mpi_agree(rc);
+    if (all && !rc && ric_mpi_rank == 0)
         fprintf(stderr, "ricsim: the experiment did not load on every MPI rank\n");
     return all;
-#else
-    return rc;
-#endif
 }
 
 static int cmd_plan(const args *a)
@@ -533,7 +424,7 @@ static int cmd_compare(const args *a)
     ric_err err = {{0}};
     ric_status st = ric_plan_compare(a->pos[0], a->pos[1], a->reps, a->has_seed ? a->seed : 1,
                                      a->indicators, &p, &err);
-    if (st != RIC_OK && rank == 0)
+    if (st != RIC_OK && ric_mpi_rank == 0)
         fprintf(stderr, "ricsim: %s\n", err.msg);
     int rc = plans_agree(st == RIC_OK ? 0 : st == RIC_EIO ? 2 : ric_cli_exit_code(st));
     if (rc) {
@@ -541,7 +432,7 @@ static int cmd_compare(const args *a)
         return rc;
     }
     rc = sweep(p, a, " of the comparison");
-    if (rank == 0 && (rc == 0 || rc == 1)) { /* failed runs leave fewer pairs, which may do */
+    if (ric_mpi_rank == 0 && (rc == 0 || rc == 1)) { /* failed runs leave fewer pairs, which may do */
         char *note = NULL;
         st = ric_stats_compare(a->out, p->scenario[0], p->scenario[1], p->master_seed, &note, &err);
         if (st != RIC_OK) {
@@ -562,7 +453,7 @@ static int command(const args *a)
         return cmd_sweep(a);
     if (strcmp(a->cmd, "compare") == 0)
         return cmd_compare(a);
-    if (rank > 0)
+    if (ric_mpi_rank > 0)
         return 0; /* plan, merge and export: rank 0 alone */
     if (strcmp(a->cmd, "plan") == 0)
         return cmd_plan(a);
@@ -574,21 +465,12 @@ static int command(const args *a)
 int ric_cli_experiment(int argc, char **argv)
 {
     gsl_set_error_handler_off();
-#ifdef RIC_MPI
-    int mpi = under_mpirun();
-    if (mpi) {
-        MPI_Init(&argc, &argv);
-        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-        MPI_Comm_size(MPI_COMM_WORLD, &n_ranks);
-    }
-#endif
+    int rc = ric_mpi_begin(&argc, &argv);
     args a;
-    int rc = parse(argc, argv, &a);
+    if (rc == 0)
+        rc = parse(argc, argv, &a);
     if (rc == 0)
         rc = command(&a);
-#ifdef RIC_MPI
-    if (mpi)
-        MPI_Finalize();
-#endif
+    ric_mpi_end();
     return rc;
 }
