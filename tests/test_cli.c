@@ -568,7 +568,8 @@ Test(cli, run_writes_three_files, .init = make_tmp, .fini = cleanup)
     cr_assert_not_null(series);
     cr_assert_not_null(genealogy);
     cr_assert_not_null(scenario);
-    cr_assert(starts_with(genealogy, "year\tchild_id\tparent_id\tparent_kind\tregion\tparent_name\n"));
+    cr_assert(
+        starts_with(genealogy, "year\tchild_id\tparent_id\tparent_kind\tregion\tparent_name\n"));
     cr_assert(starts_with(scenario, "name = \"tiny\";\n"), "%s", scenario);
     cr_assert_not_null(strstr(scenario, "seed = 11L;"));
     cr_assert_not_null(strstr(series, "# scenario=tiny\n"));
@@ -842,7 +843,15 @@ Test(cli, calibrate_past_a_file_size_limit_leaves_no_results, .init = make_tmp, 
     cr_assert_not(exists(in_tmp("cal/fit.tsv")), "a complete-looking fit.tsv was left");
     cr_assert_not(exists(in_tmp("cal/fitted.tsv")));
     cr_assert_eq(n_temporaries(in_tmp("cal")), 0);
-    cr_assert_not(exists(in_tmp("cal")), "a failed calibration left the folder it made");
+    /* its evaluations stay for --resume, which writes the results without running them again */
+    cr_assert(exists(in_tmp("cal/.runs/0.eval")), "the evaluations were not kept");
+    cr_assert_not(exists(in_tmp("cal/.lock")));
+    r = ricsim((const char *[]){"calibrate", cal, "--out", in_tmp("cal"), "--resume", NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cr_assert(strstr(r.out, " evaluations (4 kept from before)"), "%s", r.out);
+    result_free(&r);
+    cr_assert(exists(in_tmp("cal/fitted.tsv")));
+    cr_assert_not(exists(in_tmp("cal/.runs")), "the kept evaluations were not removed");
 }
 
 /* Free text is escaped: a scenario file whose name holds a newline, a tab and a carriage return

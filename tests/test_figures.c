@@ -151,7 +151,9 @@ Test(figures, calibrate_and_sensitivity_draw_their_figures, .init = setup, .fini
                        RIC_BINARY, tmp, tmp, tmp),
                  2);
     log = slurp(strcat(strcpy(p, tmp), "/cal2.log"));
-    cr_assert(strstr(log, "already holds fitted.tsv; use --force to replace it"), "%s", log);
+    cr_assert(strstr(log, "already holds results (fit.tsv); use --resume to continue the study or "
+                          "--force to replace them"),
+              "%s", log);
     free(log);
 
     write_text(tmp, "sa.cfg", sa_cfg, p);

@@ -90,6 +90,8 @@ int ric_cli_main(int argc, char **argv)
         if ((strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) &&
             ric_cli_help_page(argv[1]))
             return 0;
+    if (strcmp(argv[1], "merge") == 0 && ric_cli_study_owns_merge(argc, argv))
+        return ric_cli_study(argc, argv);
     if (strcmp(argv[1], "plan") == 0 || strcmp(argv[1], "sweep") == 0 ||
         strcmp(argv[1], "merge") == 0 || strcmp(argv[1], "compare") == 0 ||
         strcmp(argv[1], "export") == 0)

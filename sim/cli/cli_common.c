@@ -5,6 +5,7 @@
 #include "cli_common.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <sched.h>
 
 #include <limits.h>
@@ -223,8 +224,8 @@ int ric_cli_progress_json(const char *dir, const ric_cli_counts *c)
                  "\"runs_per_s\": %.4g, \"eta_s\": %s, \"updated\": \"%s\"}\n",
                  c->total, c->done, c->failed, c->runs_per_s, eta, updated);
     ric_err err = {{0}};
-    int rc = b.oom || ric_atomic_write(dir, "progress.json", RIC_ATOMIC_NOSYNC, b.buf, b.n,
-                                       &err) != RIC_OK
+    int rc = b.oom || ric_atomic_write(dir, "progress.json", RIC_ATOMIC_NOSYNC, b.buf, b.n, &err) !=
+                          RIC_OK
                  ? -1
                  : 0;
     free(b.buf);
@@ -239,8 +240,7 @@ void ric_cli_progress_init(ric_cli_progress *p, const char *dir, double every)
     p->last = 0;
 }
 
-void ric_cli_progress_report(ric_cli_progress *p, const ric_cli_counts *c, int finished,
-                             int final)
+void ric_cli_progress_report(ric_cli_progress *p, const ric_cli_counts *c, int finished, int final)
 {
     char left[32];
     ric_cli_time_left(c->total - c->done, c->runs_per_s, left, sizeof left);
@@ -272,4 +272,44 @@ void ric_cli_test_stop(size_t done)
     const char *k = getenv("RICSIM_TEST_STOP_AFTER");
     if (k && ric_cli_is_digits(k) && done >= strtoull(k, NULL, 10))
         ric_interrupt();
+}
+
+/* A whole decimal number in [lo, hi]: 0, or -1. */
+static int whole(const char *s, unsigned long long lo, unsigned long long hi, unsigned long long *v)
+{
+    char *end;
+    errno = 0;
+    if (!ric_cli_is_digits(s))
+        return -1;
+    *v = strtoull(s, &end, 10);
+    return *end || errno || *v < lo || *v > hi ? -1 : 0;
+}
+
+int ric_cli_shard_option(const char *v, size_t *i, size_t *n, int quiet)
+{
+    unsigned long long si, sn;
+    const char *slash = strchr(v, '/');
+    char left[32];
+    if (!slash || (size_t)(slash - v) >= sizeof left)
+        return quiet ? 2 : ric_cli_usage_error("--shard must be I/N with 0 <= I < N (got '%s')", v);
+    snprintf(left, sizeof left, "%.*s", (int)(slash - v), v);
+    if (whole(left, 0, 1000000, &si) || whole(slash + 1, 1, 1000000, &sn) || si >= sn)
+        return quiet ? 2
+                     : ric_cli_usage_error("--shard must be I/N with 0 <= I < N (got '%s'); I "
+                                           "counts from 0, e.g. --array=0-%llu in Slurm",
+                                           v, whole(slash + 1, 1, 1000000, &sn) ? 3ull : sn - 1);
+    *i = (size_t)si;
+    *n = (size_t)sn;
+    return 0;
+}
+
+int ric_cli_progress_option(const char *v, double *s, int quiet)
+{
+    unsigned long long x;
+    if (whole(v, 0, 86400, &x))
+        return quiet ? 2
+                     : ric_cli_usage_error(
+                           "--progress-every must be whole seconds from 0 to 86400 (got '%s')", v);
+    *s = (double)x;
+    return 0;
 }

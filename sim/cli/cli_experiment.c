@@ -22,9 +22,7 @@
 #include "base/consts.h"
 #include "ricsim/experiment.h"
 
-
 #define MAX_JOBS 256
-
 
 typedef struct {
     const char *cmd;
@@ -125,28 +123,15 @@ static int parse(int argc, char **argv, args *a)
                 return usage_error("--seed must be a non-negative integer (got '%s')", v);
             a->has_seed = 1;
         } else if (strcmp(o, "progress-every") == 0) {
-            if (whole(v, 0, 86400, &x))
-                return usage_error("--progress-every must be whole seconds from 0 to 86400 (got "
-                                   "'%s')",
-                                   v);
-            a->progress_every = (double)x;
+            if (ric_cli_progress_option(v, &a->progress_every, ric_mpi_rank > 0))
+                return 2;
         } else if (strcmp(o, "on-error") == 0) {
             if (strcmp(v, "continue") != 0 && strcmp(v, "stop") != 0)
                 return usage_error("--on-error must be continue or stop (got '%s')", v);
             a->stop_on_error = v[0] == 's';
         } else if (strcmp(o, "shard") == 0) {
-            unsigned long long si, sn;
-            const char *slash = strchr(v, '/');
-            char left[32];
-            if (!slash || (size_t)(slash - v) >= sizeof left)
-                return usage_error("--shard must be I/N with 0 <= I < N (got '%s')", v);
-            snprintf(left, sizeof left, "%.*s", (int)(slash - v), v);
-            if (whole(left, 0, 1000000, &si) || whole(slash + 1, 1, 1000000, &sn) || si >= sn)
-                return usage_error("--shard must be I/N with 0 <= I < N (got '%s'); I counts "
-                                   "from 0, e.g. --array=0-%llu in Slurm",
-                                   v, whole(slash + 1, 1, 1000000, &sn) ? 3ull : sn - 1);
-            a->shard = (size_t)si;
-            a->n_shards = (size_t)sn;
+            if (ric_cli_shard_option(v, &a->shard, &a->n_shards, ric_mpi_rank > 0))
+                return 2;
         }
     }
     if (a->n_pos < want_pos)
@@ -432,7 +417,8 @@ static int cmd_compare(const args *a)
         return rc;
     }
     rc = sweep(p, a, " of the comparison");
-    if (ric_mpi_rank == 0 && (rc == 0 || rc == 1)) { /* failed runs leave fewer pairs, which may do */
+    if (ric_mpi_rank == 0 &&
+        (rc == 0 || rc == 1)) { /* failed runs leave fewer pairs, which may do */
         char *note = NULL;
         st = ric_stats_compare(a->out, p->scenario[0], p->scenario[1], p->master_seed, &note, &err);
         if (st != RIC_OK) {

@@ -107,6 +107,7 @@ int ric_mpi_serve(ric_mpi_take_fn *take, ric_mpi_put_fn *put, void *ctx)
         }
         MPI_Recv(a, (int)head[1], MPI_CHAR, src, TAG_A, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         MPI_Recv(b, (int)head[2], MPI_CHAR, src, TAG_B, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        a[head[1]] = b[head[2]] = '\0'; /* the results are also read as text */
         busy--;
         if (rc == 0)
             rc = put(ctx, head[0], a, head[1], b, head[2]);
@@ -139,6 +140,7 @@ int ric_mpi_work(ric_mpi_exec_fn *exec, void *ctx)
             MPI_Abort(MPI_COMM_WORLD, 1);
         }
         MPI_Recv(pl, (int)head[1], MPI_CHAR, 0, TAG_PAYLOAD, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        pl[head[1]] = '\0';
         char *a = NULL, *b = NULL;
         size_t al = 0, bl = 0;
         if (exec(ctx, head[0], pl, head[1], &a, &al, &b, &bl) != 0 || al > INT_MAX ||

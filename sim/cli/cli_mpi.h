@@ -25,12 +25,14 @@ int ric_mpi_agree(int rc);
 /* Rank 0: the next job to hand out, its id and the bytes the worker needs (appended to payload);
  * returns 0 when none is left to start. */
 typedef int ric_mpi_take_fn(void *ctx, uint64_t *id, ric_sbuf *payload);
-/* Rank 0: the result of job ID (two byte strings, as the worker made them); returns 0, or an exit
+/* Rank 0: the result of job ID (two byte strings as the worker made them, each also
+ * NUL-terminated); returns 0, or an exit
  * code that stops the hand-out (the jobs still running are collected and dropped). */
 typedef int ric_mpi_put_fn(void *ctx, uint64_t id, const char *a, size_t al, const char *b,
                            size_t bl);
-/* A worker rank: runs job ID with its payload and returns its result in a and b (malloc'd, or
- * NULL for an empty string); returns 0, or non-zero when it cannot (the job is then aborted). */
+/* A worker rank: runs job ID with its payload (NUL-terminated) and returns its result in a and b
+ * (malloc'd, or NULL for an empty string); returns 0, or non-zero when it cannot (the job is then
+ * aborted). */
 typedef int ric_mpi_exec_fn(void *ctx, uint64_t id, const char *payload, size_t len, char **a,
                             size_t *al, char **b, size_t *bl);
 
