@@ -153,4 +153,12 @@ void ric_sweep_shard_dir(const char *dir, size_t i, size_t n, char *buf, size_t 
  * what one unsharded sweep writes. Every shard must be complete. *n_shards gets N. */
 ric_status ric_sweep_merge(const char *dir, int force, size_t *n_shards, ric_err *err);
 
+/* After ric_sweep_merge of DIR's N shards: removes from each shard folder ricsim's own files of a
+ * sweep (its result files, DIR/.runs's per-run files, .lock), only in a shard whose plan.tsv is
+ * the one just merged into DIR, and each folder that this leaves empty. A foreign file stays, with
+ * its folder (*kept counts such folders); a symbolic link is never followed, and a link under one
+ * of ricsim's names is a foreign file. Errors: a shard locked by a running sweep, or changed since
+ * the merge. */
+ric_status ric_sweep_remove_shards(const char *dir, size_t n, size_t *kept, ric_err *err);
+
 #endif

@@ -13,9 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 
+#include "base/fs.h"
+#include "base/lock.h"
 #include "ricsim/scenario.h"
 #include "ricsim/sim.h"
 
@@ -126,8 +129,22 @@ int ric_cli_main(int argc, char **argv)
         return 0;
     }
     ric_cli_catch_signals();
+    /* the writer's lock: the folder is made first (and removed again on failure when it was
+     * made here and left empty) */
+    int existed = access(a.out, F_OK) == 0, lock = -1;
+    if (ric_fs_mkdirs(a.out) == 0) {
+        lock = ric_lock_take(a.out, "run", &err);
+        if (lock < 0) {
+            ric_scenario_free(sc);
+            fprintf(stderr, "ricsim: %s\n", err.msg);
+            return 2;
+        }
+    }
     st = ric_run(sc, a.out, a.force, &err);
     ric_scenario_free(sc);
+    ric_lock_release(lock, a.out);
+    if (st != RIC_OK && !existed)
+        rmdir(a.out);
     if (st != RIC_OK) {
         fprintf(stderr, "ricsim: %s\n", err.msg);
         return ric_cli_exit_code(st);

@@ -20,6 +20,8 @@
 #include <gsl/gsl_errno.h>
 
 #include "base/consts.h"
+#include "base/fs.h"
+#include "base/lock.h"
 #include "ricsim/experiment.h"
 
 #define MAX_JOBS 256
@@ -31,7 +33,7 @@ typedef struct {
     const char *pos[2]; /* positional arguments */
     size_t n_pos;
     const char *out, *indicators;
-    int jobs, resume, force, stop_on_error, csv;
+    int jobs, resume, force, stop_on_error, csv, remove_shards;
     double progress_every; /* seconds between progress lines when stderr is not a terminal */
     size_t shard, n_shards, reps;
     unsigned long long seed;
@@ -60,7 +62,7 @@ static int allowed(const char *cmd, const char *opt)
     } table[] = {
         {"plan", " shard "},
         {"sweep", " out jobs workers shard resume force on-error progress-every "},
-        {"merge", " force "},
+        {"merge", " force remove-shards "},
         {"export", " csv "},
         {"compare", " out jobs workers reps seed indicators resume force on-error progress-every "},
     };
@@ -95,8 +97,12 @@ static int parse(int argc, char **argv, args *a)
             return usage_error("unknown option '%s'", s);
         }
         const char *o = s + 2;
-        if (strcmp(o, "resume") == 0 || strcmp(o, "force") == 0 || strcmp(o, "csv") == 0) {
-            *(o[0] == 'r' ? &a->resume : o[0] == 'f' ? &a->force : &a->csv) = 1;
+        if (strcmp(o, "resume") == 0 || strcmp(o, "force") == 0 || strcmp(o, "csv") == 0 ||
+            strcmp(o, "remove-shards") == 0) {
+            *(strcmp(o, "resume") == 0   ? &a->resume
+              : strcmp(o, "force") == 0  ? &a->force
+              : strcmp(o, "csv") == 0    ? &a->csv
+                                         : &a->remove_shards) = 1;
             continue;
         }
         if (i + 1 >= argc)
@@ -381,19 +387,30 @@ static int cmd_merge(const args *a)
 {
     size_t n = 0;
     ric_err err = {{0}};
-    ric_status st = ric_sweep_merge(a->pos[0], a->force, &n, &err);
+    /* the writer's lock (a missing folder is left for the merge to report) */
+    int lock = ric_fs_exists(a->pos[0]) ? ric_lock_take(a->pos[0], "merge", &err) : -2;
+    ric_status st = lock == -1 ? RIC_EUSAGE : ric_sweep_merge(a->pos[0], a->force, &n, &err);
+    size_t kept = 0;
+    if (st == RIC_OK && a->remove_shards)
+        st = ric_sweep_remove_shards(a->pos[0], n, &kept, &err);
+    ric_lock_release(lock, a->pos[0]);
     if (st != RIC_OK) {
         fprintf(stderr, "ricsim: %s\n", err.msg);
         return ric_cli_exit_code(st);
     }
     printf("%s: merged %zu shards\n", a->pos[0], n);
+    if (a->remove_shards)
+        printf("%s: removed the shards' own files%s\n", a->pos[0],
+               kept ? "; shard folders holding other files were kept" : " and their folders");
     return ric_cli_provenance(a->pos[0], a->argc, a->argv);
 }
 
 static int cmd_export(const args *a)
 {
     ric_err err = {{0}};
-    ric_status st = ric_sweep_export(a->pos[0], a->csv, &err);
+    int lock = ric_fs_exists(a->pos[0]) ? ric_lock_take(a->pos[0], "export", &err) : -2;
+    ric_status st = lock == -1 ? RIC_EUSAGE : ric_sweep_export(a->pos[0], a->csv, &err);
+    ric_lock_release(lock, a->pos[0]);
     if (st != RIC_OK) {
         fprintf(stderr, "ricsim: %s\n", err.msg);
         return ric_cli_exit_code(st);
