@@ -97,7 +97,7 @@ int ric_cli_main(int argc, char **argv)
         return ric_cli_study(argc, argv);
     if (strcmp(argv[1], "plan") == 0 || strcmp(argv[1], "sweep") == 0 ||
         strcmp(argv[1], "merge") == 0 || strcmp(argv[1], "compare") == 0 ||
-        strcmp(argv[1], "export") == 0)
+        strcmp(argv[1], "export") == 0 || strcmp(argv[1], "slurm") == 0)
         return ric_cli_experiment(argc, argv);
     if (strcmp(argv[1], "calibrate") == 0 || strcmp(argv[1], "sensitivity") == 0)
         return ric_cli_study(argc, argv);

@@ -33,7 +33,8 @@ typedef struct {
     const char *pos[2]; /* positional arguments */
     size_t n_pos;
     const char *out, *indicators;
-    int jobs, resume, force, stop_on_error, csv, remove_shards;
+    int jobs, jobs_given, resume, force, stop_on_error, csv, remove_shards;
+    size_t shards; /* slurm --shards N */
     double progress_every; /* seconds between progress lines when stderr is not a terminal */
     size_t shard, n_shards, reps;
     unsigned long long seed;
@@ -65,6 +66,7 @@ static int allowed(const char *cmd, const char *opt)
         {"merge", " force remove-shards "},
         {"export", " csv "},
         {"compare", " out jobs workers reps seed indicators resume force on-error progress-every "},
+        {"slurm", " out jobs workers shards "},
     };
     char key[64];
     snprintf(key, sizeof key, " %s ", opt);
@@ -119,6 +121,12 @@ static int parse(int argc, char **argv, args *a)
                 return usage_error("%s must be a whole number from 1 to %d (got '%s')", s, MAX_JOBS,
                                    v);
             a->jobs = (int)x;
+            a->jobs_given = 1;
+        } else if (strcmp(o, "shards") == 0) {
+            if (whole(v, 1, 1000000, &x))
+                return usage_error("--shards must be a whole number from 1 to 1000000 (got '%s')",
+                                   v);
+            a->shards = (size_t)x;
         } else if (strcmp(o, "reps") == 0) {
             if (whole(v, 2, RIC_PLAN_MAX_REPS, &x))
                 return usage_error("--reps must be a whole number from 2 to %d (got '%s')",
@@ -151,6 +159,8 @@ static int parse(int argc, char **argv, args *a)
         return usage_error("%s: missing --out DIR", a->cmd);
     if (strcmp(a->cmd, "compare") == 0 && !a->reps)
         return usage_error("compare: missing --reps R");
+    if (strcmp(a->cmd, "slurm") == 0 && !a->shards)
+        return usage_error("slurm: missing --shards N");
     return 0;
 }
 
@@ -450,6 +460,104 @@ static int cmd_compare(const args *a)
     return rc;
 }
 
+/* S quoted for bash: '...' with each ' written '\''. */
+static void sh_quote(const char *s, ric_sbuf *b)
+{
+    ric_sbuf_put(b, "'");
+    for (; *s; s++)
+        ric_sbuf_put(b, *s == '\'' ? "'\\''" : "%c", *s);
+    ric_sbuf_put(b, "'");
+}
+
+/* The default output folder of a Slurm sweep: runs/ and the experiment file's name without its
+ * folder and .cfg. */
+static void default_out(const char *exp, char *buf, size_t n)
+{
+    const char *base = strrchr(exp, '/');
+    base = base ? base + 1 : exp;
+    size_t l = strlen(base);
+    if (l > 4 && strcmp(base + l - 4, ".cfg") == 0)
+        l -= 4;
+    snprintf(buf, n, "runs/%.*s", (int)l, base);
+}
+
+/* ricsim slurm EXP.cfg --shards N [--jobs C] [--out DIR]: prints a job-array script. */
+static int cmd_slurm(const args *a)
+{
+    ric_plan *p = NULL;
+    int rc = load_plan(a->pos[0], &p);
+    if (rc)
+        return rc;
+    size_t runs = p->n_runs;
+    ric_plan_free(p);
+    if (a->shards > runs)
+        return usage_error("slurm: %zu shards for the %zu runs of %s: at most one shard per run",
+                           a->shards, runs, a->pos[0]);
+    char out[RIC_JOINED_MAX], cwd[4096], exe[4096];
+    if (a->out)
+        snprintf(out, sizeof out, "%s", a->out);
+    else
+        default_out(a->pos[0], out, sizeof out);
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (!getcwd(cwd, sizeof cwd) || n <= 0) {
+        fprintf(stderr, "ricsim: slurm: cannot find the current folder or this executable\n");
+        return 1;
+    }
+    exe[n] = '\0';
+    int cpus = a->jobs_given ? a->jobs : 2; /* fits a 2-CPU node */
+    ric_sbuf b = {0}, q_exe = {0}, q_exp = {0}, q_out = {0}, q_cwd = {0};
+    sh_quote(exe, &q_exe);
+    sh_quote(a->pos[0], &q_exp);
+    sh_quote(out, &q_out);
+    sh_quote(cwd, &q_cwd);
+    ric_sbuf_put(&b,
+                 "#!/bin/bash\n"
+                 "# A Slurm job array for the sweep of %s in %zu shards, printed by ricsim slurm.\n"
+                 "# Submit it with sbatch. Task I runs shard I/%zu into %s/shard-I-of-%zu "
+                 "(--resume: a\n"
+                 "# requeued task continues); task 0 also submits the merge, a job that starts "
+                 "when every\n"
+                 "# task has ended well (afterok) and joins the shards into %s.\n"
+                 "#SBATCH --job-name=ricsim-sweep\n"
+                 "#SBATCH --array=0-%zu\n"
+                 "#SBATCH --cpus-per-task=%d\n"
+                 "#SBATCH --output=slurm-ricsim-%%A_%%a.out\n"
+                 "set -euo pipefail\n"
+                 "cd %s\n"
+                 "ricsim=%s\n"
+                 "if [ -z \"${SLURM_ARRAY_TASK_ID:-}\" ]; then\n"
+                 "  echo \"submit with: sbatch $0 (by hand: SLURM_ARRAY_TASK_ID=I bash $0 for "
+                 "each shard I)\" >&2\n"
+                 "  exit 2\n"
+                 "fi\n"
+                 "if [ \"$SLURM_ARRAY_TASK_ID\" = 0 ] && [ \"${SLURM_RESTART_COUNT:-0}\" = 0 "
+                 "]; then\n"
+                 "  merge=\"cd $(printf %%q %s) && $(printf %%q \"$ricsim\") merge $(printf %%q "
+                 "%s)\"\n"
+                 "  sbatch --dependency=afterok:\"$SLURM_ARRAY_JOB_ID\" --kill-on-invalid-dep=yes "
+                 "\\\n"
+                 "    --job-name=ricsim-merge --cpus-per-task=1 "
+                 "--output=slurm-ricsim-%%j-merge.out \\\n"
+                 "    --wrap=\"$merge\"\n"
+                 "fi\n"
+                 "\"$ricsim\" sweep %s --out %s --shard \"$SLURM_ARRAY_TASK_ID/%zu\" \\\n"
+                 "  --jobs \"${SLURM_CPUS_PER_TASK:-%d}\" --resume\n",
+                 a->pos[0], a->shards, a->shards, out, a->shards, out, a->shards - 1, cpus,
+                 q_cwd.buf, q_exe.buf, q_cwd.buf, q_out.buf, q_exp.buf, q_out.buf, a->shards,
+                 cpus);
+    rc = b.oom || q_exe.oom || q_exp.oom || q_out.oom || q_cwd.oom;
+    if (!rc)
+        fputs(b.buf, stdout);
+    else
+        fprintf(stderr, "ricsim: slurm: out of memory\n");
+    free(b.buf);
+    free(q_exe.buf);
+    free(q_exp.buf);
+    free(q_out.buf);
+    free(q_cwd.buf);
+    return rc;
+}
+
 static int command(const args *a)
 {
     if (strcmp(a->cmd, "sweep") == 0)
@@ -462,6 +570,8 @@ static int command(const args *a)
         return cmd_plan(a);
     if (strcmp(a->cmd, "export") == 0)
         return cmd_export(a);
+    if (strcmp(a->cmd, "slurm") == 0)
+        return cmd_slurm(a);
     return cmd_merge(a);
 }
 
