@@ -34,7 +34,7 @@ typedef struct {
     size_t n_pos;
     const char *out, *indicators;
     int jobs, jobs_given, resume, force, stop_on_error, csv, remove_shards;
-    size_t shards; /* slurm --shards N */
+    size_t shards;         /* slurm --shards N */
     double progress_every; /* seconds between progress lines when stderr is not a terminal */
     size_t shard, n_shards, reps;
     unsigned long long seed;
@@ -101,10 +101,10 @@ static int parse(int argc, char **argv, args *a)
         const char *o = s + 2;
         if (strcmp(o, "resume") == 0 || strcmp(o, "force") == 0 || strcmp(o, "csv") == 0 ||
             strcmp(o, "remove-shards") == 0) {
-            *(strcmp(o, "resume") == 0   ? &a->resume
-              : strcmp(o, "force") == 0  ? &a->force
-              : strcmp(o, "csv") == 0    ? &a->csv
-                                         : &a->remove_shards) = 1;
+            *(strcmp(o, "resume") == 0  ? &a->resume
+              : strcmp(o, "force") == 0 ? &a->force
+              : strcmp(o, "csv") == 0   ? &a->csv
+                                        : &a->remove_shards) = 1;
             continue;
         }
         if (i + 1 >= argc)
@@ -543,8 +543,7 @@ static int cmd_slurm(const args *a)
                  "\"$ricsim\" sweep %s --out %s --shard \"$SLURM_ARRAY_TASK_ID/%zu\" \\\n"
                  "  --jobs \"${SLURM_CPUS_PER_TASK:-%d}\" --resume\n",
                  a->pos[0], a->shards, a->shards, out, a->shards, out, a->shards - 1, cpus,
-                 q_cwd.buf, q_exe.buf, q_cwd.buf, q_out.buf, q_exp.buf, q_out.buf, a->shards,
-                 cpus);
+                 q_cwd.buf, q_exe.buf, q_cwd.buf, q_out.buf, q_exp.buf, q_out.buf, a->shards, cpus);
     rc = b.oom || q_exe.oom || q_exp.oom || q_out.oom || q_cwd.oom;
     if (!rc)
         fputs(b.buf, stdout);
