@@ -19,7 +19,11 @@
 
 #include "base/fs.h"
 #include "base/lock.h"
+#include "ricsim/experiment.h"
 #include "ricsim/scenario.h"
+#include "studies/calibrate.h"
+#include "studies/sensitivity.h"
+#include "studies/study_cfg.h"
 #include "ricsim/sim.h"
 
 #define MAX_SETS 64
@@ -75,6 +79,54 @@ static int parse(int argc, char **argv, args *a)
     return 0;
 }
 
+/* ricsim check of an experiment or study file (KINDS: its groups): loads it exactly as plan,
+ * sweep, sensitivity and calibrate do, so that check passes what they accept and fails with their
+ * message otherwise. */
+static int check_file(const char *path, int kinds)
+{
+    ric_err err = {{0}};
+    ric_status st = RIC_OK;
+    if (kinds & RIC_KIND_EXPERIMENT) {
+        ric_plan *p = NULL;
+        st = ric_plan_load(path, &p, &err);
+        if (st == RIC_OK)
+            printf("%s: ok: experiment of scenario hash %016llx: %s design, %zu design rows x "
+                   "%zu replications = %zu runs, %zu parameters, %zu indicators\n",
+                   path, (unsigned long long)p->scenario_hash[0], p->design, p->d.n_rows, p->reps,
+                   p->n_runs, p->n_params, p->n_indicators);
+        ric_plan_free(p);
+    }
+    if (st == RIC_OK && (kinds & RIC_KIND_SENSITIVITY)) {
+        ric_sensitivity *s = NULL;
+        st = ric_sensitivity_load(path, &s, &err);
+        if (st == RIC_OK) {
+            size_t done, total;
+            ric_sensitivity_progress(s, &done, &total);
+            ric_study *sd = ric_sensitivity_study(s);
+            printf("%s: ok: sensitivity analysis of scenario '%s': %zu parameters, %zu design "
+                   "points x %zu replications\n",
+                   path, sd->scenario_name, sd->n_params, total, sd->reps);
+        }
+        ric_sensitivity_free(s);
+    }
+    if (st == RIC_OK && (kinds & RIC_KIND_CALIBRATION)) {
+        ric_calibration *c = NULL;
+        st = ric_calibrate_load(path, &c, &err);
+        if (st == RIC_OK) {
+            ric_study *sd = ric_calibrate_study(c);
+            printf("%s: ok: calibration of scenario '%s': %zu parameters, %zu indicators, %zu "
+                   "replications per evaluation\n",
+                   path, sd->scenario_name, sd->n_params, sd->n_probes, sd->reps);
+        }
+        ric_calibrate_free(c);
+    }
+    if (st != RIC_OK) {
+        fprintf(stderr, "ricsim: %s\n", err.msg);
+        return st == RIC_EIO ? 2 : ric_cli_exit_code(st);
+    }
+    return 0;
+}
+
 int ric_cli_main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
@@ -114,6 +166,14 @@ int ric_cli_main(int argc, char **argv)
         return ric_cli_usage_error("%s", "check takes no --out or --force");
 
     ric_err err = {{0}};
+    if (!run) {
+        int kinds = ric_studycfg_kinds(a.scenario);
+        if (kinds && a.n_sets)
+            return ric_cli_usage_error("check takes no --set or --seed for an experiment or "
+                                       "study file");
+        if (kinds)
+            return check_file(a.scenario, kinds);
+    }
     ric_scenario *sc = NULL;
     ric_status st = ric_scenario_load(a.scenario, a.sets, a.n_sets, &sc, &err);
     if (st != RIC_OK) {
