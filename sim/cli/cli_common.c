@@ -108,17 +108,31 @@ const char *ric_cli_analysis_dir(char *buf, size_t len)
 #endif
 }
 
-/* The CPU quota of cgroup v2 folder DIR (under /sys/fs/cgroup) and its ancestors: the smallest
- * ceil(quota / period) of their cpu.max files, or 0 when none sets one ("max"). */
-static long cgroup_quota(const char *dir)
+/* Where the cgroup files are read: /sys/fs/cgroup and /proc/self/cgroup, or, for the tests
+ * alone, ROOT/fs and ROOT/self.cgroup when RICSIM_TEST_CGROUP_ROOT=ROOT is set (a fake cgroup
+ * tree with its cpu.max files). */
+static const char *cgroup_root(char *fs, size_t n)
 {
-    char path[PATH_MAX + 64], d[PATH_MAX];
+    const char *root = getenv("RICSIM_TEST_CGROUP_ROOT");
+    if (root && *root) {
+        snprintf(fs, n, "%s/fs", root);
+        return root;
+    }
+    snprintf(fs, n, "/sys/fs/cgroup");
+    return NULL;
+}
+
+/* The CPU quota of cgroup v2 folder DIR (under FS, /sys/fs/cgroup) and its ancestors: the
+ * smallest ceil(quota / period) of their cpu.max files, or 0 when none sets one ("max"). */
+static long cgroup_quota(const char *fs, const char *dir)
+{
+    char path[2 * PATH_MAX + 64], d[PATH_MAX];
     if (strlen(dir) >= sizeof d)
         return 0;
     memcpy(d, dir, strlen(dir) + 1);
     long best = 0;
     for (;;) {
-        snprintf(path, sizeof path, "/sys/fs/cgroup%s/cpu.max", d);
+        snprintf(path, sizeof path, "%s%s/cpu.max", fs, strcmp(d, "/") == 0 ? "" : d);
         FILE *f = fopen(path, "r");
         if (f) {
             char q[32];
@@ -153,13 +167,19 @@ int ric_cli_default_jobs(int max)
     if (n < 1)
         n = sysconf(_SC_NPROCESSORS_ONLN);
     /* cgroup v2: the line "0::/PATH" of /proc/self/cgroup names this process's folder */
-    FILE *f = fopen("/proc/self/cgroup", "r");
+    char fs[PATH_MAX], self[PATH_MAX + 16];
+    const char *root = cgroup_root(fs, sizeof fs);
+    if (root)
+        snprintf(self, sizeof self, "%s/self.cgroup", root);
+    else
+        snprintf(self, sizeof self, "/proc/self/cgroup");
+    FILE *f = fopen(self, "r");
     if (f) {
         char line[PATH_MAX + 16];
         while (fgets(line, sizeof line, f))
             if (strncmp(line, "0::", 3) == 0) {
                 line[strcspn(line, "\n")] = 0;
-                long q = cgroup_quota(line + 3);
+                long q = cgroup_quota(fs, line + 3);
                 if (q > 0 && q < n)
                     n = q;
                 break;
