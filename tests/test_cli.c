@@ -193,8 +193,8 @@ Test(cli, version_names_commit_build_simd_and_mpi, .init = make_tmp, .fini = cle
  * and -h alike, also after other arguments (which are then not checked). */
 Test(cli, every_command_has_help, .init = make_tmp, .fini = cleanup)
 {
-    const char *cmds[] = {"run",     "check",     "plan",        "sweep", "merge",
-                          "compare", "calibrate", "sensitivity", "export"};
+    const char *cmds[] = {"run",     "check",     "plan",        "sweep",  "merge",
+                          "compare", "calibrate", "sensitivity", "export", "slurm"};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         for (int h = 0; h < 2; h++) {
             result r = ricsim((const char *[]){cmds[i], "nofile.cfg", h ? "-h" : "--help", NULL});
@@ -224,8 +224,13 @@ Test(cli, help_lists_every_command_and_option, .init = make_tmp, .fini = cleanup
                            "ricsim export DIR [--csv]",
                            "\n--csv ",
                            "ricsim compare ",
-                           "ricsim calibrate CAL.cfg --out DIR [--jobs N] [--force]",
-                           "ricsim sensitivity SA.cfg --out DIR [--jobs N] [--force]",
+                           "ricsim calibrate CAL.cfg --out DIR [--jobs N] [--resume | --force]",
+                           "ricsim sensitivity SA.cfg --out DIR [--jobs N] [--shard I/N] "
+                           "[--resume | --force]",
+                           "ricsim slurm EXPERIMENT.cfg --shards N [--jobs C] [--out DIR]",
+                           "ricsim merge DIR [--force] [--remove-shards]",
+                           "\n--shards ",
+                           "\n--remove-shards ",
                            "\n--seed ",
                            "\n--set ",
                            "\n--out ",

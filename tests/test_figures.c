@@ -203,8 +203,9 @@ Test(figures, study_commands_reject_bad_usage, .init = setup, .fini = teardown)
     snprintf(log, sizeof log, "%s/help.log", tmp);
     cr_assert_eq(shell("'%s' --help > '%s' 2>&1", RIC_BINARY, log), 0);
     char *text = slurp(log);
-    cr_assert(strstr(text, "ricsim calibrate CAL.cfg --out DIR [--jobs N] [--force]"));
-    cr_assert(strstr(text, "ricsim sensitivity SA.cfg --out DIR [--jobs N] [--force]"));
+    cr_assert(strstr(text, "ricsim calibrate CAL.cfg --out DIR [--jobs N] [--resume | --force]"));
+    cr_assert(strstr(text, "ricsim sensitivity SA.cfg --out DIR [--jobs N] [--shard I/N] "
+                           "[--resume | --force]"));
     free(text);
 }
 
