@@ -21,10 +21,10 @@
 #include "base/lock.h"
 #include "ricsim/experiment.h"
 #include "ricsim/scenario.h"
+#include "ricsim/sim.h"
 #include "studies/calibrate.h"
 #include "studies/sensitivity.h"
 #include "studies/study_cfg.h"
-#include "ricsim/sim.h"
 
 #define MAX_SETS 64
 
