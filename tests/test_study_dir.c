@@ -311,7 +311,7 @@ Test(study_dir, unit_files_load_only_whole_and_for_their_head, .init = make_tmp,
     const char *results[] = {"a.tsv", NULL};
     cr_assert_eq(ric_study_dir_open(&d, in_tmp("s"), &o, "test", "plan\n", results, "u", &err),
                  RIC_OK, "%s", err.msg);
-    double y[6] = {1.25, -2.5e-300, 3, 0.1, NAN, 1e308}, z[6];
+    double y[6] = {1.25, -2.5e-300, 3, 0.1, NAN, 1e308}, z[9]; /* room for the 3 x 3 below */
     cr_assert_eq(ric_study_dir_save(&d, 7, "point 7", y, 2, 3, &err), RIC_OK, "%s", err.msg);
     cr_assert(ric_study_dir_load(d.runs, "u", 7, "point 7", z, 2, 3));
     for (int i = 0; i < 6; i++)
