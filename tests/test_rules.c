@@ -460,3 +460,41 @@ Test(rules, entry_reinforces_itself_above_the_critical_mass_only)
               2.5 * base);
     cr_assert(fabs(large - 4.0 * base) < 1.5, "above it %g, want about %g", large, 4.0 * base);
 }
+
+/* Orders down the chain: a firm hires for network.order_share of its supplier's or buyer's hires,
+ * within its region's pool; an unlinked firm and a switched-off share get nothing. */
+Test(rules, a_partner_that_hires_passes_orders_down_the_chain)
+{
+    const char *sets[] = {"rules.network.order_share=0.2"};
+    town t;
+    make_town(&t, sets, 1);
+    const long a = add_firm(&t, 10, 1.0), b = add_firm(&t, 10, 1.0), c = add_firm(&t, 10, 1.0);
+    ric_firms_link_firms(&t.w, RIC_LINK_vertical, (size_t)a, (size_t)b);
+    long long more = 0;
+    const int trials = 400;
+    for (int k = 0; k < trials; k++) {
+        t.w.regions[0].pool = 1000.0;
+        t.w.firms.employees[a] = t.w.firms.employees[b] = t.w.firms.employees[c] = 10;
+        t.ws->want[a] = 0, t.ws->want[b] = 37, t.ws->want[c] = 50; /* this step's hires */
+        run_rule(&t, "orders");
+        const int32_t got = t.w.firms.employees[a] - 10;
+        cr_assert(got == 7 || got == 8, "orders brought %d hires for 0.2 x 37", got);
+        cr_assert_eq(t.w.firms.employees[b], 10, "b's partner hired nobody");
+        cr_assert_eq(t.w.firms.employees[c], 10, "an unlinked firm took orders");
+        cr_assert_eq(t.w.regions[0].pool, 1000.0 - got, "the hires come from the pool");
+        more += got;
+        t.w.step++;
+    }
+    /* stochastic rounding keeps the mean: 7.4 a step */
+    cr_assert(fabs((double)more / trials - 7.4) < 0.1, "mean %g", (double)more / trials);
+    /* the pool bounds the orders' hires */
+    t.w.regions[0].pool = 3.5;
+    t.w.firms.employees[a] = 10;
+    run_rule(&t, "orders");
+    cr_assert_eq(t.w.firms.employees[a], 13);
+    cr_assert_eq(t.w.regions[0].pool, 0.5);
+    t.w.rules.order_share = 0;
+    run_rule(&t, "orders");
+    cr_assert_eq(t.w.firms.employees[a], 13, "orders switched off");
+    free_town(&t);
+}

@@ -172,6 +172,7 @@ typedef struct {
     double absorptive_half;  /* capability at which absorptive capacity is half its top */
     double vertical_share;   /* share of entrants finding a supplier or buyer in their region */
     double vertical_exit;    /* exit hazard multiplier while a firm has a supplier or buyer */
+    double order_share;      /* share of a partner's hires passed down the chain as orders */
     /* Staff of knowledge organisations. */
     double staff_rehire_rate; /* share of the gap to target refilled per year */
 } ric_rules;

@@ -97,6 +97,9 @@ const ric_rule_entry ric_rule_table[] = {
     RP("network.vertical_share", vertical_share, 0.3, 0, 1,
        "share of entrants and cohort firms that find a supplier or buyer among their region's "
        "firms at entry (assumed: tried 0 to 0.6)"),
+    RP("network.order_share", order_share, 0, 0, 1,
+       "share of a supplier's or buyer's hires passed to its partner as orders, hired there "
+       "(demand down the chain; 0: off; assumed)"),
     RP("network.vertical_exit_factor", vertical_exit, 0.8, 0, 1,
        "exit hazard multiplier while a firm has a supplier or buyer (assumed: tried 0.6 to 1)"),
     RP("staff.rehire_rate", staff_rehire_rate, 0.5, 0, 12,

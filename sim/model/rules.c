@@ -244,6 +244,53 @@ static void rule_org_spinoff(ric_world *w, ric_workspace *ws)
     }
 }
 
+/* ---- orders: demand passed down supplier-buyer chains ----------------------------------- */
+
+/* A supplier or buyer that hires passes a share network.order_share of its hires to its partner
+ * as orders, and the partner hires for them from its region's pool (the industrial complex's
+ * vertical relations: a buyer's growth is its suppliers' demand; Porter 1990's related and
+ * supporting industries; the form and the share are assumed). Hires are this step's, read before
+ * any order is served, so demand goes one link down the chain per step; the rounding is the
+ * partner's own keyed draw, so comparisons stay paired. Counted as the hiring pass counts. */
+static void rule_orders(ric_world *w, ric_workspace *ws)
+{
+    const double share = w->rules.order_share;
+    if (share <= 0)
+        return;
+    ric_firms *f = &w->firms;
+    const int32_t *hires = ws->want; /* the hiring pass leaves each firm's hires there */
+    for (size_t i = 0; i < f->n; i++) {
+        const uint32_t partner = f->link_vertical[i];
+        if (!partner || (f->flags[i] & RIC_FIRM_DEAD))
+            continue;
+        const int32_t j = f->index_of[partner];
+        if (j < 0 || hires[j] <= 0)
+            continue;
+        const ric_block b = ric_rng_block(w->sc->seed, f->key[i], w->step, RIC_RULE_ORDERS);
+        ric_region *g = &w->regions[f->region[i]];
+        const double room = floor(g->pool);
+        double h = floor(share * hires[j] + ric_u01(b.v[0]));
+        h = h < room ? h : room;
+        h = h < RIC_EMP_MAX - f->employees[i] ? h : RIC_EMP_MAX - f->employees[i];
+        if (h < 1)
+            continue;
+        const int32_t took = (int32_t)h;
+        g->pool -= took;
+        f->employees[i] += took;
+        ric_flows *fl = &w->flow;
+        const long long fo = g->p.focus;
+        fl->created[f->origin[i]] += fo * took;
+        fl->created_sector[f->sector[i]] += fo * took;
+        if (f->prog[i]) {
+            fl->created_part += took;
+            for (uint32_t bits = f->prog[i]; bits; bits &= bits - 1)
+                fl->prog_jobs[__builtin_ctz(bits)] += took;
+        } else {
+            fl->created_nonpart += took;
+        }
+    }
+}
+
 /* ---- technology transfer (EIS-SKIN; MODEL.md 2) ------------------------------------------ */
 
 /* Each asking firm goes to its linked organisation, else one of its region, else any region's;
@@ -464,15 +511,9 @@ static void rule_compact(ric_world *w, ric_workspace *ws)
 /* The schedule of a step's rules. Hiring rations the demand the firm pass summed and returns the
  * workers of the firms it flagged dead. */
 const ric_rule ric_rules_table[] = {
-    {"labour", rule_labour},
-    {"staff", rule_staff},
-    {"org_spinoff", rule_org_spinoff},
-    {"firms", ric_rule_firms},
-    {"hiring", ric_rule_hiring},
-    {"spillover", rule_spillover},
-    {"transfer", rule_transfer},
-    {"firm_spinoff", rule_firm_spinoff},
-    {"entry", rule_entry},
-    {"compact", rule_compact},
+    {"labour", rule_labour},       {"staff", rule_staff},       {"org_spinoff", rule_org_spinoff},
+    {"firms", ric_rule_firms},     {"hiring", ric_rule_hiring}, {"orders", rule_orders},
+    {"spillover", rule_spillover}, {"transfer", rule_transfer}, {"firm_spinoff", rule_firm_spinoff},
+    {"entry", rule_entry},         {"compact", rule_compact},
 };
 const size_t ric_rules_n = sizeof ric_rules_table / sizeof ric_rules_table[0];
