@@ -281,13 +281,12 @@ static void rule_orders(ric_world *w, ric_workspace *ws)
         const long long fo = g->p.focus;
         fl->created[f->origin[i]] += fo * took;
         fl->created_sector[f->sector[i]] += fo * took;
-        if (f->prog[i]) {
+        if (f->prog[i])
             fl->created_part += took;
-            for (uint32_t bits = f->prog[i]; bits; bits &= bits - 1)
-                fl->prog_jobs[__builtin_ctz(bits)] += took;
-        } else {
+        else
             fl->created_nonpart += took;
-        }
+        for (uint32_t bits = f->prog_now[i]; bits; bits &= bits - 1)
+            fl->prog_jobs[__builtin_ctz(bits)] += took;
     }
 }
 
