@@ -369,3 +369,46 @@ Test(programme, forum_links_carry_knowledge_and_lapse_when_the_forum_stops)
     cr_assert_eq(on, on0, "spillovers change no link");
     cr_assert_gt(cap, cap0, "members learnt nothing along the links (%g against %g)", cap, cap0);
 }
+
+/* A review's re-award commits at most what the review freed (NURI re-awarded only the 27.9 bn KRW
+ * that 7 cancellations and 61 cuts released), so commitments never rise past their level before
+ * the first review; members' hires count only inside their awards' windows. */
+Test(programme, a_reaward_spends_only_the_freed_money)
+{
+    ric_scenario *sc = load(DAEDEOK, NULL, 0);
+    ric_sim *s = start(sc);
+    const ric_world *w = ric_sim_world(s);
+    int nuri = -1, kicox = -1;
+    for (int p = 0; p < sc->n_programmes; p++) {
+        nuri = strcmp(sc->programmes[p].name, "nuri") == 0 ? p : nuri;
+        kicox = strcmp(sc->programmes[p].name, "kicox") == 0 ? p : kicox;
+    }
+    cr_assert(nuri >= 0 && kicox >= 0);
+    double before_review = -1, peak_after = 0;
+    long long kicox_hires_2008 = -1;
+    while (!ric_sim_done(s)) {
+        step(s);
+        ric_programme_totals t;
+        ric_programmes_totals(ric_sim_programmes(s), nuri, &t);
+        cr_assert(t.reawarded_usd_m <= t.freed_usd_m + 1e-9, "re-awarded %g of %g freed",
+                  t.reawarded_usd_m, t.freed_usd_m);
+        if (t.cancelled + t.cut == 0)
+            before_review = t.committed_usd_m;
+        else if (t.committed_usd_m > peak_after)
+            peak_after = t.committed_usd_m;
+        const double year = ric_world_time(w, w->step);
+        if (kicox_hires_2008 < 0 && year >= 2008.0)
+            kicox_hires_2008 = w->flow.prog_jobs[kicox];
+    }
+    ric_programme_totals t;
+    ric_programmes_totals(ric_sim_programmes(s), nuri, &t);
+    cr_assert(t.freed_usd_m > 1 && t.reawarded_usd_m > 1, "freed %g, re-awarded %g", t.freed_usd_m,
+              t.reawarded_usd_m);
+    cr_assert(peak_after <= before_review + 1e-9, "commitments %g after reviews, %g before",
+              peak_after, before_review);
+    /* KICOX's awards end in 2007: its members' hires stop counting then */
+    cr_assert(kicox_hires_2008 > 0);
+    cr_assert_eq(w->flow.prog_jobs[kicox], kicox_hires_2008, "hires counted after the windows");
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+}
