@@ -1,6 +1,7 @@
 /* The programme engine: budgets bind by calendar year, reviews cancel, cut and re-award, money
  * arrives after the disbursement delay and never exceeds the commitment, channels act on members,
  * and KRW awards are converted at the scenario's rate. */
+#include <glob.h>
 #include <math.h>
 
 #include "support.h"
@@ -411,4 +412,42 @@ Test(programme, a_reaward_spends_only_the_freed_money)
     cr_assert_eq(w->flow.prog_jobs[kicox], kicox_hires_2008, "hires counted after the windows");
     ric_sim_free(s);
     ric_scenario_free(sc);
+}
+
+/* The library of the seed's ministry programmes (scenarios/programmes/): each file loads inside a
+ * scenario's programmes group, awards money and spends it. */
+Test(programme, the_programme_library_loads_and_spends)
+{
+    glob_t g;
+    cr_assert_eq(glob(RIC_SOURCE_DIR "/scenarios/programmes/*.cfg", 0, NULL, &g), 0);
+    cr_assert_geq(g.gl_pathc, 10, "the library has %zu programmes", g.gl_pathc);
+    char *tiny = slurp(TINY);
+    cr_assert_not_null(tiny);
+    const char *at = strstr(tiny, "programmes = {\n");
+    cr_assert_not_null(at);
+    for (size_t k = 0; k < g.gl_pathc; k++) {
+        const char *base = strrchr(g.gl_pathv[k], '/') + 1;
+        char *text = malloc(strlen(tiny) + 256);
+        const size_t head = (size_t)(at - tiny) + strlen("programmes = {\n");
+        memcpy(text, tiny, head);
+        sprintf(text + head, "@include \"programmes/%s\"\n%s", base, tiny + head);
+        ric_scenario *sc = NULL;
+        ric_err err = {{0}};
+        cr_assert_eq(
+            ric_scenario_load_string(text, base, RIC_SOURCE_DIR "/scenarios", NULL, 0, &sc, &err),
+            RIC_OK, "%s: %s", base, err.msg);
+        cr_assert_eq(sc->n_programmes, 2, "%s", base);
+        ric_sim *s = start(sc);
+        while (!ric_sim_done(s))
+            step(s);
+        ric_programme_totals t;
+        ric_programmes_totals(ric_sim_programmes(s), 0, &t);
+        cr_assert(t.awards_made > 0 && t.spent_usd_m > 0, "%s: %d awards, US$ %g million spent",
+                  base, t.awards_made, t.spent_usd_m);
+        ric_sim_free(s);
+        ric_scenario_free(sc);
+        free(text);
+    }
+    free(tiny);
+    globfree(&g);
 }
