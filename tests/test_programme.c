@@ -451,3 +451,41 @@ Test(programme, the_programme_library_loads_and_spends)
     free(tiny);
     globfree(&g);
 }
+
+/* Incubators as an instrument: the rooms channel gives the beneficiary university incubator
+ * rooms while the money flows, which its spin-offs take (and leave after the incubation years). */
+static int most_rooms_used(double rate)
+{
+    char set[128];
+    snprintf(set, sizeof set, "programmes.p.instruments.i.channels.rooms=%.17g", rate);
+    const char *sets[] = {set, "rules.spinoff.university_rate=0.02"};
+    ric_scenario *sc = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(
+        ric_scenario_load_string(CHANNEL_SCENARIO, "channel.cfg", NULL, sets, 2, &sc, &err), RIC_OK,
+        "%s", err.msg);
+    ric_sim *s = start(sc);
+    const ric_world *w = ric_sim_world(s);
+    int most = 0;
+    while (!ric_sim_done(s)) {
+        step(s);
+        int held = 0;
+        for (size_t i = 0; i < w->firms.n; i++)
+            held += w->firms.incubator[i] != 0;
+        cr_assert_eq(held, w->orgs[0].rooms_used, "rooms held %d, counted %d", held,
+                     w->orgs[0].rooms_used);
+        cr_assert_leq(w->orgs[0].rooms_used,
+                      w->orgs[0].incubator_rooms + (int)floor(2.5 * rate) + 1);
+        most = held > most ? held : most;
+    }
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+    return most;
+}
+
+Test(programme, the_rooms_channel_opens_incubator_rooms)
+{
+    cr_assert_eq(most_rooms_used(0.0), 0, "rooms without the channel or an incubator");
+    const int most = most_rooms_used(2.0); /* US$2.5M a year: 5 rooms */
+    cr_assert(most >= 3 && most <= 5, "%d rooms used at most", most);
+}

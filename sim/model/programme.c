@@ -529,6 +529,7 @@ static void boost_orgs(ric_world *w, const award *a, const ric_instrument_spec *
 ORG_BOOST_APPLY(spinoff)
 ORG_BOOST_APPLY(transfer)
 ORG_BOOST_APPLY(graduates)
+ORG_BOOST_APPLY(rooms) /* incubators as an instrument (ETRI's TBI: 39 rooms; MODEL.md 7.5) */
 #undef ORG_BOOST_APPLY
 
 /* Forums (KICOX mini-clusters, DRIA): links between members drawn at random. */
@@ -577,6 +578,7 @@ typedef struct {
 #define spinoff_validate reaches_orgs
 #define transfer_validate reaches_orgs
 #define graduates_validate reaches_orgs
+#define rooms_validate reaches_orgs
 #define links_validate reaches_members
 #define capability_validate reaches_members
 #define AS_CHANNEL(name, hi, doc)                                                                  \

@@ -155,7 +155,9 @@ static int32_t spawn(ric_world *w, ric_workspace *ws, uint32_t parent_id, uint32
     if (org >= 0) {
         ric_org *g = &w->orgs[org];
         ric_firms_link_to_org(w, RIC_LINK_org, (size_t)i, org); /* a tie to the parent (EIS-SKIN) */
-        if (region == g->region && g->rooms_used < g->incubator_rooms) {
+        /* its incubator's rooms: its own and those a programme pays for (the rooms channel) */
+        const int rooms = g->incubator_rooms + (int)floor(g->boost[RIC_CHANNEL_rooms]);
+        if (region == g->region && g->rooms_used < rooms) {
             g->rooms_used++;
             f->incubator[i] = (uint16_t)(org + 1);
         }

@@ -100,7 +100,7 @@ typedef struct {
     int incubator_rooms, rooms_used;
     double graduates_per_year, graduate_acc;
     /* programme effects this step (reset and summed by the programme phase) */
-    double boost[RIC_CHANNEL_N]; /* by channel; the rules read spinoff, transfer, graduates */
+    double boost[RIC_CHANNEL_N]; /* by channel; the rules read spinoff, transfer, graduates, rooms */
     /* running totals, for review performance and output */
     long long spinoffs, transfers;
     double income_usd_m;
