@@ -489,3 +489,82 @@ Test(programme, the_rooms_channel_opens_incubator_rooms)
     const int most = most_rooms_used(2.0); /* US$2.5M a year: 5 rooms */
     cr_assert(most >= 3 && most <= 5, "%d rooms used at most", most);
 }
+
+/* The seed's frictions. Rigid year-end rules: the year's money arrives the delay late and what
+ * it could not pay lapses (a quarter of each year with a 3-month delay). */
+Test(programme, money_lapses_at_the_year_end_under_rigid_rules)
+{
+    double spent[2], lapsed[2];
+    for (int rigid = 0; rigid < 2; rigid++) {
+        const char *sets[] = {"programmes.p.disbursement_delay_months=3.0",
+                              rigid ? "programmes.p.lapse_at_year_end=true"
+                                    : "programmes.p.lapse_at_year_end=false"};
+        ric_scenario *sc = NULL;
+        ric_err err = {{0}};
+        cr_assert_eq(
+            ric_scenario_load_string(CHANNEL_SCENARIO, "channel.cfg", NULL, sets, 2, &sc, &err),
+            RIC_OK, "%s", err.msg);
+        ric_sim *s = start(sc);
+        while (!ric_sim_done(s))
+            step(s);
+        ric_programme_totals t;
+        ric_programmes_totals(ric_sim_programmes(s), 0, &t);
+        spent[rigid] = t.spent_usd_m;
+        lapsed[rigid] = t.lapsed_usd_m;
+        ric_sim_free(s);
+        ric_scenario_free(sc);
+    }
+    cr_assert_eq(lapsed[0], 0.0);
+    /* US$2.5M a year over 2000.5-2003.5; the flexible award catches up, the rigid one loses the
+     * first three months of 2001, 2002 and 2003 (and of its start) */
+    cr_assert(lapsed[1] > 1.5 && lapsed[1] < 2.6, "lapsed %g", lapsed[1]);
+    cr_assert(fabs(spent[0] - spent[1] - lapsed[1]) < 0.3, "spent %g and %g, lapsed %g", spent[0],
+              spent[1], lapsed[1]);
+}
+
+/* Overlapping programmes: a member in another programme's running award gets overlap_factor of
+ * the capability; with the factor at 1 the overlap changes nothing. */
+static double capability_gain(const char *factor)
+{
+    char set[96];
+    snprintf(set, sizeof set, "programmes.p.overlap_factor=%s", factor);
+    const char *sets[] = {"programmes.p.instruments.i.channels.capability=0.5",
+                          "programmes.p.instruments.i.consortium_firms=100", set};
+    /* a second programme, q, on the same firms: the same university wins it */
+    char *text = malloc(strlen(CHANNEL_SCENARIO) + 512);
+    strcpy(text, CHANNEL_SCENARIO);
+    char *end = text + strlen(text) - strlen("}; };\n"); /* the end of programmes.p */
+    cr_assert_str_eq(end, "}; };\n");
+    strcpy(end, "};\n q = { phases = ( { start = 2000.5; end = 2004.0; budget_usd_m = 3.0; } );\n"
+                "  instruments = { i = { applicants = \"university\"; call = 2000.5;\n"
+                "    deadline_months = 1.0; duration_years = 3.0; award_usd_m = 2.5;\n"
+                "    max_winners = 1; consortium_firms = 100; }; }; }; };\n");
+    ric_scenario *sc = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(ric_scenario_load_string(text, "overlap.cfg", NULL, sets, 3, &sc, &err), RIC_OK,
+                 "%s", err.msg);
+    ric_sim *s = start(sc);
+    while (!ric_sim_done(s))
+        step(s);
+    const ric_world *w = ric_sim_world(s);
+    double sum = 0;
+    int n = 0;
+    for (size_t i = 0; i < w->firms.n; i++)
+        if (w->firms.prog[i] == 3u) { /* members of both */
+            sum += w->firms.capability[i];
+            n++;
+        }
+    cr_assert_gt(n, 20, "%d firms in both programmes", n);
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+    free(text);
+    return sum / n;
+}
+
+Test(programme, overlapping_programmes_have_diminishing_returns)
+{
+    const double full = capability_gain("1.0"), half = capability_gain("0.5"),
+                 none = capability_gain("0.0");
+    cr_assert(full > half && half > none, "capability %g, %g, %g at factors 1, 0.5, 0", full, half,
+              none);
+}

@@ -53,6 +53,7 @@ struct ric_programmes {
     double *committed; /* same shape */
     double *overhead_cum, *spent_cum;
     double *freed, *reawarded; /* commitments released by reviews, and re-awarded, US$ million */
+    double *lapsed;            /* money lost at year ends under lapse_at_year_end, US$ million */
     int *cancelled, *cut, *made;
     double *next_review;
     uint32_t *hash;
@@ -148,6 +149,7 @@ ric_status ric_programmes_alloc(ric_world *w, ric_programmes **out, ric_err *err
     pg->spent_cum = calloc(np, sizeof(double));
     pg->freed = calloc(np, sizeof(double));
     pg->reawarded = calloc(np, sizeof(double));
+    pg->lapsed = calloc(np, sizeof(double));
     pg->cancelled = calloc(np, sizeof(int));
     pg->cut = calloc(np, sizeof(int));
     pg->made = calloc(np, sizeof(int));
@@ -156,8 +158,8 @@ ric_status ric_programmes_alloc(ric_world *w, ric_programmes **out, ric_err *err
     pg->instr0 = calloc(np, sizeof(int));
     pg->is = calloc(n_instr ? n_instr : 1, sizeof *pg->is);
     if (!pg->available || !pg->committed || !pg->overhead_cum || !pg->spent_cum || !pg->freed ||
-        !pg->reawarded || !pg->cancelled || !pg->cut || !pg->made || !pg->next_review ||
-        !pg->hash || !pg->instr0 || !pg->is)
+        !pg->reawarded || !pg->lapsed || !pg->cancelled || !pg->cut || !pg->made ||
+        !pg->next_review || !pg->hash || !pg->instr0 || !pg->is)
         goto oom;
 
     int k = 0;
@@ -224,6 +226,7 @@ void ric_programmes_free(ric_programmes *pg)
     free(pg->spent_cum);
     free(pg->freed);
     free(pg->reawarded);
+    free(pg->lapsed);
     free(pg->cancelled);
     free(pg->cut);
     free(pg->made);
@@ -550,16 +553,22 @@ static void links_apply(ric_programmes *pg, ric_world *w, const award *a,
     }
 }
 
-/* Capability shared equally by the members still alive. */
+/* Capability shared equally by the members still alive; a member also in the running award of
+ * another programme gets the programme's overlap_factor of it per other programme (overlapping
+ * programmes: diminishing returns, or the cost of coordinating them; the form is assumed). */
 static void capability_apply(ric_programmes *pg, ric_world *w, const award *a,
                              const ric_instrument_spec *in, double amount)
 {
     (void)in;
     ric_firms *f = &w->firms;
+    const double overlap = w->sc->programmes[a->prog].overlap_factor;
     for (int j = 0; j < a->nm; j++) {
         int32_t i = f->index_of[pg->members[a->m0 + (size_t)j]];
-        if (i >= 0)
-            f->capability[i] = (float)(f->capability[i] + amount * w->dt / a->nm);
+        if (i < 0)
+            continue;
+        const int others = __builtin_popcount(f->prog_now[i] & ~(1u << a->prog));
+        const double share = others > 0 ? pow(overlap, others) : 1.0;
+        f->capability[i] = (float)(f->capability[i] + amount * share * w->dt / a->nm);
     }
 }
 
@@ -681,6 +690,13 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w)
         double pay = fmin(a->annual * dt, a->committed - a->spent);
         if (pay <= 0)
             continue;
+        if (ps->lapse_at_year_end && t + RIC_TIME_EPS - floor(t + RIC_TIME_EPS) < delay) {
+            /* rigid rules: the year's money comes the delay late and what it could not pay
+             * lapses at the year's end (the seed: delayed budgets, money returned) */
+            a->committed -= pay;
+            pg->lapsed[a->prog] += pay;
+            continue;
+        }
         a->spent += pay;
         pg->spent_cum[a->prog] += pay;
         double rate = a->annual * (1.0 + in->matching_share); /* US$ million/yr incl. match */
@@ -709,6 +725,7 @@ void ric_programmes_totals(const ric_programmes *pg, int p, ric_programme_totals
     out->cancelled = pg->cancelled[p];
     out->freed_usd_m = pg->freed[p];
     out->reawarded_usd_m = pg->reawarded[p];
+    out->lapsed_usd_m = pg->lapsed[p];
     out->cut = pg->cut[p];
     for (size_t a = 0; a < pg->n_awards; a++)
         if (pg->awards[a].prog == p && pg->awards[a].state == AWARD_RUNNING &&

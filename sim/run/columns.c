@@ -352,7 +352,10 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
         a->prog[i].freed_usd_m)                                                                    \
     AND(prog_reawarded, "%s_reawarded_usd_m",                                                      \
         "commitments of re-awards, running total, US$ million (never above `P_cut_usd_m`)" P_IS,   \
-        a->prog[i].reawarded_usd_m)
+        a->prog[i].reawarded_usd_m)                                                                \
+    AND(prog_lapsed, "%s_lapsed_usd_m",                                                            \
+        "money lost at year ends under `lapse_at_year_end`, running total, US$ million" P_IS,      \
+        a->prog[i].lapsed_usd_m)
 
 /* Shannon entropy of the focus employment shares by sector, in nats. */
 static double diversity(const aggregate_t *a)
