@@ -279,16 +279,7 @@ static void rule_orders(ric_world *w, ric_workspace *ws)
         const int32_t took = (int32_t)h;
         g->pool -= took;
         f->employees[i] += took;
-        ric_flows *fl = &w->flow;
-        const long long fo = g->p.focus;
-        fl->created[f->origin[i]] += fo * took;
-        fl->created_sector[f->sector[i]] += fo * took;
-        if (f->prog[i])
-            fl->created_part += took;
-        else
-            fl->created_nonpart += took;
-        for (uint32_t bits = f->prog_now[i]; bits; bits &= bits - 1)
-            fl->prog_jobs[__builtin_ctz(bits)] += took;
+        ric_count_hires(&w->flow, f, i, g->p.focus, took);
     }
 }
 
