@@ -568,7 +568,8 @@ Test(cli, run_writes_three_files, .init = make_tmp, .fini = cleanup)
     cr_assert_not_null(series);
     cr_assert_not_null(genealogy);
     cr_assert_not_null(scenario);
-    cr_assert(starts_with(genealogy, "year\tchild_id\tparent_id\tparent_kind\tregion\tparent_name\n"));
+    cr_assert(
+        starts_with(genealogy, "year\tchild_id\tparent_id\tparent_kind\tregion\tparent_name\n"));
     cr_assert(starts_with(scenario, "name = \"tiny\";\n"), "%s", scenario);
     cr_assert_not_null(strstr(scenario, "seed = 11L;"));
     cr_assert_not_null(strstr(series, "# scenario=tiny\n"));
@@ -779,6 +780,83 @@ Test(cli, sigint_stops_a_run_cleanly, .init = make_tmp, .fini = cleanup)
 Test(cli, sigterm_stops_a_run_cleanly, .init = make_tmp, .fini = cleanup)
 {
     interrupted_by(SIGTERM);
+}
+
+/* A file just below the size limit that libconfig takes seconds to parse (groups of 256 members,
+ * the most that are not refused, whose parse is quadratic in their size), with PREFIX first. */
+static const char *write_slow_file(const char *name, const char *prefix)
+{
+    const char *path = in_tmp(name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "%sname = \"slow\";\ntime = { start = 2000.0; end = 2001.0; };\nx = (\n", prefix);
+    long bytes = 0;
+    for (int row = 0; bytes < (7L << 20); row++) {
+        bytes += fprintf(f, "%s(", row ? ",\n" : "");
+        for (int g = 0; g < 200; g++) {
+            bytes += fprintf(f, "%s{", g ? "," : "");
+            for (int m = 0; m < 256; m++)
+                bytes += fprintf(f, "a%d=1;", m);
+            bytes += fprintf(f, "}");
+        }
+        bytes += fprintf(f, ")");
+    }
+    fputs(");\n", f);
+    fclose(f);
+    return path;
+}
+
+/* SIG while ricsim reads its input (issue 16.5: ignored until libconfig was done): the process
+ * ends at once with exit status 1 and says why; nothing is written */
+static void interrupted_while_loading(const char *const *argv, int sig, const char *out)
+{
+    char err_path[256];
+    snprintf(err_path, sizeof err_path, "%s/.stderr", tmp);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid;
+    cr_assert_eq(posix_spawn(&pid, RIC_BINARY, &fa, NULL, (char *const *)argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    struct timespec pause = {0, 300000000}, t0, t1; /* parsing takes seconds */
+    nanosleep(&pause, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    kill(pid, sig);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double s = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    char *err = slurp(err_path);
+    unlink(err_path);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "%s: status %d: %s", argv[1], status,
+              err);
+    cr_assert_lt(s, 2.0, "%s took %.1f s to stop", argv[1], s);
+    cr_assert_str_eq(err, "ricsim: interrupted while reading the input; nothing was written\n");
+    free(err);
+    cr_assert_not(exists(out), "%s left %s", argv[1], out);
+}
+
+Test(cli, sigint_and_sigterm_stop_loading, .init = make_tmp, .fini = cleanup)
+{
+    const char *slow = write_slow_file("slow.cfg", "");
+    char out[256];
+    snprintf(out, sizeof out, "%s", in_tmp("o"));
+    interrupted_while_loading((const char *[]){RIC_BINARY, "run", slow, "--out", out, NULL}, SIGINT,
+                              out);
+    interrupted_while_loading((const char *[]){RIC_BINARY, "check", slow, NULL}, SIGTERM, out);
+    write_file("t.tsv", "year\tcolumn\tobserved\tweight\n2000\tsmes\t1\t1\n");
+    const char *cal =
+        write_slow_file("cal.cfg", "calibration = { targets = \"t.tsv\"; parameters = ( { key = "
+                                   "\"rules.exit.base_rate\"; min = 0.02; max = 0.6; } ); };\n");
+    interrupted_while_loading((const char *[]){RIC_BINARY, "calibrate", cal, "--out", out, NULL},
+                              SIGINT, out);
+    const char *exp = write_slow_file("exp.cfg", "experiment = { replications = 2; };\n");
+    interrupted_while_loading((const char *[]){RIC_BINARY, "sweep", exp, "--out", out, NULL},
+                              SIGTERM, out);
+    interrupted_while_loading(
+        (const char *[]){RIC_BINARY, "compare", slow, slow, "--reps", "2", "--out", out, NULL},
+        SIGINT, out);
+    cr_assert_eq(n_entries(tmp), 4, "files were left in %s", tmp); /* the four inputs */
 }
 
 /* ---- reliability (issue 16) ------------------------------------------------------------------ */

@@ -110,7 +110,9 @@ int ric_cli_main(int argc, char **argv)
 
     ric_err err = {{0}};
     ric_scenario *sc = NULL;
+    ric_cli_loading(1);
     ric_status st = ric_scenario_load(a.scenario, a.sets, a.n_sets, &sc, &err);
+    ric_cli_loading(0);
     if (st != RIC_OK) {
         fprintf(stderr, "ricsim: %s\n", err.msg);
         return st == RIC_EIO ? 2 : ric_cli_exit_code(st);

@@ -448,7 +448,9 @@ static int sweep(const ric_plan *p, const args *a, const char *what)
 static int load_plan(const char *path, ric_plan **p)
 {
     ric_err err = {{0}};
+    ric_cli_loading(1);
     ric_status st = ric_plan_load(path, p, &err);
+    ric_cli_loading(0);
     if (st != RIC_OK) {
         if (rank == 0) /* every rank loads the plan; one tells */
             fprintf(stderr, "ricsim: %s\n", err.msg);
@@ -531,8 +533,10 @@ static int cmd_compare(const args *a)
 {
     ric_plan *p = NULL;
     ric_err err = {{0}};
+    ric_cli_loading(1);
     ric_status st = ric_plan_compare(a->pos[0], a->pos[1], a->reps, a->has_seed ? a->seed : 1,
                                      a->indicators, &p, &err);
+    ric_cli_loading(0);
     if (st != RIC_OK && rank == 0)
         fprintf(stderr, "ricsim: %s\n", err.msg);
     int rc = plans_agree(st == RIC_OK ? 0 : st == RIC_EIO ? 2 : ric_cli_exit_code(st));

@@ -123,7 +123,9 @@ static int calibrate(const sargs *a)
 {
     ric_err err = {{0}};
     ric_calibration *c = NULL;
+    ric_cli_loading(1);
     ric_status st = ric_calibrate_load(a->file, &c, &err);
+    ric_cli_loading(0);
     if (st != RIC_OK)
         return fail(a->cmd, st, &err);
     ric_study *sd = ric_calibrate_study(c);
@@ -183,7 +185,9 @@ static int sensitivity(const sargs *a)
 {
     ric_err err = {{0}};
     ric_sensitivity *s = NULL;
+    ric_cli_loading(1);
     ric_status st = ric_sensitivity_load(a->file, &s, &err);
+    ric_cli_loading(0);
     if (st != RIC_OK)
         return fail(a->cmd, st, &err);
     ric_study *sd = ric_sensitivity_study(s);
