@@ -923,6 +923,31 @@ Test(cli, calibrate_past_a_file_size_limit_leaves_no_results, .init = make_tmp, 
     cr_assert_not(exists(in_tmp("cal")), "a failed calibration left the folder it made");
 }
 
+/* A comparison is all or nothing: when its statistics fail after its runs (here every run of B
+ * fails, so no pairs are left), neither the differences nor the sweep's own tables (stats.tsv,
+ * long.tsv, summary.tsv) nor provenance.txt are left to look finished (issue 16) */
+Test(cli, a_failed_comparison_leaves_no_tables, .init = make_tmp, .fini = cleanup)
+{
+    const char *a = write_file("tiny.cfg", tiny_cfg);
+    const char *b =
+        write_file("full.cfg", "@include \"tiny.cfg\"\nlimits = { max_firms = 40; };\n");
+    result r = ricsim((const char *[]){"compare", a, b, "--reps", "2", "--out", in_tmp("c"), NULL});
+    int code = r.code;
+    char err[2048];
+    snprintf(err, sizeof err, "%s", r.err);
+    result_free(&r);
+    cr_assert_eq(code, 2, "exit %d: %s", code, err);
+    cr_assert(strstr(err, "fewer than two replications succeeded in both scenarios"), "%s", err);
+    const char *names[] = {"stats.tsv",  "long.tsv", "summary.tsv",   "diff.tsv",
+                           "effect.tsv", "note.txt", "provenance.txt"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char p[32];
+        snprintf(p, sizeof p, "c/%s", names[i]);
+        cr_assert_not(exists(in_tmp(p)), "a failed comparison left %s", p);
+    }
+    cr_assert(exists(in_tmp("c/runs.tsv")), "the runs are kept for --resume");
+}
+
 /* Free text is escaped: a scenario file whose name holds a newline, a tab and a carriage return
  * adds no row or field to series.tsv (a run) or runs.tsv (a sweep) */
 Test(cli, file_names_are_written_on_one_line, .init = make_tmp, .fini = cleanup)

@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "base/atomic.h"
 #include "base/consts.h"
 #include "base/fs.h"
 #include "ricsim/experiment.h"
+#include "ricsim/stats.h"
 #include "run/output.h"
 
 #define MAX_COLS 64 /* indicators or parameters named in plan.tsv */
@@ -165,7 +167,8 @@ static void add_final(const plan_info *pi, const run_info *r, const double *last
 ric_status ric_tidy_sweep(const char *dir, ric_err *err)
 {
     plan_info pi = {0};
-    ric_atomic lf = {0}, sf = {0};
+    ric_atomic tab[2] = {{0}}; /* long.tsv, summary.tsv: committed together */
+    ric_atomic *lf = &tab[0], *sf = &tab[1];
     FILE *in = NULL;
     char *line = NULL;
     double *sum = NULL, *last = NULL;
@@ -187,9 +190,9 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
         }
     }
     if (st == RIC_OK)
-        st = ric_atomic_open(&lf, dir, "long.tsv", 0, err);
+        st = ric_atomic_open(lf, dir, "long.tsv", 0, err);
     if (st == RIC_OK)
-        put_header(lf.f, "run\tdesign_row\treplication\tseed", &pi, "\tyear");
+        put_header(lf->f, "run\tdesign_row\treplication\tseed", &pi, "\tyear");
     /* series.tsv: per run, "# [run K] ..." lines, a header, then its rows */
     size_t cap = 0, lineno = 0;
     long col[MAX_COLS + 1]; /* year, then the indicators: columns of the run's header, or -1 */
@@ -238,16 +241,16 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
                 continue;
             }
             size_t id = (size_t)(cur - pi.runs) + pi.first;
-            fprintf(lf.f, "%zu\t%zu\t%zu\t%s", id, cur->row, cur->rep, cur->seed);
+            fprintf(lf->f, "%zu\t%zu\t%zu\t%s", id, cur->row, cur->rep, cur->seed);
             for (size_t j = 0; j < pi.n_params; j++)
-                fprintf(lf.f, "\t%s", cur->vals[j]);
+                fprintf(lf->f, "\t%s", cur->vals[j]);
             for (size_t k = 0; k <= pi.n_ind; k++) {
                 const char *v = col[k] >= 0 && (size_t)col[k] < n ? f[col[k]] : "NaN";
-                fprintf(lf.f, "\t%s", v);
+                fprintf(lf->f, "\t%s", v);
                 if (k)
                     last[k - 1] = strtod(v, NULL);
             }
-            fputs("\n", lf.f);
+            fputs("\n", lf->f);
             have_last = 1;
         }
     }
@@ -258,9 +261,9 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
         st = RIC_EIO;
     }
     if (st == RIC_OK)
-        st = ric_atomic_open(&sf, dir, "summary.tsv", 0, err);
+        st = ric_atomic_open(sf, dir, "summary.tsv", 0, err);
     if (st == RIC_OK) {
-        put_header(sf.f, "# design_row", &pi, "");
+        put_header(sf->f, "# design_row", &pi, "");
         /* the design rows of this folder's runs (all of them, or a shard's) in design order */
         size_t lo = pi.n_runs ? pi.runs[0].row : 0;
         size_t hi = pi.n_runs ? pi.runs[pi.n_runs - 1].row + 1 : 0;
@@ -271,25 +274,23 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
                     any = &pi.runs[i];
             if (!any)
                 continue;
-            fprintf(sf.f, "%zu", r);
+            fprintf(sf->f, "%zu", r);
             for (size_t j = 0; j < pi.n_params; j++)
-                fprintf(sf.f, "\t%s", any->vals[j]);
+                fprintf(sf->f, "\t%s", any->vals[j]);
             for (size_t k = 0; k < pi.n_ind; k++) {
-                fputs("\t", sf.f);
-                ric_output_put_value(sf.f,
+                fputs("\t", sf->f);
+                ric_output_put_value(sf->f,
                                      count[r] ? sum[r * pi.n_ind + k] / (double)count[r] : NAN);
             }
-            fputs("\n", sf.f);
+            fputs("\n", sf->f);
         }
     }
     if (in)
         fclose(in);
     if (st == RIC_OK)
-        st = ric_atomic_commit(&lf, err);
-    if (st == RIC_OK)
-        st = ric_atomic_commit(&sf, err);
-    ric_atomic_abort(&lf);
-    ric_atomic_abort(&sf);
+        st = ric_atomic_commit_set(tab, 2, err);
+    ric_atomic_abort(lf);
+    ric_atomic_abort(sf);
     free(line);
     free(sum);
     free(count);
@@ -297,6 +298,26 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
     free(pi.runs);
     free(pi.text);
     return st;
+}
+
+ric_status ric_tidy_finish(const char *dir, ric_err *err)
+{
+    ric_status st = ric_tidy_sweep(dir, err);
+    if (st == RIC_OK)
+        st = ric_stats_sweep(dir, err);
+    if (st != RIC_OK)
+        ric_tidy_remove(dir);
+    return st;
+}
+
+void ric_tidy_remove(const char *dir)
+{
+    static const char *const names[] = {"stats.tsv", "long.tsv", "summary.tsv"}; /* mark first */
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[RIC_JOINED_MAX];
+        ric_fs_join(dir, names[i], path);
+        unlink(path); /* a name, never followed */
+    }
 }
 
 /* DIR/NAME.tsv copied to DIR/NAME.csv with commas for tabs (the values are numbers and

@@ -20,4 +20,11 @@ void ric_tidy_name(const char *key, char *out, size_t n);
  * each indicator at the final step; NaN with none; the header is one '#' line), each atomically. */
 ric_status ric_tidy_sweep(const char *dir, ric_err *err);
 
+/* The tables of a finished sweep or comparison in DIR: long.tsv and summary.tsv, then stats.tsv
+ * (ric_stats_sweep), which marks the folder finished. All or none: on failure none of the three
+ * is left. */
+ric_status ric_tidy_finish(const char *dir, ric_err *err);
+/* Removes DIR's stats.tsv (first, as it is the mark), long.tsv and summary.tsv by name. */
+void ric_tidy_remove(const char *dir);
+
 #endif

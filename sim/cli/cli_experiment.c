@@ -364,8 +364,10 @@ static int mpi_root(ric_sweep *sw, const args *a)
 #endif
 
 /* Opens, drives and finishes a sweep of p into a.out (over the MPI ranks when there are several);
- * prints a summary line. */
-static int sweep(const ric_plan *p, const args *a, const char *what)
+ * prints a summary line. WHAT names a comparison's sweep, whose provenance its caller writes once
+ * the comparison is complete. *FINISHED (may be NULL) tells whether every run ended and the
+ * sweep's tables were written, failed runs or not. */
+static int sweep(const ric_plan *p, const args *a, const char *what, int *finished)
 {
 #ifdef RIC_MPI
     if (rank > 0)
@@ -414,6 +416,8 @@ static int sweep(const ric_plan *p, const args *a, const char *what)
         if (st != RIC_OK) {
             fprintf(stderr, "ricsim: %s\n", err.msg);
             rc = ric_cli_exit_code(st);
+        } else if (finished) {
+            *finished = 1;
         }
     }
     ric_sweep_free(sw);
@@ -430,7 +434,7 @@ static int sweep(const ric_plan *p, const args *a, const char *what)
         printf("%s: %zu runs%s in %.1f s (%zu kept from before): %.2f runs/s with %d %s\n", dir,
                pg.total, what, pg.elapsed_s, pg.kept, pg.runs_per_s,
                n_ranks > 1 ? n_ranks - 1 : a->jobs, n_ranks > 1 ? "MPI worker ranks" : "jobs");
-    if (ric_cli_provenance(dir, a->argc, a->argv))
+    if (!what[0] && ric_cli_provenance(dir, a->argc, a->argv))
         return 1;
     if (pg.failed) {
         fprintf(stderr,
@@ -498,7 +502,7 @@ static int cmd_sweep(const args *a)
     ric_plan *p = NULL;
     int rc = plans_agree(load_plan(a->pos[0], &p));
     if (rc == 0)
-        rc = sweep(p, a, "");
+        rc = sweep(p, a, "", NULL);
     ric_plan_free(p);
     return rc;
 }
@@ -544,8 +548,9 @@ static int cmd_compare(const args *a)
         ric_plan_free(p);
         return rc;
     }
-    rc = sweep(p, a, " of the comparison");
-    if (rank == 0 && (rc == 0 || rc == 1)) { /* failed runs leave fewer pairs, which may do */
+    int finished = 0;
+    rc = sweep(p, a, " of the comparison", &finished);
+    if (rank == 0 && finished) { /* failed runs leave fewer pairs, which may do */
         char *note = NULL;
         st = ric_stats_compare(a->out, p->scenario[0], p->scenario[1], p->master_seed, &note, &err);
         if (st != RIC_OK) {
@@ -554,6 +559,8 @@ static int cmd_compare(const args *a)
         } else {
             printf("\n%s", note);
             free(note);
+            if (ric_cli_provenance(a->out, a->argc, a->argv))
+                rc = 1;
         }
     }
     ric_plan_free(p);
