@@ -546,6 +546,9 @@ void ric_sweep_free(ric_sweep *sw)
     if (!sw)
         return;
     ric_pool_fini(&sw->pool);
+    /* the workers it stopped may have left temporaries; the lock makes them this sweep's */
+    if (sw->lock_fd >= 0 && sw->runs_dir[0])
+        ric_fs_remove_run_files(sw->runs_dir, run_exts, 1);
     if (sw->runs)
         fclose(sw->runs);
     if (sw->series)
