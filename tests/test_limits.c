@@ -26,8 +26,10 @@ static ric_status load_text(const char *text, const char *const *sets, size_t n,
     return st;
 }
 
-/* A file whose aggregate at PATTERN ('*' as "x") holds N members "m0 = 1;" ... one per line,
- * after HEAD; the aggregate's key is on line 3. Caller frees. */
+/* A file whose aggregate at PATTERN ('*' as "x") holds N members, one per line, after HEAD; the
+ * aggregate's key is on line 3. Up to 4,096 members it is a group ("m0 = 1;" ...), beyond a list
+ * ("1, 1, ..."): libconfig takes a minute over a group of 100,000 members (its parser looks for
+ * every new name among the earlier ones), which is why the limits exist. Caller frees. */
 static char *with_members(const char *pattern, long n)
 {
     char *buf = NULL;
@@ -35,18 +37,22 @@ static char *with_members(const char *pattern, long n)
     FILE *f = open_memstream(&buf, &len);
     cr_assert_not_null(f);
     fputs(HEAD, f);
-    int depth = 0;
-    for (const char *p = pattern; *p; depth++) {
+    int list = n > 4096;
+    char close[64] = "";
+    for (const char *p = pattern; *p;) {
         size_t k = strcspn(p, ".");
-        fprintf(f, "%.*s = {", k == 1 && *p == '*' ? 1 : (int)k, k == 1 && *p == '*' ? "x" : p);
+        int star = k == 1 && *p == '*', last = p[k] == '\0';
+        fprintf(f, "%.*s = %c", star ? 1 : (int)k, star ? "x" : p, last && list ? '(' : '{');
+        strcat(close, last && list ? ");" : "};");
         p += k + (p[k] == '.');
     }
     fputc('\n', f);
     for (long i = 0; i < n; i++)
-        fprintf(f, "  m%ld = 1;\n", i);
-    while (depth--)
-        fputs("};", f);
-    fputc('\n', f);
+        if (list)
+            fprintf(f, "  %s1\n", i ? ", " : "");
+        else
+            fprintf(f, "  m%ld = 1;\n", i);
+    fprintf(f, "%s\n", close);
     fclose(f);
     return buf;
 }

@@ -102,12 +102,16 @@ static ric_status open_aggregate(scan *s, const char *file, char kind, unsigned 
     }
     const frame *up = &s->st[s->depth];
     frame f = {.kind = kind, .expect = 1, .line = line};
+    int len;
     if (up->kind == '{') {
-        snprintf(f.path, sizeof f.path, "%s%s%s", up->path, up->path[0] ? "." : "", s->name);
+        len = snprintf(f.path, sizeof f.path, "%s%s%s", up->path, up->path[0] ? "." : "", s->name);
         f.line = s->name_line;
     } else {
-        snprintf(f.path, sizeof f.path, "%s%s[%ld]", up->path, up->path[0] ? "." : "", up->n - 1);
+        len = snprintf(f.path, sizeof f.path, "%s%s[%ld]", up->path, up->path[0] ? "." : "",
+                       up->n - 1);
     }
+    if (len >= (int)sizeof f.path) /* as ric_cfg_path marks a path it cuts */
+        memcpy(f.path + sizeof f.path - 4, "...", 4);
     f.lim = ric_limit_of(f.path);
     s->st[++s->depth] = f;
     s->have_name = 0;
