@@ -47,8 +47,20 @@ static void on_signal(int sig)
 
 void ric_cli_loading(int on)
 {
-    ric_cli_catch_signals();
-    loading = on;
+    static struct sigaction before[2]; /* SIGINT's and SIGTERM's, restored after loading */
+    if (on) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        loading = 1;
+        sigaction(SIGINT, &sa, &before[0]);
+        sigaction(SIGTERM, &sa, &before[1]);
+    } else {
+        sigaction(SIGINT, &before[0], NULL);
+        sigaction(SIGTERM, &before[1], NULL);
+        loading = 0;
+    }
 }
 
 void ric_cli_catch_signals(void)
