@@ -193,8 +193,8 @@ Test(cli, version_names_commit_build_simd_and_mpi, .init = make_tmp, .fini = cle
  * and -h alike, also after other arguments (which are then not checked). */
 Test(cli, every_command_has_help, .init = make_tmp, .fini = cleanup)
 {
-    const char *cmds[] = {"run",     "check",     "plan",        "sweep", "merge",
-                          "compare", "calibrate", "sensitivity", "export"};
+    const char *cmds[] = {"run",     "check",     "plan",        "sweep",  "merge",
+                          "compare", "calibrate", "sensitivity", "export", "slurm"};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         for (int h = 0; h < 2; h++) {
             result r = ricsim((const char *[]){cmds[i], "nofile.cfg", h ? "-h" : "--help", NULL});
@@ -224,8 +224,13 @@ Test(cli, help_lists_every_command_and_option, .init = make_tmp, .fini = cleanup
                            "ricsim export DIR [--csv]",
                            "\n--csv ",
                            "ricsim compare ",
-                           "ricsim calibrate CAL.cfg --out DIR [--jobs N] [--force]",
-                           "ricsim sensitivity SA.cfg --out DIR [--jobs N] [--force]",
+                           "ricsim calibrate CAL.cfg --out DIR [--jobs N] [--resume | --force]",
+                           "ricsim sensitivity SA.cfg --out DIR [--jobs N] [--shard I/N] "
+                           "[--resume | --force]",
+                           "ricsim slurm EXPERIMENT.cfg --shards N [--jobs C] [--out DIR]",
+                           "ricsim merge DIR [--force] [--remove-shards]",
+                           "\n--shards ",
+                           "\n--remove-shards ",
                            "\n--seed ",
                            "\n--set ",
                            "\n--out ",
@@ -274,6 +279,42 @@ Test(cli, jobs_default_follows_the_affinity_mask, .init = make_tmp, .fini = clea
         cr_skip_test("no taskset");
     char *out = sweep_with("env -u SLURM_CPUS_PER_TASK taskset -c 0", "");
     cr_assert_not_null(strstr(out, " with 1 jobs\n"), "%s", out);
+    free(out);
+}
+
+/* A fake cgroup v2 tree (RICSIM_TEST_CGROUP_ROOT, read by the tests only): this process in
+ * /a/b, a quota of one CPU on /a and none ("max") on /a/b gives one job; ceil(quota / period). */
+Test(cli, jobs_default_follows_a_cgroup_quota, .init = make_tmp, .fini = cleanup)
+{
+    mkdir(in_tmp("cg"), 0777);
+    mkdir(in_tmp("cg/fs"), 0777);
+    mkdir(in_tmp("cg/fs/a"), 0777);
+    mkdir(in_tmp("cg/fs/a/b"), 0777);
+    write_file("cg/self.cgroup", "0::/a/b\n");
+    write_file("cg/fs/a/cpu.max", "100000 100000\n");
+    write_file("cg/fs/a/b/cpu.max", "max 100000\n");
+    char env[512];
+    snprintf(env, sizeof env, "env -u SLURM_CPUS_PER_TASK RICSIM_TEST_CGROUP_ROOT='%s'",
+             in_tmp("cg"));
+    char *out = sweep_with(env, "");
+    cr_assert_not_null(strstr(out, " with 1 jobs\n"), "%s", out);
+    free(out);
+    /* half a CPU rounds up to one; a quota above the CPUs we may use changes nothing */
+    write_file("cg/fs/a/cpu.max", "50000 100000\n");
+    out = sweep_with(env, "");
+    cr_assert_not_null(strstr(out, " with 1 jobs\n"), "%s", out);
+    free(out);
+    write_file("cg/fs/a/cpu.max", "max 100000\n");
+    write_file("cg/fs/a/b/cpu.max", "max 100000\n");
+    out = sweep_with(env, ""); /* no quota: the affinity mask's CPUs */
+    const char *w = strstr(out, " with ");
+    cr_assert_not_null(w, "%s", out);
+    char want[64];
+    snprintf(want, sizeof want, "%.*s", (int)strcspn(w, "\n"), w);
+    free(out);
+    write_file("cg/fs/a/b/cpu.max", "25600000 100000\n"); /* 256 CPUs */
+    out = sweep_with(env, "");
+    cr_assert_not_null(strstr(out, want), "%s (expected%s)", out, want);
     free(out);
 }
 
@@ -568,8 +609,8 @@ Test(cli, run_writes_three_files, .init = make_tmp, .fini = cleanup)
     cr_assert_not_null(series);
     cr_assert_not_null(genealogy);
     cr_assert_not_null(scenario);
-    cr_assert(
-        starts_with(genealogy, "year\tchild_id\tparent_id\tparent_kind\tregion\tparent_name\n"));
+    cr_assert(starts_with(
+        genealogy, "year\tchild_id\tparent_id\tparent_kind\tregion\tparent_name\tchild_sector\n"));
     cr_assert(starts_with(scenario, "name = \"tiny\";\n"), "%s", scenario);
     cr_assert_not_null(strstr(scenario, "seed = 11L;"));
     cr_assert_not_null(strstr(series, "# scenario=tiny\n"));
@@ -920,7 +961,15 @@ Test(cli, calibrate_past_a_file_size_limit_leaves_no_results, .init = make_tmp, 
     cr_assert_not(exists(in_tmp("cal/fit.tsv")), "a complete-looking fit.tsv was left");
     cr_assert_not(exists(in_tmp("cal/fitted.tsv")));
     cr_assert_eq(n_temporaries(in_tmp("cal")), 0);
-    cr_assert_not(exists(in_tmp("cal")), "a failed calibration left the folder it made");
+    /* its evaluations stay for --resume, which writes the results without running them again */
+    cr_assert(exists(in_tmp("cal/.runs/0.eval")), "the evaluations were not kept");
+    cr_assert_not(exists(in_tmp("cal/.lock")));
+    r = ricsim((const char *[]){"calibrate", cal, "--out", in_tmp("cal"), "--resume", NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cr_assert(strstr(r.out, " evaluations (4 kept from before)"), "%s", r.out);
+    result_free(&r);
+    cr_assert(exists(in_tmp("cal/fitted.tsv")));
+    cr_assert_not(exists(in_tmp("cal/.runs")), "the kept evaluations were not removed");
 }
 
 /* A comparison is all or nothing: when its statistics fail after its runs (here every run of B
@@ -1021,4 +1070,277 @@ Test(cli, out_and_seed_are_checked_alike_everywhere, .init = make_tmp, .fini = c
     cr_assert_not(exists(o));
     cr_assert_not(exists(o2));
     run_ok(cfg, "o", (const char *[]){"--seed", "5", NULL});
+}
+
+/* ---- clusters: progress.json, ricsim slurm, merge --remove-shards ---------------------------- */
+
+/* A flat JSON object of numbers, strings and null, as progress.json is: the value of KEY as text
+ * into buf (strings without their quotes); 0 when TEXT is not such an object or lacks KEY. */
+static int json_field(const char *text, const char *key, char *buf, size_t n)
+{
+    const char *p = text;
+    int found = 0;
+    while (*p == ' ' || *p == '\n')
+        p++;
+    if (*p++ != '{')
+        return 0;
+    for (;;) {
+        while (*p == ' ')
+            p++;
+        if (*p++ != '"')
+            return 0;
+        const char *k = p;
+        while (*p && *p != '"')
+            p++;
+        if (!*p)
+            return 0;
+        size_t kl = (size_t)(p - k);
+        p++;
+        while (*p == ' ')
+            p++;
+        if (*p++ != ':')
+            return 0;
+        while (*p == ' ')
+            p++;
+        const char *v = p;
+        size_t vl;
+        if (*p == '"') {
+            v = ++p;
+            while (*p && *p != '"')
+                p++;
+            if (!*p)
+                return 0;
+            vl = (size_t)(p - v);
+            p++;
+        } else if (strncmp(p, "null", 4) == 0) {
+            vl = 4;
+            p += 4;
+        } else {
+            char *end;
+            strtod(p, &end);
+            if (end == p)
+                return 0;
+            vl = (size_t)(end - p);
+            p = end;
+        }
+        if (kl == strlen(key) && strncmp(k, key, kl) == 0) {
+            snprintf(buf, n, "%.*s", (int)vl, v);
+            found = 1;
+        }
+        while (*p == ' ')
+            p++;
+        if (*p == ',') {
+            p++;
+            continue;
+        }
+        if (*p++ != '}')
+            return 0;
+        while (*p == '\n' || *p == ' ')
+            p++;
+        return !*p && found;
+    }
+}
+
+Test(cli, progress_json_holds_the_final_counts, .init = make_tmp, .fini = cleanup)
+{
+    char *out = sweep_with("", "--jobs 2");
+    free(out);
+    char *j = slurp(in_tmp("sw/progress.json"));
+    cr_assert_not_null(j, "no progress.json");
+    const char *want[][2] = {
+        {"runs_total", "4"}, {"runs_done", "4"}, {"runs_failed", "0"}, {"eta_s", "0"}};
+    char v[64];
+    for (size_t i = 0; i < 4; i++) {
+        cr_assert(json_field(j, want[i][0], v, sizeof v), "not JSON, or no %s: %s", want[i][0], j);
+        cr_assert_str_eq(v, want[i][1], "%s: %s", want[i][0], j);
+    }
+    cr_assert(json_field(j, "runs_per_s", v, sizeof v) && strtod(v, NULL) > 0, "%s", j);
+    cr_assert(json_field(j, "updated", v, sizeof v) && strlen(v) == 20 && v[10] == 'T' &&
+                  v[19] == 'Z',
+              "%s", j);
+    free(j);
+    cr_assert_not(exists(in_tmp("sw/.lock")), "a .lock was left after a clean finish");
+    /* written atomically: no temporary beside it */
+    cr_assert_eq(n_temporaries(in_tmp("sw")), 0);
+    /* python's json module agrees, where python is installed */
+    if (system("command -v python3 > /dev/null 2>&1") == 0) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd,
+                 "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
+                 "assert d[\"runs_done\"] == d[\"runs_total\"] == 4' '%s'",
+                 in_tmp("sw/progress.json"));
+        cr_assert_eq(system(cmd), 0, "%s", cmd);
+    }
+}
+
+Test(cli, progress_json_follows_the_progress_lines, .init = make_tmp, .fini = cleanup)
+{
+    /* every run reported (--progress-every 0); the last report is the end */
+    char *out = sweep_with("", "--jobs 1 --progress-every 0");
+    free(out);
+    char *e = slurp(in_tmp("sw.err"));
+    cr_assert(strstr(e, "ricsim: progress: 4/4 runs done, 0 failed, "), "%s", e);
+    free(e);
+    char *j = slurp(in_tmp("sw/progress.json")), v[32];
+    cr_assert(json_field(j, "runs_done", v, sizeof v) && strcmp(v, "4") == 0, "%s", j);
+    free(j);
+}
+
+/* The script of ricsim slurm, run as Slurm would run it (a fake sbatch records the merge job),
+ * gives the bytes of an unsharded sweep. */
+Test(cli, slurm_prints_a_job_array_whose_shards_and_merge_match_a_sweep, .init = make_tmp,
+     .fini = cleanup)
+{
+    write_file("tiny.cfg", tiny_cfg);
+    const char *exp = write_file("exp.cfg", jobs_exp);
+    char cmd[2048];
+    /* the same experiment path: plan.tsv names it */
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' sweep '%s' --out whole > /dev/null 2>&1", tmp,
+             RIC_BINARY, exp);
+    cr_assert_eq(system(cmd), 0);
+    result r =
+        ricsim((const char *[]){"slurm", exp, "--shards", "2", "--out", in_tmp("arr"), NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    const char *need[] = {"#!/bin/bash\n",
+                          "#SBATCH --array=0-1\n",
+                          "#SBATCH --cpus-per-task=2\n",
+                          "--shard \"$SLURM_ARRAY_TASK_ID/2\"",
+                          "--jobs \"${SLURM_CPUS_PER_TASK:-2}\" --resume\n",
+                          "--dependency=afterok:\"$SLURM_ARRAY_JOB_ID\"",
+                          ") merge $(printf %q "};
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+        cr_assert_not_null(strstr(r.out, need[i]), "no '%s' in:\n%s", need[i], r.out);
+    cr_assert_null(strstr(r.out, "cpus-per-task=4"));
+    write_file("arr.sbatch", r.out);
+    result_free(&r);
+    r = ricsim((const char *[]){"slurm", exp, "--shards", "3", "--jobs", "1", NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "#SBATCH --array=0-2\n#SBATCH --cpus-per-task=1\n"), "%s", r.out);
+    cr_assert(strstr(r.out, "--out 'runs/exp'"), "the default folder: %s", r.out);
+    result_free(&r);
+    fails_with((const char *[]){"slurm", exp, "--shards", "5", NULL}, 2,
+               "ricsim: slurm: 5 shards for the 4 runs of ");
+    fails_with((const char *[]){"slurm", exp, NULL}, 2, "ricsim: slurm: missing --shards N");
+    /* a fake sbatch on PATH writes the command of the merge job to merge.sh */
+    mkdir(in_tmp("bin"), 0777);
+    write_file("bin/sbatch", "#!/bin/sh\n"
+                             "for a in \"$@\"; do case \"$a\" in --wrap=*) printf '%s\\n' "
+                             "\"${a#--wrap=}\" > \"$FAKE_DIR/merge.sh\";; esac; done\n"
+                             "printf '%s\\n' \"$*\" >> \"$FAKE_DIR/sbatch.log\"\n");
+    chmod(in_tmp("bin/sbatch"), 0755);
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd,
+                 "cd / && FAKE_DIR='%s' PATH='%s':\"$PATH\" SLURM_ARRAY_JOB_ID=42 "
+                 "SLURM_ARRAY_TASK_ID=%d SLURM_CPUS_PER_TASK=1 bash '%s' > /dev/null 2>&1",
+                 tmp, in_tmp("bin"), i, in_tmp("arr.sbatch"));
+        cr_assert_eq(system(cmd), 0, "%s", cmd);
+    }
+    char *log = slurp(in_tmp("sbatch.log"));
+    cr_assert_not_null(log, "task 0 did not submit the merge");
+    cr_assert(strchr(log, '\n') && !strchr(strchr(log, '\n') + 1, '\n'), "one merge job: %s", log);
+    cr_assert(strstr(log, "--dependency=afterok:42 "), "%s", log);
+    free(log);
+    snprintf(cmd, sizeof cmd, "cd / && sh '%s' > /dev/null 2>&1", in_tmp("merge.sh"));
+    cr_assert_eq(system(cmd), 0, "the merge job failed");
+    const char *files[] = {"plan.tsv", "series.tsv", "stats.tsv", "long.tsv", "summary.tsv"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char a[64], b[64];
+        snprintf(a, sizeof a, "whole/%s", files[i]);
+        snprintf(b, sizeof b, "arr/%s", files[i]);
+        char *ta = slurp(in_tmp(a)), *tb = slurp(in_tmp(b));
+        cr_assert_not_null(tb, "no %s", b);
+        cr_assert_str_eq(ta, tb, "%s differs from the unsharded sweep's", files[i]);
+        free(ta);
+        free(tb);
+    }
+}
+
+/* merge --remove-shards removes ricsim's own files of the shards merged, and nothing else: a
+ * foreign file keeps its folder, a link under one of ricsim's names is left (and its target) */
+Test(cli, merge_remove_shards_keeps_foreign_files, .init = make_tmp, .fini = cleanup)
+{
+    write_file("tiny.cfg", tiny_cfg);
+    const char *exp = write_file("exp.cfg", jobs_exp);
+    for (int i = 0; i < 3; i++) {
+        char sh[16];
+        snprintf(sh, sizeof sh, "%d/3", i);
+        result r =
+            ricsim((const char *[]){"sweep", exp, "--out", in_tmp("m"), "--shard", sh, NULL});
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        result_free(&r);
+    }
+    write_file("m/shard-1-of-3/notes.txt", "mine\n");
+    const char *target = write_file("precious.txt", "keep me\n");
+    cr_assert_eq(symlink(target, in_tmp("m/shard-2-of-3/summary.csv")), 0);
+    result r = ricsim((const char *[]){"merge", in_tmp("m"), "--remove-shards", NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "shard folders holding other files were kept"), "%s", r.out);
+    result_free(&r);
+    cr_assert_not(exists(in_tmp("m/shard-0-of-3")), "an emptied shard folder stays");
+    cr_assert_eq(n_entries(in_tmp("m/shard-1-of-3")), 1);
+    cr_assert(exists(in_tmp("m/shard-1-of-3/notes.txt")));
+    cr_assert_eq(n_entries(in_tmp("m/shard-2-of-3")), 1);
+    char *t = slurp(target);
+    cr_assert_str_eq(t, "keep me\n");
+    free(t);
+    cr_assert(exists(in_tmp("m/series.tsv")));
+    cr_assert_not(exists(in_tmp("m/.lock")));
+    /* without the option the shards stay as they were */
+    for (int i = 0; i < 2; i++) {
+        char sh[16];
+        snprintf(sh, sizeof sh, "%d/2", i);
+        r = ricsim((const char *[]){"sweep", exp, "--out", in_tmp("k"), "--shard", sh, NULL});
+        result_free(&r);
+    }
+    r = ricsim((const char *[]){"merge", in_tmp("k"), NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    result_free(&r);
+    cr_assert(exists(in_tmp("k/shard-0-of-2/series.tsv")));
+}
+
+/* check validates experiment and study files as plan and the studies do */
+Test(cli, check_fails_as_plan_and_the_studies_fail, .init = make_tmp, .fini = cleanup)
+{
+    write_file("tiny.cfg", tiny_cfg);
+    const char *exp = write_file("exp.cfg", jobs_exp);
+    result r = ricsim((const char *[]){"check", exp, NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cr_assert(strstr(r.out, ": ok: experiment of scenario hash "), "%s", r.out);
+    cr_assert(strstr(r.out, "grid design, 2 design rows x 2 replications = 4 runs"), "%s", r.out);
+    result_free(&r);
+    char text[1024];
+    snprintf(text, sizeof text, "%s", jobs_exp);
+    memcpy(strstr(text, "\"grid\""), "\"latn\"", 6);
+    const char *latin = write_file("latin.cfg", text);
+    result plan = ricsim((const char *[]){"plan", latin, NULL});
+    r = ricsim((const char *[]){"check", latin, NULL});
+    cr_assert_eq(plan.code, 2);
+    cr_assert_eq(r.code, 2, "check passed what plan rejects");
+    cr_assert_str_eq(r.err, plan.err);
+    cr_assert(strstr(r.err, "'experiment.design' must be one of grid, zip, lhs, sobol, file (got "
+                            "\"latn\")"),
+              "%s", r.err);
+    result_free(&r);
+    result_free(&plan);
+    const char *sa = write_file("sa.cfg", "sensitivity = { scenario = \"tiny.cfg\";\n"
+                                          "  parameters = ( { key = \"rules.exit.base_rate\"; "
+                                          "min = 0.05; max = 0.5; } );\n"
+                                          "  indicators = [\"smes\"]; years = [2002.0];\n"
+                                          "  morris = { levels = 3; }; };\n");
+    fails_with((const char *[]){"check", sa, NULL}, 2, "ricsim: ");
+    r = ricsim((const char *[]){"check", sa, NULL});
+    cr_assert(strstr(r.err, "'sensitivity.morris.levels' must be even (got 3)"), "%s", r.err);
+    result_free(&r);
+    write_file("sa.cfg", "sensitivity = { scenario = \"tiny.cfg\";\n"
+                         "  parameters = ( { key = \"rules.exit.base_rate\"; "
+                         "min = 0.05; max = 0.5; } );\n"
+                         "  indicators = [\"smes\"]; years = [2002.0];\n"
+                         "  morris = { levels = 4; }; };\n");
+    r = ricsim((const char *[]){"check", sa, NULL});
+    cr_assert_eq(r.code, 0, "%s", r.err);
+    cr_assert(strstr(r.out, ": ok: sensitivity analysis of scenario 'tiny': 1 parameters, "), "%s",
+              r.out);
+    result_free(&r);
+    fails_with((const char *[]){"check", sa, "--seed", "3", NULL}, 2,
+               "ricsim: check takes no --set or --seed for an experiment or study file");
 }

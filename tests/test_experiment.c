@@ -376,6 +376,105 @@ Test(experiment, errors_name_file_line_and_key, .init = make_tmp, .fini = cleanu
                                           "see doc/guide.md, \"Experiments\")");
 }
 
+/* ---- SALib's parameter file ----------------------------------------------------------------- */
+
+Test(experiment, salib_params_give_the_bounds, .init = make_tmp, .fini = cleanup)
+{
+    mkdir(in_tmp("sub"), 0777);
+    /* resolved against the experiment file's folder, not the working folder */
+    write_file("sub/params.txt", "# SALib: name lower upper\n"
+                                 "\n"
+                                 "rules.spinoff.heritage  0.55 0.85\n"
+                                 "startup\t2.5\t4.5\r\n");
+    write_file("sub/base.cfg", TINY_CFG_TEXT);
+    const char *path =
+        write_file("sub/exp.cfg", "@include \"base.cfg\"\n"
+                                  "experiment = { design = \"lhs\"; samples = 5; salib_params = "
+                                  "\"params.txt\";\n"
+                                  "  parameters = ( { key = \"regions.dst.startup_rate\"; name = "
+                                  "\"startup\"; },\n"
+                                  "                 { key = \"rules.spinoff.heritage\"; } ); };\n");
+    ric_plan *p = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(ric_plan_load(path, &p, &err), RIC_OK, "%s", err.msg);
+    cr_assert_eq(p->n_params, 2);
+    cr_assert_eq(p->d.n_rows, 5);
+    for (size_t i = 0; i < 5; i++) {
+        double s = p->d.x[i * 2], h = p->d.x[i * 2 + 1];
+        cr_assert(s >= 2.5 && s <= 4.5, "startup %g", s);
+        cr_assert(h >= 0.55 && h <= 0.85, "heritage %g", h);
+    }
+    ric_plan_free(p);
+    /* without 'parameters': every line is a parameter named by its key path */
+    write_file("sub/keys.txt", "rules.spinoff.heritage 0.55 0.85\nregions.dst.startup_rate 2.5 "
+                               "4.5\n");
+    path = write_file("sub/exp2.cfg", "@include \"base.cfg\"\n"
+                                      "experiment = { design = \"sobol\"; samples = 4; "
+                                      "salib_params = \"keys.txt\"; };\n");
+    cr_assert_eq(ric_plan_load(path, &p, &err), RIC_OK, "%s", err.msg);
+    cr_assert_eq(p->n_params, 2);
+    cr_assert_str_eq(p->params[0].key, "rules.spinoff.heritage");
+    cr_assert_str_eq(p->params[1].name, "regions_dst_startup_rate");
+    ric_plan_free(p);
+}
+
+Test(experiment, salib_params_errors_name_file_and_line, .init = make_tmp, .fini = cleanup)
+{
+#define SEXP(extra)                                                                                \
+    "@include \"base.cfg\"\n"                                                                      \
+    "experiment = { design = \"lhs\"; samples = 3; salib_params = \"p.txt\";\n" extra "};\n"
+#define ONE "  parameters = ( { key = \"rules.spinoff.heritage\"; name = \"h\"; } );\n"
+    static const struct {
+        const char *params, *exp, *want;
+    } cases[] = {
+        {"h 0.5\n", SEXP(ONE),
+         "p.txt:1: expected 'name lower upper' (got 2 fields; SALib's groups and distributions "
+         "are not read)"},
+        {"h 0.5 0.6 g1 unif\n", SEXP(ONE),
+         "p.txt:1: expected 'name lower upper' (got 5 fields; SALib's groups and distributions "
+         "are not read)"},
+        {"# c\nh 0.5 x\n", SEXP(ONE), "p.txt:2: the upper bound of 'h' must be a number (got 'x')"},
+        {"h 0.7 0.6\n", SEXP(ONE), "p.txt:1: the upper bound of 'h' must be > 0.7 (got 0.6)"},
+        {"h 0.5 0.6\nh 0.5 0.7\n", SEXP(ONE), "p.txt:2: repeats parameter 'h' (line 1)"},
+        {"h 0.5 0.6\nq 0.1 0.2\n", SEXP(ONE),
+         "p.txt:2: 'q' is the name or key of no parameter in 'experiment.parameters'"},
+        {"# nothing\n", SEXP(ONE), "p.txt: no parameters (lines 'name lower upper')"},
+        {"heritage 0.5 0.6\n", SEXP(""),
+         "exp.cfg:2: parameter 'heritage' in design row 0: --set 'heritage="},
+        {"her/itage 0.5 0.6\n", SEXP(""),
+         "p.txt:1: 'her/itage' is not a key path like rules.spinoff.heritage; without "
+         "'experiment.parameters' each name must be one"},
+        {"rules.spinoff.heritage 0.5 1.5\n", SEXP(""),
+         "exp.cfg:2: parameter 'rules.spinoff.heritage' in design row 0: --set"},
+        {"h 0.5 0.6\n",
+         SEXP("  parameters = ( { key = \"rules.spinoff.heritage\"; name = \"h\"; min = 0.5; "
+              "max = 0.6; } );\n"),
+         "exp.cfg:3: 'experiment.parameters.[0]' has 'min' and 'max' and a line in "},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        write_file("p.txt", cases[i].params);
+        write_file("base.cfg", base_cfg);
+        const char *path = write_file("exp.cfg", cases[i].exp);
+        ric_plan *p = NULL;
+        ric_err err = {{0}};
+        cr_assert_neq(ric_plan_load(path, &p, &err), RIC_OK, "case %zu passed", i);
+        char want[1024];
+        snprintf(want, sizeof want, "%s/%s", tmp, cases[i].want);
+        cr_assert(strncmp(err.msg, want, strlen(want)) == 0, "case %zu: '%s', expected '%s'", i,
+                  err.msg, want);
+    }
+    write_file("exp.cfg", SEXP(ONE));
+    unlink(in_tmp("p.txt"));
+    ric_plan *p = NULL;
+    ric_err err = {{0}};
+    cr_assert_neq(ric_plan_load(in_tmp("exp.cfg"), &p, &err), RIC_OK);
+    cr_assert(strstr(err.msg, "p.txt: cannot open SALib's parameter file "
+                              "(experiment.salib_params): No such file or directory"),
+              "%s", err.msg);
+#undef SEXP
+#undef ONE
+}
+
 /* ---- sweeps --------------------------------------------------------------------------------- */
 
 Test(experiment, sweep_is_byte_identical_for_one_and_two_jobs, .init = make_tmp, .fini = cleanup)
@@ -856,7 +955,11 @@ Test(experiment, compare_pairs_scenarios_and_narrows_the_interval, .init = make_
     cr_assert_not_null(strstr(diff, "\nyear\tfirms_diff\tfirms_lo\tfirms_hi\tfirms_lo_unpaired\t"
                                     "firms_hi_unpaired\tfirms_vrf\t"));
     cr_assert_eq(count(diff, "\n") - count(diff, "# "), 1 + 60, "a row per month");
-    cr_assert_not_null(strstr(effect, "\ngrant\tA\t8\t"), "%s", effect);
+    for (size_t h = 0; h < 4; h++) {
+        const char *row[] = {"\ngrant\tA\tduring\t", "\ngrant\tA\tplus5\tNaN\t8\tNaN",
+                             "\ngrant\tA\tplus10\tNaN\t8\tNaN", "\ngrant\tA\tend\t"};
+        cr_assert_not_null(strstr(effect, row[h]), "no row %s in %s", row[h] + 1, effect);
+    }
     /* at the end the pairing must narrow the interval of employees_smes: VRF > 1 */
     const char *last = diff + strlen(diff) - 1;
     while (last > diff && last[-1] != '\n')
@@ -890,7 +993,10 @@ Test(experiment, shipped_experiments_load)
     const struct {
         const char *file;
         size_t rows, reps;
-    } shipped[] = {{"sweep_ris_budget.cfg", 3, 5}, {"sweep_spillover.cfg", 12, 5}};
+    } shipped[] = {{"sweep_ris_budget.cfg", 3, 5},
+                   {"sweep_spillover.cfg", 12, 5},
+                   {"sweep_creative.cfg", 54, 5},
+                   {"sweep_creative_base.cfg", 54, 5}};
     for (size_t k = 0; k < sizeof shipped / sizeof shipped[0]; k++) {
         char path[512];
         snprintf(path, sizeof path, "%s/scenarios/%s", RIC_SOURCE_DIR, shipped[k].file);

@@ -151,7 +151,9 @@ Test(figures, calibrate_and_sensitivity_draw_their_figures, .init = setup, .fini
                        RIC_BINARY, tmp, tmp, tmp),
                  2);
     log = slurp(strcat(strcpy(p, tmp), "/cal2.log"));
-    cr_assert(strstr(log, "already holds fitted.tsv; use --force to replace it"), "%s", log);
+    cr_assert(strstr(log, "already holds results (fit.tsv); use --resume to continue the study or "
+                          "--force to replace them"),
+              "%s", log);
     free(log);
 
     write_text(tmp, "sa.cfg", sa_cfg, p);
@@ -201,8 +203,9 @@ Test(figures, study_commands_reject_bad_usage, .init = setup, .fini = teardown)
     snprintf(log, sizeof log, "%s/help.log", tmp);
     cr_assert_eq(shell("'%s' --help > '%s' 2>&1", RIC_BINARY, log), 0);
     char *text = slurp(log);
-    cr_assert(strstr(text, "ricsim calibrate CAL.cfg --out DIR [--jobs N] [--force]"));
-    cr_assert(strstr(text, "ricsim sensitivity SA.cfg --out DIR [--jobs N] [--force]"));
+    cr_assert(strstr(text, "ricsim calibrate CAL.cfg --out DIR [--jobs N] [--resume | --force]"));
+    cr_assert(strstr(text, "ricsim sensitivity SA.cfg --out DIR [--jobs N] [--shard I/N] "
+                           "[--resume | --force]"));
     free(text);
 }
 

@@ -121,7 +121,8 @@ Test(kernels, firm_draws_matches_its_reference)
     static chunk_data in, got[2];
     static ric_cap_powers pw;
     static double tab[RIC_TAB_N];
-    double market[7];
+    double market[7 * 3], market2[7 * 3];
+    static uint8_t sector[RIC_CHUNK];
     const double dts[] = {1.0, 1.0 / 12, 1.0 / 52, 1.0 / 365};
     for (int trial = 0; trial < 400; trial++) {
         ric_rules p = {0};
@@ -130,8 +131,13 @@ Test(kernels, firm_draws_matches_its_reference)
         ric_firm_consts_init(&k, &p, pick(r, dts, 4));
         for (int32_t a = 0; a < RIC_TAB_N; a++)
             tab[a] = ric_firm_premium(&k, a);
-        for (int g = 0; g < 7; g++)
+        /* one to three sectors, with one table for both terms or two */
+        const int32_t ns = 1 + (int32_t)gsl_rng_uniform_int(r, 3);
+        const int two = (int)gsl_rng_uniform_int(r, 2);
+        for (int g = 0; g < 7 * 3; g++) {
             market[g] = -1.0 + 2.0 * gsl_rng_uniform(r);
+            market2[g] = two ? -1.0 + 2.0 * gsl_rng_uniform(r) : market[g];
+        }
         const size_t m = trial < 16 ? (size_t)trial + 1 : 1 + gsl_rng_uniform_int(r, RIC_CHUNK);
         for (size_t j = 0; j < m; j++) {
             in.emp[j] = employees(r);
@@ -142,6 +148,7 @@ Test(kernels, firm_draws_matches_its_reference)
                 (float)(gsl_rng_uniform_int(r, 4) ? -0.05 + 2.0 * gsl_rng_uniform(r)
                                                   : pick(r, (const double[]){-0.0, 0, 1e-30}, 3));
             in.region[j] = (uint16_t)gsl_rng_uniform_int(r, 7);
+            sector[j] = (uint8_t)gsl_rng_uniform_int(r, (unsigned long)ns);
             for (int w = 0; w < 4; w++)
                 in.r[w][j] = word(r);
             pw.exit[j] = ric_powe(in.cap[j], k.exit_el);
@@ -157,7 +164,10 @@ Test(kernels, firm_draws_matches_its_reference)
                                       .cap = d->cap,
                                       .fit = d->fit,
                                       .region = d->region,
-                                      .market = market,
+                                      .sector = sector,
+                                      .n_sectors = ns,
+                                      .market_fit = market,
+                                      .market_grow = two ? market2 : market,
                                       .tab_premium = tab,
                                       .r0 = d->r[0],
                                       .r1 = d->r[1],
@@ -267,6 +277,9 @@ Test(kernels, firm_flags_matches_its_reference)
 static const char *const WORLD =
     "name = \"kernels\"; seed = 77L; time = { start = 2000.0; end = 2010.0; steps_per_year = 12; };"
     "limits = { max_firms = 3000; };"
+    "sectors = { it = { }; bio = { demand = 40.0; demand_growth = 0.05; labour_intensity = 1.5;"
+    "                              capital_need = 0.3; local_share = 0.5; };"
+    "            svc = { demand_growth = -0.02; }; };"
     "regions = { a = { labour_pool = 100.0; }; b = { labour_pool = 1.0; focus = false; };"
     "            c = { labour_pool = 0.0; }; d = { labour_pool = 5.0; focus = false; }; };"
     "organisations = { inst = { kind = \"ri_gvt\"; region = \"a\"; count = 4; staff = 50.0;"
@@ -314,6 +327,7 @@ static void make_world(world *x, unsigned long seed, unsigned kernels, int unit)
                              employees(r), 0.05 + 3.0 * gsl_rng_uniform(r), 0);
         cr_assert_geq(j, 0);
         f->fitness[j] = (float)(-0.02 + 1.5 * gsl_rng_uniform(r));
+        f->sector[j] = (uint8_t)gsl_rng_uniform_int(r, (unsigned long)w->n_sectors);
         f->birth[j] = (int32_t)w->step - (int32_t)gsl_rng_uniform_int(r, 200);
         f->prog[j] = gsl_rng_uniform_int(r, 3) ? 0u : 1u + (uint32_t)gsl_rng_uniform_int(r, 7);
         const int o = (int)gsl_rng_uniform_int(r, (unsigned long)w->n_orgs);

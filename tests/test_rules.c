@@ -420,3 +420,81 @@ Test(rules, entrants_find_suppliers_in_their_own_region)
     }
     free_town(&t);
 }
+
+/* Local self-reinforcement (Brenner 2001): entry rises with the region's firms towards 1 + s
+ * times its base rate, half-way at the critical mass; switched off, nothing changes. */
+static double startups_per_step(int firms, const char *strength)
+{
+    char s[64];
+    snprintf(s, sizeof s, "rules.entry.self_reinforcement=%s", strength);
+    const char *sets[] = {"regions.town.startup_rate=120.0", "rules.entry.critical_mass=50.0", s,
+                          "limits.max_firms=20000"};
+    town t;
+    make_town(&t, sets, 4);
+    for (int k = 0; k < firms; k++)
+        add_firm(&t, 5, 1.0);
+    long long born = 0;
+    const int steps = 240;
+    for (int k = 0; k < steps; k++) {
+        const size_t before = t.w.firms.n;
+        run_rule(&t, "entry");
+        born += (long long)(t.w.firms.n - before);
+        t.w.firms.n = before; /* the town keeps its size (ids run on): only the rate counts */
+        t.w.step++;
+    }
+    free_town(&t);
+    return (double)born / steps;
+}
+
+Test(rules, entry_reinforces_itself_above_the_critical_mass_only)
+{
+    const double base = 120.0 / 12; /* start-ups per monthly step */
+    const double off_small = startups_per_step(10, "0"), off_large = startups_per_step(400, "0");
+    const double small = startups_per_step(10, "3"), near = startups_per_step(50, "3"),
+                 large = startups_per_step(400, "3");
+    cr_assert(fabs(off_small - base) < 0.6 && fabs(off_large - base) < 0.6,
+              "without reinforcement %g and %g a step, want %g", off_small, off_large, base);
+    /* 10 firms against a critical mass of 50: a factor 1.005; 50: 2.5; 400: 4.0 */
+    cr_assert(fabs(small - base) < 0.6, "below the critical mass %g, want about %g", small, base);
+    cr_assert(fabs(near - 2.5 * base) < 1.2, "at the critical mass %g, want about %g", near,
+              2.5 * base);
+    cr_assert(fabs(large - 4.0 * base) < 1.5, "above it %g, want about %g", large, 4.0 * base);
+}
+
+/* Orders down the chain: a firm hires for network.order_share of its supplier's or buyer's hires,
+ * within its region's pool; an unlinked firm and a switched-off share get nothing. */
+Test(rules, a_partner_that_hires_passes_orders_down_the_chain)
+{
+    const char *sets[] = {"rules.network.order_share=0.2"};
+    town t;
+    make_town(&t, sets, 1);
+    const long a = add_firm(&t, 10, 1.0), b = add_firm(&t, 10, 1.0), c = add_firm(&t, 10, 1.0);
+    ric_firms_link_firms(&t.w, RIC_LINK_vertical, (size_t)a, (size_t)b);
+    long long more = 0;
+    const int trials = 400;
+    for (int k = 0; k < trials; k++) {
+        t.w.regions[0].pool = 1000.0;
+        t.w.firms.employees[a] = t.w.firms.employees[b] = t.w.firms.employees[c] = 10;
+        t.ws->want[a] = 0, t.ws->want[b] = 37, t.ws->want[c] = 50; /* this step's hires */
+        run_rule(&t, "orders");
+        const int32_t got = t.w.firms.employees[a] - 10;
+        cr_assert(got == 7 || got == 8, "orders brought %d hires for 0.2 x 37", got);
+        cr_assert_eq(t.w.firms.employees[b], 10, "b's partner hired nobody");
+        cr_assert_eq(t.w.firms.employees[c], 10, "an unlinked firm took orders");
+        cr_assert_eq(t.w.regions[0].pool, 1000.0 - got, "the hires come from the pool");
+        more += got;
+        t.w.step++;
+    }
+    /* stochastic rounding keeps the mean: 7.4 a step */
+    cr_assert(fabs((double)more / trials - 7.4) < 0.1, "mean %g", (double)more / trials);
+    /* the pool bounds the orders' hires */
+    t.w.regions[0].pool = 3.5;
+    t.w.firms.employees[a] = 10;
+    run_rule(&t, "orders");
+    cr_assert_eq(t.w.firms.employees[a], 13);
+    cr_assert_eq(t.w.regions[0].pool, 0.5);
+    t.w.rules.order_share = 0;
+    run_rule(&t, "orders");
+    cr_assert_eq(t.w.firms.employees[a], 13, "orders switched off");
+    free_town(&t);
+}

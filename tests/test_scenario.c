@@ -368,7 +368,7 @@ Test(scenario, event_key_not_settable)
              "value = 1.5; }\n);\n",
         NULL, 0, RIC_ESCENARIO,
         "t.cfg:6: 'events.[0].key' names no settable parameter (got \"rules.spinoff.colour\"); "
-        "use 'rules.GROUP.NAME' or 'regions.REGION.NAME'");
+        "use 'rules.GROUP.NAME', 'regions.REGION.NAME' or 'sectors.SECTOR.NAME'");
 }
 
 Test(scenario, phase_end_not_after_start)

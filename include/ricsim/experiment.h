@@ -125,6 +125,8 @@ int ric_sweep_done(const ric_sweep *sw);
  * ric_interrupt() (ric_sweep_free then stops the workers; --resume continues). */
 ric_status ric_sweep_step(ric_sweep *sw, ric_sweep_event *ev, ric_err *err);
 void ric_sweep_progress_get(const ric_sweep *sw, ric_sweep_progress *out);
+/* The folder the sweep writes: DIR, or DIR/shard-I-of-N. */
+const char *ric_sweep_dir(const ric_sweep *sw);
 /* Runs elsewhere (jobs = 0): ric_sweep_take gives the next run to start (1), or 0 when none is
  * left to start; ric_sweep_put records the results of a run taken, as ric_plan_execute made them
  * (K.row and K.series texts), and appends what is now complete in run order. The sweep is done
@@ -150,5 +152,13 @@ void ric_sweep_shard_dir(const char *dir, size_t i, size_t n, char *buf, size_t 
 /* Joins DIR/shard-*-of-N into DIR: plan.tsv, runs.tsv, series.tsv and stats.tsv, byte for byte
  * what one unsharded sweep writes. Every shard must be complete. *n_shards gets N. */
 ric_status ric_sweep_merge(const char *dir, int force, size_t *n_shards, ric_err *err);
+
+/* After ric_sweep_merge of DIR's N shards: removes from each shard folder ricsim's own files of a
+ * sweep (its result files, DIR/.runs's per-run files, .lock), only in a shard whose plan.tsv is
+ * the one just merged into DIR, and each folder that this leaves empty. A foreign file stays, with
+ * its folder (*kept counts such folders); a symbolic link is never followed, and a link under one
+ * of ricsim's names is a foreign file. Errors: a shard locked by a running sweep, or changed since
+ * the merge. */
+ric_status ric_sweep_remove_shards(const char *dir, size_t n, size_t *kept, ric_err *err);
 
 #endif

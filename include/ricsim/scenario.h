@@ -11,6 +11,7 @@
 #define RIC_NAME_MAX 48
 #define RIC_MAX_PROGRAMMES 32 /* one participation bit each */
 #define RIC_MAX_REGIONS 4096
+#define RIC_MAX_SECTORS 16 /* sectors a scenario may define (a firm's sector is one byte) */
 
 /* Kinds of knowledge organisation, in the seed table's order (data/daedeok_history.tsv). */
 typedef enum {
@@ -59,9 +60,36 @@ extern const char *const ric_applicant_names[RIC_APPLY_N];
     X(relocation_rate, 0, 0, 1e7, 1, "firms relocating in per year")                               \
     X(market_growth, 0, -1, 1, 1, "demand shifter of firm growth and fitness, per year")
 
+/* Sector parameters, one entry each: X(name, default, lo, hi, settable, doc), as the region
+ * parameters: the field of ric_sector_spec, the key of a sector in the scenario's 'sectors' group
+ * and, when settable, a parameter dated events may change ("sectors.S.name"). The defaults leave
+ * a firm's growth and fitness as they are without sectors (doc/MODEL.md 7.6). */
+#define RIC_SECTOR_PARAMS(X)                                                                       \
+    X(demand_growth, 0, -1, 1, 1, "growth of the sector's market, per year")                       \
+    X(demand, 0, 0, 1e9, 0,                                                                        \
+      "jobs the sector's market holds in each region at the start (0: the market does not bind)")  \
+    X(demand_adjust, 0.5, 0, 12, 1,                                                                \
+      "growth per year, per unit of log gap, that moves employment towards a binding market")      \
+    X(labour_intensity, 1, 0, 100, 1, "jobs the sector makes per unit of market growth (1: as "    \
+                                      "the market)")                                               \
+    X(capital_need, 0, -100, 100, 1,                                                               \
+      "capability a firm of the sector needs beyond rules.fitness.cost to break even")             \
+    X(local_share, 1, 0, 1, 1,                                                                     \
+      "exposure to the region's market_growth (local demand and resources)")
+
+typedef struct {
+    char name[RIC_NAME_MAX];
+    char label[96];
+#define RIC_SECTOR_FIELD(name, def, lo, hi, settable, doc) double name;
+    RIC_SECTOR_PARAMS(RIC_SECTOR_FIELD)
+#undef RIC_SECTOR_FIELD
+} ric_sector_spec;
+
 typedef struct {
     char name[RIC_NAME_MAX];
     int focus; /* counted in the organisation and employee columns */
+    /* shares of start-ups and relocations by sector, summing to 1 (equal when not given) */
+    double sector_share[RIC_MAX_SECTORS];
 #define RIC_REGION_FIELD(name, def, lo, hi, settable, doc) double name;
     RIC_REGION_PARAMS(RIC_REGION_FIELD)
 #undef RIC_REGION_FIELD
@@ -81,6 +109,7 @@ typedef struct {
     double seed_fund_usd_m; /* spin-off support, US$ million per year */
     int incubator_rooms;
     double graduates_per_year; /* universities only */
+    int sector;                /* field of its spin-offs; -1: they draw one as start-ups do */
 } ric_org_spec;
 
 typedef struct {
@@ -91,6 +120,7 @@ typedef struct {
     double employees; /* mean employees per firm (geometric spread around it) */
     double capability;
     ric_origin origin;
+    int sector; /* -1: each draws one from its region's shares */
 } ric_firm_spec;
 
 /* Rule parameters. Every field is a double so dated events can change any of them by name. */
@@ -127,6 +157,8 @@ typedef struct {
     double startup_capability;
     double relocation_employees;
     double relocation_capability;
+    double self_reinforcement; /* Brenner 2001: entry and spin-off rise with local firms */
+    double critical_mass;      /* local firms at half the reinforcement */
     double exit_base_rate;      /* per year for a new one-person firm at capability 1 */
     double exit_age_years;      /* age scale of the falling hazard */
     double exit_size_employees; /* size scale of the falling hazard */
@@ -140,6 +172,7 @@ typedef struct {
     double absorptive_half;  /* capability at which absorptive capacity is half its top */
     double vertical_share;   /* share of entrants finding a supplier or buyer in their region */
     double vertical_exit;    /* exit hazard multiplier while a firm has a supplier or buyer */
+    double order_share;      /* share of a partner's hires passed down the chain as orders */
     /* Staff of knowledge organisations. */
     double staff_rehire_rate; /* share of the gap to target refilled per year */
 } ric_rules;
@@ -204,6 +237,7 @@ typedef struct {
     /* eligibility */
     int n_regions; /* 0 = any region */
     int *regions;  /* owned */
+    uint32_t sectors; /* bit s: firms of sector s are eligible; 0 = any sector */
     double min_staff, min_quality, max_age_years;
     /* ranking weights (INFSO-SKIN's criteria: quality, match, chance) */
     double rank_quality, rank_match, rank_chance;
@@ -238,6 +272,8 @@ typedef struct {
     size_t max_firms;
     int capital_region; /* -1 = none */
     ric_rules rules;
+    int n_sectors; /* 0: the scenario defines none (every firm is in sector 0, neutral) */
+    ric_sector_spec *sectors;
     int n_regions;
     ric_region_spec *regions;
     int n_orgs;
@@ -266,6 +302,10 @@ void ric_scenario_free(ric_scenario *sc);
 /* Index of a region or programme by name, or -1. */
 int ric_scenario_region(const ric_scenario *sc, const char *name);
 
+/* Index of a sector by name, or -1. */
+int ric_scenario_sector(const ric_scenario *sc, const char *name);
+/* Pointer to the event-settable sector parameter NAME (RIC_SECTOR_PARAMS) of s, or NULL. */
+double *ric_sector_param(ric_sector_spec *s, const char *name);
 /* Pointer to the event-settable region parameter NAME (RIC_REGION_PARAMS) of r, or NULL. */
 double *ric_region_param(ric_region_spec *r, const char *name);
 
@@ -286,5 +326,6 @@ typedef struct {
 /* Fill OUT with the I-th rule parameter or region parameter, in table order; 0 past the end. */
 int ric_scenario_rule_param(size_t i, ric_param_info *out);
 int ric_scenario_region_param(size_t i, ric_param_info *out);
+int ric_scenario_sector_param(size_t i, ric_param_info *out);
 
 #endif

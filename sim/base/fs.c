@@ -163,3 +163,22 @@ int ric_fs_close(FILE *f, int sync)
     errno = bad ? (e ? e : EIO) : 0;
     return bad ? -1 : 0;
 }
+
+int ric_fs_remove_own(const char *dir, const char *const *names, const char *const *exts)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    for (size_t i = 0; names[i]; i++) {
+        struct stat st;
+        if (fstatat(fd, names[i], &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+            unlinkat(fd, names[i], 0);
+    }
+    close(fd);
+    if (exts) {
+        char runs[RIC_PATH_MAX];
+        if (ric_fs_join(dir, ".runs", runs) == 0)
+            ric_fs_remove_run_dir(runs, exts);
+    }
+    return rmdir(dir) == 0 ? 0 : 1;
+}

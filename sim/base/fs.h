@@ -34,6 +34,13 @@ FILE *ric_fs_open_regular(const char *path);
 void ric_fs_remove_run_files(const char *dir, const char *const *exts, int tmp_only);
 /* The same (every such file), then removes DIR when that left it empty. */
 void ric_fs_remove_run_dir(const char *dir, const char *const *exts);
+/* Removes from folder DIR (never through a symbolic link) the regular files named in NAMES
+ * (NULL-terminated) and, in its subfolder .runs, the per-run files with the extensions EXTS
+ * (NULL: none), then .runs and DIR themselves if that left them empty. Anything else, a link
+ * under one of the names included, stays. Returns 0 when DIR is gone, 1 when it stays (something
+ * else is in it), -1 when DIR is not a folder of its own (a link, or missing). */
+int ric_fs_remove_own(const char *dir, const char *const *names, const char *const *exts);
+
 /* Whether PATH is a folder itself, not a symbolic link to one (lstat). */
 int ric_fs_is_real_dir(const char *path);
 

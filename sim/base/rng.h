@@ -25,7 +25,9 @@ enum {
     RIC_RULE_LINKS,         /* programme forum links */
     RIC_RULE_PROG_RANK,     /* chance term of a programme's ranking */
     RIC_RULE_PROG_REVIEW,   /* chance term of an annual review */
-    RIC_RULE_PROG_MEMBERS   /* consortium firms of an award */
+    RIC_RULE_PROG_MEMBERS,  /* consortium firms of an award */
+    RIC_RULE_SECTOR,        /* the sector a new firm draws from its region's shares */
+    RIC_RULE_ORDERS         /* rounding of the hires a partner's orders bring */
 };
 
 /* One Philox block: four independent 32-bit words. */

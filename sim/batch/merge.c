@@ -12,6 +12,7 @@
 
 #include "base/atomic.h"
 #include "base/fs.h"
+#include "base/lock.h"
 #include "batch/sweep.h"
 #include "batch/tidy.h"
 #include "ricsim/stats.h"
@@ -391,5 +392,55 @@ ric_status ric_sweep_merge(const char *dir, int force, size_t *n_shards, ric_err
     free(plan);
     if (st == RIC_OK)
         *n_shards = n;
+    return st;
+}
+
+/* ---- --remove-shards ------------------------------------------------------------------------ */
+
+ric_status ric_sweep_remove_shards(const char *dir, size_t n, size_t *kept, ric_err *err)
+{
+    const char *names[RIC_SWEEP_N_RESULT_FILES + 1];
+    for (size_t i = 0; i < RIC_SWEEP_N_RESULT_FILES; i++)
+        names[i] = ric_sweep_result_files[i];
+    names[RIC_SWEEP_N_RESULT_FILES] = NULL;
+    static const char *const run_exts[] = {"row", "series", NULL};
+    char path[RIC_PATH_MAX], sd[RIC_PATH_MAX];
+    ric_fs_join(dir, "plan.tsv", path);
+    char *plan = ric_fs_read_regular(path, NULL);
+    if (!plan) {
+        ric_err_set(err, "%s: cannot read the merged plan: %s", path, strerror(errno));
+        return RIC_EIO;
+    }
+    ric_status st = RIC_OK;
+    *kept = 0;
+    for (size_t i = 0; i < n && st == RIC_OK; i++) {
+        ric_sweep_shard_dir(dir, i, n, sd, sizeof sd);
+        if (!ric_fs_is_real_dir(sd)) { /* a link to a folder is never followed */
+            (*kept)++;
+            continue;
+        }
+        /* held while its files go, so that no sweep writes into it meanwhile */
+        int lock = ric_lock_take(sd, "sweep", err);
+        if (lock < 0) {
+            st = RIC_EUSAGE;
+            break;
+        }
+        /* only a shard of the plan just merged: its plan.tsv is the merged one */
+        ric_fs_join(sd, "plan.tsv", path);
+        char *text = ric_fs_read_regular(path, NULL);
+        int same = text && strcmp(text, plan) == 0;
+        free(text);
+        if (!same) {
+            ric_lock_release(lock, sd);
+            ric_err_set(err, "%s: changed since the merge; its files were left alone", sd);
+            st = RIC_EUSAGE;
+            break;
+        }
+        ric_fs_remove_own(sd, names, run_exts);
+        ric_lock_release(lock, sd);
+        if (rmdir(sd) != 0)
+            (*kept)++; /* files that are not ricsim's */
+    }
+    free(plan);
     return st;
 }

@@ -4,14 +4,17 @@
 #include "ricsim/experiment.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <float.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/consts.h"
+#include "base/fs.h"
 #include "batch/runs.h"
 #include "batch/tidy.h"
 #include "input/cfg.h"
@@ -46,12 +49,135 @@ typedef struct {
     char name[RIC_DESIGN_MAX_PARAMS][RIC_TIDY_NAME_MAX]; /* columns of long.tsv and summary.tsv */
     int named[RIC_DESIGN_MAX_PARAMS];                    /* 'name' given */
     size_t n;
+    /* bounds read from SALib's parameter file (experiment.salib_params), by name */
+    struct salib_row {
+        char name[256];
+        double lo, hi;
+        size_t line;
+        int used;
+    } * salib;
+    size_t n_salib;
+    char salib_file[RIC_PATH_MAX];
+    const config_setting_t *salib_at;
 } param_set;
 
 static void param_set_fini(param_set *ps)
 {
     for (size_t j = 0; j < ps->n; j++)
         free(ps->values[j]);
+    free(ps->salib);
+}
+
+/* ---- SALib's parameter file ---------------------------------------------------------------- */
+
+/* Reads FILE, SALib's parameter file: one parameter a line, "name lower upper" separated by
+ * whitespace; blank lines and lines starting with '#' are skipped. Errors read "FILE:LINE: ...". */
+static void read_salib(ric_cfg *c, const char *file, param_set *ps)
+{
+    FILE *f = ric_fs_open_regular(file);
+    if (!f) {
+        ric_err_set(c->err, "%s: cannot open SALib's parameter file (experiment.salib_params): %s",
+                    file, errno == EINVAL ? "not a regular file" : strerror(errno));
+        c->failed = 1;
+        return;
+    }
+    char line[1024];
+    size_t ln = 0, cap = 0;
+    while (!c->failed && fgets(line, sizeof line, f)) {
+        ln++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            ric_err_set(c->err, "%s:%zu: line longer than %zu characters", file, ln,
+                        sizeof line - 2);
+            c->failed = 1;
+            break;
+        }
+        char *save = NULL, *fld[4];
+        size_t n = 0;
+        for (char *t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save))
+            if (n < 4)
+                fld[n++] = t;
+            else
+                n = 5;
+        if (n == 0 || fld[0][0] == '#')
+            continue;
+        if (n != 3) {
+            ric_err_set(c->err,
+                        "%s:%zu: expected 'name lower upper' (got %zu fields; SALib's groups and "
+                        "distributions are not read)",
+                        file, ln, n > 4 ? (size_t)5 : n);
+            c->failed = 1;
+            break;
+        }
+        double v[2];
+        for (int k = 0; k < 2 && !c->failed; k++) {
+            char *end;
+            errno = 0;
+            v[k] = strtod(fld[1 + k], &end);
+            if (*end || end == fld[1 + k] || errno || !isfinite(v[k])) {
+                ric_err_set(c->err,
+                            "%s:%zu: the %s bound of '%.100s' must be a number (got '%.40s')", file,
+                            ln, k ? "upper" : "lower", fld[0], fld[1 + k]);
+                c->failed = 1;
+            }
+        }
+        if (c->failed)
+            break;
+        if (!(v[1] > v[0])) {
+            ric_err_set(c->err, "%s:%zu: the upper bound of '%.100s' must be > %g (got %g)", file,
+                        ln, fld[0], v[0], v[1]);
+            c->failed = 1;
+            break;
+        }
+        for (size_t i = 0; i < ps->n_salib && !c->failed; i++)
+            if (strcmp(ps->salib[i].name, fld[0]) == 0) {
+                ric_err_set(c->err, "%s:%zu: repeats parameter '%.100s' (line %zu)", file, ln,
+                            fld[0], ps->salib[i].line);
+                c->failed = 1;
+            }
+        if (c->failed)
+            break;
+        if (strlen(fld[0]) >= sizeof ps->salib[0].name || ps->n_salib == RIC_DESIGN_MAX_PARAMS) {
+            ric_err_set(c->err, "%s:%zu: %s", file, ln,
+                        ps->n_salib == RIC_DESIGN_MAX_PARAMS ? "too many parameters"
+                                                             : "parameter name too long");
+            c->failed = 1;
+            break;
+        }
+        if (ps->n_salib == cap) {
+            cap = cap ? 2 * cap : 8;
+            struct salib_row *g = realloc(ps->salib, cap * sizeof *g);
+            if (!g) {
+                ric_err_set(c->err, "%s: out of memory", file);
+                c->failed = 1;
+                break;
+            }
+            ps->salib = g;
+        }
+        struct salib_row *r = &ps->salib[ps->n_salib++];
+        snprintf(r->name, sizeof r->name, "%s", fld[0]);
+        r->lo = v[0];
+        r->hi = v[1];
+        r->line = ln;
+        r->used = 0;
+    }
+    if (!c->failed && ferror(f)) {
+        ric_err_set(c->err, "%s: read error", file);
+        c->failed = 1;
+    }
+    fclose(f);
+    if (!c->failed && ps->n_salib == 0) {
+        ric_err_set(c->err, "%s: no parameters (lines 'name lower upper')", file);
+        c->failed = 1;
+    }
+}
+
+/* The SALib row naming parameter KEY (by its column name NAME or by its key), or NULL. */
+static struct salib_row *salib_find(param_set *ps, const char *name, const char *key)
+{
+    for (size_t i = 0; i < ps->n_salib; i++)
+        if (strcmp(ps->salib[i].name, name) == 0 || strcmp(ps->salib[i].name, key) == 0)
+            return &ps->salib[i];
+    return NULL;
 }
 
 static int valid_key_path(const char *k)
@@ -142,12 +268,24 @@ static void read_param(ric_cfg *c, const ric_design_type *t, config_setting_t *g
                      smin ? "max" : "min");
         return;
     }
+    struct salib_row *sr = salib_find(ps, ps->name[j], q->key);
+    if (sr && smin) {
+        ric_cfg_fail(c, smin, "'%s' has 'min' and 'max' and a line in %s (line %zu); give one", gp,
+                     ps->salib_file, sr->line);
+        return;
+    }
     if (smin) {
         q->lo = ric_cfg_num(c, g, "min", 1, 0, -DBL_MAX, DBL_MAX);
         q->hi = ric_cfg_num(c, g, "max", 1, 0, -DBL_MAX, DBL_MAX);
         q->has_range = 1;
         if (!c->failed && !(q->hi > q->lo))
             ric_cfg_fail(c, smax, "'%s.max' must be > %g (got %g)", gp, q->lo, q->hi);
+    } else if (sr) { /* SALib's bounds stand for min and max */
+        q->lo = sr->lo;
+        q->hi = sr->hi;
+        q->has_range = 1;
+        sr->used = 1;
+        smin = smax = (config_setting_t *)ps->salib_at;
     }
     if (c->failed)
         return;
@@ -205,7 +343,46 @@ static void read_param(ric_cfg *c, const ric_design_type *t, config_setting_t *g
                      t->name);
 }
 
-/* Loads the scenario of run ID of the plan with the run's overrides (parameters and seed). */
+/* Without 'parameters': each line of SALib's file is a parameter, its name a key path. */
+static void salib_params(ric_cfg *c, const ric_design_type *t, param_set *ps)
+{
+    if (t->needs_values != 0) {
+        ric_cfg_fail(c, ps->salib_at,
+                     "'experiment.salib_params' without 'parameters' needs a design that samples "
+                     "[min, max] (lhs or sobol; got %s)",
+                     t->name);
+        return;
+    }
+    for (size_t i = 0; i < ps->n_salib && !c->failed; i++) {
+        struct salib_row *r = &ps->salib[i];
+        size_t j = ps->n;
+        if (!valid_key_path(r->name) || strcmp(r->name, "seed") == 0) {
+            ric_err_set(c->err,
+                        "%s:%zu: '%s' is not a key path like rules.spinoff.heritage; without "
+                        "'experiment.parameters' each name must be one",
+                        ps->salib_file, r->line, r->name);
+            c->failed = 1;
+            return;
+        }
+        ric_design_param *q = &ps->d[j];
+        q->key = r->name;
+        q->lo = r->lo;
+        q->hi = r->hi;
+        q->has_range = 1;
+        ric_tidy_name(r->name, ps->name[j], sizeof ps->name[j]);
+        for (size_t k = 0; k < j; k++)
+            if (strcmp(ps->name[k], ps->name[j]) == 0) {
+                ric_err_set(c->err, "%s:%zu: '%s' has the column name '%s' of line %zu",
+                            ps->salib_file, r->line, r->name, ps->name[j], ps->salib[k].line);
+                c->failed = 1;
+                return;
+            }
+        ps->where[j] = ps->salib_at;
+        r->used = 1;
+        ps->n++;
+    }
+}
+
 /* Loads scenario index SI with the overrides of design row ROW (replication 0); on failure err
  * names the experiment line of the parameter the loader blamed, when it blamed one. */
 static ric_status check_row(const ric_plan *p, const param_set *ps, ric_cfg *c, size_t row,
@@ -333,8 +510,9 @@ static ric_status read_experiment(ric_cfg *c, config_t *cfg, ric_plan *p, param_
         ric_cfg_fail(c, e, "'experiment' must be a group (got %s)", ric_cfg_type_name(e));
         return RIC_ESCENARIO;
     }
-    static const char *const keys[] = {"seed", "replications", "design",     "samples",
-                                       "file", "parameters",   "indicators", NULL};
+    static const char *const keys[] = {"seed",         "replications", "design",
+                                       "samples",      "file",         "parameters",
+                                       "salib_params", "indicators",   NULL};
     ric_cfg_check_keys(c, e, keys);
     p->master_seed = (uint64_t)ric_cfg_int(c, e, "seed", 0, 1, 0, LLONG_MAX);
     p->reps = (size_t)ric_cfg_int(c, e, "replications", 0, 1, 1, RIC_PLAN_MAX_REPS);
@@ -371,6 +549,16 @@ static ric_status read_experiment(ric_cfg *c, config_t *cfg, ric_plan *p, param_
             snprintf(file, sizeof file, "%s/%s", c->dir, f);
         o.file = file;
     }
+    config_setting_t *sp = ric_cfg_member(c, e, "salib_params", 0, CONFIG_TYPE_STRING);
+    if (sp && !c->failed) { /* resolved against the experiment file's folder, as 'file' */
+        const char *f = config_setting_get_string(sp);
+        if (f[0] == '/' || strcmp(c->dir, ".") == 0)
+            snprintf(ps->salib_file, sizeof ps->salib_file, "%s", f);
+        else
+            snprintf(ps->salib_file, sizeof ps->salib_file, "%s/%s", c->dir, f);
+        ps->salib_at = sp;
+        read_salib(c, ps->salib_file, ps);
+    }
     config_setting_t *pl = ric_cfg_member(c, e, "parameters", 0, CONFIG_TYPE_LIST);
     size_t np = pl ? (size_t)config_setting_length(pl) : 0;
     if (np > RIC_DESIGN_MAX_PARAMS)
@@ -379,6 +567,16 @@ static ric_status read_experiment(ric_cfg *c, config_t *cfg, ric_plan *p, param_
                      RIC_DESIGN_MAX_PARAMS);
     for (size_t j = 0; j < np && !c->failed; j++)
         read_param(c, t, config_setting_get_elem(pl, (unsigned)j), ps);
+    if (sp && !pl && !c->failed)
+        salib_params(c, t, ps);
+    for (size_t i = 0; sp && pl && !c->failed && i < ps->n_salib; i++)
+        if (!ps->salib[i].used) {
+            ric_err_set(c->err,
+                        "%s:%zu: '%s' is the name or key of no parameter in "
+                        "'experiment.parameters'",
+                        ps->salib_file, ps->salib[i].line, ps->salib[i].name);
+            c->failed = 1;
+        }
     if (c->failed)
         return RIC_ESCENARIO;
     ric_err derr = {{0}};

@@ -93,16 +93,21 @@ size_t ric_plan_overrides(const ric_plan *p, size_t id, char (*ov)[320])
     return k;
 }
 
-void ric_plan_shard(const ric_plan *p, size_t i, size_t n, size_t *first, size_t *end)
+void ric_runs_slice(size_t n_items, size_t i, size_t n, size_t *first, size_t *end)
 {
     if (n < 2) {
         *first = 0;
-        *end = p->n_runs;
+        *end = n_items;
         return;
     }
-    /* slice boundaries i * runs / n, so sizes differ by at most one */
-    *first = (size_t)((unsigned long long)i * p->n_runs / n);
-    *end = (size_t)((unsigned long long)(i + 1) * p->n_runs / n);
+    /* slice boundaries i * items / n, so sizes differ by at most one */
+    *first = (size_t)((unsigned long long)i * n_items / n);
+    *end = (size_t)((unsigned long long)(i + 1) * n_items / n);
+}
+
+void ric_plan_shard(const ric_plan *p, size_t i, size_t n, size_t *first, size_t *end)
+{
+    ric_runs_slice(p->n_runs, i, n, first, end);
 }
 
 void ric_runs_head(const ric_plan *p, ric_sbuf *b)

@@ -15,6 +15,10 @@ ric_status ric_runs_load(const ric_plan *p, size_t id, ric_scenario **sc, ric_er
 /* Value J of design row ROW as override text, in buf of n bytes. */
 void ric_runs_value(const ric_plan *p, size_t row, size_t j, char *buf, size_t n);
 
+/* Slice I of N of N_ITEMS items in order (a shard: of a plan's runs, of a study's design points):
+ * [first, end), sizes differing by at most one; the whole when N < 2. */
+void ric_runs_slice(size_t n_items, size_t i, size_t n, size_t *first, size_t *end);
+
 /* "# " lines describing the plan: the head of plan.tsv and series.tsv. */
 void ric_runs_head(const ric_plan *p, ric_sbuf *b);
 

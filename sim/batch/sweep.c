@@ -17,6 +17,7 @@
 #include "base/atomic.h"
 #include "base/clock.h"
 #include "base/fs.h"
+#include "base/lock.h"
 #include "base/sbuf.h"
 #include "batch/execute.h"
 #include "batch/pool.h"
@@ -25,8 +26,9 @@
 #include "ricsim/stats.h"
 
 const char *const ric_sweep_result_files[RIC_SWEEP_N_RESULT_FILES] = {
-    "plan.tsv", "runs.tsv", "series.tsv",  "stats.tsv", "diff.tsv",    "effect.tsv",
-    "note.txt", "long.tsv", "summary.tsv", "long.csv",  "summary.csv", "provenance.txt"};
+    "plan.tsv",    "runs.tsv",       "series.tsv",   "stats.tsv",   "diff.tsv",
+    "effect.tsv",  "note.txt",       "long.tsv",     "summary.tsv", "long.csv",
+    "summary.csv", "provenance.txt", "progress.json"};
 
 enum { RUN_PENDING, RUN_RUNNING, RUN_OK, RUN_FAILED };
 
@@ -53,26 +55,6 @@ struct ric_sweep {
 void ric_sweep_shard_dir(const char *dir, size_t i, size_t n, char *buf, size_t len)
 {
     snprintf(buf, len, "%s/shard-%zu-of-%zu", dir, i, n);
-}
-
-/* An advisory lock on DIR/.lock, held while the sweep is open (fcntl locks end with the process,
- * so a killed sweep leaves none behind). Returns the descriptor or -1. */
-static int take_lock(const char *dir, ric_err *err)
-{
-    char path[RIC_PATH_MAX];
-    ric_fs_join(dir, ".lock", path);
-    int fd = open(path, O_RDWR | O_CREAT, 0644);
-    if (fd < 0) {
-        ric_err_set(err, "%s: cannot create: %s", path, strerror(errno));
-        return -1;
-    }
-    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-    if (fcntl(fd, F_SETLK, &fl) != 0) {
-        ric_err_set(err, "%s: another sweep is writing into this folder", dir);
-        close(fd);
-        return -1;
-    }
-    return fd;
 }
 
 static void runs_header(const ric_sweep *sw)
@@ -293,7 +275,7 @@ ric_status ric_sweep_open(const ric_plan *p, const char *dir, const ric_sweep_op
         st = RIC_EIO;
         goto fail;
     }
-    sw->lock_fd = take_lock(sw->dir, err);
+    sw->lock_fd = ric_lock_take(sw->dir, "sweep", err);
     if (sw->lock_fd < 0) {
         st = RIC_EUSAGE;
         goto fail;
@@ -517,6 +499,11 @@ void ric_sweep_progress_get(const ric_sweep *sw, ric_sweep_progress *out)
     out->runs_per_s = out->elapsed_s > 0 ? (double)sw->finished_here / out->elapsed_s : 0;
 }
 
+const char *ric_sweep_dir(const ric_sweep *sw)
+{
+    return sw->dir;
+}
+
 ric_status ric_sweep_finish(ric_sweep *sw, ric_err *err)
 {
     if (sw->complete)
@@ -553,8 +540,7 @@ void ric_sweep_free(ric_sweep *sw)
         fclose(sw->runs);
     if (sw->series)
         fclose(sw->series);
-    if (sw->lock_fd >= 0)
-        close(sw->lock_fd);
+    ric_lock_release(sw->lock_fd, sw->dir); /* no .lock left behind */
     free(sw->state);
     free(sw);
 }

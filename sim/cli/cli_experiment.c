@@ -5,6 +5,7 @@
 #include "cli_experiment.h"
 #include "cli_common.h"
 #include "cli_help.h"
+#include "cli_mpi.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -19,17 +20,11 @@
 #include <gsl/gsl_errno.h>
 
 #include "base/consts.h"
+#include "base/fs.h"
+#include "base/lock.h"
 #include "ricsim/experiment.h"
 
-#ifdef RIC_MPI
-#include <mpi.h>
-#endif
-
 #define MAX_JOBS 256
-
-/* This process's MPI rank and the number of ranks: 0 and 1 unless started by mpirun with more than
- * one rank (and built with MPI). Rank 0 writes; the other ranks run what it hands them. */
-static int rank, n_ranks = 1;
 
 typedef struct {
     const char *cmd;
@@ -38,7 +33,8 @@ typedef struct {
     const char *pos[2]; /* positional arguments */
     size_t n_pos;
     const char *out, *indicators;
-    int jobs, resume, force, stop_on_error, csv;
+    int jobs, jobs_given, resume, force, stop_on_error, csv, remove_shards;
+    size_t shards;         /* slurm --shards N */
     double progress_every; /* seconds between progress lines when stderr is not a terminal */
     size_t shard, n_shards, reps;
     unsigned long long seed;
@@ -46,7 +42,7 @@ typedef struct {
 } args;
 
 /* Under mpirun every rank parses the same arguments; rank 0 tells. */
-#define usage_error(...) (rank > 0 ? 2 : ric_cli_usage_error(__VA_ARGS__))
+#define usage_error(...) (ric_mpi_rank > 0 ? 2 : ric_cli_usage_error(__VA_ARGS__))
 
 /* Parses a whole decimal number in [lo, hi]; returns 0 on success. */
 static int whole(const char *s, unsigned long long lo, unsigned long long hi, unsigned long long *v)
@@ -67,9 +63,10 @@ static int allowed(const char *cmd, const char *opt)
     } table[] = {
         {"plan", " shard "},
         {"sweep", " out jobs workers shard resume force on-error progress-every "},
-        {"merge", " force "},
+        {"merge", " force remove-shards "},
         {"export", " csv "},
         {"compare", " out jobs workers reps seed indicators resume force on-error progress-every "},
+        {"slurm", " out jobs workers shards "},
     };
     char key[64];
     snprintf(key, sizeof key, " %s ", opt);
@@ -102,8 +99,12 @@ static int parse(int argc, char **argv, args *a)
             return usage_error("unknown option '%s'", s);
         }
         const char *o = s + 2;
-        if (strcmp(o, "resume") == 0 || strcmp(o, "force") == 0 || strcmp(o, "csv") == 0) {
-            *(o[0] == 'r' ? &a->resume : o[0] == 'f' ? &a->force : &a->csv) = 1;
+        if (strcmp(o, "resume") == 0 || strcmp(o, "force") == 0 || strcmp(o, "csv") == 0 ||
+            strcmp(o, "remove-shards") == 0) {
+            *(strcmp(o, "resume") == 0  ? &a->resume
+              : strcmp(o, "force") == 0 ? &a->force
+              : strcmp(o, "csv") == 0   ? &a->csv
+                                        : &a->remove_shards) = 1;
             continue;
         }
         if (i + 1 >= argc)
@@ -111,7 +112,7 @@ static int parse(int argc, char **argv, args *a)
         const char *v = argv[++i];
         unsigned long long x;
         if (strcmp(o, "out") == 0) {
-            if (ric_cli_set_out(&a->out, v, rank > 0))
+            if (ric_cli_set_out(&a->out, v, ric_mpi_rank > 0))
                 return 2;
         } else if (strcmp(o, "indicators") == 0) {
             a->indicators = v;
@@ -120,6 +121,12 @@ static int parse(int argc, char **argv, args *a)
                 return usage_error("%s must be a whole number from 1 to %d (got '%s')", s, MAX_JOBS,
                                    v);
             a->jobs = (int)x;
+            a->jobs_given = 1;
+        } else if (strcmp(o, "shards") == 0) {
+            if (whole(v, 1, 1000000, &x))
+                return usage_error("--shards must be a whole number from 1 to 1000000 (got '%s')",
+                                   v);
+            a->shards = (size_t)x;
         } else if (strcmp(o, "reps") == 0) {
             if (whole(v, 2, RIC_PLAN_MAX_REPS, &x))
                 return usage_error("--reps must be a whole number from 2 to %d (got '%s')",
@@ -130,28 +137,15 @@ static int parse(int argc, char **argv, args *a)
                 return usage_error("--seed must be a non-negative integer (got '%s')", v);
             a->has_seed = 1;
         } else if (strcmp(o, "progress-every") == 0) {
-            if (whole(v, 0, 86400, &x))
-                return usage_error("--progress-every must be whole seconds from 0 to 86400 (got "
-                                   "'%s')",
-                                   v);
-            a->progress_every = (double)x;
+            if (ric_cli_progress_option(v, &a->progress_every, ric_mpi_rank > 0))
+                return 2;
         } else if (strcmp(o, "on-error") == 0) {
             if (strcmp(v, "continue") != 0 && strcmp(v, "stop") != 0)
                 return usage_error("--on-error must be continue or stop (got '%s')", v);
             a->stop_on_error = v[0] == 's';
         } else if (strcmp(o, "shard") == 0) {
-            unsigned long long si, sn;
-            const char *slash = strchr(v, '/');
-            char left[32];
-            if (!slash || (size_t)(slash - v) >= sizeof left)
-                return usage_error("--shard must be I/N with 0 <= I < N (got '%s')", v);
-            snprintf(left, sizeof left, "%.*s", (int)(slash - v), v);
-            if (whole(left, 0, 1000000, &si) || whole(slash + 1, 1, 1000000, &sn) || si >= sn)
-                return usage_error("--shard must be I/N with 0 <= I < N (got '%s'); I counts "
-                                   "from 0, e.g. --array=0-%llu in Slurm",
-                                   v, whole(slash + 1, 1, 1000000, &sn) ? 3ull : sn - 1);
-            a->shard = (size_t)si;
-            a->n_shards = (size_t)sn;
+            if (ric_cli_shard_option(v, &a->shard, &a->n_shards, ric_mpi_rank > 0))
+                return 2;
         }
     }
     if (a->n_pos < want_pos)
@@ -165,6 +159,8 @@ static int parse(int argc, char **argv, args *a)
         return usage_error("%s: missing --out DIR", a->cmd);
     if (strcmp(a->cmd, "compare") == 0 && !a->reps)
         return usage_error("compare: missing --reps R");
+    if (strcmp(a->cmd, "slurm") == 0 && !a->shards)
+        return usage_error("slurm: missing --shards N");
     return 0;
 }
 
@@ -174,194 +170,100 @@ static int parse(int argc, char **argv, args *a)
 /* SIGINT and SIGTERM end the sweep between runs (ric_cli_catch_signals): the workers are
  * stopped and --resume continues it. */
 
-/* The time left at the current rate, as text ("?" before the first run ends). */
-static void time_left(const ric_sweep_progress *pg, char *left, size_t n)
-{
-    snprintf(left, n, "?");
-    size_t todo = pg->total - pg->done;
-    if (pg->runs_per_s > 0) {
-        double s = (double)todo / pg->runs_per_s;
-        if (s < 120)
-            snprintf(left, n, "%.0f s", s);
-        else if (s < 7200)
-            snprintf(left, n, "%.0f min", s / 60);
-        else
-            snprintf(left, n, "%.1f h", s / 3600);
-    }
-}
-
-static void show_progress(const ric_sweep_progress *pg)
-{
-    char left[32];
-    time_left(pg, left, sizeof left);
-    fprintf(stderr, "\rricsim: %zu/%zu runs", pg->done, pg->total);
-    if (pg->failed)
-        fprintf(stderr, " (%zu failed)", pg->failed);
-    fprintf(stderr, ", %.1f runs/s, %s left\033[K", pg->runs_per_s, left);
-    fflush(stderr);
-}
-
-/* Not a terminal (a batch job's log): a whole line every a->progress_every seconds. */
-static void log_progress(const ric_sweep *sw, const args *a, double *last)
+/* The sweep's counts as the progress reporter takes them. */
+static ric_cli_counts counts(const ric_sweep *sw)
 {
     ric_sweep_progress pg;
     ric_sweep_progress_get(sw, &pg);
-    if (pg.elapsed_s - *last < a->progress_every)
-        return;
-    *last = pg.elapsed_s;
-    char left[32];
-    time_left(&pg, left, sizeof left);
-    fprintf(stderr, "ricsim: progress: %zu/%zu runs done, %zu failed, %.2f runs/s, %s left\n",
-            pg.done, pg.total, pg.failed, pg.runs_per_s, left);
-    fflush(stderr);
+    ric_cli_counts c = {pg.total, pg.done, pg.failed, pg.runs_per_s, pg.elapsed_s};
+    return c;
 }
 
 /* Runs the sweep to its end; 0, or the exit code of a failure of the sweep itself. */
-static int drive(ric_sweep *sw, const args *a)
+static int drive(ric_sweep *sw, ric_cli_progress *pr)
 {
-    int tty = isatty(STDERR_FILENO);
-    double last = 0;
-    ric_sweep_progress pg;
     ric_err err = {{0}};
     while (!ric_sweep_done(sw)) {
         ric_sweep_event ev;
         ric_status st = ric_sweep_step(sw, &ev, &err);
         if (st != RIC_OK) {
-            fprintf(stderr, "%sricsim: %s\n", tty ? "\n" : "", err.msg);
+            fprintf(stderr, "%sricsim: %s\n", pr->tty ? "\n" : "", err.msg);
             return ric_cli_exit_code(st);
         }
         if (ev.finished && !ev.ok)
-            fprintf(stderr, "%sricsim: run %zu failed: %s\n", tty ? "\r\033[K" : "", ev.id,
+            fprintf(stderr, "%sricsim: run %zu failed: %s\n", pr->tty ? "\r\033[K" : "", ev.id,
                     ev.error);
-        if (tty) {
-            ric_sweep_progress_get(sw, &pg);
-            show_progress(&pg);
-        } else if (ev.finished) {
-            log_progress(sw, a, &last);
-        }
+        ric_cli_counts c = counts(sw);
+        ric_cli_progress_report(pr, &c, ev.finished, 0);
+        if (ev.finished)
+            ric_cli_test_stop(c.done);
     }
-    if (tty)
+    if (pr->tty)
         fputs("\n", stderr);
     return 0;
 }
 
-/* ---- MPI: rank 0 hands out runs and writes, the other ranks run them --------------------------
+/* ---- MPI: rank 0 hands out runs and writes, the other ranks run them (cli_mpi.h) ------------
  */
 
-#ifdef RIC_MPI
-enum { TAG_RUN = 1, TAG_STOP, TAG_DONE, TAG_ROW, TAG_SERIES };
-
-/* Whether mpirun (OpenMPI, or a PMI launcher such as MPICH's or Slurm's) started this process as
- * one of several ranks. */
-static int under_mpirun(void)
+/* A worker rank: runs run ID of the plan; its K.row and K.series texts are the result. */
+static int mpi_exec(void *ctx, uint64_t id, const char *payload, size_t len, char **a, size_t *al,
+                    char **b, size_t *bl)
 {
-    const char *v = getenv("OMPI_COMM_WORLD_SIZE");
-    if (!v)
-        v = getenv("PMI_SIZE");
-    return v && atoi(v) > 1;
-}
-
-/* The largest of every rank's RC, so that all ranks go on or stop together. */
-static int agree(int rc)
-{
-    int all = rc;
-    if (n_ranks > 1)
-        MPI_Allreduce(&rc, &all, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    return all;
-}
-
-/* A rank other than 0: runs the runs rank 0 sends, one at a time, and returns their results. */
-static int mpi_worker(const ric_plan *p)
-{
-    int open_st;
-    MPI_Bcast(&open_st, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    if (open_st != RIC_OK)
-        return 0; /* rank 0 reports */
-    for (;;) {
-        uint64_t id;
-        MPI_Status ms;
-        MPI_Recv(&id, 1, MPI_UINT64_T, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &ms);
-        if (ms.MPI_TAG == TAG_STOP)
-            return 0;
-        char *row = NULL, *series = NULL;
-        size_t rl = 0, sl = 0;
-        ric_err err = {{0}};
-        if (ric_plan_execute(p, (size_t)id, &row, &rl, &series, &sl, &err) != RIC_OK ||
-            sl > INT_MAX) {
-            fprintf(stderr, "ricsim: rank %d: %s\n", rank, err.msg);
-            MPI_Abort(MPI_COMM_WORLD, 1);
-        }
-        uint64_t head[3] = {id, rl, sl};
-        MPI_Send(head, 3, MPI_UINT64_T, 0, TAG_DONE, MPI_COMM_WORLD);
-        MPI_Send(row, (int)rl, MPI_CHAR, 0, TAG_ROW, MPI_COMM_WORLD);
-        MPI_Send(series, (int)sl, MPI_CHAR, 0, TAG_SERIES, MPI_COMM_WORLD);
-        free(row);
-        free(series);
+    (void)payload;
+    (void)len;
+    ric_err err = {{0}};
+    if (ric_plan_execute(ctx, (size_t)id, a, al, b, bl, &err) != RIC_OK) {
+        fprintf(stderr, "ricsim: rank %d: %s\n", ric_mpi_rank, err.msg);
+        return 1;
     }
+    return 0;
 }
 
-/* Sends rank R its next run, or tells it to stop; returns 1 if it got a run. */
-static int hand_out(ric_sweep *sw, int r, int stop)
+typedef struct {
+    ric_sweep *sw;
+    ric_cli_progress *pr;
+} mpi_sweep;
+
+static int mpi_take(void *ctx, uint64_t *id, ric_sbuf *payload)
 {
-    size_t id = 0;
-    int got = !stop && ric_sweep_take(sw, &id);
-    uint64_t x = id;
-    MPI_Send(&x, 1, MPI_UINT64_T, r, got ? TAG_RUN : TAG_STOP, MPI_COMM_WORLD);
-    return got;
+    (void)payload;
+    mpi_sweep *m = ctx;
+    size_t i = 0;
+    if (!ric_sweep_take(m->sw, &i))
+        return 0;
+    *id = i;
+    return 1;
 }
 
-/* Rank 0: the ranks take runs as they finish (dynamic scheduling); every result is written here,
- * in run order, as a local sweep writes it. Each rank is told to stop exactly once. */
-static int mpi_root(ric_sweep *sw, const args *a)
+/* Rank 0: every result is written here, in run order, as a local sweep writes it. */
+static int mpi_put(void *ctx, uint64_t id, const char *row, size_t rl, const char *series,
+                   size_t sl)
 {
-    int tty = isatty(STDERR_FILENO), busy = 0, rc = 0;
-    double last = 0;
-    for (int r = 1; r < n_ranks; r++)
-        busy += hand_out(sw, r, 0);
-    while (busy > 0) {
-        uint64_t head[3];
-        MPI_Status ms;
-        MPI_Recv(head, 3, MPI_UINT64_T, MPI_ANY_SOURCE, TAG_DONE, MPI_COMM_WORLD, &ms);
-        int src = ms.MPI_SOURCE;
-        char *row = malloc(head[1] + 1), *series = malloc(head[2] + 1);
-        if (!row || !series) {
-            fprintf(stderr, "ricsim: out of memory for the results of run %llu\n",
-                    (unsigned long long)head[0]);
-            MPI_Abort(MPI_COMM_WORLD, 1);
-        }
-        MPI_Recv(row, (int)head[1], MPI_CHAR, src, TAG_ROW, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        MPI_Recv(series, (int)head[2], MPI_CHAR, src, TAG_SERIES, MPI_COMM_WORLD,
-                 MPI_STATUS_IGNORE);
-        busy--;
-        if (rc == 0) {
-            ric_sweep_event ev;
-            ric_err err = {{0}};
-            ric_status st =
-                ric_sweep_put(sw, (size_t)head[0], row, head[1], series, head[2], &ev, &err);
-            if (st != RIC_OK) {
-                fprintf(stderr, "%sricsim: %s\n", tty ? "\n" : "", err.msg);
-                rc = ric_cli_exit_code(st);
-            } else if (ev.finished && !ev.ok) {
-                fprintf(stderr, "%sricsim: run %zu failed: %s\n", tty ? "\r\033[K" : "", ev.id,
-                        ev.error);
-            }
-            if (tty && rc == 0) {
-                ric_sweep_progress pg;
-                ric_sweep_progress_get(sw, &pg);
-                show_progress(&pg);
-            } else if (rc == 0) {
-                log_progress(sw, a, &last);
-            }
-        }
-        free(row);
-        free(series);
-        busy += hand_out(sw, src, rc != 0);
+    mpi_sweep *m = ctx;
+    ric_sweep_event ev;
+    ric_err err = {{0}};
+    ric_status st = ric_sweep_put(m->sw, (size_t)id, row, rl, series, sl, &ev, &err);
+    if (st != RIC_OK) {
+        fprintf(stderr, "%sricsim: %s\n", m->pr->tty ? "\n" : "", err.msg);
+        return ric_cli_exit_code(st);
     }
-    if (tty)
+    if (ev.finished && !ev.ok)
+        fprintf(stderr, "%sricsim: run %zu failed: %s\n", m->pr->tty ? "\r\033[K" : "", ev.id,
+                ev.error);
+    ric_cli_counts c = counts(m->sw);
+    ric_cli_progress_report(m->pr, &c, 1, 0);
+    return 0;
+}
+
+static int mpi_root(ric_sweep *sw, ric_cli_progress *pr)
+{
+    mpi_sweep m = {sw, pr};
+    int rc = ric_mpi_serve(mpi_take, mpi_put, &m);
+    if (pr->tty)
         fputs("\n", stderr);
     return rc;
 }
-#endif
 
 /* Opens, drives and finishes a sweep of p into a.out (over the MPI ranks when there are several);
  * prints a summary line. WHAT names a comparison's sweep, whose provenance its caller writes once
@@ -369,11 +271,9 @@ static int mpi_root(ric_sweep *sw, const args *a)
  * sweep's tables were written, failed runs or not. */
 static int sweep(const ric_plan *p, const args *a, const char *what, int *finished)
 {
-#ifdef RIC_MPI
-    if (rank > 0)
-        return mpi_worker(p);
-#endif
-    ric_sweep_opts o = {.jobs = n_ranks > 1 ? 0 : a->jobs,
+    if (ric_mpi_rank > 0)
+        return ric_mpi_work(mpi_exec, (void *)p);
+    ric_sweep_opts o = {.jobs = ric_mpi_size > 1 ? 0 : a->jobs,
                         .shard = a->shard,
                         .n_shards = a->n_shards,
                         .resume = a->resume,
@@ -382,25 +282,22 @@ static int sweep(const ric_plan *p, const args *a, const char *what, int *finish
     ric_sweep *sw = NULL;
     ric_err err = {{0}};
     ric_status st = ric_sweep_open(p, a->out, &o, &sw, &err);
-#ifdef RIC_MPI
-    if (n_ranks > 1) {
-        int open_st = (int)st;
-        MPI_Bcast(&open_st, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    }
-#endif
     if (st != RIC_OK) {
+        ric_mpi_stop();
         fprintf(stderr, "ricsim: %s\n", err.msg);
         return ric_cli_exit_code(st);
     }
+    char dir[RIC_JOINED_MAX];
+    snprintf(dir, sizeof dir, "%s", ric_sweep_dir(sw));
+    ric_cli_progress pr;
+    ric_cli_progress_init(&pr, dir, a->progress_every);
     int rc;
-#ifdef RIC_MPI
-    if (n_ranks > 1)
-        rc = mpi_root(sw, a);
-    else
-#endif
-    {
+    if (ric_mpi_size > 1) {
+        rc = mpi_root(sw, &pr);
+        ric_mpi_stop();
+    } else {
         ric_cli_catch_signals();
-        rc = drive(sw, a);
+        rc = drive(sw, &pr);
     }
     ric_sweep_progress pg;
     ric_sweep_progress_get(sw, &pg);
@@ -420,20 +317,19 @@ static int sweep(const ric_plan *p, const args *a, const char *what, int *finish
             *finished = 1;
         }
     }
+    ric_cli_counts c = counts(sw);
+    if (pg.kept < pg.total) /* a finished sweep resumed keeps its file as it was */
+        ric_cli_progress_report(&pr, &c, 1, 1);
     ric_sweep_free(sw);
     if (rc != 0)
         return rc;
-    char dir[RIC_JOINED_MAX];
-    if (a->n_shards > 1)
-        ric_sweep_shard_dir(a->out, a->shard, a->n_shards, dir, sizeof dir);
-    else
-        snprintf(dir, sizeof dir, "%s", a->out);
     if (pg.kept == pg.total)
         printf("%s: all %zu runs were already complete\n", dir, pg.total);
     else
         printf("%s: %zu runs%s in %.1f s (%zu kept from before): %.2f runs/s with %d %s\n", dir,
                pg.total, what, pg.elapsed_s, pg.kept, pg.runs_per_s,
-               n_ranks > 1 ? n_ranks - 1 : a->jobs, n_ranks > 1 ? "MPI worker ranks" : "jobs");
+               ric_mpi_size > 1 ? ric_mpi_size - 1 : a->jobs,
+               ric_mpi_size > 1 ? "MPI worker ranks" : "jobs");
     if (!what[0] && ric_cli_provenance(dir, a->argc, a->argv))
         return 1;
     if (pg.failed) {
@@ -456,7 +352,7 @@ static int load_plan(const char *path, ric_plan **p)
     ric_status st = ric_plan_load(path, p, &err);
     ric_cli_loading(0);
     if (st != RIC_OK) {
-        if (rank == 0) /* every rank loads the plan; one tells */
+        if (ric_mpi_rank == 0) /* every rank loads the plan; one tells */
             fprintf(stderr, "ricsim: %s\n", err.msg);
         return st == RIC_EIO ? 2 : ric_cli_exit_code(st);
     }
@@ -466,14 +362,10 @@ static int load_plan(const char *path, ric_plan **p)
 /* Whether every rank has its plan (with a single process, whether this one has). */
 static int plans_agree(int rc)
 {
-#ifdef RIC_MPI
-    int all = agree(rc);
-    if (all && !rc && rank == 0)
+    int all = ric_mpi_agree(rc);
+    if (all && !rc && ric_mpi_rank == 0)
         fprintf(stderr, "ricsim: the experiment did not load on every MPI rank\n");
     return all;
-#else
-    return rc;
-#endif
 }
 
 static int cmd_plan(const args *a)
@@ -511,19 +403,30 @@ static int cmd_merge(const args *a)
 {
     size_t n = 0;
     ric_err err = {{0}};
-    ric_status st = ric_sweep_merge(a->pos[0], a->force, &n, &err);
+    /* the writer's lock (a missing folder is left for the merge to report) */
+    int lock = ric_fs_exists(a->pos[0]) ? ric_lock_take(a->pos[0], "merge", &err) : -2;
+    ric_status st = lock == -1 ? RIC_EUSAGE : ric_sweep_merge(a->pos[0], a->force, &n, &err);
+    size_t kept = 0;
+    if (st == RIC_OK && a->remove_shards)
+        st = ric_sweep_remove_shards(a->pos[0], n, &kept, &err);
+    ric_lock_release(lock, a->pos[0]);
     if (st != RIC_OK) {
         fprintf(stderr, "ricsim: %s\n", err.msg);
         return ric_cli_exit_code(st);
     }
     printf("%s: merged %zu shards\n", a->pos[0], n);
+    if (a->remove_shards)
+        printf("%s: removed the shards' own files%s\n", a->pos[0],
+               kept ? "; shard folders holding other files were kept" : " and their folders");
     return ric_cli_provenance(a->pos[0], a->argc, a->argv);
 }
 
 static int cmd_export(const args *a)
 {
     ric_err err = {{0}};
-    ric_status st = ric_sweep_export(a->pos[0], a->csv, &err);
+    int lock = ric_fs_exists(a->pos[0]) ? ric_lock_take(a->pos[0], "export", &err) : -2;
+    ric_status st = lock == -1 ? RIC_EUSAGE : ric_sweep_export(a->pos[0], a->csv, &err);
+    ric_lock_release(lock, a->pos[0]);
     if (st != RIC_OK) {
         fprintf(stderr, "ricsim: %s\n", err.msg);
         return ric_cli_exit_code(st);
@@ -541,7 +444,7 @@ static int cmd_compare(const args *a)
     ric_status st = ric_plan_compare(a->pos[0], a->pos[1], a->reps, a->has_seed ? a->seed : 1,
                                      a->indicators, &p, &err);
     ric_cli_loading(0);
-    if (st != RIC_OK && rank == 0)
+    if (st != RIC_OK && ric_mpi_rank == 0)
         fprintf(stderr, "ricsim: %s\n", err.msg);
     int rc = plans_agree(st == RIC_OK ? 0 : st == RIC_EIO ? 2 : ric_cli_exit_code(st));
     if (rc) {
@@ -550,7 +453,7 @@ static int cmd_compare(const args *a)
     }
     int finished = 0;
     rc = sweep(p, a, " of the comparison", &finished);
-    if (rank == 0 && finished) { /* failed runs leave fewer pairs, which may do */
+    if (ric_mpi_rank == 0 && finished) { /* failed runs leave fewer pairs, which may do */
         char *note = NULL;
         st = ric_stats_compare(a->out, p->scenario[0], p->scenario[1], p->master_seed, &note, &err);
         if (st != RIC_OK) {
@@ -567,39 +470,129 @@ static int cmd_compare(const args *a)
     return rc;
 }
 
+/* S quoted for bash: '...' with each ' written '\''. */
+static void sh_quote(const char *s, ric_sbuf *b)
+{
+    ric_sbuf_put(b, "'");
+    for (; *s; s++)
+        ric_sbuf_put(b, *s == '\'' ? "'\\''" : "%c", *s);
+    ric_sbuf_put(b, "'");
+}
+
+/* The default output folder of a Slurm sweep: runs/ and the experiment file's name without its
+ * folder and .cfg. */
+static void default_out(const char *exp, char *buf, size_t n)
+{
+    const char *base = strrchr(exp, '/');
+    base = base ? base + 1 : exp;
+    size_t l = strlen(base);
+    if (l > 4 && strcmp(base + l - 4, ".cfg") == 0)
+        l -= 4;
+    snprintf(buf, n, "runs/%.*s", (int)l, base);
+}
+
+/* ricsim slurm EXP.cfg --shards N [--jobs C] [--out DIR]: prints a job-array script. */
+static int cmd_slurm(const args *a)
+{
+    ric_plan *p = NULL;
+    int rc = load_plan(a->pos[0], &p);
+    if (rc)
+        return rc;
+    size_t runs = p->n_runs;
+    ric_plan_free(p);
+    if (a->shards > runs)
+        return usage_error("slurm: %zu shards for the %zu runs of %s: at most one shard per run",
+                           a->shards, runs, a->pos[0]);
+    char out[RIC_JOINED_MAX], cwd[4096], exe[4096];
+    if (a->out)
+        snprintf(out, sizeof out, "%s", a->out);
+    else
+        default_out(a->pos[0], out, sizeof out);
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (!getcwd(cwd, sizeof cwd) || n <= 0) {
+        fprintf(stderr, "ricsim: slurm: cannot find the current folder or this executable\n");
+        return 1;
+    }
+    exe[n] = '\0';
+    int cpus = a->jobs_given ? a->jobs : 2; /* fits a 2-CPU node */
+    ric_sbuf b = {0}, q_exe = {0}, q_exp = {0}, q_out = {0}, q_cwd = {0};
+    sh_quote(exe, &q_exe);
+    sh_quote(a->pos[0], &q_exp);
+    sh_quote(out, &q_out);
+    sh_quote(cwd, &q_cwd);
+    ric_sbuf_put(&b,
+                 "#!/bin/bash\n"
+                 "# A Slurm job array for the sweep of %s in %zu shards, printed by ricsim slurm.\n"
+                 "# Submit it with sbatch. Task I runs shard I/%zu into %s/shard-I-of-%zu "
+                 "(--resume: a\n"
+                 "# requeued task continues); task 0 also submits the merge, a job that starts "
+                 "when every\n"
+                 "# task has ended well (afterok) and joins the shards into %s.\n"
+                 "#SBATCH --job-name=ricsim-sweep\n"
+                 "#SBATCH --array=0-%zu\n"
+                 "#SBATCH --cpus-per-task=%d\n"
+                 "#SBATCH --output=slurm-ricsim-%%A_%%a.out\n"
+                 "set -euo pipefail\n"
+                 "cd %s\n"
+                 "ricsim=%s\n"
+                 "if [ -z \"${SLURM_ARRAY_TASK_ID:-}\" ]; then\n"
+                 "  echo \"submit with: sbatch $0 (by hand: SLURM_ARRAY_TASK_ID=I bash $0 for "
+                 "each shard I)\" >&2\n"
+                 "  exit 2\n"
+                 "fi\n"
+                 "if [ \"$SLURM_ARRAY_TASK_ID\" = 0 ] && [ \"${SLURM_RESTART_COUNT:-0}\" = 0 "
+                 "]; then\n"
+                 "  merge=\"cd $(printf %%q %s) && $(printf %%q \"$ricsim\") merge $(printf %%q "
+                 "%s)\"\n"
+                 "  sbatch --dependency=afterok:\"$SLURM_ARRAY_JOB_ID\" --kill-on-invalid-dep=yes "
+                 "\\\n"
+                 "    --job-name=ricsim-merge --cpus-per-task=1 "
+                 "--output=slurm-ricsim-%%j-merge.out \\\n"
+                 "    --wrap=\"$merge\"\n"
+                 "fi\n"
+                 "\"$ricsim\" sweep %s --out %s --shard \"$SLURM_ARRAY_TASK_ID/%zu\" \\\n"
+                 "  --jobs \"${SLURM_CPUS_PER_TASK:-%d}\" --resume\n",
+                 a->pos[0], a->shards, a->shards, out, a->shards, out, a->shards - 1, cpus,
+                 q_cwd.buf, q_exe.buf, q_cwd.buf, q_out.buf, q_exp.buf, q_out.buf, a->shards, cpus);
+    rc = b.oom || q_exe.oom || q_exp.oom || q_out.oom || q_cwd.oom;
+    if (!rc)
+        fputs(b.buf, stdout);
+    else
+        fprintf(stderr, "ricsim: slurm: out of memory\n");
+    free(b.buf);
+    free(q_exe.buf);
+    free(q_exp.buf);
+    free(q_out.buf);
+    free(q_cwd.buf);
+    return rc;
+}
+
 static int command(const args *a)
 {
     if (strcmp(a->cmd, "sweep") == 0)
         return cmd_sweep(a);
     if (strcmp(a->cmd, "compare") == 0)
         return cmd_compare(a);
-    if (rank > 0)
+    if (ric_mpi_rank > 0)
         return 0; /* plan, merge and export: rank 0 alone */
     if (strcmp(a->cmd, "plan") == 0)
         return cmd_plan(a);
     if (strcmp(a->cmd, "export") == 0)
         return cmd_export(a);
+    if (strcmp(a->cmd, "slurm") == 0)
+        return cmd_slurm(a);
     return cmd_merge(a);
 }
 
 int ric_cli_experiment(int argc, char **argv)
 {
     gsl_set_error_handler_off();
-#ifdef RIC_MPI
-    int mpi = under_mpirun();
-    if (mpi) {
-        MPI_Init(&argc, &argv);
-        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-        MPI_Comm_size(MPI_COMM_WORLD, &n_ranks);
-    }
-#endif
+    int rc = ric_mpi_begin(&argc, &argv);
     args a;
-    int rc = parse(argc, argv, &a);
+    if (rc == 0)
+        rc = parse(argc, argv, &a);
     if (rc == 0)
         rc = command(&a);
-#ifdef RIC_MPI
-    if (mpi)
-        MPI_Finalize();
-#endif
+    ric_mpi_end();
     return rc;
 }

@@ -27,22 +27,27 @@ static const char overview[] =
     "       ricsim plan EXPERIMENT.cfg [--shard I/N]\n"
     "       ricsim sweep EXPERIMENT.cfg --out DIR [--jobs N] [--shard I/N] [--resume | --force]\n"
     "                    [--on-error continue|stop] [--progress-every S]\n"
-    "       ricsim merge DIR [--force]\n"
+    "       ricsim merge DIR [--force] [--remove-shards]\n"
     "       ricsim export DIR [--csv]\n"
+    "       ricsim slurm EXPERIMENT.cfg --shards N [--jobs C] [--out DIR]\n"
     "       ricsim compare A.cfg B.cfg --reps R --out DIR [--seed N] [--jobs N]\n"
     "                    [--indicators a,b,...] [--resume | --force] [--on-error continue|stop]\n"
     "                    [--progress-every S]\n"
-    "       ricsim calibrate CAL.cfg --out DIR [--jobs N] [--force]\n"
-    "       ricsim sensitivity SA.cfg --out DIR [--jobs N] [--force]\n"
+    "       ricsim calibrate CAL.cfg --out DIR [--jobs N] [--resume | --force]\n"
+    "                    [--progress-every S]\n"
+    "       ricsim sensitivity SA.cfg --out DIR [--jobs N] [--shard I/N] [--resume | --force]\n"
+    "                    [--progress-every S]\n"
     "       ricsim CMD --help | ricsim --help | --version\n"
     "\n"
     "run    simulate the scenario and write DIR/series.tsv, DIR/genealogy.tsv and\n"
     "       DIR/scenario.cfg (the effective scenario: rerunning it gives the same output)\n"
-    "check  validate the scenario and its overrides without running it\n"
+    "check  validate a scenario and its overrides without running it, or an experiment or\n"
+    "       study file as plan, sweep, sensitivity and calibrate read it\n"
     "plan   print the runs of an experiment (design row, replication, seed, values, command)\n"
     "sweep  run an experiment in parallel: DIR/runs.tsv, series.tsv (every run) and stats.tsv\n"
     "       (mean, sd and 95% interval per design row and step)\n"
-    "merge  join the shards DIR/shard-I-of-N of a sweep into DIR\n"
+    "merge  join the shards DIR/shard-I-of-N of a sweep or sensitivity analysis into DIR\n"
+    "slurm  print a Slurm job-array script: N shards of a sweep, then their merge\n"
     "export write DIR/long.tsv and summary.tsv of a finished sweep or comparison (also one made\n"
     "       by an earlier ricsim); --csv adds comma-separated long.csv and summary.csv\n"
     "compare run A and B on common seeds: DIR/diff.tsv (paired B - A with 95% intervals),\n"
@@ -59,10 +64,12 @@ static const char overview[] =
     "                     --workers); default: the CPUs this process may use (affinity mask,\n"
     "                     cgroup cpu.max quota, SLURM_CPUS_PER_TASK)\n"
     "--shard I/N          run slice I (from 0) of N into DIR/shard-I-of-N (e.g. Slurm arrays)\n"
-    "--resume             keep the runs of an interrupted sweep and run the rest\n"
+    "--shards N           slurm: the number of shards (array tasks)\n"
+    "--resume             keep the runs of an interrupted sweep or study and run the rest\n"
+    "--remove-shards      merge: then remove the shards' own files (never a foreign file)\n"
     "--on-error stop      start no new run after a failed one (default: continue)\n"
     "--progress-every S   when stderr is not a terminal, a progress line every S seconds\n"
-    "                     (default 30; 0: after every run)\n"
+    "                     (default 30; 0: after every run), and DIR/progress.json\n"
     "--reps R             replications of each scenario in a comparison (at least 2)\n"
     "--indicators a,b,... the columns a comparison summarises (default: a standard set)\n"
     "--csv                export: also long.csv and summary.csv\n"
@@ -82,7 +89,12 @@ static const char overview[] =
     "  --out DIR      the output folder\n"                                                         \
     "  --jobs N       worker processes, 1 to 64 (alias --workers); default: the study file's\n"    \
     "                 'workers', else the CPUs this process may use (as for sweep)\n"              \
+    "  --shard I/N    sensitivity only: slice I (from 0) of N of the design points, into\n"        \
+    "                 DIR/shard-I-of-N (a calibration's steps depend on each other)\n"             \
+    "  --resume       keep the work of an interrupted study (DIR/.runs) and go on\n"               \
     "  --force        replace the results already in DIR\n"                                        \
+    "  --progress-every S  stderr not a terminal: a progress line every S seconds\n"               \
+    "                 (default 30; 0: at every step), and DIR/progress.json\n"                     \
     "  --help, -h     this page\n"                                                                 \
     "\n"                                                                                           \
     "example:\n"
@@ -108,7 +120,9 @@ static const struct {
      "  ricsim run scenarios/daedeok.cfg --out runs/daedeok --seed 2 --force\n"},
     {"check", "usage: ricsim check SCENARIO.cfg [--seed N] [--set key.path=value]...\n"
               "\n"
-              "Validate the scenario and its overrides without running it; print its hash.\n"
+              "Validate the scenario and its overrides without running it; print its hash. An\n"
+              "experiment or study file is checked as plan, sweep, sensitivity or calibrate\n"
+              "read it (the design, every parameter's bounds), with their messages.\n"
               "\n"
               "options:\n"
               "  --seed N       seed of the random streams (overrides the scenario's 'seed')\n"
@@ -148,17 +162,35 @@ static const struct {
               "\n"
               "example:\n"
               "  ricsim sweep scenarios/sweep_ris_budget.cfg --out runs/ris --jobs 2\n"},
-    {"merge", "usage: ricsim merge DIR [--force]\n"
+    {"merge", "usage: ricsim merge DIR [--force] [--remove-shards]\n"
               "\n"
-              "Join the complete shards DIR/shard-I-of-N of a sweep into DIR, byte for byte what\n"
-              "one unsharded sweep writes.\n"
+              "Join the complete shards DIR/shard-I-of-N of a sweep (or of a sensitivity\n"
+              "analysis) into DIR, byte for byte what one unsharded run writes.\n"
               "\n"
               "options:\n"
               "  --force        replace results already in DIR\n"
+              "  --remove-shards  then remove ricsim's own files of the shards just merged and\n"
+              "                 checked, and each shard folder that leaves empty (a foreign file\n"
+              "                 keeps its folder; links are never followed)\n"
               "  --help, -h     this page\n"
               "\n"
               "example:\n"
               "  ricsim merge runs/ris\n"},
+    {"slurm",
+     "usage: ricsim slurm EXPERIMENT.cfg --shards N [--jobs C] [--out DIR]\n"
+     "\n"
+     "Print a bash job-array script for sbatch: task I runs shard I/N of the sweep with\n"
+     "--resume, and task 0 submits the merge as a job that starts when every task has ended\n"
+     "well (afterok). The script names this ricsim and the current folder by absolute path.\n"
+     "\n"
+     "options:\n"
+     "  --shards N     the number of shards: --array=0-(N-1), at most one per run\n"
+     "  --jobs C       --cpus-per-task and each shard's --jobs (default 2: fits a 2-CPU node)\n"
+     "  --out DIR      the sweep's folder (default runs/ and the experiment's name)\n"
+     "  --help, -h     this page\n"
+     "\n"
+     "example:\n"
+     "  ricsim slurm scenarios/sweep_ris_budget.cfg --shards 3 --out runs/ris > ris.sbatch\n"},
     {"export",
      "usage: ricsim export DIR [--csv]\n"
      "\n"
@@ -194,17 +226,24 @@ static const struct {
      "example:\n"
      "  ricsim compare scenarios/daedeok_no_nuri.cfg scenarios/daedeok.cfg --reps 4 "
      "--out runs/nuri\n"},
-    {"calibrate", "usage: ricsim calibrate CAL.cfg --out DIR [--jobs N] [--force]\n"
+    {"calibrate", "usage: ricsim calibrate CAL.cfg --out DIR [--jobs N] [--resume | --force]\n"
+                  "                        [--progress-every S]\n"
                   "\n"
                   "Fit the study's parameters to its targets (GSL nmsimplex2): DIR/fitted.tsv,\n"
-                  "fit.tsv, history.tsv and a figure (gnuplot and the analysis scripts).\n"
+                  "fit.tsv, history.tsv and a figure (gnuplot and the analysis scripts). Each\n"
+                  "evaluation is kept in DIR/.runs, so --resume replays them and goes on; under\n"
+                  "mpirun rank 0 hands each evaluation's runs to the other ranks.\n"
                   "\n" STUDY_OPTIONS
                   "  ricsim calibrate scenarios/calibration/daedeok.cfg --out runs/cal --jobs 2\n"},
     {"sensitivity",
-     "usage: ricsim sensitivity SA.cfg --out DIR [--jobs N] [--force]\n"
+     "usage: ricsim sensitivity SA.cfg --out DIR [--jobs N] [--shard I/N] [--resume | --force]\n"
+     "                          [--progress-every S]\n"
      "\n"
      "Morris elementary effects or Sobol' indices (Saltelli): DIR/points.tsv, the\n"
-     "ranked effect tables and a figure.\n"
+     "ranked effect tables and a figure. Each design point is kept in DIR/.runs as it ends\n"
+     "(--resume goes on from there); --shard I/N runs slice I of the points into\n"
+     "DIR/shard-I-of-N, which 'ricsim merge DIR' joins; under mpirun rank 0 hands the runs\n"
+     "to the other ranks.\n"
      "\n" STUDY_OPTIONS
      "  ricsim sensitivity scenarios/sensitivity/daedeok_morris.cfg --out runs/sa\n"},
 };

@@ -4,11 +4,13 @@
 #include "cli_study.h"
 #include "cli_common.h"
 #include "cli_help.h"
+#include "cli_mpi.h"
 
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,8 @@
 #include <gsl/gsl_errno.h>
 
 #include "base/consts.h"
+#include "base/fs.h"
+#include "base/sbuf.h"
 #include "studies/calibrate.h"
 #include "studies/sensitivity.h"
 
@@ -26,8 +30,13 @@ typedef struct {
     const char *cmd, *file, *out;
     int argc; /* the command line, for provenance.txt */
     char **argv;
-    int force, workers; /* --jobs (or --workers); 0: the study file's, else the CPUs we may use */
+    int force, resume, workers; /* --jobs (or --workers); 0: the study file's, else the CPUs */
+    size_t shard, n_shards;
+    double progress_every;
 } sargs;
+
+/* Under mpirun every rank parses the same arguments; rank 0 tells. */
+#define usage_error(...) (ric_mpi_rank > 0 ? 2 : ric_cli_usage_error(__VA_ARGS__))
 
 static int parse(int argc, char **argv, sargs *a)
 {
@@ -35,43 +44,203 @@ static int parse(int argc, char **argv, sargs *a)
     a->cmd = argv[1];
     a->argc = argc;
     a->argv = argv;
+    a->progress_every = 30;
+    int quiet = ric_mpi_rank > 0;
     for (int i = 2; i < argc; i++) {
         const char *s = argv[i];
-        if (strcmp(s, "--out") == 0 || strcmp(s, "--jobs") == 0 || strcmp(s, "--workers") == 0) {
+        if (strcmp(s, "--out") == 0 || strcmp(s, "--jobs") == 0 || strcmp(s, "--workers") == 0 ||
+            strcmp(s, "--shard") == 0 || strcmp(s, "--progress-every") == 0) {
             if (i + 1 >= argc)
-                return ric_cli_usage_error("option '%s' needs a value", s);
+                return usage_error("option '%s' needs a value", s);
             const char *v = argv[++i];
-            if (s[2] == 'o') {
-                if (ric_cli_set_out(&a->out, v, 0))
+            if (strcmp(s, "--out") == 0) {
+                if (ric_cli_set_out(&a->out, v, quiet))
                     return 2;
-            } else if (ric_cli_jobs_option(s, v, RIC_STUDY_MAX_WORKERS, &a->workers)) {
+            } else if (strcmp(s, "--shard") == 0) {
+                if (ric_cli_shard_option(v, &a->shard, &a->n_shards, quiet))
+                    return 2;
+            } else if (strcmp(s, "--progress-every") == 0) {
+                if (ric_cli_progress_option(v, &a->progress_every, quiet))
+                    return 2;
+            } else if (quiet ? 0 : ric_cli_jobs_option(s, v, RIC_STUDY_MAX_WORKERS, &a->workers)) {
                 return 2; /* --workers: the old name of --jobs */
             }
         } else if (strcmp(s, "--force") == 0) {
             a->force = 1;
+        } else if (strcmp(s, "--resume") == 0) {
+            a->resume = 1;
         } else if (s[0] == '-' && s[1]) {
-            return ric_cli_usage_error("unknown option '%s'", s);
+            return usage_error("unknown option '%s'", s);
         } else if (!a->file) {
             a->file = s;
         } else {
-            return ric_cli_usage_error("unexpected argument '%s'", s);
+            return usage_error("unexpected argument '%s'", s);
         }
     }
     if (!a->file)
-        return ric_cli_usage_error("%s: missing %s", a->cmd,
-                                   strcmp(a->cmd, "calibrate") == 0 ? "CAL.cfg" : "SA.cfg");
+        return usage_error("%s: missing %s", a->cmd,
+                           strcmp(a->cmd, "calibrate") == 0 ? "CAL.cfg" : "SA.cfg");
     if (!a->out)
-        return ric_cli_usage_error("%s: missing --out DIR", a->cmd);
+        return usage_error("%s: missing --out DIR", a->cmd);
+    if (a->resume && a->force)
+        return usage_error("--resume and --force exclude each other");
+    if (a->n_shards > 1 && strcmp(a->cmd, "calibrate") == 0)
+        return usage_error("calibrate takes no --shard: each Nelder-Mead step depends on the one "
+                           "before; use --jobs, or mpirun to spread each evaluation's runs");
     return 0;
 }
 
-/* --jobs, else the study file's 'workers', else the CPUs this process may use */
+/* --jobs, else the study file's 'workers', else the CPUs this process may use; under MPI the
+ * worker ranks */
 static void set_workers(ric_study *sd, const sargs *a)
 {
-    if (a->workers)
+    if (ric_mpi_size > 1)
+        sd->workers = ric_mpi_size - 1;
+    else if (a->workers)
         sd->workers = a->workers;
     else if (sd->workers < 1)
         sd->workers = ric_cli_default_jobs(RIC_STUDY_MAX_WORKERS);
+}
+
+static const char *workers_text(void)
+{
+    return ric_mpi_size > 1 ? "MPI worker ranks" : "workers";
+}
+
+/* ---- MPI: rank 0 hands out the runs of each evaluation, the other ranks run them ------------- */
+
+/* A job's payload: its seed and parameter vector; its result: "ok" and the indicators, or
+ * "failed STATUS" and the message. All as text, exactly (%.17g). */
+typedef struct {
+    const ric_study *st;
+    const double *x;
+    uint64_t master;
+    size_t reps, n_jobs, next;
+    double *y;
+    size_t bad;
+    ric_status bad_rc;
+    ric_err bad_err;
+} mpi_eval;
+
+static int mpi_take(void *ctx, uint64_t *id, ric_sbuf *payload)
+{
+    mpi_eval *m = ctx;
+    if (m->next == m->n_jobs)
+        return 0;
+    size_t j = m->next++, k = m->st->n_params;
+    *id = j;
+    ric_sbuf_put(payload, "%llu", (unsigned long long)ric_study_seed(m->master, j % m->reps));
+    for (size_t i = 0; i < k; i++)
+        ric_sbuf_put(payload, " %.17g", m->x[(j / m->reps) * k + i]);
+    return 1;
+}
+
+static int mpi_put(void *ctx, uint64_t id, const char *a, size_t al, const char *b, size_t bl)
+{
+    mpi_eval *m = ctx;
+    (void)al;
+    size_t np = m->st->n_probes;
+    if (id >= m->n_jobs)
+        return 1;
+    if (strncmp(a, "ok", 2) == 0) {
+        const char *p = a + 2;
+        for (size_t k = 0; k < np; k++) {
+            char *end;
+            m->y[id * np + k] = strtod(p, &end);
+            p = end;
+        }
+    } else if (id < m->bad) {
+        int rc = RIC_EIO;
+        sscanf(a, "failed %d", &rc);
+        m->bad = (size_t)id;
+        m->bad_rc = (ric_status)rc;
+        snprintf(m->bad_err.msg, sizeof m->bad_err.msg, "%.*s", (int)bl, b);
+    }
+    return 0;
+}
+
+static ric_status mpi_runner(void *ctx, const ric_study *st, const double *x, uint64_t master,
+                             size_t reps, size_t n_jobs, double *y, size_t *bad, ric_err *err)
+{
+    (void)ctx;
+    mpi_eval m = {st, x, master, reps, n_jobs, 0, y, SIZE_MAX, RIC_OK, {{0}}};
+    if (ric_mpi_serve(mpi_take, mpi_put, &m) != 0) {
+        ric_err_set(err, "%s: malformed results from an MPI rank", st->scenario);
+        return RIC_EIO;
+    }
+    if (m.bad != SIZE_MAX) {
+        *bad = m.bad;
+        *err = m.bad_err;
+        return m.bad_rc;
+    }
+    return RIC_OK;
+}
+
+/* A worker rank: one run of the study (CTX). */
+static int mpi_exec(void *ctx, uint64_t id, const char *payload, size_t len, char **a, size_t *al,
+                    char **b, size_t *bl)
+{
+    (void)id;
+    (void)len;
+    const ric_study *st = ctx;
+    double x[RIC_STUDY_MAX_PARAMS], y[RIC_STUDY_MAX_PROBES];
+    char *end;
+    uint64_t seed = strtoull(payload, &end, 10);
+    for (size_t i = 0; i < st->n_params; i++)
+        x[i] = strtod(end, &end);
+    ric_err err = {{0}};
+    ric_status rc = ric_study_run(st, x, seed, y, &err);
+    ric_sbuf r = {0};
+    if (rc == RIC_OK) {
+        ric_sbuf_put(&r, "ok");
+        for (size_t k = 0; k < st->n_probes; k++)
+            ric_sbuf_put(&r, " %.17g", y[k]);
+    } else {
+        ric_sbuf_put(&r, "failed %d", (int)rc);
+        *b = strdup(err.msg);
+        *bl = *b ? strlen(*b) : 0;
+    }
+    if (r.oom)
+        return 1;
+    *a = r.buf;
+    *al = r.n;
+    return 0;
+}
+
+/* Loads the study on every rank; 0 when all have it. Rank 0 then runs it with the others as its
+ * runner; they serve it until told to stop (*served set). */
+static int mpi_setup(int rc, ric_study *sd, int *served)
+{
+    *served = 0;
+    int all = ric_mpi_agree(rc);
+    if (all && !rc && ric_mpi_rank == 0)
+        fprintf(stderr, "ricsim: the study did not load on every MPI rank\n");
+    if (all || ric_mpi_size < 2)
+        return all;
+    if (ric_mpi_rank > 0) {
+        *served = 1;
+        return ric_mpi_work(mpi_exec, sd);
+    }
+    sd->runner = mpi_runner;
+    return 0;
+}
+
+/* The folder options of the command line. */
+static ric_study_dir_opts dir_opts(const sargs *a)
+{
+    ric_study_dir_opts o = {
+        .resume = a->resume, .force = a->force, .shard = a->shard, .n_shards = a->n_shards};
+    return o;
+}
+
+/* After a failure: the folder made for this command, holding no unit of work yet, goes. */
+static void tidy_failed(const char *dir, int existed, size_t units, const char *ext)
+{
+    if (existed || units || !dir)
+        return;
+    static const char *const own[] = {"study.tsv", "progress.json", NULL};
+    const char *exts[] = {ext, NULL};
+    ric_fs_remove_own(dir, own, exts);
 }
 
 static int fail(const char *cmd, ric_status st, const ric_err *err)
@@ -126,48 +295,85 @@ static int calibrate(const sargs *a)
     ric_cli_loading(1);
     ric_status st = ric_calibrate_load(a->file, &c, &err);
     ric_cli_loading(0);
-    if (st != RIC_OK)
-        return fail(a->cmd, st, &err);
+    if (st != RIC_OK && ric_mpi_rank == 0)
+        fail(a->cmd, st, &err);
+    int served, rc = mpi_setup(st == RIC_OK    ? 0
+                               : st == RIC_EIO ? 2
+                                               : ric_cli_exit_code(st),
+                               c ? ric_calibrate_study(c) : NULL, &served);
+    if (rc || served) {
+        ric_calibrate_free(c);
+        return rc;
+    }
     ric_study *sd = ric_calibrate_study(c);
     set_workers(sd, a);
-    int existed = access(a->out, F_OK) == 0;
-    st = ric_study_outdir(a->out, "fitted.tsv", a->force, &err);
+    int existed = access(a->out, F_OK) == 0, complete = 0;
+    ric_study_dir_opts o = dir_opts(a);
+    st = ric_calibrate_open(c, a->out, &o, &complete, &err);
     if (st != RIC_OK) {
+        ric_mpi_stop();
         ric_calibrate_free(c);
         return fail(a->cmd, st, &err);
     }
+    if (complete) {
+        ric_calibrate_finish(c, &err);
+        ric_calibrate_free(c);
+        ric_mpi_stop();
+        printf("%s: the calibration was already complete\n", a->out);
+        return 0;
+    }
     fprintf(stderr,
             "ricsim: calibrate: %zu parameters of scenario '%s', %zu replications per "
-            "evaluation on %d workers\n",
-            sd->n_params, sd->scenario_name, sd->reps, sd->workers);
+            "evaluation on %d %s\n",
+            sd->n_params, sd->scenario_name, sd->reps, sd->workers, workers_text());
+    ric_cli_catch_signals();
+    ric_cli_progress pr;
+    ric_cli_progress_init(&pr, a->out, a->progress_every);
+    pr.tty = 0; /* the iteration lines are its terminal display */
     double t0 = now();
     while (!ric_calibrate_done(c)) {
         st = ric_calibrate_iterate(c, &err);
         if (st != RIC_OK)
             break;
+        size_t evals = ric_calibrate_evaluations(c);
         fprintf(stderr,
                 "ricsim: calibrate: iteration %zu, %zu evaluations, %.0f s: loss %.6g, "
                 "simplex size %.3g\n",
-                ric_calibrate_iterations(c), ric_calibrate_evaluations(c), now() - t0,
-                ric_calibrate_best(c, NULL), ric_calibrate_size(c));
+                ric_calibrate_iterations(c), evals, now() - t0, ric_calibrate_best(c, NULL),
+                ric_calibrate_size(c));
+        /* the total is not known before the end: max_evaluations bounds it */
+        size_t run = evals - ric_calibrate_kept(c);
+        ric_cli_counts cn = {evals * sd->reps, evals * sd->reps, 0,
+                             (double)(run * sd->reps) / fmax(now() - t0, 1e-9), now() - t0};
+        ric_cli_progress_report(&pr, &cn, 1, 0);
+        ric_cli_test_stop(evals);
+        if (ric_interrupted() && !ric_calibrate_done(c)) {
+            ric_err_set(&err, "%s: interrupted after %zu evaluations; --resume continues", a->out,
+                        evals);
+            st = RIC_EINTR;
+            break;
+        }
     }
     if (st == RIC_OK)
-        st = ric_calibrate_write(c, a->out, 1, &err); /* the folder was checked above */
+        st = ric_calibrate_finish(c, &err);
+    ric_mpi_stop();
     if (st != RIC_OK) {
-        if (!existed)
-            rmdir(a->out); /* the folder made for the results, left empty */
+        tidy_failed(a->out, existed, ric_calibrate_evaluations(c), "eval");
         ric_calibrate_free(c);
         return fail(a->cmd, st, &err);
     }
     double wall = now() - t0;
+    size_t evals = ric_calibrate_evaluations(c);
+    ric_cli_counts cn = {evals * sd->reps, evals * sd->reps, 0, 0, wall};
+    ric_cli_progress_report(&pr, &cn, 1, 1);
     const double *x;
     double loss = ric_calibrate_best(c, &x);
     char check[64] = "";
     if (!isnan(ric_calibrate_check_loss(c)))
         snprintf(check, sizeof check, "; %.6g on fresh seeds", ric_calibrate_check_loss(c));
-    printf("loss %.6g at the fit (%.6g at the start%s); %zu evaluations, %zu iterations, %s; "
-           "%.1f s\n",
-           loss, ric_calibrate_start_loss(c), check, ric_calibrate_evaluations(c),
+    printf("loss %.6g at the fit (%.6g at the start%s); %zu evaluations (%zu kept from before), "
+           "%zu iterations, %s; %.1f s\n",
+           loss, ric_calibrate_start_loss(c), check, evals, ric_calibrate_kept(c),
            ric_calibrate_iterations(c),
            ric_calibrate_converged(c) ? "converged" : "stopped at max_evaluations", wall);
     for (size_t j = 0; j < sd->n_params; j++)
@@ -188,57 +394,147 @@ static int sensitivity(const sargs *a)
     ric_cli_loading(1);
     ric_status st = ric_sensitivity_load(a->file, &s, &err);
     ric_cli_loading(0);
-    if (st != RIC_OK)
-        return fail(a->cmd, st, &err);
+    if (st != RIC_OK && ric_mpi_rank == 0)
+        fail(a->cmd, st, &err);
+    int served, rc = mpi_setup(st == RIC_OK    ? 0
+                               : st == RIC_EIO ? 2
+                                               : ric_cli_exit_code(st),
+                               s ? ric_sensitivity_study(s) : NULL, &served);
+    if (rc || served) {
+        ric_sensitivity_free(s);
+        return rc;
+    }
     ric_study *sd = ric_sensitivity_study(s);
     set_workers(sd, a);
-    int existed = access(a->out, F_OK) == 0;
-    st = ric_study_outdir(a->out, "points.tsv", a->force, &err);
+    int existed = access(a->out, F_OK) == 0, complete = 0;
+    ric_study_dir_opts o = dir_opts(a);
+    st = ric_sensitivity_open(s, a->out, &o, &complete, &err);
     if (st != RIC_OK) {
+        ric_mpi_stop();
         ric_sensitivity_free(s);
         return fail(a->cmd, st, &err);
     }
-    size_t done, total;
+    char dir[RIC_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", ric_sensitivity_dir(s));
+    size_t done, total, kept = ric_sensitivity_kept(s), reps = sd->reps;
     ric_sensitivity_progress(s, &done, &total);
-    fprintf(stderr,
-            "ricsim: sensitivity: %zu parameters of scenario '%s', %zu design points x %zu "
-            "replications on %d workers\n",
-            sd->n_params, sd->scenario_name, total, sd->reps, sd->workers);
-    double t0 = now(), last = t0;
+    if (!complete)
+        fprintf(stderr,
+                "ricsim: sensitivity: %zu parameters of scenario '%s', %zu design points x %zu "
+                "replications on %d %s%s\n",
+                sd->n_params, sd->scenario_name, total, reps, sd->workers, workers_text(),
+                a->n_shards > 1 ? " (this shard's slice)" : "");
+    ric_cli_catch_signals();
+    ric_cli_progress pr;
+    ric_cli_progress_init(&pr, dir, a->progress_every);
+    double t0 = now();
     while (!ric_sensitivity_done(s)) {
+        if (ric_interrupted()) {
+            ric_err_set(&err, "%s: interrupted after %zu of %zu design points; --resume continues",
+                        dir, done, total);
+            st = RIC_EINTR;
+            break;
+        }
         st = ric_sensitivity_step(s, &err);
         if (st != RIC_OK)
             break;
         ric_sensitivity_progress(s, &done, &total);
-        if (now() - last > 5 || done == total) {
-            last = now();
-            fprintf(stderr, "ricsim: sensitivity: %zu/%zu points, %.0f s\n", done, total,
-                    last - t0);
-        }
+        double el = now() - t0;
+        ric_cli_counts cn = {total * reps, done * reps, 0,
+                             el > 0 ? (double)((done - kept) * reps) / el : 0, el};
+        ric_cli_progress_report(&pr, &cn, 1, 0);
+        ric_cli_test_stop(done * reps);
     }
+    if (pr.tty && !complete)
+        fputs("\n", stderr);
     if (st == RIC_OK)
-        st = ric_sensitivity_write(s, a->out, 1, &err);
-    size_t reps = sd->reps;
+        st = ric_sensitivity_finish(s, &err);
+    ric_mpi_stop();
     ric_sensitivity_free(s);
-    if (st != RIC_OK && !existed)
-        rmdir(a->out); /* the folder made for the results, left empty */
-    if (st != RIC_OK)
+    if (st != RIC_OK) {
+        tidy_failed(dir, existed, done, "point");
         return fail(a->cmd, st, &err);
-    printf("%zu design points x %zu replications in %.1f s; wrote %s\n", total, reps, now() - t0,
-           a->out);
-    if (ric_cli_provenance(a->out, a->argc, a->argv))
+    }
+    double el = now() - t0;
+    if (!complete) {
+        ric_cli_counts cn = {total * reps, done * reps, 0,
+                             el > 0 ? (double)((done - kept) * reps) / el : 0, el};
+        ric_cli_progress_report(&pr, &cn, 1, 1);
+    }
+    if (complete)
+        printf("%s: all %zu design points were already complete\n", dir, total);
+    else if (a->n_shards > 1)
+        printf("%s: %zu design points x %zu replications in %.1f s (%zu kept from before); "
+               "ricsim merge %s joins the shards\n",
+               dir, total, reps, el, kept, a->out);
+    else
+        printf("%zu design points x %zu replications in %.1f s (%zu kept from before); wrote "
+               "%s\n",
+               total, reps, el, kept, dir);
+    if (ric_cli_provenance(dir, a->argc, a->argv))
         return 1;
-    draw(a->cmd, a->out, "sensitivity.gp");
+    if (a->n_shards < 2 && !complete)
+        draw(a->cmd, dir, "sensitivity.gp");
+    return 0;
+}
+
+/* ricsim merge DIR of a sharded sensitivity analysis. */
+static int study_merge(int argc, char **argv)
+{
+    const char *dir = NULL;
+    int force = 0, remove_shards = 0;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--force") == 0)
+            force = 1;
+        else if (strcmp(argv[i], "--remove-shards") == 0)
+            remove_shards = 1;
+        else if (argv[i][0] == '-' && argv[i][1])
+            return ric_cli_usage_error("unknown option '%s'", argv[i]);
+        else if (!dir)
+            dir = argv[i];
+        else
+            return ric_cli_usage_error("unexpected argument '%s'", argv[i]);
+    }
+    char study[RIC_PATH_MAX];
+    ric_err err = {{0}};
+    ric_status st = ric_sensitivity_shard_study(dir, study, sizeof study, &err);
+    ric_sensitivity *s = NULL;
+    ric_cli_loading(1);
+    if (st == RIC_OK)
+        st = ric_sensitivity_load(study, &s, &err);
+    ric_cli_loading(0);
+    size_t n = 0;
+    if (st == RIC_OK)
+        st = ric_sensitivity_merge(s, dir, force, remove_shards, &n, &err);
+    ric_sensitivity_free(s);
+    if (st != RIC_OK)
+        return fail("merge", st, &err);
+    printf("%s: merged %zu shards of the sensitivity analysis %s\n", dir, n, study);
+    if (ric_cli_provenance(dir, argc, argv))
+        return 1;
+    draw("merge", dir, "sensitivity.gp");
+    return 0;
+}
+
+int ric_cli_study_owns_merge(int argc, char **argv)
+{
+    for (int i = 2; i < argc; i++)
+        if (argv[i][0] != '-' || !argv[i][1])
+            return ric_sensitivity_is_sharded(argv[i]);
     return 0;
 }
 
 int ric_cli_study(int argc, char **argv)
 {
     gsl_set_error_handler_off();
+    if (strcmp(argv[1], "merge") == 0)
+        return study_merge(argc, argv);
+    int rc = ric_mpi_begin(&argc, &argv);
     sargs a;
-    int rc = parse(argc, argv, &a);
-    if (rc)
-        return rc;
-    ric_cli_catch_signals();
-    return strcmp(a.cmd, "calibrate") == 0 ? calibrate(&a) : sensitivity(&a);
+    if (rc == 0)
+        rc = parse(argc, argv, &a);
+    if (rc == 0)
+        rc = strcmp(a.cmd, "calibrate") == 0 ? calibrate(&a) : sensitivity(&a);
+    ric_mpi_end();
+    return rc;
 }

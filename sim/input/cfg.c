@@ -485,6 +485,63 @@ static int valid_path(const char *path)
     return 1;
 }
 
+/* VAL, a list of quoted strings ("[\"a\", \"b\"]"), as the array NAME of PARENT, replacing OLD
+ * (NULL: none) in place. */
+static ric_status set_string_array(ric_cfg *c, config_setting_t *parent, const char *name,
+                                   config_setting_t *old, const char *val, const char *label,
+                                   const char *path)
+{
+    if (old && config_setting_type(old) != CONFIG_TYPE_ARRAY &&
+        config_setting_type(old) != CONFIG_TYPE_LIST) {
+        ric_err_set(c->err, "%s: '%s' is not a list, so it cannot take '%s'", label, path, val);
+        return RIC_EUSAGE;
+    }
+    char items[64][RIC_NAME_MAX];
+    int n = 0;
+    const char *q = val + 1;
+    for (;;) {
+        while (*q == ' ')
+            q++;
+        if (*q == ']' && n == 0 && q[1] == '\0')
+            break;
+        const char *close = *q == '"' ? strchr(q + 1, '"') : NULL;
+        if (!close || (size_t)(close - q - 1) >= RIC_NAME_MAX || n == 64) {
+            ric_err_set(c->err,
+                        "%s: '%s' takes a list of up to 64 quoted names, such as [\"a\", \"b\"] "
+                        "(got '%s')",
+                        label, path, val);
+            return RIC_EUSAGE;
+        }
+        snprintf(items[n++], RIC_NAME_MAX, "%.*s", (int)(close - q - 1), q + 1);
+        q = close + 1;
+        while (*q == ' ')
+            q++;
+        if (*q == ',') {
+            q++;
+            continue;
+        }
+        if (*q == ']' && q[1] == '\0')
+            break;
+        ric_err_set(c->err, "%s: '%s' takes a list such as [\"a\", \"b\"] (got '%s')", label, path,
+                    val);
+        return RIC_EUSAGE;
+    }
+    char nmb[128];
+    snprintf(nmb, sizeof nmb, "%s", name);
+    if (old)
+        config_setting_remove(parent, nmb);
+    config_setting_t *s = config_setting_add(parent, nmb, CONFIG_TYPE_ARRAY);
+    for (int i = 0; s && i < n; i++)
+        config_setting_set_string_elem(s, -1, items[i]);
+    if (!s) {
+        ric_err_set(c->err, "%s: cannot add '%s'", label, path);
+        return RIC_EUSAGE;
+    }
+    if (old)
+        repoint(c, old, s);
+    return RIC_OK;
+}
+
 ric_status ric_cfg_override(ric_cfg *c, config_t *cfg, const char *text, const char *label)
 {
     const char *eq = strchr(text, '=');
@@ -506,6 +563,15 @@ ric_status ric_cfg_override(ric_cfg *c, config_t *cfg, const char *text, const c
     s = ric_cfg_resolve(cfg, path, valid_path(path), &parent, &last);
     char *end;
     errno = 0;
+    if (val[0] == '[' &&
+        (s ? config_setting_parent(s) && config_setting_name(s) : parent != NULL)) {
+        if (!s && !valid_name(last)) {
+            ric_err_set(c->err, "%s: '%s' is not a valid key name", label, last);
+            return RIC_EUSAGE;
+        }
+        return set_string_array(c, s ? config_setting_parent(s) : parent,
+                                s ? config_setting_name(s) : last, s, val, label, path);
+    }
     if (!s) {
         if (!parent) {
             ric_err_set(c->err, "%s: no setting or group at '%s'", label, path);

@@ -39,8 +39,8 @@ static double get_money(ric_cfg *c, const ric_scenario *sc, config_setting_t *g,
     return krw * 1000.0 / sc->fx_krw_per_usd; /* KRW billion -> US$ million */
 }
 
-/* Checks that KEY names an event-settable parameter ("rules.G.K" or "regions.R.K") and gives the
- * bounds its value must respect, the same as in the scenario itself. */
+/* Checks that KEY names an event-settable parameter ("rules.G.K", "regions.R.K" or "sectors.S.K")
+ * and gives the bounds its value must respect, the same as in the scenario itself. */
 static int settable_key(const ric_scenario *sc, const char *key, double *lo, double *hi)
 {
     if (strncmp(key, "rules.", 6) == 0) {
@@ -51,6 +51,21 @@ static int settable_key(const ric_scenario *sc, const char *key, double *lo, dou
                 return 1;
             }
         return 0;
+    }
+    if (strncmp(key, "sectors.", 8) == 0) {
+        const char *dot = strchr(key + 8, '.');
+        char sn[RIC_NAME_MAX];
+        const size_t len = dot ? (size_t)(dot - (key + 8)) : 0;
+        if (!dot || len >= sizeof sn)
+            return 0;
+        memcpy(sn, key + 8, len);
+        sn[len] = '\0';
+        const ric_region_entry *sp = ric_sector_settable(dot + 1);
+        if ((ric_scenario_sector(sc, sn) < 0 && strcmp(sn, "*") != 0) || !sp)
+            return 0;
+        *lo = sp->lo;
+        *hi = sp->hi;
+        return 1;
     }
     if (strncmp(key, "regions.", 8) == 0) {
         const char *dot = strchr(key + 8, '.');
@@ -114,8 +129,8 @@ void ric_load_events(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
             if (!c->failed && !settable_key(sc, e->key, &lo, &hi)) {
                 ric_cfg_fail(
                     c, config_setting_get_member(s, "key"),
-                    "'%s.key' names no settable parameter (got \"%s\"); use 'rules.GROUP.NAME' "
-                    "or 'regions.REGION.NAME'",
+                    "'%s.key' names no settable parameter (got \"%s\"); use 'rules.GROUP.NAME', "
+                    "'regions.REGION.NAME' or 'sectors.SECTOR.NAME'",
                     p, e->key);
                 return;
             }
@@ -175,10 +190,12 @@ static void load_instrument(ric_cfg *c, ric_scenario *sc, config_setting_t *s,
     in->matching_share = ric_cfg_num(c, s, "matching_share", 0, 0, 0, 10);
     in->consortium_firms = (int)ric_cfg_int(c, s, "consortium_firms", 0, 0, 0, 1000);
 
-    static const char *const ekeys[] = {"regions", "min_staff", "min_quality", "max_age_years",
-                                        NULL};
+    static const char *const ekeys[] = {"regions",     "sectors",       "min_staff",
+                                        "min_quality", "max_age_years", NULL};
     config_setting_t *e = ric_cfg_member(c, s, "eligible", 0, CONFIG_TYPE_GROUP);
     ric_cfg_check_keys(c, e, ekeys);
+    if (e)
+        in->sectors = ric_load_sector_list(c, sc, e);
     in->min_staff = ric_cfg_num(c, e, "min_staff", 0, 0, 0, 1e9);
     in->min_quality = ric_cfg_num(c, e, "min_quality", 0, 0, 0, 1e9);
     in->max_age_years = ric_cfg_num(c, e, "max_age_years", 0, INFINITY, 0, 1e6);

@@ -48,7 +48,8 @@ void ric_load_regions(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
     }
     sc->n_regions = n;
 #define AS_KEY(name, def, lo, hi, settable, doc) #name,
-    static const char *const keys[] = {"label", "focus", RIC_REGION_PARAMS(AS_KEY) NULL};
+    static const char *const keys[] = {"label", "focus", "sector_shares",
+                                       RIC_REGION_PARAMS(AS_KEY) NULL};
 #undef AS_KEY
     for (int i = 0; i < n && !c->failed; i++) {
         config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
@@ -57,6 +58,7 @@ void ric_load_regions(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
         ric_cfg_check_keys(c, s, keys);
         ric_cfg_str(c, s, "label", 0, "", 96);
         r->focus = ric_cfg_bool(c, s, "focus", 1);
+        ric_load_sector_shares(c, sc, s, r);
         for (size_t k = 0; k < ric_region_table_n; k++) {
             const ric_region_entry *rp = &ric_region_table[k];
             *(double *)((char *)r + rp->offset) =
@@ -97,6 +99,7 @@ void ric_load_orgs(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
                                        "seed_fund_usd_m",
                                        "incubator_rooms",
                                        "graduates_per_year",
+                                       "sector",
                                        NULL};
     long long total = 0;
     for (int i = 0; i < n && !c->failed; i++) {
@@ -119,6 +122,7 @@ void ric_load_orgs(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
         o->seed_fund_usd_m = ric_cfg_num(c, s, "seed_fund_usd_m", 0, 0, 0, 1e6);
         o->incubator_rooms = (int)ric_cfg_int(c, s, "incubator_rooms", 0, 0, 0, 100000);
         o->graduates_per_year = ric_cfg_num(c, s, "graduates_per_year", 0, 0, 0, 1e7);
+        o->sector = ric_load_sector_ref(c, sc, s, "sector");
         if (!c->failed && o->kind != RIC_ORG_UNIVERSITY &&
             config_setting_get_member(s, "graduates_per_year")) {
             char p[256];
@@ -147,7 +151,7 @@ void ric_load_firms(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
     }
     sc->n_firms = n;
     static const char *const keys[] = {"region",     "count",  "arrive", "employees",
-                                       "capability", "origin", NULL};
+                                       "capability", "origin", "sector", NULL};
     for (int i = 0; i < n && !c->failed; i++) {
         config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
         ric_firm_spec *f = &sc->firms[i];
@@ -160,6 +164,7 @@ void ric_load_firms(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
         f->capability = ric_cfg_num(c, s, "capability", 0, 1.0, 0.01, 100);
         f->origin = (ric_origin)ric_cfg_enum(c, s, "origin", 0, RIC_ORIGIN_INCUMBENT,
                                              ric_origin_names, RIC_ORIGIN_N);
+        f->sector = ric_load_sector_ref(c, sc, s, "sector");
     }
 }
 

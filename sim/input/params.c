@@ -70,6 +70,11 @@ const ric_rule_entry ric_rule_table[] = {
        "mean employees of a relocating firm"),
     RP("entry.relocation_capability", relocation_capability, 1.0, 0.01, 100,
        "mean capability of a relocating firm"),
+    RP("entry.self_reinforcement", self_reinforcement, 0, 0, 100,
+       "local self-reinforcement (Brenner 2001): extra entries and organisation spin-offs above "
+       "the critical mass, a multiple of their base rates (0: off; assumed)"),
+    RP("entry.critical_mass", critical_mass, 50, 1, 1e7,
+       "local firms at which self-reinforcement reaches half its strength (assumed)"),
     RP("exit.base_rate", exit_base_rate, 0.15, 0, 12,
        "per year for a new one-person firm at capability 1"),
     RP("exit.age_years", exit_age_years, 5.0, 0.01, 1000, "age scale of the falling hazard"),
@@ -92,6 +97,9 @@ const ric_rule_entry ric_rule_table[] = {
     RP("network.vertical_share", vertical_share, 0.3, 0, 1,
        "share of entrants and cohort firms that find a supplier or buyer among their region's "
        "firms at entry (assumed: tried 0 to 0.6)"),
+    RP("network.order_share", order_share, 0, 0, 1,
+       "share of a supplier's or buyer's hires passed to its partner as orders, hired there "
+       "(demand down the chain; 0: off; assumed)"),
     RP("network.vertical_exit_factor", vertical_exit, 0.8, 0, 1,
        "exit hazard multiplier while a firm has a supplier or buyer (assumed: tried 0.6 to 1)"),
     RP("staff.rehire_rate", staff_rehire_rate, 0.5, 0, 12,
@@ -139,6 +147,28 @@ double *ric_region_param(ric_region_spec *r, const char *name)
     return rp ? (double *)((char *)r + rp->offset) : NULL;
 }
 
+/* ---- sector parameter table (RIC_SECTOR_PARAMS), entries shaped as the regions' ----------- */
+
+#define AS_SECTOR_PARAM(name, def, lo, hi, settable, doc)                                          \
+    {#name, offsetof(ric_sector_spec, name), def, lo, hi, settable, doc},
+const ric_region_entry ric_sector_table[] = {RIC_SECTOR_PARAMS(AS_SECTOR_PARAM)};
+#undef AS_SECTOR_PARAM
+const size_t ric_sector_table_n = sizeof ric_sector_table / sizeof ric_sector_table[0];
+
+const ric_region_entry *ric_sector_settable(const char *name)
+{
+    for (size_t i = 0; i < ric_sector_table_n; i++)
+        if (ric_sector_table[i].settable && strcmp(ric_sector_table[i].name, name) == 0)
+            return &ric_sector_table[i];
+    return NULL;
+}
+
+double *ric_sector_param(ric_sector_spec *s, const char *name)
+{
+    const ric_region_entry *sp = ric_sector_settable(name);
+    return sp ? (double *)((char *)s + sp->offset) : NULL;
+}
+
 /* ---- documentation -------------------------------------------------------------------------- */
 
 int ric_scenario_rule_param(size_t i, ric_param_info *out)
@@ -155,6 +185,15 @@ int ric_scenario_region_param(size_t i, ric_param_info *out)
     if (i >= ric_region_table_n)
         return 0;
     const ric_region_entry *e = &ric_region_table[i];
+    *out = (ric_param_info){e->name, e->def, e->lo, e->hi, e->settable, e->doc};
+    return 1;
+}
+
+int ric_scenario_sector_param(size_t i, ric_param_info *out)
+{
+    if (i >= ric_sector_table_n)
+        return 0;
+    const ric_region_entry *e = &ric_sector_table[i];
     *out = (ric_param_info){e->name, e->def, e->lo, e->hi, e->settable, e->doc};
     return 1;
 }

@@ -33,4 +33,10 @@ extern const size_t ric_region_table_n;
 /* The settable region parameter NAME, or NULL. */
 const ric_region_entry *ric_region_settable(const char *name);
 
+/* Sector parameters (RIC_SECTOR_PARAMS), in entries of the same shape (offset in
+ * ric_sector_spec). */
+extern const ric_region_entry ric_sector_table[];
+extern const size_t ric_sector_table_n;
+const ric_region_entry *ric_sector_settable(const char *name);
+
 #endif

@@ -25,6 +25,14 @@ int ric_scenario_region(const ric_scenario *sc, const char *name)
     return -1;
 }
 
+int ric_scenario_sector(const ric_scenario *sc, const char *name)
+{
+    for (int i = 0; i < sc->n_sectors; i++)
+        if (strcmp(sc->sectors[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
 void ric_scenario_free(ric_scenario *sc)
 {
     if (!sc)
@@ -36,6 +44,7 @@ void ric_scenario_free(ric_scenario *sc)
         free(sc->programmes[i].phases);
     }
     free(sc->programmes);
+    free(sc->sectors);
     free(sc->regions);
     free(sc->orgs);
     free(sc->firms);
@@ -50,7 +59,7 @@ static ric_status validate(ric_cfg *c, config_t *cfg, ric_scenario *sc)
     static const char *const keys[] = {"name",           "description", "seed",    "time",
                                        "fx_krw_per_usd", "limits",      "regions", "capital_region",
                                        "organisations",  "firms",       "rules",   "events",
-                                       "programmes",     NULL};
+                                       "programmes",     "sectors",     NULL};
     ric_cfg_check_keys(c, root, keys);
     snprintf(sc->name, sizeof sc->name, "%s", ric_cfg_str(c, root, "name", 1, "", RIC_NAME_MAX));
     if (!c->failed)
@@ -75,6 +84,7 @@ static ric_status validate(ric_cfg *c, config_t *cfg, ric_scenario *sc)
                      (sc->end - sc->start) * sc->steps_per_year);
     sc->fx_krw_per_usd = ric_cfg_num(c, root, "fx_krw_per_usd", 0, 0, 1e-6, 1e9);
 
+    ric_load_sectors(c, sc, root);
     ric_load_regions(c, sc, root);
     ric_load_orgs(c, sc, root);
     ric_load_firms(c, sc, root);

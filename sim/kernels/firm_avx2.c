@@ -2,6 +2,8 @@
  * and its state flags eight at a time, with AVX2. Twins of the functions of model/firm_rules.h
  * (draws_by_firm and flags_by_firm in kernels/firm_pass.c call those in the same order), held to
  * them bit for bit by tests/test_kernels.c. */
+#include <string.h>
+
 #include "kernels/kernels.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -28,7 +30,10 @@ __attribute__((target("avx2"))) size_t ric_kernel_firm_draws(const ric_firm_cons
     const float *capv = ch->cap;
     float *fitv = ch->fit;
     const uint16_t *regv = ch->region;
-    const double *market = ch->market;
+    const double *market_fit = ch->market_fit, *market_grow = ch->market_grow;
+    const uint8_t *secv = ch->sector;
+    const int one_market = market_fit == market_grow;
+    const __m128i n_sectors = _mm_set1_epi32(ch->n_sectors);
     const uint32_t *r0 = ch->r0, *r1 = ch->r1, *r2 = ch->r2, *r3 = ch->r3;
     int32_t *out = ch->out, *wantv = ch->want;
     float *capn = ch->capn;
@@ -48,13 +53,18 @@ __attribute__((target("avx2"))) size_t ric_kernel_firm_draws(const ric_firm_cons
         const __m128i emp = _mm_loadu_si128((const __m128i *)(empv + c));
         const __m256d empd = _mm256_cvtepi32_pd(emp);
         const __m128i reg = _mm_cvtepu16_epi32(_mm_loadl_epi64((const __m128i *)(regv + c)));
-        const __m256d mk = _mm256_i32gather_pd(market, reg, 8);
+        int32_t sec4;
+        memcpy(&sec4, secv + c, sizeof sec4);
+        const __m128i key = _mm_add_epi32(_mm_mullo_epi32(reg, n_sectors),
+                                          _mm_cvtepu8_epi32(_mm_cvtsi32_si128(sec4)));
+        const __m256d mk_fit = _mm256_i32gather_pd(market_fit, key, 8);
+        const __m256d mk = one_market ? mk_fit : _mm256_i32gather_pd(market_grow, key, 8);
         const __m256d cap_exit = pw ? _mm256_loadu_pd(pw->exit + c) : _mm256_div_pd(one, cap);
         const __m256d cap_spin = pw ? _mm256_loadu_pd(pw->spin + c) : cap;
         const __m256d cap_tr = pw ? _mm256_loadu_pd(pw->tr + c) : cap;
 
         const __m256d fm = _mm256_mul_pd(
-            _mm256_add_pd(_mm256_mul_pd(fit_margin, _mm256_sub_pd(cap, fit_cost)), mk), dt);
+            _mm256_add_pd(_mm256_mul_pd(fit_margin, _mm256_sub_pd(cap, fit_cost)), mk_fit), dt);
         const __m128 fit = _mm_add_ps(_mm_loadu_ps(fitv + c), _mm256_cvtpd_ps(fm));
         _mm_storeu_ps(fitv + c, fit);
         const __m128i fit_neg = _mm_castps_si128(_mm_cmp_ps(fit, _mm_setzero_ps(), _CMP_LT_OQ));

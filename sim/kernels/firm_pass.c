@@ -3,8 +3,7 @@
  * rounding), every firm's arithmetic is done without a branch (the firm_draws kernel, or the
  * firm_rules.h functions in a loop) and the rare outcomes flagged (firm_flags likewise), then a
  * scalar pass visits the flagged firms only, in order, and does there what the reference does.
- * It also sums, by region, what hiring will return to each pool (the fast hiring pass's proof
- * needs it). No rule is written here: the per-firm functions are firm_rules.h's. */
+ * No rule is written here: the per-firm functions are firm_rules.h's. */
 #include <assert.h>
 #include <string.h>
 
@@ -13,12 +12,13 @@
 void ric_firm_draws_by_firm(const ric_firm_consts *k, const ric_firm_chunk *c, size_t c0)
 {
     for (size_t j = c0; j < c->m; j++) {
-        const double cap = c->cap[j], mk = c->market[c->region[j]];
+        const size_t key = (size_t)c->region[j] * (size_t)c->n_sectors + c->sector[j];
+        const double cap = c->cap[j], mk_fit = c->market_fit[key], mk = c->market_grow[key];
         const int32_t emp = c->emp[j];
         const double cap_exit = c->pw ? c->pw->exit[j] : 1.0 / cap;
         const double cap_spin = c->pw ? c->pw->spin[j] : cap;
         const double cap_tr = c->pw ? c->pw->tr[j] : cap;
-        const float fit = ric_firm_fitness(k, c->fit[j], cap, mk);
+        const float fit = ric_firm_fitness(k, c->fit[j], cap, mk_fit);
         c->fit[j] = fit;
         const int exit = (fit < 0.0f) | (ric_u01(c->r0[j]) < ric_firm_exit_bound(k, cap_exit));
         const int spin = ric_firm_spins(k, emp, cap_spin, ric_u01(c->r1[j]));
@@ -60,18 +60,25 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
             ws->tab_premium[a] = ric_firm_premium(k, a);
         ws->tab_premium_of = k->premium;
     }
-    for (int r = 0; r < w->n_regions; r++)
-        ws->tab_market[r] = w->regions[r].p.market_growth;
+    /* one table serves both terms where they agree everywhere (always without sectors) */
+    const size_t n_keys = n_regions * (size_t)w->n_sectors;
+    const double *market_grow =
+        memcmp(ws->tab_market_fit, ws->tab_market_grow, n_keys * sizeof(double)) == 0
+            ? ws->tab_market_fit
+            : ws->tab_market_grow;
     int32_t *org_live = ws->tab_org_live;
     org_live[0] = 1;
     int all_live = 1;
     for (int o = 0; o < w->n_orgs; o++)
         all_live &= (org_live[o + 1] = w->orgs[o].active != 0);
 
-    long long *demand = ws->lane_demand; /* the positive parts of want, by lane and region */
-    long long *gain = ws->lane_gain;     /* what hiring will return to the pool, likewise */
+    /* the positive parts of want (demand), by lane and region; integer sums, so lanes and
+     * order do not change them */
+    long long *demand = ws->lane_demand;
     memset(demand, 0, n_regions * RIC_LANES * sizeof *demand);
-    memset(gain, 0, n_regions * RIC_LANES * sizeof *gain);
+    long long *lane[RIC_LANES];
+    for (size_t l = 0; l < RIC_LANES; l++)
+        lane[l] = demand + l * n_regions;
     uint32_t *spin_q = ws->spinoff_queue, *tr_q = ws->transfer_queue, *dead = ws->dead,
              *linked = ws->linked;
     size_t n_spin = 0, n_tr = 0, n_dead = 0, n_linked = 0;
@@ -99,7 +106,10 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
             .cap = f->capability + i0,
             .fit = f->fitness + i0,
             .region = f->region + i0,
-            .market = ws->tab_market,
+            .sector = f->sector + i0,
+            .n_sectors = w->n_sectors,
+            .market_fit = ws->tab_market_fit,
+            .market_grow = market_grow,
             .tab_premium = ws->tab_premium,
             .r0 = r0,
             .r1 = r1,
@@ -137,16 +147,12 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
         memcpy(f->capability + i0, capn, m * sizeof *capn);
         memcpy(ws->want + i0, want, m * sizeof *want);
         const uint16_t *restrict region = f->region + i0;
-        long long *restrict lane_demand[RIC_LANES], *restrict lane_gain[RIC_LANES];
-        for (int l = 0; l < RIC_LANES; l++) {
-            lane_demand[l] = demand + (size_t)l * n_regions;
-            lane_gain[l] = gain + (size_t)l * n_regions;
-        }
-        for (size_t c = 0; c < m; c++) {
-            const int32_t up = want[c] & ~(want[c] >> 31); /* the positive part */
-            lane_demand[c % RIC_LANES][region[c]] += up;
-            lane_gain[c % RIC_LANES][region[c]] += up - want[c]; /* the decrease */
-        }
+        size_t j = 0;
+        for (; j + RIC_LANES <= m; j += RIC_LANES)
+            for (size_t l = 0; l < RIC_LANES; l++)
+                lane[l][region[j + l]] += want[j + l] > 0 ? want[j + l] : 0;
+        for (; j < m; j++)
+            demand[region[j]] += want[j] > 0 ? want[j] : 0;
         size_t n_flagged = 0;
         for (size_t c = 0; c < m; c++) {
             flagged[n_flagged] = (uint16_t)c;
@@ -181,9 +187,7 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
                 if (leaves) {
                     f->flags[i] |= RIC_FIRM_DEAD;
                     f->capability[i] = capo[c]; /* unchanged by a firm that leaves */
-                    const int32_t up = want[c] & ~(want[c] >> 31);
-                    lane_demand[c % RIC_LANES][f->region[i]] -= up;
-                    lane_gain[c % RIC_LANES][f->region[i]] += f->employees[i] - (up - want[c]);
+                    demand[f->region[i]] -= want[c] & ~(want[c] >> 31);
                     ws->want[i] = 0;
                     dead[n_dead++] = (uint32_t)i;
                     continue;
@@ -193,24 +197,16 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
                 spin_q[n_spin++] = (uint32_t)i;
             if (o & RIC_DRAW_TRANSFER)
                 tr_q[n_tr++] = (uint32_t)i;
-            if (o & RIC_DRAW_SHRINK) {
-                /* an exit (its want is negative: no demand to undo); its workers, not its
-                 * decrease, join the pool */
-                lane_gain[c % RIC_LANES][f->region[i]] += f->employees[i] + want[c];
+            if (o & RIC_DRAW_SHRINK) { /* an exit (its want is negative: no demand to undo) */
                 f->flags[i] |= RIC_FIRM_DEAD;
                 ws->want[i] = 0;
                 dead[n_dead++] = (uint32_t)i;
             }
         }
     }
-    for (size_t r = 0; r < n_regions; r++) {
-        ws->gain[r] = 0;
-        for (size_t l = 0; l < RIC_LANES; l++) {
+    for (size_t r = 0; r < n_regions; r++)
+        for (size_t l = 0; l < RIC_LANES; l++)
             ws->demand[r] += demand[l * n_regions + r];
-            ws->gain[r] += gain[l * n_regions + r];
-        }
-    }
-    ws->gain_step = w->step + 1; /* the gains are this step's (ric_kernel_hiring checks) */
     ws->n_spinoff_queue = n_spin;
     ws->n_transfer_queue = n_tr;
     ws->n_dead = n_dead;

@@ -54,9 +54,8 @@ unsigned ric_kernels_available(void);
 void ric_kernel_philox8(uint64_t seed, const uint32_t *ids, size_t n, uint32_t step, uint32_t rule,
                         uint32_t *w0, uint32_t *w1, uint32_t *w2, uint32_t *w3);
 
-/* The firm pass (model/firms.c's reference, same state after it, same lists in the workspace
- * (queues, exits, the linked firms),
- * plus ws->gain summed by region and ws->gain_step set). Runs only where
+/* The firm pass (model/firms.c's reference, same state after it, same lists in the workspace:
+ * queues, exits, the linked firms; the same demand by region). Runs only where
  * ric_firm_exit_bound_holds(k). */
 void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts *k);
 
@@ -85,7 +84,10 @@ typedef struct {
     const float *cap;
     float *fit; /* updated */
     const uint16_t *region;
-    const double *market;      /* by region */
+    const uint8_t *sector;
+    int32_t n_sectors;
+    const double *market_fit;  /* market terms by region * n_sectors + sector (model/sectors.c) */
+    const double *market_grow; /* may be market_fit (every entry the same) */
     const double *tab_premium; /* ric_firm_premium by employees, below RIC_TAB_N */
     const uint32_t *r0, *r1, *r2, *r3;
     const ric_cap_powers *pw;

@@ -39,11 +39,17 @@ static int org_region(const ric_world *w, size_t k)
     return w->orgs[k].region;
 }
 
+/* A firm's or organisation's sector S (-1: none) meets the instrument's sectors. */
+static int in_sectors(const ric_instrument_spec *in, int s)
+{
+    return in->sectors == 0 || s < 0 || ((in->sectors >> s) & 1u);
+}
+
 static int org_ok(const ric_world *w, const ric_instrument_spec *in, size_t k)
 {
     const ric_org *g = &w->orgs[k];
-    return g->active && in_regions(in, g->region) && g->staff >= in->min_staff &&
-           g->knowledge >= in->min_quality;
+    return g->active && in_regions(in, g->region) && in_sectors(in, g->sector) &&
+           g->staff >= in->min_staff && g->knowledge >= in->min_quality;
 }
 static int univ_eligible(const ric_world *w, const ric_instrument_spec *in, size_t k)
 {
@@ -81,8 +87,8 @@ static int firm_eligible(const ric_world *w, const ric_instrument_spec *in, size
     const ric_firms *f = &w->firms;
     double age = (double)((int32_t)w->step - f->birth[k]) * w->dt;
     return !(f->flags[k] & RIC_FIRM_DEAD) && in_regions(in, f->region[k]) &&
-           f->employees[k] >= in->min_staff && f->capability[k] >= in->min_quality &&
-           age <= in->max_age_years;
+           in_sectors(in, f->sector[k]) && f->employees[k] >= in->min_staff &&
+           f->capability[k] >= in->min_quality && age <= in->max_age_years;
 }
 
 static size_t region_count(const ric_world *w)

@@ -11,6 +11,7 @@
 
 #include "base/consts.h"
 #include "model/rules.h"
+#include "model/sectors.h"
 
 typedef struct {
     int fired, restored;
@@ -24,9 +25,26 @@ struct ric_events {
     event_state *st;
 };
 
-/* Resolves "rules.G.K" or "regions.R.K" (R may be "*") to parameter addresses in w. */
+/* Resolves "rules.G.K", "regions.R.K" or "sectors.S.K" (R and S may be "*") to parameter
+ * addresses in w. */
 static int resolve(ric_world *w, const char *key, double **out, int max)
 {
+    if (strncmp(key, "sectors.", 8) == 0) {
+        const char *dot = strchr(key + 8, '.');
+        const size_t len = (size_t)(dot - (key + 8));
+        int n = 0;
+        for (int s = 0; s < w->n_sectors && n < max; s++) {
+            const char *nm = w->sectors[s].p.name;
+            if ((len == 1 && key[8] == '*') ||
+                (strlen(nm) == len && strncmp(nm, key + 8, len) == 0)) {
+                double *p = ric_sector_param(&w->sectors[s].p, dot + 1);
+                if (!p)
+                    return 0;
+                out[n++] = p;
+            }
+        }
+        return n;
+    }
     if (strncmp(key, "rules.", 6) == 0) {
         double *p = ric_rules_param(&w->rules, key + 6);
         if (!p)
@@ -64,11 +82,12 @@ ric_status ric_events_alloc(ric_world *w, ric_events **out, ric_err *err)
         if (e->type != RIC_EVENT_SET)
             continue;
         event_state *s = &ev->st[i];
-        s->target = calloc((size_t)w->n_regions + 1, sizeof *s->target);
-        s->saved = calloc((size_t)w->n_regions + 1, sizeof *s->saved);
+        const int most = (w->n_regions > w->n_sectors ? w->n_regions : w->n_sectors) + 1;
+        s->target = calloc((size_t)most, sizeof *s->target);
+        s->saved = calloc((size_t)most, sizeof *s->saved);
         if (!s->target || !s->saved)
             goto oom;
-        s->n_targets = resolve(w, e->key, s->target, w->n_regions + 1);
+        s->n_targets = resolve(w, e->key, s->target, most);
     }
     *out = ev;
     return RIC_OK;
@@ -140,6 +159,8 @@ static void place_cohorts(ric_world *w, double t0, double t1)
                 w->capacity_hit = 1;
                 return;
             }
+            w->firms.sector[i] =
+                (uint8_t)(s->sector >= 0 ? s->sector : ric_sector_of_new_firm(w, region, fkey));
             /* cohort firms are not newborn: spread their ages over 0-20 years */
             w->firms.birth[i] = (int32_t)w->step - (int32_t)(gsl_rng_uniform(r) * 20.0 / w->dt);
             ric_rules_find_supplier(w, (size_t)i, r);

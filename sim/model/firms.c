@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "kernels/kernels.h"
+#include "model/sectors.h"
 
 static inline int focus(const ric_world *w, int region)
 {
@@ -29,11 +30,12 @@ static void firm_pass_reference(ric_world *w, ric_workspace *ws, const ric_firm_
     const uint64_t seed = w->sc->seed;
     const ric_link_columns lk = ric_firms_links(f);
     ws->n_spinoff_queue = ws->n_transfer_queue = ws->n_dead = ws->n_linked = 0;
-    ws->gain_step = 0; /* the fast hiring pass's sums are not made here */
     for (size_t i = 0; i < f->n; i++) {
         const ric_block b = ric_rng_block(seed, f->key[i], w->step, RIC_RULE_FIRM);
         const int region = f->region[i];
-        const double cap = f->capability[i], mk = w->regions[region].p.market_growth;
+        const size_t key = (size_t)region * (size_t)w->n_sectors + f->sector[i];
+        const double cap = f->capability[i], mk_fit = ws->tab_market_fit[key],
+                     mk = ws->tab_market_grow[key];
         const int32_t emp = f->employees[i], age = step - f->birth[i];
 
         int linked = 0; /* by a link that carries knowledge */
@@ -54,7 +56,7 @@ static void firm_pass_reference(ric_world *w, ric_workspace *ws, const ric_firm_
             f->incubator[i] = 0;
         }
 
-        const float fit = ric_firm_fitness(k, f->fitness[i], cap, mk);
+        const float fit = ric_firm_fitness(k, f->fitness[i], cap, mk_fit);
         f->fitness[i] = fit;
         const double cap_exit = ric_powe(cap, k->exit_el);
         if (fit < 0.0f ||
@@ -82,6 +84,7 @@ void ric_rule_firms(ric_world *w, ric_workspace *ws)
 {
     ric_firm_consts k;
     ric_firm_consts_init(&k, &w->rules, w->dt);
+    ric_markets_update(w, ws);
     /* the fast pass's exit bound rests on these parameters; else the reference runs */
     if ((ws->kernels & (1u << RIC_KERNEL_FIRM_PASS)) && ric_firm_exit_bound_holds(&k))
         ric_kernel_firm_pass(w, ws, &k);
@@ -89,36 +92,42 @@ void ric_rule_firms(ric_world *w, ric_workspace *ws)
         firm_pass_reference(w, ws, &k);
 }
 
-/* Wanted growth rationed by the regional labour pool (MODEL.md 3): each region fills the same
+/* Wanted growth rationed by the regional labour pool (MODEL.md 7.7): each region fills the same
  * share of every firm's wanted hires, the pool's whole persons bound each hire in firm order,
- * and exits and decreases return workers to the pool. Gross jobs are counted by origin, for
- * participants and others, and by programme. */
+ * and exits and decreases return workers to the pool. The pool's change is counted in whole
+ * persons (ws->pool_change) and added to the pool once, after the pass. Gross jobs are counted
+ * by origin, for participants and others, and by programme. */
 static void hiring_reference(ric_world *w, ric_workspace *ws)
 {
     ric_firms *f = &w->firms;
     ric_flows *fl = &w->flow;
+    long long *change = ws->pool_change;
+    for (int r = 0; r < w->n_regions; r++)
+        change[r] = 0;
     for (size_t i = 0; i < f->n; i++) {
         const int region = f->region[i];
-        ric_region *g = &w->regions[region];
+        const ric_region *g = &w->regions[region];
         const long long fo = focus(w, region);
         if (f->flags[i] & RIC_FIRM_DEAD) {
             /* an exit destroys every job of the firm; its workers join the pool */
             const int32_t e = f->employees[i];
-            g->pool += e;
+            change[region] += e;
             fl->destroyed[f->origin[i]] += fo * e;
             fl->exits += fo;
             continue;
         }
         const int32_t want = ws->want[i];
         const int32_t up = want > 0 ? want : 0, down = want < 0 ? -want : 0;
-        int32_t h = (int32_t)(up * ws->tab_fill[region]); /* >= 0: truncation is the floor */
-        const int32_t room = (int32_t)(g->pool < RIC_EMP_MAX ? g->pool : RIC_EMP_MAX);
+        int32_t h = (int32_t)(up * ws->tab_fill[region]);     /* >= 0: truncation is the floor */
+        const double pool = g->pool + (double)change[region]; /* as it stands now */
+        const int32_t room = (int32_t)(pool < RIC_EMP_MAX ? pool : RIC_EMP_MAX);
         const int32_t cap = RIC_EMP_MAX - f->employees[i]; /* employment stays within 32 bits */
         h = h < room ? h : room;
         h = h < cap ? h : cap;
-        g->pool += (double)(down - h);
+        change[region] += down - h;
         f->employees[i] += h - down;
         fl->created[f->origin[i]] += fo * h;
+        fl->created_sector[f->sector[i]] += fo * h;
         fl->destroyed[f->origin[i]] += fo * down;
         ws->want[i] = h;
         if (f->prog[i]) {
@@ -129,6 +138,8 @@ static void hiring_reference(ric_world *w, ric_workspace *ws)
             fl->created_nonpart += h;
         }
     }
+    for (int r = 0; r < w->n_regions; r++)
+        w->regions[r].pool += (double)change[r];
 }
 
 void ric_rule_hiring(ric_world *w, ric_workspace *ws)
@@ -141,5 +152,4 @@ void ric_rule_hiring(ric_world *w, ric_workspace *ws)
     }
     if (!(ws->kernels & (1u << RIC_KERNEL_HIRING)) || !ric_kernel_hiring(w, ws))
         hiring_reference(w, ws);
-    ws->gain_step = 0;
 }

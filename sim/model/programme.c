@@ -242,14 +242,17 @@ static int by_score_desc(const void *a, const void *b)
     return x->key < y->key ? -1 : x->key > y->key;
 }
 
-/* Groups firm columns by region (counting sort) for drawing consortium members. */
-static void index_firms_by_region(ric_programmes *pg, const ric_world *w)
+/* Groups the firm columns of the sectors SECTORS (a mask; 0: any) by region (counting sort) for
+ * drawing consortium members. */
+static void index_firms_by_region(ric_programmes *pg, const ric_world *w, uint32_t sectors)
 {
     const ric_firms *f = &w->firms;
+#define RIC_MEMBER_OK(i)                                                                           \
+    (!(f->flags[i] & RIC_FIRM_DEAD) && (sectors == 0 || ((sectors >> f->sector[i]) & 1u)))
     size_t *st = pg->region_start;
     memset(st, 0, ((size_t)w->n_regions + 1) * sizeof *st);
     for (size_t i = 0; i < f->n; i++)
-        if (!(f->flags[i] & RIC_FIRM_DEAD))
+        if (RIC_MEMBER_OK(i))
             st[f->region[i] + 1]++;
     for (int r = 0; r < w->n_regions; r++)
         st[r + 1] += st[r];
@@ -257,8 +260,9 @@ static void index_firms_by_region(ric_programmes *pg, const ric_world *w)
     for (int r = 0; r < w->n_regions; r++)
         pg->order[r] = st[r];
     for (size_t i = 0; i < f->n; i++)
-        if (!(f->flags[i] & RIC_FIRM_DEAD))
+        if (RIC_MEMBER_OK(i))
             pg->by_region[pg->order[f->region[i]]++] = (uint32_t)i;
+#undef RIC_MEMBER_OK
 }
 
 static void pick_members(ric_programmes *pg, ric_world *w, award *a, int region, int want,
@@ -344,7 +348,7 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii)
     }
     qsort(pg->cand, nc, sizeof *pg->cand, by_score_desc);
     if (in->consortium_firms > 0 && !is_firm)
-        index_firms_by_region(pg, w);
+        index_firms_by_region(pg, w, in->sectors);
 
     double t = ric_world_time(w, w->step);
     double start = t + in->start_delay_months / 12.0;

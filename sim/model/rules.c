@@ -11,6 +11,7 @@
 
 #include "model/firm_rules.h"
 #include "model/firms.h"
+#include "model/sectors.h"
 
 static inline int focus(const ric_world *w, int region)
 {
@@ -91,6 +92,7 @@ static void record_birth(ric_world *w, ric_workspace *ws, long i, uint32_t paren
     b->child = f->id[i];
     b->parent = parent;
     b->parent_kind = (uint8_t)parent_kind;
+    b->sector = f->sector[i];
     b->region = f->region[i];
 }
 
@@ -143,6 +145,13 @@ static int32_t spawn(ric_world *w, ric_workspace *ws, uint32_t parent_id, uint32
     ric_firms *f = &w->firms;
     if (equity)
         f->flags[i] |= RIC_FIRM_EQUITY;
+    /* the child works in its parent's field: a firm's sector, an organisation's field, or (an
+     * organisation without one) a draw from the region's shares, as a start-up */
+    const int32_t parent_col = org >= 0 ? -1 : f->index_of[parent_id];
+    const int sector = org >= 0 && w->orgs[org].sector >= 0 ? w->orgs[org].sector
+                       : parent_col >= 0                    ? f->sector[parent_col]
+                                         : ric_sector_of_new_firm(w, region, key);
+    f->sector[i] = (uint8_t)sector;
     if (org >= 0) {
         ric_org *g = &w->orgs[org];
         ric_firms_link_to_org(w, RIC_LINK_org, (size_t)i, org); /* a tie to the parent (EIS-SKIN) */
@@ -168,10 +177,44 @@ static int32_t spawn(ric_world *w, ric_workspace *ws, uint32_t parent_id, uint32
         w->flow.spinoffs++;
         w->flow.spinoffs_cum++;
         w->flow.spinoffs_by_parent[parent_kind]++;
+        w->flow.spinoffs_cum_sector[sector]++;
     }
-    if (focus(w, region))
+    if (focus(w, region)) {
         w->flow.created[origin] += founders;
+        w->flow.created_sector[sector] += founders;
+    }
     return founders;
+}
+
+/* ---- local self-reinforcement (Brenner 2001; Zhang 2003) --------------------------------- */
+
+/* The multiplier of entry and organisation spin-offs in each region, into ws->tab_density:
+ * 1 + s n^4 / (n^4 + m^4) with n the region's live firms, s entry.self_reinforcement and m
+ * entry.critical_mass. Below the critical mass a region gains little, above it up to 1 + s: the
+ * positive feedback of local firm density (spin-offs, demand, suppliers, a labour market) that
+ * Brenner's local self-augmentation and Zhang's critical mass describe, so a push near the
+ * threshold can tip a region and the same push far below it does little. The logistic form and its
+ * steepness (4) are assumed; with s = 0 (the default) every multiplier is 1 and nothing is counted.
+ */
+static void local_reinforcement(ric_world *w, ric_workspace *ws)
+{
+    double *m = ws->tab_density;
+    const double s = w->rules.self_reinforcement, cm = w->rules.critical_mass;
+    for (int r = 0; r < w->n_regions; r++)
+        m[r] = 0;
+    if (s <= 0) {
+        for (int r = 0; r < w->n_regions; r++)
+            m[r] = 1.0;
+        return;
+    }
+    const ric_firms *f = &w->firms;
+    for (size_t i = 0; i < f->n; i++)
+        m[f->region[i]] += !(f->flags[i] & RIC_FIRM_DEAD);
+    const double c4 = cm * cm * cm * cm;
+    for (int r = 0; r < w->n_regions; r++) {
+        const double n4 = m[r] * m[r] * m[r] * m[r];
+        m[r] = 1.0 + s * n4 / (n4 + c4);
+    }
 }
 
 /* ---- spin-offs of institutes and universities (EIS-SKIN; Klepper 2007) ------------------- */
@@ -179,6 +222,7 @@ static int32_t spawn(ric_world *w, ric_workspace *ws, uint32_t parent_id, uint32
 static void rule_org_spinoff(ric_world *w, ric_workspace *ws)
 {
     const ric_rules *p = &w->rules;
+    local_reinforcement(w, ws);
     for (int o = 0; o < w->n_orgs; o++) {
         ric_org *g = &w->orgs[o];
         if (!g->active || g->kind == RIC_ORG_GVT_INST || g->staff < 2)
@@ -189,7 +233,7 @@ static void rule_org_spinoff(ric_world *w, ric_workspace *ws)
         double support =
             1.0 + p->spinoff_support_per_usd_m * g->seed_fund_usd_m + g->boost[RIC_CHANNEL_spinoff];
         double lambda = base * g->staff * ric_powe(g->knowledge, p->spinoff_knowledge_elasticity) *
-                        support * w->dt;
+                        support * ws->tab_density[g->region] * w->dt;
         if (lambda <= 0)
             continue;
         gsl_rng *r = ric_stream_at(&w->stream, g->id, w->step, RIC_RULE_ORG_SPINOFF);
@@ -197,6 +241,53 @@ static void rule_org_spinoff(ric_world *w, ric_workspace *ws)
         for (unsigned s = 0; s < k && g->staff >= 2; s++)
             g->staff -= spawn(w, ws, g->id, g->id, (int)g->kind, g->region, g->knowledge,
                               g->staff - 1, o, s);
+    }
+}
+
+/* ---- orders: demand passed down supplier-buyer chains ----------------------------------- */
+
+/* A supplier or buyer that hires passes a share network.order_share of its hires to its partner
+ * as orders, and the partner hires for them from its region's pool (the industrial complex's
+ * vertical relations: a buyer's growth is its suppliers' demand; Porter 1990's related and
+ * supporting industries; the form and the share are assumed). Hires are this step's, read before
+ * any order is served, so demand goes one link down the chain per step; the rounding is the
+ * partner's own keyed draw, so comparisons stay paired. Counted as the hiring pass counts. */
+static void rule_orders(ric_world *w, ric_workspace *ws)
+{
+    const double share = w->rules.order_share;
+    if (share <= 0)
+        return;
+    ric_firms *f = &w->firms;
+    const int32_t *hires = ws->want; /* the hiring pass leaves each firm's hires there */
+    for (size_t i = 0; i < f->n; i++) {
+        const uint32_t partner = f->link_vertical[i];
+        if (!partner || (f->flags[i] & RIC_FIRM_DEAD))
+            continue;
+        const int32_t j = f->index_of[partner];
+        if (j < 0 || hires[j] <= 0)
+            continue;
+        const ric_block b = ric_rng_block(w->sc->seed, f->key[i], w->step, RIC_RULE_ORDERS);
+        ric_region *g = &w->regions[f->region[i]];
+        const double room = floor(g->pool);
+        double h = floor(share * hires[j] + ric_u01(b.v[0]));
+        h = h < room ? h : room;
+        h = h < RIC_EMP_MAX - f->employees[i] ? h : RIC_EMP_MAX - f->employees[i];
+        if (h < 1)
+            continue;
+        const int32_t took = (int32_t)h;
+        g->pool -= took;
+        f->employees[i] += took;
+        ric_flows *fl = &w->flow;
+        const long long fo = g->p.focus;
+        fl->created[f->origin[i]] += fo * took;
+        fl->created_sector[f->sector[i]] += fo * took;
+        if (f->prog[i]) {
+            fl->created_part += took;
+            for (uint32_t bits = f->prog[i]; bits; bits &= bits - 1)
+                fl->prog_jobs[__builtin_ctz(bits)] += took;
+        } else {
+            fl->created_nonpart += took;
+        }
     }
 }
 
@@ -374,6 +465,7 @@ static void new_firm(ric_world *w, int region, ric_origin origin, double employe
         w->capacity_hit = 1;
         return;
     }
+    w->firms.sector[i] = (uint8_t)ric_sector_of_new_firm(w, region, key);
     ric_rules_find_supplier(w, (size_t)i, r);
     if (origin == RIC_ORIGIN_STARTUP) {
         ric_region *g = &w->regions[region];
@@ -381,6 +473,7 @@ static void new_firm(ric_world *w, int region, ric_origin origin, double employe
     }
     if (focus(w, region)) {
         w->flow.created[origin] += e;
+        w->flow.created_sector[w->firms.sector[i]] += e;
         w->flow.entries++;
         if (origin == RIC_ORIGIN_STARTUP)
             w->flow.startups++;
@@ -391,15 +484,16 @@ static void new_firm(ric_world *w, int region, ric_origin origin, double employe
 
 static void rule_entry(ric_world *w, ric_workspace *ws)
 {
-    (void)ws;
     const ric_rules *p = &w->rules;
+    local_reinforcement(w, ws);
     for (int r = 0; r < w->n_regions; r++) {
         const ric_region *g = &w->regions[r];
         if (g->p.startup_rate <= 0 && g->p.relocation_rate <= 0)
             continue;
         gsl_rng *rr = ric_stream_at(&w->stream, (uint32_t)r, w->step, RIC_RULE_ENTRY);
-        unsigned ns = gsl_ran_poisson(rr, g->p.startup_rate * w->dt);
-        unsigned nr = gsl_ran_poisson(rr, g->p.relocation_rate * w->dt);
+        const double more = ws->tab_density[r]; /* local self-reinforcement */
+        unsigned ns = gsl_ran_poisson(rr, g->p.startup_rate * more * w->dt);
+        unsigned nr = gsl_ran_poisson(rr, g->p.relocation_rate * more * w->dt);
         for (unsigned k = 0; k < ns; k++)
             new_firm(w, r, RIC_ORIGIN_STARTUP, p->startup_employees, p->startup_capability, k);
         for (unsigned k = 0; k < nr; k++)
@@ -414,19 +508,12 @@ static void rule_compact(ric_world *w, ric_workspace *ws)
     ws->n_dead = 0;
 }
 
-/* The schedule of a step's rules. The firm pass and hiring run back to back: hiring's fast
- * kernel rests on the firm pass's sums of what each region's pool will get back
- * (kernels/hiring_avx2.c), and a phase between them that changed employment would break it. */
+/* The schedule of a step's rules. Hiring rations the demand the firm pass summed and returns the
+ * workers of the firms it flagged dead. */
 const ric_rule ric_rules_table[] = {
-    {"labour", rule_labour},
-    {"staff", rule_staff},
-    {"org_spinoff", rule_org_spinoff},
-    {"firms", ric_rule_firms},
-    {"hiring", ric_rule_hiring},
-    {"spillover", rule_spillover},
-    {"transfer", rule_transfer},
-    {"firm_spinoff", rule_firm_spinoff},
-    {"entry", rule_entry},
-    {"compact", rule_compact},
+    {"labour", rule_labour},       {"staff", rule_staff},       {"org_spinoff", rule_org_spinoff},
+    {"firms", ric_rule_firms},     {"hiring", ric_rule_hiring}, {"orders", rule_orders},
+    {"spillover", rule_spillover}, {"transfer", rule_transfer}, {"firm_spinoff", rule_firm_spinoff},
+    {"entry", rule_entry},         {"compact", rule_compact},
 };
 const size_t ric_rules_n = sizeof ric_rules_table / sizeof ric_rules_table[0];

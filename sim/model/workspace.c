@@ -17,12 +17,15 @@
     X(dead, cap)                                                                                   \
     X(births, cap)                                                                                 \
     X(demand, nr)                                                                                  \
-    X(gain, nr)                                                                                    \
-    X(tab_market, nr)                                                                              \
+    X(pool_change, nr)                                                                             \
+    X(tab_market_fit, nr *ns)                                                                      \
+    X(tab_market_grow, nr *ns)                                                                     \
+    X(emp_by_key, nr *ns)                                                                          \
     X(tab_fill, nr)                                                                                \
-    X(tab_region, nr)                                                                              \
+    X(tab_focus, nr)                                                                               \
+    X(tab_density, nr)                                                                             \
     X(lane_demand, nr *RIC_LANES)                                                                  \
-    X(lane_gain, nr *RIC_LANES)                                                                    \
+    X(lane_flow, nr *ns *RIC_LANES *RIC_ORIGIN_N * 2)                                              \
     X(tab_org_live, no + 1)                                                                        \
     X(tab_org_knowledge, no + 1)                                                                   \
     X(tab_premium, (size_t)RIC_TAB_N)
@@ -31,7 +34,8 @@ ric_status ric_workspace_alloc(const ric_world *w, unsigned kernels, ric_workspa
                                ric_err *err)
 {
     ric_workspace *ws = calloc(1, sizeof *ws);
-    const size_t cap = w->firms.cap, nr = (size_t)w->n_regions, no = (size_t)w->n_orgs;
+    const size_t cap = w->firms.cap, nr = (size_t)w->n_regions, no = (size_t)w->n_orgs,
+                 ns = (size_t)w->n_sectors;
     int ok = ws != NULL;
     if (ok) {
         ws->kernels = kernels & ric_kernels_available();

@@ -15,13 +15,6 @@
     4 /* sums split in lanes, so that neighbouring firms do not wait on each other                 \
        */
 
-/* A region's values the hiring pass reads for every firm, side by side. */
-typedef struct {
-    double pool;
-    long long focus;
-    int sequential; /* the pool is summed firm by firm (see kernels/hiring.c) */
-} ric_region_hot;
-
 typedef struct ric_workspace {
     unsigned kernels; /* the vector kernels this run uses (kernels/kernels.h), fixed at alloc */
     /* per firm column, sized to the firm capacity */
@@ -37,14 +30,17 @@ typedef struct ric_workspace {
     ric_birth *births; /* genealogy rows of this step, drained by the output */
     size_t n_births;
     /* per region */
-    long long *demand;          /* wanted hires this step */
-    long long *gain;            /* persons the hiring pass returns to the pool this step */
-    uint32_t gain_step;         /* step + 1 of the firm pass that summed gain (0: not summed) */
-    double *tab_market;         /* market growth */
-    double *tab_fill;           /* share of wanted hires filled this step */
-    ric_region_hot *tab_region; /* the hiring pass's view of the regions */
-    long long *lane_demand;     /* demand by lane (firm index mod RIC_LANES) and region */
-    long long *lane_gain;       /* gain likewise; also the hiring pass's pool changes */
+    long long *demand;      /* wanted hires this step */
+    long long *pool_change; /* the hiring pass's change of the pool, whole persons */
+    /* per region and sector, at [region * n_sectors + sector] (model/sectors.c) */
+    double *tab_market_fit;  /* the market term of fitness this step */
+    double *tab_market_grow; /* the market term of wanted growth this step */
+    long long *emp_by_key;   /* employment at the firm pass's start (when a market binds) */
+    double *tab_fill;        /* share of wanted hires filled this step */
+    long long *tab_focus;    /* 1 for a focus region */
+    double *tab_density;     /* local self-reinforcement's multiplier (model/rules.c) */
+    long long *lane_demand;  /* [lane][region]: demand, summed in lanes of firms */
+    long long *lane_flow;    /* [lane][region][sector][origin][2]: hires and jobs lost (hiring) */
     /* per organisation */
     int32_t *tab_org_live;     /* 1 if organisation index + 1 is active; entry 0 (no link) is 1 */
     double *tab_org_knowledge; /* knowledge of organisation index + 1 (the spillover phase) */

@@ -66,7 +66,10 @@ ric_status ric_world_init(ric_world *w, const ric_scenario *sc, ric_err *err)
     w->orgs = calloc((size_t)(n ? n : 1), sizeof *w->orgs);
     w->region_orgs = calloc((size_t)(n ? n : 1), sizeof *w->region_orgs);
     w->regions = calloc((size_t)sc->n_regions, sizeof *w->regions);
-    if (!w->orgs || !w->region_orgs || !w->regions) {
+    w->n_sectors = sc->n_sectors > 0 ? sc->n_sectors : 1;
+    w->sectors = calloc((size_t)w->n_sectors, sizeof *w->sectors);
+    w->market = calloc((size_t)w->n_sectors * (size_t)sc->n_regions, sizeof *w->market);
+    if (!w->orgs || !w->region_orgs || !w->regions || !w->sectors || !w->market) {
         st = RIC_ENOMEM;
         goto fail;
     }
@@ -92,8 +95,23 @@ ric_status ric_world_init(ric_world *w, const ric_scenario *sc, ric_err *err)
             o->seed_fund_usd_m = s->seed_fund_usd_m;
             o->incubator_rooms = s->incubator_rooms;
             o->graduates_per_year = s->graduates_per_year;
+            o->sector = s->sector;
         }
     }
+    /* without sectors, one neutral sector: the parameters' defaults leave growth as it is */
+    for (int q = 0; q < w->n_sectors; q++) {
+        ric_sector_spec *p = &w->sectors[q].p;
+        if (sc->n_sectors > 0) {
+            *p = sc->sectors[q];
+            continue;
+        }
+#define RIC_NEUTRAL(name, def, lo, hi, settable, doc) p->name = def;
+        RIC_SECTOR_PARAMS(RIC_NEUTRAL)
+#undef RIC_NEUTRAL
+    }
+    for (int r = 0; r < sc->n_regions; r++)
+        for (int q = 0; q < w->n_sectors; q++)
+            w->market[(size_t)r * (size_t)w->n_sectors + (size_t)q] = w->sectors[q].p.demand;
     w->n_regions = sc->n_regions;
     for (int r = 0; r < sc->n_regions; r++) {
         w->regions[r].p = sc->regions[r];
@@ -118,6 +136,10 @@ void ric_world_fini(ric_world *w)
     free(w->orgs);
     free(w->region_orgs);
     free(w->regions);
+    free(w->sectors);
+    free(w->market);
+    w->sectors = NULL;
+    w->market = NULL;
     w->orgs = NULL;
     w->region_orgs = NULL;
     w->regions = NULL;

@@ -52,6 +52,7 @@ typedef enum {
     X(uint32_t, id, id, "1.. in order of creation")                                                \
     X(uint32_t, key, key, "keys the firm's draws; from its birth, not its id (see below)")         \
     X(uint16_t, region, region, "region index")                                                    \
+    X(uint8_t, sector, 0, "sector index (0 where the scenario defines none); set after append")    \
     X(uint8_t, origin, origin, "ric_origin")                                                       \
     X(uint8_t, flags, 0, "RIC_FIRM_*")                                                             \
     X(uint32_t, prog, 0, "bit p: takes part in programme p")                                       \
@@ -94,6 +95,7 @@ typedef struct {
     double knowledge;
     double tto_per_year, tto_tokens;
     double seed_fund_usd_m;
+    int sector; /* field of its spin-offs; -1: they draw one from their region's shares */
     int incubator_rooms, rooms_used;
     double graduates_per_year, graduate_acc;
     /* programme effects this step (reset and summed by the programme phase) */
@@ -109,6 +111,10 @@ typedef struct {
     int org0, n_orgs;  /* slice of ric_world.region_orgs: active knowledge organisations */
 } ric_region;
 
+typedef struct {
+    ric_sector_spec p; /* parameters, changeable by events (neutral when the scenario has none) */
+} ric_sector;
+
 /* Parent kinds of a spin-off: the organisation kinds, then firms. */
 #define RIC_PARENT_FIRM RIC_ORG_KIND_N
 #define RIC_PARENT_N (RIC_ORG_KIND_N + 1)
@@ -120,7 +126,9 @@ typedef struct {
     long long entries, exits, startups, relocations;
     long long created[RIC_ORIGIN_N], destroyed[RIC_ORIGIN_N];
     long long created_part, created_nonpart;
-    long long prog_jobs[RIC_MAX_PROGRAMMES]; /* cumulative gross jobs in participant firms */
+    long long created_sector[RIC_MAX_SECTORS];      /* focus jobs created, by sector */
+    long long spinoffs_cum_sector[RIC_MAX_SECTORS]; /* focus spin-offs by child's sector */
+    long long prog_jobs[RIC_MAX_PROGRAMMES];        /* cumulative gross jobs in participant firms */
     long long transfers, transfers_cum;
     double transfer_income_cum; /* US$ million */
     double graduates;
@@ -131,6 +139,7 @@ typedef struct ric_birth {
     double year;
     uint32_t child, parent;
     uint8_t parent_kind; /* ric_org_kind or RIC_PARENT_FIRM */
+    uint8_t sector;      /* the child's */
     uint16_t region;
 } ric_birth;
 
@@ -142,8 +151,11 @@ typedef struct ric_world {
     ric_org *orgs;
     int n_regions;
     ric_region *regions;
-    int *region_orgs; /* active knowledge organisations grouped by region */
-    int orgs_dirty;   /* an arrival or departure happened: rebuild region_orgs */
+    int n_sectors;       /* >= 1: a scenario without sectors has one neutral sector */
+    ric_sector *sectors; /* n_sectors */
+    double *market;      /* [region][sector]: jobs the sector's market holds (if it binds) */
+    int *region_orgs;    /* active knowledge organisations grouped by region */
+    int orgs_dirty;      /* an arrival or departure happened: rebuild region_orgs */
     ric_flows flow;
     int capacity_hit; /* a firm could not be created: the run fails */
     uint32_t step;    /* steps done */

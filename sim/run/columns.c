@@ -48,6 +48,25 @@ static const char *programme_label(const ric_scenario *sc, size_t i)
     return sc->programmes[i].name;
 }
 
+static size_t sector_count(const ric_scenario *sc)
+{
+    return (size_t)sc->n_sectors;
+}
+static const char *sector_label(const ric_scenario *sc, size_t i)
+{
+    return sc->sectors[i].name;
+}
+/* One column when the scenario defines sectors, none otherwise (its pattern's %s is empty). */
+static size_t if_sectors_count(const ric_scenario *sc)
+{
+    return sc->n_sectors > 0;
+}
+static const char *empty_label(const ric_scenario *sc, size_t i)
+{
+    (void)sc, (void)i;
+    return "";
+}
+
 /* A range: how many indices a scenario has and the text each puts into a name pattern's %s. A
  * family per sector or region group is a new range here and an entry in COLUMNS. */
 typedef struct {
@@ -56,12 +75,14 @@ typedef struct {
     const char *placeholder; /* stands for the label in a family's documented name */
 } range;
 
-enum { R_ONE, R_ORIGIN, R_PARENT, R_PROGRAMME };
+enum { R_ONE, R_ORIGIN, R_PARENT, R_PROGRAMME, R_SECTOR, R_IF_SECTORS };
 static const range ranges[] = {
     [R_ONE] = {NULL, NULL, NULL},
     [R_ORIGIN] = {origin_count, origin_label, "ORIGIN"},
     [R_PARENT] = {parent_count, parent_label, "PARENT"},
     [R_PROGRAMME] = {programme_count, programme_label, "P"},
+    [R_SECTOR] = {sector_count, sector_label, "S"},
+    [R_IF_SECTORS] = {if_sectors_count, empty_label, ""},
 };
 
 /* ---- the row's aggregate ------------------------------------------------------------------- */
@@ -81,6 +102,7 @@ typedef struct {
     double part_n, part_emp, part_cap, non_n, non_emp, non_cap;
     long long created, destroyed; /* jobs, over all origins */
     double pool;                  /* whole job seekers of focus regions */
+    double sec_firms[RIC_MAX_SECTORS], sec_emp[RIC_MAX_SECTORS]; /* focus firms by sector */
     ric_programme_totals prog[RIC_MAX_PROGRAMMES];
 } aggregate_t;
 
@@ -126,6 +148,8 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
                 a->emp_smes += e;
             }
             a->by_origin[f->origin[i]]++;
+            a->sec_firms[f->sector[i]]++;
+            a->sec_emp[f->sector[i]] += e;
             a->capsum += c;
             /* without a branch (links are irregular): + 0.0 leaves a sum exactly as it was */
             const double has = (f->link_org[i] | f->link_peer[i]) != 0;
@@ -177,6 +201,9 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
 #define PARENT_IS                                                                                  \
     "; `PARENT` is each parent kind: `ri_gvt`, `ri_private`, `ri_semi_gvt`, `university`, `firm`"
 #define P_IS "; `P` is each programme's name, in the order the scenario defines them"
+#define S_IS                                                                                       \
+    "; `S` is each sector's name, in the order of the scenario's `sectors` (no such columns "      \
+    "without sectors)"
 
 /* ONE(id, doc, value): a column named id. EACH(id, range, pattern, doc, value): a family, one
  * column per index i of the range, named by the pattern with the index's label for %s. AND(id,
@@ -241,6 +268,19 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
          "`jobs_created` in firms of origin `ORIGIN`" ORIGIN_IS, (double)a->fl->created[i])        \
     EACH(jobs_destroyed_by_origin, R_ORIGIN, "jobs_destroyed_%s",                                  \
          "`jobs_destroyed` in firms of origin `ORIGIN`" ORIGIN_IS, (double)a->fl->destroyed[i])    \
+    EACH(firms_by_sector, R_SECTOR, "firms_sector_%s", "live focus firms of sector `S`" S_IS,      \
+         a->sec_firms[i])                                                                          \
+    AND(employees_by_sector, "employees_sector_%s", "employees of focus firms of sector `S`" S_IS, \
+        a->sec_emp[i])                                                                             \
+    AND(jobs_created_by_sector, "jobs_created_sector_%s",                                          \
+        "`jobs_created` in firms of sector `S`" S_IS, (double)a->fl->created_sector[i])            \
+    AND(spinoffs_cum_by_sector, "spinoffs_cum_sector_%s",                                          \
+        "running total of `spinoffs` whose child is of sector `S`" S_IS,                           \
+        (double)a->fl->spinoffs_cum_sector[i])                                                     \
+    EACH(sector_diversity, R_IF_SECTORS, "sector_diversity%s",                                     \
+         "Shannon entropy, in nats, of the focus firms' employment shares by sector (0: one "      \
+         "sector; ln of the number of sectors: even shares); only with sectors",                   \
+         diversity(a))                                                                             \
     ONE(transfers, "technology transfers to focus firms in the interval",                          \
         (double)a->fl->transfers)                                                                  \
     ONE(transfers_cum, "running total of `transfers`", (double)a->fl->transfers_cum)               \
@@ -304,6 +344,20 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
     AND(prog_cost_per_job, "%s_cost_per_job_usd_k",                                                \
         "(spent + overhead) x 1000 / `P_jobs_created`, US$ thousand per job created" P_IS,         \
         prog_cost_per_job(a, i))
+
+/* Shannon entropy of the focus employment shares by sector, in nats. */
+static double diversity(const aggregate_t *a)
+{
+    double total = 0, h = 0;
+    for (int s = 0; s < a->w->n_sectors; s++)
+        total += a->sec_emp[s];
+    for (int s = 0; s < a->w->n_sectors; s++)
+        if (a->sec_emp[s] > 0) {
+            const double p = a->sec_emp[s] / total;
+            h -= p * log(p);
+        }
+    return h;
+}
 
 /* US$ thousand of spending and overhead per job created in participant firms. */
 static double prog_cost_per_job(const aggregate_t *a, size_t i)
@@ -465,6 +519,7 @@ void ric_columns_row(const ric_columns *c, ric_world *w, const ric_programmes *p
     ric_flows *fl = &w->flow;
     fl->spinoffs = fl->entries = fl->exits = fl->startups = fl->relocations = 0;
     memset(fl->created, 0, sizeof fl->created);
+    memset(fl->created_sector, 0, sizeof fl->created_sector);
     memset(fl->destroyed, 0, sizeof fl->destroyed);
     fl->created_part = fl->created_nonpart = 0;
     fl->transfers = 0;

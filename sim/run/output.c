@@ -54,7 +54,8 @@ ric_status ric_output_open(const char *dir, int force, ric_output **out, ric_err
             return st;
         }
     }
-    fprintf(o->f[F_GENEALOGY].f, "year\tchild_id\tparent_id\tparent_kind\tregion\tparent_name\n");
+    fprintf(o->f[F_GENEALOGY].f,
+            "year\tchild_id\tparent_id\tparent_kind\tregion\tparent_name\tchild_sector\n");
     *out = o;
     return RIC_OK;
 }
@@ -136,8 +137,9 @@ void ric_output_births(ric_output *o, const ric_birth *b, size_t n, const ric_wo
         /* an organisation's cohort name (etri, kaist), without the "#k" of a cohort member */
         const char *name = firm ? "firm" : w->orgs[b[i].parent - 1].name;
         const int len = firm ? 4 : (int)strcspn(name, "#");
-        fprintf(f, "%.4f\t%u\t%u\t%s\t%s\t%.*s\n", b[i].year, b[i].child, b[i].parent, kind,
-                w->regions[b[i].region].p.name, len, name);
+        const char *sector = w->sc->n_sectors > 0 ? w->sectors[b[i].sector].p.name : "-";
+        fprintf(f, "%.4f\t%u\t%u\t%s\t%s\t%.*s\t%s\n", b[i].year, b[i].child, b[i].parent, kind,
+                w->regions[b[i].region].p.name, len, name, sector);
     }
 }
 

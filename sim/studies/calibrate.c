@@ -18,6 +18,7 @@
 #include "base/atomic.h"
 #include "base/sbuf.h"
 #include "study_cfg.h"
+#include "study_dir.h"
 
 #define BAD_LOSS 1e300 /* stands for an undefined loss: Nelder-Mead only compares values */
 
@@ -222,7 +223,23 @@ struct ric_calibration {
     double best, loss_start, loss_check;
     double *hist; /* per evaluation: loss, then the parameters */
     size_t n_hist, cap_hist;
+    int opened;  /* an output folder is open (ric_calibrate_open) */
+    size_t kept; /* evaluations read back from it (--resume) */
+    ric_study_dir d;
 };
+
+/* the files of a finished calibration, fitted.tsv (the mark of complete results) last */
+static const char *const result_files[] = {"fit.tsv", "history.tsv", "fitted.tsv", NULL};
+
+/* The first line of an evaluation's unit file: the parameter vector, exactly. A resumed
+ * calibration asks for the same vectors in the same order (Nelder-Mead is deterministic), and
+ * takes a unit only for the vector it holds. */
+static void unit_head(const double *x, size_t k, char *buf, size_t n)
+{
+    size_t used = (size_t)snprintf(buf, n, "x");
+    for (size_t j = 0; j < k && used < n; j++)
+        used += (size_t)snprintf(buf + used, n - used, "\t%.17g", x[j]);
+}
 
 static void means(const double *y, size_t reps, size_t np, double *m)
 {
@@ -242,9 +259,18 @@ static ric_status objective(const double *x, void *data, double *f, ric_err *err
 {
     ric_calibration *c = data;
     size_t np = c->st.n_probes, k = c->st.n_params;
-    ric_status rc = ric_study_eval(&c->st, x, 1, c->st.seed, c->st.reps, c->y, err);
-    if (rc != RIC_OK)
-        return rc;
+    char head[RIC_STUDY_MAX_PARAMS * 26 + 8];
+    unit_head(x, k, head, sizeof head);
+    ric_status rc = RIC_OK;
+    if (c->opened && ric_study_dir_load(c->d.runs, "eval", c->n_hist, head, c->y, c->st.reps, np)) {
+        c->kept++;
+    } else {
+        rc = ric_study_eval(&c->st, x, 1, c->st.seed, c->st.reps, c->y, err);
+        if (rc == RIC_OK && c->opened)
+            rc = ric_study_dir_save(&c->d, c->n_hist, head, c->y, c->st.reps, np, err);
+        if (rc != RIC_OK)
+            return rc;
+    }
     means(c->y, c->st.reps, np, c->mean);
     double loss = ric_calibrate_loss(c->t, c->n_t, c->mean);
     if (c->n_hist == c->cap_hist) {
@@ -287,6 +313,8 @@ void ric_calibrate_free(ric_calibration *c)
     free(c->x_start);
     free(c->x_best);
     free(c->hist);
+    if (c->opened)
+        ric_study_dir_close(&c->d, 0);
     free(c);
 }
 
@@ -627,5 +655,67 @@ ric_status ric_calibrate_write(ric_calibration *c, const char *dir, int force, r
     free(y_check);
     free(scratch);
     free(m);
+    return rc;
+}
+
+/* ---- the output folder, like a sweep's ------------------------------------------------------ */
+
+ric_status ric_calibrate_open(ric_calibration *c, const char *dir, const ric_study_dir_opts *o,
+                              int *complete, ric_err *err)
+{
+    *complete = 0;
+    if (c->opened || c->n_hist) {
+        ric_err_set(err, "%s: the calibration has already started", c->path);
+        return RIC_EUSAGE;
+    }
+    if (o->n_shards > 1) {
+        ric_err_set(err,
+                    "%s: a calibration cannot be sharded: each Nelder-Mead step depends on the "
+                    "one before; use --jobs, or mpirun to spread each evaluation's runs",
+                    c->path);
+        return RIC_EUSAGE;
+    }
+    const ric_study *st = &c->st;
+    ric_sbuf b = {0};
+    ric_study_describe(st, "calibration", c->path, &b);
+    ric_sbuf_put(&b, "# start:");
+    for (size_t j = 0; j < st->n_params; j++)
+        ric_sbuf_put(&b, " %s=%.17g", st->params[j].name, st->params[j].start);
+    ric_sbuf_put(&b,
+                 "\n# method: initial_step=%.17g (the other settings only stop it sooner or "
+                 "later)\n",
+                 c->step);
+    if (b.oom) {
+        free(b.buf);
+        ric_err_set(err, "%s: out of memory", c->path);
+        return RIC_ENOMEM;
+    }
+    ric_status rc =
+        ric_study_dir_open(&c->d, dir, o, "calibration", b.buf, result_files, "eval", err);
+    free(b.buf);
+    if (rc != RIC_OK)
+        return rc;
+    c->opened = 1;
+    if (c->d.complete) {
+        *complete = 1;
+        c->done = 1;
+    }
+    return RIC_OK;
+}
+
+size_t ric_calibrate_kept(const ric_calibration *c)
+{
+    return c->kept;
+}
+
+ric_status ric_calibrate_finish(ric_calibration *c, ric_err *err)
+{
+    if (!c->opened || !c->done) {
+        ric_err_set(err, "%s: the calibration has not been run to the end", c->path);
+        return RIC_EUSAGE;
+    }
+    ric_status rc = c->d.complete ? RIC_OK : ric_calibrate_write(c, c->d.dir, 1, err);
+    ric_study_dir_close(&c->d, rc == RIC_OK);
+    c->opened = 0;
     return rc;
 }

@@ -10,6 +10,7 @@
 
 #include "ricsim/status.h"
 #include "studies/study.h"
+#include "studies/study_dir.h"
 
 /* ---- the minimiser ------------------------------------------------------------------------ */
 
@@ -97,5 +98,17 @@ double ric_calibrate_check_loss(const ric_calibration *c);
  * evaluation: loss and parameters) and fit.tsv (per target: observed, and the simulated mean,
  * interval and quantiles at the start and at the fit). Files appear atomically, fitted.tsv last. */
 ric_status ric_calibrate_write(ric_calibration *c, const char *dir, int force, ric_err *err);
+
+/* Runs the calibration into folder DIR like a sweep (optional): takes DIR's lock, writes
+ * DIR/study.tsv (the study and its start), and keeps each evaluation's replications in DIR/.runs
+ * (K.eval, with its parameter vector), so that after an interruption o->resume replays the
+ * evaluations done without running them and goes on: the same fit, byte for byte. A calibration
+ * cannot be sharded (o->n_shards > 1 is refused). *complete: --resume found it finished. */
+ric_status ric_calibrate_open(ric_calibration *c, const char *dir, const ric_study_dir_opts *o,
+                              int *complete, ric_err *err);
+/* Evaluations read back by --resume so far. */
+size_t ric_calibrate_kept(const ric_calibration *c);
+/* Once done in an open folder: ric_calibrate_write into it, then removes DIR/.runs and the lock. */
+ric_status ric_calibrate_finish(ric_calibration *c, ric_err *err);
 
 #endif

@@ -4,7 +4,9 @@
  * ranked tables. */
 #include "studies/sensitivity.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,8 +16,13 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "base/atomic.h"
+#include "base/fs.h"
+#include "base/lock.h"
 #include "base/sbuf.h"
+#include "batch/runs.h"
+#include "ricsim/experiment.h"
 #include "study_cfg.h"
+#include "study_dir.h"
 
 #define MAX_POINTS 10000000 /* design rows of one study */
 
@@ -306,8 +313,17 @@ struct ric_sensitivity {
     double *x;                          /* the same in the parameters' units */
     double *y;                          /* n_points x n_probes: means over the replications */
     double *yr;                         /* scratch: chunk x reps x n_probes */
-    size_t chunk, done;
+    double *xs;                         /* scratch: the chunk's points, chunk x k */
+    size_t *pick;                       /* scratch: the chunk's point indexes */
+    size_t chunk, done;                 /* done: points of the slice */
+    size_t first, end;                  /* the slice of design points this process runs */
+    unsigned char *have;                /* per design point: its indicator means are in y */
+    int opened, sharded;                /* an output folder is open (ric_sensitivity_open) */
+    ric_study_dir d;
 };
+
+/* the files of a finished analysis, points.tsv (the mark of complete results) last */
+static const char *const result_files[] = {"morris.tsv", "sobol.tsv", "points.tsv", NULL};
 
 void ric_sensitivity_free(ric_sensitivity *s)
 {
@@ -317,6 +333,11 @@ void ric_sensitivity_free(ric_sensitivity *s)
     free(s->x);
     free(s->y);
     free(s->yr);
+    free(s->xs);
+    free(s->pick);
+    free(s->have);
+    if (s->opened)
+        ric_study_dir_close(&s->d, 0);
     free(s);
 }
 
@@ -438,7 +459,11 @@ ric_status ric_sensitivity_load(const char *path, ric_sensitivity **out, ric_err
         s->x = malloc(s->n_points * k * sizeof *s->x);
         s->y = malloc(s->n_points * s->st.n_probes * sizeof *s->y);
         s->yr = malloc(s->chunk * s->st.reps * s->st.n_probes * sizeof *s->yr);
-        if (!s->u || !s->x || !s->y || !s->yr) {
+        s->xs = malloc(s->chunk * (k ? k : 1) * sizeof *s->xs);
+        s->pick = malloc(s->chunk * sizeof *s->pick);
+        s->have = calloc(s->n_points + 1, 1);
+        s->end = s->n_points;
+        if (!s->u || !s->x || !s->y || !s->yr || !s->xs || !s->pick || !s->have) {
             ric_err_set(err, "%s: out of memory", path);
             rc = RIC_ENOMEM;
         }
@@ -465,43 +490,279 @@ ric_study *ric_sensitivity_study(ric_sensitivity *s)
     return &s->st;
 }
 
+/* The first line of point I's unit file: which point it holds. */
+static void unit_head(size_t i, char *buf, size_t n)
+{
+    snprintf(buf, n, "point %zu", i);
+}
+
+/* Point I's indicator means over the replications yr[r * n_probes + o] (NaN runs left out). */
+static void point_means(ric_sensitivity *s, size_t i, const double *yr)
+{
+    size_t np = s->st.n_probes, R = s->st.reps;
+    for (size_t o = 0; o < np; o++) {
+        double sum = 0;
+        size_t c = 0;
+        for (size_t r = 0; r < R; r++) {
+            double v = yr[r * np + o];
+            if (!isnan(v)) {
+                sum += v;
+                c++;
+            }
+        }
+        s->y[i * np + o] = c ? sum / (double)c : NAN;
+    }
+    s->have[i] = 1;
+}
+
 ric_status ric_sensitivity_step(ric_sensitivity *s, ric_err *err)
 {
-    size_t m = s->n_points - s->done;
-    if (m > s->chunk)
-        m = s->chunk;
+    size_t k = s->st.n_params, np = s->st.n_probes, R = s->st.reps, m = 0;
+    for (size_t i = s->first; i < s->end && m < s->chunk; i++)
+        if (!s->have[i]) {
+            s->pick[m] = i;
+            memcpy(s->xs + m * k, s->x + i * k, k * sizeof *s->xs);
+            m++;
+        }
     if (m == 0)
         return RIC_OK;
-    size_t k = s->st.n_params, np = s->st.n_probes, R = s->st.reps;
-    ric_status rc = ric_study_eval(&s->st, s->x + s->done * k, m, s->st.seed, R, s->yr, err);
-    if (rc != RIC_OK)
-        return rc;
-    for (size_t i = 0; i < m; i++)
-        for (size_t o = 0; o < np; o++) {
-            double sum = 0;
-            size_t c = 0;
-            for (size_t r = 0; r < R; r++) {
-                double v = s->yr[(i * R + r) * np + o];
-                if (!isnan(v)) {
-                    sum += v;
-                    c++;
-                }
-            }
-            s->y[(s->done + i) * np + o] = c ? sum / (double)c : NAN;
+    ric_status rc = ric_study_eval(&s->st, s->xs, m, s->st.seed, R, s->yr, err);
+    if (rc != RIC_OK) {
+        /* name the design point, not the chunk's vector */
+        const char *at = strstr(err->msg, " (parameter vector ");
+        size_t j;
+        if (at && sscanf(at, " (parameter vector %zu,", &j) == 1 && j < m) {
+            char msg[sizeof err->msg];
+            snprintf(msg, sizeof msg, "%.*s (design point %zu%s", (int)(at - err->msg), err->msg,
+                     s->pick[j], strchr(at + 1, ','));
+            snprintf(err->msg, sizeof err->msg, "%s", msg);
         }
-    s->done += m;
+        return rc;
+    }
+    for (size_t q = 0; q < m; q++) {
+        const double *yr = s->yr + q * R * np;
+        if (s->opened) {
+            char head[64];
+            unit_head(s->pick[q], head, sizeof head);
+            rc = ric_study_dir_save(&s->d, s->pick[q], head, yr, R, np, err);
+            if (rc != RIC_OK)
+                return rc;
+        }
+        point_means(s, s->pick[q], yr);
+        s->done++;
+    }
     return RIC_OK;
 }
 
 int ric_sensitivity_done(const ric_sensitivity *s)
 {
-    return s->done == s->n_points;
+    return s->done == s->end - s->first;
 }
 
 void ric_sensitivity_progress(const ric_sensitivity *s, size_t *done, size_t *total)
 {
     *done = s->done;
-    *total = s->n_points;
+    *total = s->end - s->first;
+}
+
+/* study.tsv: what the runs are (the study and every design point), which a resumed or merged
+ * analysis must match; the caller frees it. */
+static char *plan_text(const ric_sensitivity *s)
+{
+    const ric_study *st = &s->st;
+    size_t k = st->n_params;
+    ric_sbuf b = {0};
+    ric_study_describe(st, "sensitivity", s->path, &b);
+    ric_sbuf_put(&b, "# design:");
+    if (s->morris)
+        ric_sbuf_put(&b, " morris trajectories=%zu levels=%zu", s->trajectories, s->levels);
+    if (s->sobol)
+        ric_sbuf_put(&b, " sobol samples=%zu", s->samples);
+    ric_sbuf_put(&b, "\npoint\tmethod");
+    for (size_t j = 0; j < k; j++)
+        ric_sbuf_put(&b, "\t%s", st->params[j].name);
+    ric_sbuf_put(&b, "\n");
+    for (size_t i = 0; i < s->n_points; i++) {
+        ric_sbuf_put(&b, "%zu\t%s", i, i < s->n_morris ? "morris" : "sobol");
+        for (size_t j = 0; j < k; j++)
+            ric_sbuf_put(&b, "\t%.17g", s->x[i * k + j]);
+        ric_sbuf_put(&b, "\n");
+    }
+    if (b.oom) {
+        free(b.buf);
+        return NULL;
+    }
+    return b.buf;
+}
+
+/* Sizes the chunks to the workers now set (the front end may change them after loading). */
+static ric_status size_chunks(ric_sensitivity *s, ric_err *err)
+{
+    size_t chunk = 8 * (size_t)(s->st.workers > 1 ? s->st.workers : 1);
+    if (chunk < 16)
+        chunk = 16;
+    if (chunk <= s->chunk)
+        return RIC_OK;
+    size_t k = s->st.n_params;
+    double *yr = realloc(s->yr, chunk * s->st.reps * s->st.n_probes * sizeof *yr);
+    if (yr)
+        s->yr = yr;
+    double *xs = realloc(s->xs, chunk * k * sizeof *xs);
+    if (xs)
+        s->xs = xs;
+    size_t *pick = realloc(s->pick, chunk * sizeof *pick);
+    if (pick)
+        s->pick = pick;
+    if (!yr || !xs || !pick) {
+        ric_err_set(err, "%s: out of memory", s->path);
+        return RIC_ENOMEM;
+    }
+    s->chunk = chunk;
+    return RIC_OK;
+}
+
+ric_status ric_sensitivity_open(ric_sensitivity *s, const char *dir, const ric_study_dir_opts *o,
+                                int *complete, ric_err *err)
+{
+    *complete = 0;
+    if (s->opened || s->done) {
+        ric_err_set(err, "%s: the analysis has already started", s->path);
+        return RIC_EUSAGE;
+    }
+    ric_status rc = size_chunks(s, err);
+    if (rc != RIC_OK)
+        return rc;
+    if (o->n_shards > 1 && s->n_points < o->n_shards) {
+        ric_err_set(err, "%s: %zu design points cannot be cut into %zu shards", s->path,
+                    s->n_points, o->n_shards);
+        return RIC_EUSAGE;
+    }
+    char *plan = plan_text(s);
+    if (!plan) {
+        ric_err_set(err, "%s: out of memory", s->path);
+        return RIC_ENOMEM;
+    }
+    rc =
+        ric_study_dir_open(&s->d, dir, o, "sensitivity analysis", plan, result_files, "point", err);
+    free(plan);
+    if (rc != RIC_OK)
+        return rc;
+    s->opened = 1;
+    s->sharded = o->n_shards > 1;
+    ric_runs_slice(s->n_points, o->shard, o->n_shards, &s->first, &s->end);
+    if (s->d.complete) {
+        *complete = 1;
+        s->done = s->end - s->first;
+        return RIC_OK;
+    }
+    size_t R = s->st.reps, np = s->st.n_probes;
+    for (size_t i = s->first; o->resume && i < s->end; i++) {
+        char head[64];
+        unit_head(i, head, sizeof head);
+        if (ric_study_dir_load(s->d.runs, "point", i, head, s->yr, R, np)) {
+            point_means(s, i, s->yr);
+            s->done++;
+        }
+    }
+    return RIC_OK;
+}
+
+size_t ric_sensitivity_kept(const ric_sensitivity *s)
+{
+    return s->opened ? s->done : 0;
+}
+
+const char *ric_sensitivity_dir(const ric_sensitivity *s)
+{
+    return s->opened ? s->d.dir : NULL;
+}
+
+static ric_status write_tables(ric_sensitivity *s, const char *dir, ric_err *err);
+
+ric_status ric_sensitivity_finish(ric_sensitivity *s, ric_err *err)
+{
+    if (!s->opened || !ric_sensitivity_done(s)) {
+        ric_err_set(err, "%s: the design has not been run to the end", s->path);
+        return RIC_EUSAGE;
+    }
+    ric_status rc = RIC_OK;
+    /* a shard's product is its unit files, which the merge reads */
+    if (!s->sharded && !s->d.complete)
+        rc = write_tables(s, s->d.dir, err);
+    ric_study_dir_close(&s->d, rc == RIC_OK && !s->sharded);
+    s->opened = 0;
+    return rc;
+}
+
+ric_status ric_sensitivity_merge(ric_sensitivity *s, const char *dir, int force, int remove_shards,
+                                 size_t *n_shards, ric_err *err)
+{
+    size_t n = 0;
+    ric_status rc = ric_study_dir_shards(dir, &n, err);
+    if (rc != RIC_OK)
+        return rc;
+    char *plan = plan_text(s);
+    if (!plan) {
+        ric_err_set(err, "%s: out of memory", s->path);
+        return RIC_ENOMEM;
+    }
+    size_t R = s->st.reps, np = s->st.n_probes;
+    /* every shard checked and read before anything is written: all or nothing */
+    for (size_t i = 0; i < n && rc == RIC_OK; i++) {
+        char sd[RIC_PATH_MAX], path[RIC_PATH_MAX], runs[RIC_PATH_MAX];
+        ric_sweep_shard_dir(dir, i, n, sd, sizeof sd);
+        ric_fs_join(sd, "study.tsv", path);
+        ric_fs_join(sd, ".runs", runs);
+        char *text = ric_fs_read_regular(path, NULL);
+        if (ric_lock_held(sd)) {
+            ric_err_set(err, "%s: the shard is still running", sd);
+            rc = RIC_EUSAGE;
+        } else if (!text) {
+            ric_err_set(err, "%s: cannot read: %s", path,
+                        errno == EINVAL ? "not a regular file" : strerror(errno));
+            rc = RIC_EUSAGE;
+        } else if (strcmp(text, plan) != 0) {
+            ric_err_set(err, "%s: the shard ran a different study than %s", path, s->path);
+            rc = RIC_EUSAGE;
+        }
+        free(text);
+        size_t first, end;
+        ric_runs_slice(s->n_points, i, n, &first, &end);
+        for (size_t p = first; p < end && rc == RIC_OK; p++) {
+            char head[64];
+            unit_head(p, head, sizeof head);
+            if (!ric_study_dir_load(runs, "point", p, head, s->yr, R, np)) {
+                ric_err_set(err,
+                            "%s: design point %zu is missing or torn; run the shard again with "
+                            "--shard %zu/%zu --resume",
+                            sd, p, i, n);
+                rc = RIC_EUSAGE;
+            } else {
+                point_means(s, p, s->yr);
+            }
+        }
+    }
+    if (rc == RIC_OK) {
+        s->first = 0;
+        s->end = s->n_points;
+        s->done = s->n_points;
+        ric_study_dir_opts o = {.force = force};
+        rc = ric_study_dir_open(&s->d, dir, &o, "sensitivity analysis", plan, result_files, "point",
+                                err);
+    }
+    free(plan);
+    if (rc != RIC_OK)
+        return rc;
+    rc = write_tables(s, dir, err);
+    ric_study_dir_close(&s->d, 1);
+    for (size_t i = 0; rc == RIC_OK && remove_shards && i < n; i++) {
+        char sd[RIC_PATH_MAX];
+        ric_sweep_shard_dir(dir, i, n, sd, sizeof sd);
+        ric_study_dir_remove_shard(sd, "point");
+    }
+    if (rc == RIC_OK)
+        *n_shards = n;
+    return rc;
 }
 
 /* ---- output ------------------------------------------------------------------------------- */
@@ -665,20 +926,25 @@ static void write_points(const ric_sensitivity *s, FILE *f)
 
 ric_status ric_sensitivity_write(ric_sensitivity *s, const char *dir, int force, ric_err *err)
 {
-    if (!ric_sensitivity_done(s)) {
+    if (!ric_sensitivity_done(s) || s->end - s->first != s->n_points) {
         ric_err_set(err, "%s: the design has not been run to the end", s->path);
         return RIC_EUSAGE;
     }
     ric_status rc = ric_study_outdir(dir, "points.tsv", force, err);
-    if (rc != RIC_OK)
-        return rc;
+    return rc == RIC_OK ? write_tables(s, dir, err) : rc;
+}
+
+/* The tables into DIR, all or nothing: each under a temporary name, renamed only when all are
+ * complete, points.tsv last. */
+static ric_status write_tables(ric_sensitivity *s, const char *dir, ric_err *err)
+{
+    ric_status rc = RIC_OK;
     enum { MORRIS, SOBOL, POINTS, NF };
-    static const char *const names[NF] = {"morris.tsv", "sobol.tsv", "points.tsv"};
     const int want[NF] = {s->morris, s->sobol, 1};
     ric_atomic fo[NF] = {{0}};
     for (int i = 0; i < NF && rc == RIC_OK; i++)
         if (want[i])
-            rc = ric_atomic_open(&fo[i], dir, names[i], RIC_ATOMIC_HIDDEN, err);
+            rc = ric_atomic_open(&fo[i], dir, result_files[i], RIC_ATOMIC_HIDDEN, err);
     if (rc == RIC_OK && s->morris)
         rc = write_morris(s, fo[MORRIS].f, err);
     if (rc == RIC_OK && s->sobol)
@@ -690,4 +956,45 @@ ric_status ric_sensitivity_write(ric_sensitivity *s, const char *dir, int force,
     for (int i = 0; i < NF; i++)
         ric_atomic_abort(&fo[i]);
     return rc;
+}
+
+int ric_sensitivity_is_sharded(const char *dir)
+{
+    size_t n = 0;
+    ric_err err;
+    char sd[RIC_PATH_MAX], path[RIC_PATH_MAX];
+    if (ric_study_dir_shards(dir, &n, &err) != RIC_OK)
+        return 0;
+    ric_sweep_shard_dir(dir, 0, n, sd, sizeof sd);
+    ric_fs_join(sd, "study.tsv", path);
+    return ric_fs_exists(path);
+}
+
+ric_status ric_sensitivity_shard_study(const char *dir, char *buf, size_t len, ric_err *err)
+{
+    size_t n = 0;
+    ric_status rc = ric_study_dir_shards(dir, &n, err);
+    if (rc != RIC_OK)
+        return rc;
+    char sd[RIC_PATH_MAX], path[RIC_PATH_MAX];
+    ric_sweep_shard_dir(dir, 0, n, sd, sizeof sd);
+    ric_fs_join(sd, "study.tsv", path);
+    char *text = ric_fs_read_regular(path, NULL);
+    const char *key = "\n# sensitivity=";
+    const char *at = text ? strstr(text, key) : NULL;
+    if (!at) {
+        ric_err_set(err, "%s: not the study.tsv of a sensitivity analysis", path);
+        free(text);
+        return RIC_EUSAGE;
+    }
+    at += strlen(key);
+    size_t l = strcspn(at, "\n");
+    if (l >= len) {
+        free(text);
+        ric_err_set(err, "%s: the study file's name is too long", path);
+        return RIC_EUSAGE;
+    }
+    snprintf(buf, len, "%.*s", (int)l, at);
+    free(text);
+    return RIC_OK;
 }

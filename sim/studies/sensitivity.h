@@ -12,6 +12,7 @@
 
 #include "ricsim/status.h"
 #include "studies/study.h"
+#include "studies/study_dir.h"
 
 /* ---- Morris -------------------------------------------------------------------------------- */
 
@@ -77,12 +78,38 @@ ric_status ric_sensitivity_load(const char *path, ric_sensitivity **out, ric_err
 void ric_sensitivity_free(ric_sensitivity *s);
 ric_study *ric_sensitivity_study(ric_sensitivity *s);
 
-/* Runs the next chunk of design points (each over the replications; the indicator is their
- * mean). */
+/* Runs the analysis into folder DIR like a sweep (optional: without it the study runs in memory
+ * and ric_sensitivity_write writes it): takes DIR's lock, writes DIR/study.tsv (the study and
+ * every design point), and keeps each design point's replications in DIR/.runs as it finishes, so
+ * that o->resume skips the points already done (study.tsv must then be the same). With
+ * o->n_shards > 1 only slice o->shard of the design points runs, into DIR/shard-I-of-N, whose
+ * unit files ric_sensitivity_merge joins. *complete: --resume found the analysis finished. */
+ric_status ric_sensitivity_open(ric_sensitivity *s, const char *dir, const ric_study_dir_opts *o,
+                                int *complete, ric_err *err);
+/* Runs the next chunk of the design points still to run (each over the replications; the
+ * indicator is their mean), saving each in the folder when one is open. */
 ric_status ric_sensitivity_step(ric_sensitivity *s, ric_err *err);
 int ric_sensitivity_done(const ric_sensitivity *s);
-/* Design points run so far and in all. */
+/* Design points of the slice done so far (those kept by --resume included) and in all. */
 void ric_sensitivity_progress(const ric_sensitivity *s, size_t *done, size_t *total);
+/* Design points found done by ric_sensitivity_open (--resume). */
+size_t ric_sensitivity_kept(const ric_sensitivity *s);
+/* The folder open (DIR or DIR/shard-I-of-N), or NULL. */
+const char *ric_sensitivity_dir(const ric_sensitivity *s);
+/* Once done in an open folder: writes the tables (unsharded; a shard keeps its unit files for the
+ * merge), removes DIR/.runs and the lock. */
+ric_status ric_sensitivity_finish(ric_sensitivity *s, ric_err *err);
+/* Joins the shards DIR/shard-I-of-N of this analysis into DIR: checks that each ran this study
+ * (its study.tsv), is not running and holds every design point of its slice, before writing
+ * anything; then writes study.tsv and the tables, byte for byte those of an unsharded analysis.
+ * REMOVE_SHARDS then removes the shards' own files (and each folder left empty). */
+ric_status ric_sensitivity_merge(ric_sensitivity *s, const char *dir, int force, int remove_shards,
+                                 size_t *n_shards, ric_err *err);
+/* Whether DIR holds the shards of a sensitivity analysis (shard 0 has a study.tsv). */
+int ric_sensitivity_is_sharded(const char *dir);
+/* The study file that made the shards of DIR, as their study.tsv names it (relative to the folder
+ * the shards ran in), into buf (LEN bytes). */
+ric_status ric_sensitivity_shard_study(const char *dir, char *buf, size_t len, ric_err *err);
 
 /* Writes into DIR (created if needed): morris.tsv and/or sobol.tsv (per indicator and year, the
  * parameters ranked by mu* or by ST) and points.tsv (every design point in the parameters' units

@@ -76,8 +76,8 @@ static double last_year(const ric_study *st)
     return y;
 }
 
-static ric_status run_one(const ric_study *st, const double *x, uint64_t seed, double *y,
-                          ric_err *err)
+ric_status ric_study_run(const ric_study *st, const double *x, uint64_t seed, double *y,
+                         ric_err *err)
 {
     char buf[RIC_STUDY_MAX_PARAMS + 2][RIC_STUDY_OVERRIDE_MAX];
     const char *ov[RIC_STUDY_MAX_PARAMS + 2];
@@ -194,9 +194,9 @@ static void worker(void *ctx, size_t w_job, int fd)
         h.status = RIC_OK;
         for (; done < mine; done++) {
             size_t j = (size_t)w + done * (size_t)nw;
-            h.status =
-                (int32_t)run_one(st, x + (j / reps) * st->n_params,
-                                 ric_study_seed(master, j % reps), y + done * st->n_probes, &e);
+            h.status = (int32_t)ric_study_run(st, x + (j / reps) * st->n_params,
+                                              ric_study_seed(master, j % reps),
+                                              y + done * st->n_probes, &e);
             if (h.status != RIC_OK)
                 break;
         }
@@ -309,12 +309,17 @@ ric_status ric_study_eval(const ric_study *st, const double *x, size_t n_points,
     if ((size_t)nw > jobs)
         nw = (int)jobs;
     ric_status rc = RIC_OK;
-    if (nw > 1) {
+    if (st->runner) {
+        size_t bad = 0;
+        rc = st->runner(st->runner_ctx, st, x, master, reps, jobs, y, &bad, err);
+        if (rc != RIC_OK)
+            annotate(err, rc, bad, reps, master);
+    } else if (nw > 1) {
         rc = eval_forked(st, x, master, reps, jobs, nw, y, err);
     } else {
         for (size_t j = 0; j < jobs && rc == RIC_OK; j++) {
-            rc = run_one(st, x + (j / reps) * st->n_params, ric_study_seed(master, j % reps),
-                         y + j * st->n_probes, err);
+            rc = ric_study_run(st, x + (j / reps) * st->n_params, ric_study_seed(master, j % reps),
+                               y + j * st->n_probes, err);
             if (rc != RIC_OK)
                 annotate(err, rc, j, reps, master);
         }
@@ -413,6 +418,26 @@ ric_status ric_study_init(ric_study *st, const char *label, ric_err *err)
     if (rc == RIC_OK)
         rc = check_bounds(st, label, err);
     return rc;
+}
+
+void ric_study_describe(const ric_study *st, const char *kind, const char *label, ric_sbuf *b)
+{
+    char safe[4 * RIC_PATH_MAX]; /* file names are free text: escaped onto one line */
+    ric_sbuf_put(b, "# ricsim_version=%s\n", RIC_VERSION);
+    ric_sbuf_put(b, "# %s=%s\n", kind, ric_text_field(label, safe, sizeof safe));
+    ric_sbuf_put(b, "# scenario=%s (%s, hash %016llx)\n",
+                 ric_text_field(st->scenario, safe, sizeof safe), st->scenario_name,
+                 (unsigned long long)st->scenario_hash);
+    ric_sbuf_put(b, "# replications=%zu seed=%llu rows=yearly (time.output_every=%d)\n", st->reps,
+                 (unsigned long long)st->seed, st->steps_per_year);
+    ric_sbuf_put(b, "# parameters:");
+    for (size_t j = 0; j < st->n_params; j++)
+        ric_sbuf_put(b, " %s=%s[%.17g,%.17g]", st->params[j].name, st->params[j].key,
+                     st->params[j].lo, st->params[j].hi);
+    ric_sbuf_put(b, "\n# indicators:");
+    for (size_t k = 0; k < st->n_probes; k++)
+        ric_sbuf_put(b, " %s@%.17g", st->probes[k].column, st->probes[k].year);
+    ric_sbuf_put(b, "\n");
 }
 
 /* ---- output folder ------------------------------------------------------------------------ */

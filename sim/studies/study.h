@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "base/consts.h"
+#include "base/sbuf.h"
 #include "ricsim/status.h"
 
 #define RIC_STUDY_MAX_PARAMS 20  /* Saltelli's design needs 2k <= 40 Sobol dimensions (GSL) */
@@ -41,7 +42,17 @@ typedef struct {
     size_t col;      /* column index, set by ric_study_init */
 } ric_probe;
 
-typedef struct {
+typedef struct ric_study ric_study;
+
+/* Runs the jobs of one evaluation elsewhere (the MPI ranks of the front end): job j is the
+ * parameter vector x + (j / reps) * n_params with seed ric_study_seed(master, j % reps), its
+ * n_probes values into y + j * n_probes, as ric_study_run makes them. On a failing run returns its
+ * status with *bad the lowest failing job and err its message. */
+typedef ric_status ric_study_runner(void *ctx, const ric_study *st, const double *x,
+                                    uint64_t master, size_t reps, size_t n_jobs, double *y,
+                                    size_t *bad, ric_err *err);
+
+struct ric_study {
     char scenario[RIC_PATH_MAX]; /* the scenario file the runs load */
     size_t n_params;
     ric_study_param params[RIC_STUDY_MAX_PARAMS];
@@ -55,7 +66,10 @@ typedef struct {
     double start, end; /* of the scenario, years */
     char scenario_name[48];
     uint64_t scenario_hash; /* of the effective scenario without the study's overrides */
-} ric_study;
+    /* set by the caller to run elsewhere (NULL: worker processes of this machine) */
+    ric_study_runner *runner;
+    void *runner_ctx;
+};
 
 /* Seed of replication REP under MASTER: a bijective 63-bit mix (SplitMix64's finaliser; the
  * scenario loader takes seeds up to 2^63 - 1), the same for every parameter vector. */
@@ -73,6 +87,16 @@ ric_status ric_study_init(ric_study *st, const char *label, ric_err *err);
  * RIC_EINTR after ric_interrupt(). */
 ric_status ric_study_eval(const ric_study *st, const double *x, size_t n_points, uint64_t master,
                           size_t reps, double *y, ric_err *err);
+
+/* One run: the scenario at parameter vector x with SEED, its n_probes indicators into y (NaN where
+ * undefined). */
+ric_status ric_study_run(const ric_study *st, const double *x, uint64_t seed, double *y,
+                         ric_err *err);
+
+/* The description of a study's runs as "# " lines (ricsim version, the study file LABEL of KIND,
+ * the scenario and its hash, replications and seed, parameters with their keys and bounds,
+ * indicators with their years): the head of the study.tsv a resumed or merged study must match. */
+void ric_study_describe(const ric_study *st, const char *kind, const char *label, ric_sbuf *b);
 
 /* Overrides of one run, as --set strings: "time.output_every=N", the parameters, the seed.
  * buf holds RIC_STUDY_MAX_PARAMS + 2 strings; returns their number. */

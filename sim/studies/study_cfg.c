@@ -32,6 +32,22 @@ ric_status ric_studycfg_open(ric_studycfg *s, const char *path, ric_err *err)
     return RIC_OK;
 }
 
+int ric_studycfg_kinds(const char *path)
+{
+    ric_studycfg s;
+    ric_err err;
+    if (ric_studycfg_open(&s, path, &err) != RIC_OK)
+        return 0; /* the loader that reads it next says why */
+    static const char *const groups[] = {"experiment", "sensitivity", "calibration"};
+    int kinds = 0;
+    config_setting_t *root = config_root_setting(&s.cfg);
+    for (int i = 0; i < 3; i++)
+        if (config_setting_get_member(root, groups[i]))
+            kinds |= 1 << i;
+    ric_studycfg_close(&s);
+    return kinds;
+}
+
 void ric_studycfg_close(ric_studycfg *s)
 {
     config_destroy(&s->cfg);

@@ -19,6 +19,11 @@ typedef struct {
 ric_status ric_studycfg_open(ric_studycfg *s, const char *path, ric_err *err);
 void ric_studycfg_close(ric_studycfg *s);
 
+enum { RIC_KIND_EXPERIMENT = 1, RIC_KIND_SENSITIVITY = 2, RIC_KIND_CALIBRATION = 4 };
+/* Which top-level groups PATH holds ('experiment', 'sensitivity', 'calibration': RIC_KIND_*
+ * bits); 0 when none, or when it does not parse (a scenario loader then says why). */
+int ric_studycfg_kinds(const char *path);
+
 /* The top-level group NAME (required). */
 config_setting_t *ric_studycfg_group(ric_studycfg *s, const char *name);
 /* Joins a file name read from the study file to the study file's folder (unless absolute). */

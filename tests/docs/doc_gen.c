@@ -59,6 +59,11 @@ static void region_table(FILE *f)
     param_table(f, ric_scenario_region_param, "", 1);
 }
 
+static void sector_table(FILE *f)
+{
+    param_table(f, ric_scenario_sector_param, "", 1);
+}
+
 static void column_table(FILE *f)
 {
     ric_column_doc c;
@@ -86,6 +91,7 @@ static void limit_table(FILE *f)
 
 const doc_gen_section doc_gen_sections[] = {
     {"region-parameters", "scenarios.md", region_table},
+    {"sector-parameters", "scenarios.md", sector_table},
     {"rule-parameters", "scenarios.md", rule_table},
     {"series-columns", "outputs.md", column_table},
     {"input-limits", "internals.md", limit_table},
