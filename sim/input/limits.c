@@ -2,7 +2,8 @@
  * that matches wins, and any other aggregate takes RIC_LIMIT_MEMBERS. Each limit is far above the
  * shipped scenarios (at most 32 regions, 23 organisation cohorts, 32 firm cohorts, 42 events, 4
  * programmes of at most 3 phases and 3 instruments, 16 study parameters) and, where the model has a
- * hard bound, equal to it (RIC_MAX_PROGRAMMES: one participation bit each). */
+ * hard bound, equal to it (RIC_MAX_PROGRAMMES: one participation bit each; RIC_MAX_SECTORS: a
+ * firm's sector is one byte). */
 #include "input/limits.h"
 
 #include <string.h>
@@ -16,6 +17,8 @@ const ric_limit ric_limit_table[] = {
     {"organisations", 4096, "organisation cohorts"},
     {"firms", 4096, "firm cohorts"},
     {"events", 4096, "events"},
+    {"sectors", RIC_MAX_SECTORS, "sectors"},
+    {"regions.*.sector_shares", RIC_MAX_SECTORS, "sectors"},
     {"programmes", RIC_MAX_PROGRAMMES, "programmes"},
     {"programmes.*.phases", 256, "phases"},
     {"programmes.*.instruments", 64, "instruments"},
