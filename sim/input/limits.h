@@ -15,7 +15,7 @@
 #define RIC_LIMIT_STRING_BYTES (64 << 10) /* one string literal */
 #define RIC_LIMIT_DEPTH 32                /* groups, lists and arrays inside one another */
 #define RIC_LIMIT_INCLUDE_DEPTH 10        /* @include inside @include (libconfig's own limit) */
-#define RIC_LIMIT_MEMBERS 256 /* members of a group, list or array not in the table */
+#define RIC_LIMIT_MEMBERS 256             /* members of a group, list or array not in the table */
 
 typedef struct {
     const char *path; /* as ric_cfg_path writes it; '*' stands for any one component */
