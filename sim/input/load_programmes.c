@@ -250,7 +250,9 @@ void ric_load_programmes(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
     }
     sc->n_programmes = n;
     static const char *const keys[] = {
-        "label", "phases", "overhead", "disbursement_delay_months", "review", "instruments", NULL};
+        "label",  "phases",      "overhead",          "disbursement_delay_months",
+        "review", "instruments", "lapse_at_year_end", "overlap_factor",
+        NULL};
     for (int i = 0; i < n && !c->failed; i++) {
         config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
         ric_programme_spec *p = &sc->programmes[i];
@@ -260,6 +262,8 @@ void ric_load_programmes(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
         p->overhead = ric_cfg_num(c, s, "overhead", 0, 0, 0, 0.999);
         p->disbursement_delay_months =
             ric_cfg_num(c, s, "disbursement_delay_months", 0, 0, 0, 1200);
+        p->lapse_at_year_end = ric_cfg_bool(c, s, "lapse_at_year_end", 0);
+        p->overlap_factor = ric_cfg_num(c, s, "overlap_factor", 0, 1.0, 0, 1);
 
         config_setting_t *ph = ric_cfg_member(c, s, "phases", 1, CONFIG_TYPE_LIST);
         if (c->failed)

@@ -130,13 +130,12 @@ static void hiring_reference(ric_world *w, ric_workspace *ws)
         fl->created_sector[f->sector[i]] += fo * h;
         fl->destroyed[f->origin[i]] += fo * down;
         ws->want[i] = h;
-        if (f->prog[i]) {
+        if (f->prog[i])
             fl->created_part += h;
-            for (uint32_t bits = f->prog[i]; bits; bits &= bits - 1)
-                fl->prog_jobs[__builtin_ctz(bits)] += h;
-        } else {
+        else
             fl->created_nonpart += h;
-        }
+        for (uint32_t bits = f->prog_now[i]; bits; bits &= bits - 1)
+            fl->prog_jobs[__builtin_ctz(bits)] += h;
     }
     for (int r = 0; r < w->n_regions; r++)
         w->regions[r].pool += (double)change[r];
