@@ -987,8 +987,8 @@ Test(cli, a_failed_comparison_leaves_no_tables, .init = make_tmp, .fini = cleanu
     result_free(&r);
     cr_assert_eq(code, 2, "exit %d: %s", code, err);
     cr_assert(strstr(err, "fewer than two replications succeeded in both scenarios"), "%s", err);
-    const char *names[] = {"stats.tsv",  "long.tsv", "summary.tsv",   "diff.tsv",
-                           "effect.tsv", "note.txt", "provenance.txt"};
+    const char *names[] = {"stats.tsv", "long.tsv",   "summary.tsv", "dose.tsv",
+                           "diff.tsv",  "effect.tsv", "note.txt",    "provenance.txt"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char p[32];
         snprintf(p, sizeof p, "c/%s", names[i]);

@@ -568,3 +568,80 @@ Test(programme, overlapping_programmes_have_diminishing_returns)
     cr_assert(full > half && half > none, "capability %g, %g, %g at factors 1, 0.5, 0", full, half,
               none);
 }
+
+/* Proposals as consortia: a university may submit several proposals to one call (NURI: up to
+ * 7), each ranked with its own chance term, and win with several. */
+static int awards_with(int proposals)
+{
+    char set[96];
+    snprintf(set, sizeof set, "programmes.p.instruments.i.proposals=%d", proposals);
+    const char *sets[] = {set, "programmes.p.phases.[0].budget_usd_m=10.0",
+                          "programmes.p.instruments.i.max_winners=3"};
+    ric_scenario *sc = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(
+        ric_scenario_load_string(CHANNEL_SCENARIO, "channel.cfg", NULL, sets, 3, &sc, &err), RIC_OK,
+        "%s", err.msg);
+    ric_sim *s = start(sc);
+    while (!ric_sim_done(s))
+        step(s);
+    ric_programme_totals t;
+    ric_programmes_totals(ric_sim_programmes(s), 0, &t);
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+    return t.awards_made;
+}
+
+Test(programme, a_university_may_win_with_several_proposals)
+{
+    cr_assert_eq(awards_with(1), 1, "one proposal, one award");
+    cr_assert_eq(awards_with(2), 2);
+    cr_assert_eq(awards_with(5), 3, "max_winners still bounds the call");
+}
+
+/* Partners: the lead's organisation channels are shared with partner organisations of its
+ * region (a consortium of a university and an institute). */
+static long long partner_transfers(int partners)
+{
+    char set[96];
+    snprintf(set, sizeof set, "programmes.p.instruments.i.partners=%d", partners);
+    const char *sets[] = {set,
+                          "programmes.p.instruments.i.channels.transfer=8.0",
+                          "organisations.inst.kind=\"ri_gvt\"",
+                          "organisations.inst.region=\"town\"",
+                          "organisations.inst.staff=100.0",
+                          "organisations.inst.tto_per_year=0.0"};
+    ric_scenario *sc = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(
+        ric_scenario_load_string(CHANNEL_SCENARIO, "channel.cfg", NULL, sets, 6, &sc, &err), RIC_OK,
+        "%s", err.msg);
+    ric_sim *s = start(sc);
+    while (!ric_sim_done(s))
+        step(s);
+    const ric_world *w = ric_sim_world(s);
+    cr_assert_eq(w->n_orgs, 2);
+    const long long got =
+        w->orgs[1].transfers; /* the institute has no transfer office of its own */
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+    return got;
+}
+
+Test(programme, partners_share_the_leads_channels)
+{
+    cr_assert_eq(partner_transfers(0), 0, "an institute without an office or a share");
+    cr_assert_gt(partner_transfers(1), 5, "the partner's share of the transfer money");
+}
+
+Test(programme, a_firm_submits_one_proposal)
+{
+    ric_err err = {{0}};
+    ric_scenario *sc = NULL;
+    const char *sets[] = {"programmes.p.instruments.i.applicants=\"firm\"",
+                          "programmes.p.instruments.i.proposals=2"};
+    cr_assert_neq(
+        ric_scenario_load_string(CHANNEL_SCENARIO, "channel.cfg", NULL, sets, 2, &sc, &err),
+        RIC_OK);
+    cr_assert(strstr(err.msg, "a firm submits one proposal"), "%s", err.msg);
+}

@@ -236,6 +236,8 @@ typedef struct {
     int max_winners;       /* per call */
     double matching_share; /* local match required, share of the award */
     int consortium_firms;  /* firms taking part in each award */
+    int proposals;         /* proposals an applicant may submit to a call (NURI: up to 7) */
+    int partners;          /* partner organisations of the lead's region sharing its channels */
     /* eligibility */
     int n_regions;    /* 0 = any region */
     int *regions;     /* owned */

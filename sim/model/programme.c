@@ -68,7 +68,7 @@ struct ric_programmes {
     size_t cap_cand;
     uint32_t *by_region;
     size_t *region_start;
-    unsigned char *holds; /* organisations or regions holding an award of the instrument */
+    unsigned char *holds; /* awards of the instrument each organisation or region holds */
     uint32_t *held;       /* firm ids holding an award of the instrument, sorted */
     size_t *order;
 };
@@ -193,7 +193,14 @@ ric_status ric_programmes_alloc(ric_world *w, ric_programmes **out, ric_err *err
     }
     pg->awards = calloc(pg->cap_awards ? pg->cap_awards : 1, sizeof *pg->awards);
     pg->members = calloc(pg->cap_members ? pg->cap_members : 1, sizeof *pg->members);
+    int most_proposals = 1;
+    for (int p = 0; p < pg->n; p++)
+        for (int i = 0; i < sc->programmes[p].n_instruments; i++)
+            if (sc->programmes[p].instruments[i].proposals > most_proposals)
+                most_proposals = sc->programmes[p].instruments[i].proposals;
     pg->cap_cand = w->firms.cap;
+    if ((size_t)(w->n_orgs + w->n_regions) * (size_t)most_proposals > pg->cap_cand)
+        pg->cap_cand = (size_t)(w->n_orgs + w->n_regions) * (size_t)most_proposals;
     if ((size_t)w->n_orgs > pg->cap_cand)
         pg->cap_cand = (size_t)w->n_orgs;
     if ((size_t)w->n_regions > pg->cap_cand)
@@ -336,22 +343,27 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii, int 
             pg->awards[a].state != AWARD_ENDED) {
             if (is_firm)
                 pg->held[n_held++] = (uint32_t)pg->awards[a].who;
-            else
-                pg->holds[pg->awards[a].who] = 1;
+            else if (pg->holds[pg->awards[a].who] < 255)
+                pg->holds[pg->awards[a].who]++;
         }
     qsort(pg->held, n_held, sizeof *pg->held, by_u32);
 
+    /* the proposals: one per applicant, or up to in->proposals from an organisation or region,
+     * less the awards of the instrument it holds; each has its own chance term */
     size_t n = ak->count(w), nc = 0;
     double qsum = 0, ssum = 0;
+    const int per = is_firm ? 1 : in->proposals;
     for (size_t k = 0; k < n && nc < pg->cap_cand; k++) {
         if (!ak->eligible(w, in, k))
             continue;
-        if (is_firm ? bsearch(&w->firms.id[k], pg->held, n_held, sizeof *pg->held, by_u32) != NULL
-                    : pg->holds[k])
+        if (is_firm && bsearch(&w->firms.id[k], pg->held, n_held, sizeof *pg->held, by_u32))
             continue;
-        pg->cand[nc++].idx = (uint32_t)k;
-        qsum += ak->quality(w, k);
-        ssum += ak->size(w, k);
+        for (int j = is_firm ? 0 : pg->holds[k]; j < per && nc < pg->cap_cand; j++) {
+            pg->cand[nc].idx = (uint32_t)k;
+            pg->cand[nc++].key = (uint32_t)j; /* the proposal's index, until keyed below */
+            qsum += ak->quality(w, k);
+            ssum += ak->size(w, k);
+        }
     }
     if (nc == 0)
         return;
@@ -360,9 +372,10 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii, int 
     uint32_t rule = RIC_RULE_PROG_RANK ^ pg->hash[p] ^ ((uint32_t)ii * 0x9e3779b9u);
     for (size_t c = 0; c < nc; c++) {
         size_t k = pg->cand[c].idx;
-        uint32_t key = ak->key(w, k);
-        ric_block b = ric_rng_block(w->sc->seed, key, w->step, rule);
-        pg->cand[c].key = key;
+        const uint32_t j = pg->cand[c].key, key = ak->key(w, k);
+        /* proposal 0 draws as a single proposal always did; others from their own words */
+        ric_block b = ric_rng_block(w->sc->seed, key, w->step, rule ^ (j * 0x85ebca6bu));
+        pg->cand[c].key = key ^ j;
         pg->cand[c].score = in->rank_quality * ak->quality(w, k) / (qm > 0 ? qm : 1) +
                             in->rank_match * ak->size(w, k) / (sm > 0 ? sm : 1) +
                             in->rank_chance * ric_u01(b.v[0]);
@@ -511,7 +524,18 @@ static int reaches_members(const ric_instrument_spec *in)
 static void boost_orgs(ric_world *w, const award *a, const ric_instrument_spec *in, ric_channel c,
                        double amount)
 {
-    if (ric_applicant_is_org(in)) {
+    if (ric_applicant_is_org(in) && in->partners > 0) {
+        /* a consortium: the lead and up to `partners` other active organisations of its region
+         * (the first in the region's list) share the channel equally */
+        const ric_region *rg = &w->regions[w->orgs[a->who].region];
+        int ids[1001], n = 0;
+        ids[n++] = a->who;
+        for (int k = 0; k < rg->n_orgs && n <= in->partners; k++)
+            if (w->region_orgs[rg->org0 + k] != a->who)
+                ids[n++] = w->region_orgs[rg->org0 + k];
+        for (int k = 0; k < n; k++)
+            w->orgs[ids[k]].boost[c] += amount / n;
+    } else if (ric_applicant_is_org(in)) {
         w->orgs[a->who].boost[c] += amount;
     } else if (in->applicants == RIC_APPLY_REGION) {
         const ric_region *rg = &w->regions[a->who];
