@@ -5,7 +5,10 @@
 # P_reawarded_usd_m).
 # Run from anywhere:
 #   gnuplot -e "dir='OUT'" [-e "progs='nuri ris_pilot'"] [-e "fmt='svg'"] [-e "out='f.png'"] analysis/money.gp
+#   gnuplot -c analysis/money.gp OUT
 # progs: programmes to draw (default: every programme in the header). Default out: OUT/money.png (or .svg).
+# The folder is data, never shell text: gnuplot reads the header itself, so any folder name works.
+if (!exists("dir") && exists("ARGC") && ARGC >= 1) { dir = ARG1 }
 if (!exists("dir")) { exit error "money.gp: give the run directory, e.g. gnuplot -e \"dir='out/run1'\" analysis/money.gp" }
 file = dir."/series.tsv"
 if (!exists("fmt")) { fmt = "png" }
@@ -16,8 +19,14 @@ set datafile separator tab
 undefine STATS_*
 stats file using 1 nooutput
 if (!exists("STATS_records")) { exit error "money.gp: cannot read ".file }
+# every programme P of the header (the first line that is not a comment) with a column
+# P_committed_usd_m; STATS_columns, from the stats above, counts the columns
+suffix = "_committed_usd_m"
+prog_of(h) = strlen(h) > strlen(suffix) && h[strlen(h) - strlen(suffix) + 1:] eq suffix ? h[1:strlen(h) - strlen(suffix)]." " : ""
 if (!exists("progs")) {
-    progs = system("grep -v '^#' '".file."' | head -n 1 | tr '\\t' '\\n' | sed -n 's/_committed_usd_m$//p' | tr '\\n' ' '")
+    progs = ""
+    ncols = STATS_columns
+    stats file using (progs eq "" ? sum [i=1:ncols] (progs = progs.prog_of(columnhead(i)), 0) : 0) every ::0::0 nooutput
 }
 if (words(progs) == 0) { exit error "money.gp: no programme columns (P_committed_usd_m) in ".file }
 

@@ -2,6 +2,7 @@
 #   gnuplot -e "dir='OUT'" [-e "hist='data/daedeok_history_wide.tsv'"] [-e "fmt='svg'"] [-e "out='f.png'"] analysis/overlay_history.gp
 # Default hist is relative to the current directory (the repository root); fmt: png (default) or svg;
 # default out: OUT/history.png (or .svg).
+if (!exists("dir") && exists("ARGC") && ARGC >= 1) { dir = ARG1 } # gnuplot -c SCRIPT OUT
 if (!exists("dir")) { exit error "overlay_history.gp: give the run directory, e.g. gnuplot -e \"dir='out/run1'\" analysis/overlay_history.gp" }
 if (!exists("hist")) { hist = "data/daedeok_history_wide.tsv" }
 if (!exists("fmt")) { fmt = "png" }

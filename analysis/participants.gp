@@ -5,6 +5,7 @@
 # Run from anywhere:
 #   gnuplot -e "dir='OUT'" [-e "fmt='svg'"] [-e "out='f.png'"] analysis/participants.gp
 # Default out: OUT/participants.png (or .svg).
+if (!exists("dir") && exists("ARGC") && ARGC >= 1) { dir = ARG1 } # gnuplot -c SCRIPT OUT
 if (!exists("dir")) { exit error "participants.gp: give the run directory, e.g. gnuplot -e \"dir='out/run1'\" analysis/participants.gp" }
 file = dir."/series.tsv"
 if (!exists("fmt")) { fmt = "png" }

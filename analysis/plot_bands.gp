@@ -3,6 +3,7 @@
 # Run:  gnuplot -e "dir='OUT'" [-e "ind='spinoffs_cum'"] [-e "rows='0 2'"] [-e "fmt='svg'"] [-e "out='f.png'"] analysis/plot_bands.gp
 # ind: an indicator of the sweep (stats.tsv has IND_mean, IND_lo, IND_hi); default spinoffs_cum.
 # rows: design rows to draw (default all); each is labelled with its parameter values.
+if (!exists("dir") && exists("ARGC") && ARGC >= 1) { dir = ARG1 } # gnuplot -c SCRIPT OUT
 if (!exists("dir")) { exit error "plot_bands.gp: give the sweep directory, e.g. gnuplot -e \"dir='runs/ris'\" analysis/plot_bands.gp" }
 if (!exists("ind")) { ind = "spinoffs_cum" }
 if (!exists("fmt")) { fmt = "png" }

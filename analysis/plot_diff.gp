@@ -2,6 +2,7 @@
 # indicator with its 95% interval (dark band), and the interval unpaired runs would give (light
 # band), against year. The gap between the bands is what common random numbers buy.
 # Run:  gnuplot -e "dir='OUT'" [-e "ind='employees_smes'"] [-e "fmt='svg'"] [-e "out='f.png'"] analysis/plot_diff.gp
+if (!exists("dir") && exists("ARGC") && ARGC >= 1) { dir = ARG1 } # gnuplot -c SCRIPT OUT
 if (!exists("dir")) { exit error "plot_diff.gp: give the compare directory, e.g. gnuplot -e \"dir='runs/nuri'\" analysis/plot_diff.gp" }
 if (!exists("ind")) { ind = "employees_smes" }
 if (!exists("fmt")) { fmt = "png" }

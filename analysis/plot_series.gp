@@ -2,6 +2,7 @@
 # Run:  gnuplot -e "dir='OUT'" [-e "cols='smes employees_smes spinoffs_cum'"] [-e "fmt='svg'"] [-e "out='f.png'"] analysis/plot_series.gp
 # Without cols: 3 panels (organisations; employees; cumulative spin-offs and job flows). fmt: png (pngcairo,
 # the default) or svg. Default out: OUT/series.png (or .svg).
+if (!exists("dir") && exists("ARGC") && ARGC >= 1) { dir = ARG1 } # gnuplot -c SCRIPT OUT
 if (!exists("dir")) { exit error "plot_series.gp: give the run directory, e.g. gnuplot -e \"dir='out/run1'\" analysis/plot_series.gp" }
 file = dir."/series.tsv"
 if (!exists("fmt")) { fmt = "png" }

@@ -823,6 +823,83 @@ Test(cli, sigterm_stops_a_run_cleanly, .init = make_tmp, .fini = cleanup)
     interrupted_by(SIGTERM);
 }
 
+/* A file just below the size limit that libconfig takes seconds to parse (groups of 256 members,
+ * the most that are not refused, whose parse is quadratic in their size), with PREFIX first. */
+static const char *write_slow_file(const char *name, const char *prefix)
+{
+    const char *path = in_tmp(name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "%sname = \"slow\";\ntime = { start = 2000.0; end = 2001.0; };\nx = (\n", prefix);
+    long bytes = 0;
+    for (int row = 0; bytes < (7L << 20); row++) {
+        bytes += fprintf(f, "%s(", row ? ",\n" : "");
+        for (int g = 0; g < 200; g++) {
+            bytes += fprintf(f, "%s{", g ? "," : "");
+            for (int m = 0; m < 256; m++)
+                bytes += fprintf(f, "a%d=1;", m);
+            bytes += fprintf(f, "}");
+        }
+        bytes += fprintf(f, ")");
+    }
+    fputs(");\n", f);
+    fclose(f);
+    return path;
+}
+
+/* SIG while ricsim reads its input (issue 16.5: ignored until libconfig was done): the process
+ * ends at once with exit status 1 and says why; nothing is written */
+static void interrupted_while_loading(const char *const *argv, int sig, const char *out)
+{
+    char err_path[256];
+    snprintf(err_path, sizeof err_path, "%s/.stderr", tmp);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid;
+    cr_assert_eq(posix_spawn(&pid, RIC_BINARY, &fa, NULL, (char *const *)argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    struct timespec pause = {0, 300000000}, t0, t1; /* parsing takes seconds */
+    nanosleep(&pause, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    kill(pid, sig);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double s = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    char *err = slurp(err_path);
+    unlink(err_path);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "%s: status %d: %s", argv[1], status,
+              err);
+    cr_assert_lt(s, 2.0, "%s took %.1f s to stop", argv[1], s);
+    cr_assert_str_eq(err, "ricsim: interrupted while reading the input; nothing was written\n");
+    free(err);
+    cr_assert_not(exists(out), "%s left %s", argv[1], out);
+}
+
+Test(cli, sigint_and_sigterm_stop_loading, .init = make_tmp, .fini = cleanup)
+{
+    const char *slow = write_slow_file("slow.cfg", "");
+    char out[256];
+    snprintf(out, sizeof out, "%s", in_tmp("o"));
+    interrupted_while_loading((const char *[]){RIC_BINARY, "run", slow, "--out", out, NULL}, SIGINT,
+                              out);
+    interrupted_while_loading((const char *[]){RIC_BINARY, "check", slow, NULL}, SIGTERM, out);
+    write_file("t.tsv", "year\tcolumn\tobserved\tweight\n2000\tsmes\t1\t1\n");
+    const char *cal =
+        write_slow_file("cal.cfg", "calibration = { targets = \"t.tsv\"; parameters = ( { key = "
+                                   "\"rules.exit.base_rate\"; min = 0.02; max = 0.6; } ); };\n");
+    interrupted_while_loading((const char *[]){RIC_BINARY, "calibrate", cal, "--out", out, NULL},
+                              SIGINT, out);
+    const char *exp = write_slow_file("exp.cfg", "experiment = { replications = 2; };\n");
+    interrupted_while_loading((const char *[]){RIC_BINARY, "sweep", exp, "--out", out, NULL},
+                              SIGTERM, out);
+    interrupted_while_loading(
+        (const char *[]){RIC_BINARY, "compare", slow, slow, "--reps", "2", "--out", out, NULL},
+        SIGINT, out);
+    cr_assert_eq(n_entries(tmp), 4, "files were left in %s", tmp); /* the four inputs */
+}
+
 /* ---- reliability (issue 16) ------------------------------------------------------------------ */
 
 /* Files in DIR (recursively) whose names hold ".tmp." */
@@ -893,6 +970,31 @@ Test(cli, calibrate_past_a_file_size_limit_leaves_no_results, .init = make_tmp, 
     result_free(&r);
     cr_assert(exists(in_tmp("cal/fitted.tsv")));
     cr_assert_not(exists(in_tmp("cal/.runs")), "the kept evaluations were not removed");
+}
+
+/* A comparison is all or nothing: when its statistics fail after its runs (here every run of B
+ * fails, so no pairs are left), neither the differences nor the sweep's own tables (stats.tsv,
+ * long.tsv, summary.tsv) nor provenance.txt are left to look finished (issue 16) */
+Test(cli, a_failed_comparison_leaves_no_tables, .init = make_tmp, .fini = cleanup)
+{
+    const char *a = write_file("tiny.cfg", tiny_cfg);
+    const char *b =
+        write_file("full.cfg", "@include \"tiny.cfg\"\nlimits = { max_firms = 40; };\n");
+    result r = ricsim((const char *[]){"compare", a, b, "--reps", "2", "--out", in_tmp("c"), NULL});
+    int code = r.code;
+    char err[2048];
+    snprintf(err, sizeof err, "%s", r.err);
+    result_free(&r);
+    cr_assert_eq(code, 2, "exit %d: %s", code, err);
+    cr_assert(strstr(err, "fewer than two replications succeeded in both scenarios"), "%s", err);
+    const char *names[] = {"stats.tsv", "long.tsv",   "summary.tsv", "dose.tsv",
+                           "diff.tsv",  "effect.tsv", "note.txt",    "provenance.txt"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char p[32];
+        snprintf(p, sizeof p, "c/%s", names[i]);
+        cr_assert_not(exists(in_tmp(p)), "a failed comparison left %s", p);
+    }
+    cr_assert(exists(in_tmp("c/runs.tsv")), "the runs are kept for --resume");
 }
 
 /* Free text is escaped: a scenario file whose name holds a newline, a tab and a carriage return

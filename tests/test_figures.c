@@ -257,9 +257,9 @@ Test(figures, sweep_and_compare_scripts_draw_pngs, .init = setup, .fini = teardo
     cr_assert(file_size(svg) > 1000, "no SVG (%ld bytes)", file_size(svg));
 }
 
-/* Runs the ricsim binary with ARGV (NULL-terminated) in tmp, output to tmp/LOG; its exit code. No
- * shell: the arguments may hold any character. */
-static int ricsim_in_tmp(const char *const *argv, const char *log)
+/* Runs the program ARGV[0] (a path, or a name looked up in PATH) with ARGV (NULL-terminated) in
+ * tmp, output to tmp/LOG; its exit code. No shell: the arguments may hold any character. */
+static int run_in_tmp(const char *const *argv, const char *log)
 {
     fflush(NULL);
     pid_t pid = fork();
@@ -269,7 +269,7 @@ static int ricsim_in_tmp(const char *const *argv, const char *log)
         snprintf(p, sizeof p, "%s/%s", tmp, log);
         if (chdir(tmp) != 0 || !freopen(p, "w", stdout) || !freopen(p, "a", stderr))
             _exit(126);
-        execv(RIC_BINARY, (char *const *)argv);
+        execvp(argv[0], (char *const *)argv);
         _exit(127);
     }
     int status = 0;
@@ -287,13 +287,13 @@ Test(figures, folder_names_are_never_interpreted, .init = setup, .fini = teardow
     write_text(tmp, "sa.cfg", sa_cfg, p);
     const char *cal = "it's a cal';touch PWNED;'\"; system \"touch PWNED2\"",
                *sa = "sa x';touch PWNED;'\n`touch PWNED3`";
-    cr_assert_eq(ricsim_in_tmp((const char *[]){RIC_BINARY, "calibrate", "cal.cfg", "--out", cal,
-                                                "--workers", "2", NULL},
-                               "cal.log"),
+    cr_assert_eq(run_in_tmp((const char *[]){RIC_BINARY, "calibrate", "cal.cfg", "--out", cal,
+                                             "--workers", "2", NULL},
+                            "cal.log"),
                  0, "ricsim calibrate failed (see %s/cal.log)", tmp);
     cr_assert_eq(
-        ricsim_in_tmp((const char *[]){RIC_BINARY, "sensitivity", "sa.cfg", "--out", sa, NULL},
-                      "sa.log"),
+        run_in_tmp((const char *[]){RIC_BINARY, "sensitivity", "sa.cfg", "--out", sa, NULL},
+                   "sa.log"),
         0, "ricsim sensitivity failed (see %s/sa.log)", tmp);
     const char *pwned[] = {"PWNED", "PWNED2", "PWNED3"};
     for (int i = 0; i < 3; i++) {
@@ -312,4 +312,39 @@ Test(figures, folder_names_are_never_interpreted, .init = setup, .fini = teardow
     cr_assert(is_png(p), "no %s", p);
     snprintf(p, sizeof p, "%s/%s/sobol.png", tmp, sa);
     cr_assert(is_png(p), "no %s", p);
+}
+
+/* A run folder named with a quote, spaces and a shell command: genealogy.gp and money.gp (which
+ * ran awk and grep through a shell with the folder pasted in) and figures.sh draw it and run
+ * nothing (issue 16) */
+Test(figures, run_folder_names_are_never_interpreted, .init = setup, .fini = teardown)
+{
+    const char *run = "it's a run';touch PWNED;'\"; system \"touch PWNED2\"";
+    cr_assert_eq(
+        run_in_tmp((const char *[]){RIC_BINARY, "run", TINY, "--out", run, NULL}, "run.log"), 0,
+        "ricsim run failed (see %s/run.log)", tmp);
+    const char *scripts[][2] = {{"genealogy", "genealogy"},
+                                {"money", "money"},
+                                {"plot_series", "series"},
+                                {"participants", "participants"}};
+    for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
+        char gp[300], png[600];
+        snprintf(gp, sizeof gp, "%s/%s.gp", RIC_SOURCE_DIR "/analysis", scripts[i][0]);
+        snprintf(png, sizeof png, "%s/%s/%s.png", tmp, run, scripts[i][1]);
+        unlink(png);
+        cr_assert_eq(run_in_tmp((const char *[]){"gnuplot", "-c", gp, run, NULL}, "gp.log"), 0,
+                     "%s failed (see %s/gp.log)", scripts[i][0], tmp);
+        cr_assert(is_png(png), "%s drew no %s", scripts[i][0], png);
+    }
+    cr_assert_eq(run_in_tmp((const char *[]){GP("figures.sh"), run, NULL}, "fig.log"), 0,
+                 "figures.sh failed (see %s/fig.log)", tmp);
+    const char *pwned[] = {"PWNED", "PWNED2"};
+    for (int i = 0; i < 2; i++) {
+        char p[300];
+        snprintf(p, sizeof p, "%s/%s", tmp, pwned[i]);
+        cr_assert(access(p, F_OK) != 0, "a folder name ran a command: %s exists", p);
+    }
+    char p[600];
+    snprintf(p, sizeof p, "%s/%s/genealogy.svg", tmp, run);
+    cr_assert_gt(file_size(p), 1000, "figures.sh drew no %s", p);
 }

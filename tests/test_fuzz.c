@@ -51,3 +51,31 @@ Test(fuzz, saved_experiment_inputs_are_handled)
     n += replay(RIC_SOURCE_DIR "/tests/fuzz/corpus/experiment", ric_fuzz_experiment);
     cr_assert(n > 0, "no inputs replayed");
 }
+
+Test(fuzz, saved_design_inputs_are_handled)
+{
+    int n = replay(RIC_SOURCE_DIR "/tests/fuzz/regress/design", ric_fuzz_design);
+    n += replay(RIC_SOURCE_DIR "/tests/fuzz/corpus/design", ric_fuzz_design);
+    cr_assert(n > 0, "no inputs replayed");
+}
+
+Test(fuzz, saved_targets_inputs_are_handled)
+{
+    int n = replay(RIC_SOURCE_DIR "/tests/fuzz/regress/targets", ric_fuzz_targets);
+    n += replay(RIC_SOURCE_DIR "/tests/fuzz/corpus/targets", ric_fuzz_targets);
+    cr_assert(n > 0, "no inputs replayed");
+}
+
+Test(fuzz, saved_study_inputs_are_handled)
+{
+    int n = replay(RIC_SOURCE_DIR "/tests/fuzz/regress/study", ric_fuzz_study);
+    n += replay(RIC_SOURCE_DIR "/tests/fuzz/corpus/study", ric_fuzz_study);
+    cr_assert(n > 0, "no inputs replayed");
+}
+
+Test(fuzz, saved_shard_inputs_are_handled)
+{
+    int n = replay(RIC_SOURCE_DIR "/tests/fuzz/regress/shard", ric_fuzz_shard);
+    n += replay(RIC_SOURCE_DIR "/tests/fuzz/corpus/shard", ric_fuzz_shard);
+    cr_assert(n > 0, "no inputs replayed");
+}

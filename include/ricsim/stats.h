@@ -62,7 +62,10 @@ ric_status ric_stats_sweep(const char *dir, ric_err *err);
  * paired by replication: diff.tsv (B - A per indicator and output step, its 95% interval, the
  * unpaired interval and the variance reduction factor), effect.tsv (cost-effectiveness of each
  * programme whose spending differs, against the scenario that spends less on it) and note.txt,
- * whose text is returned in *note (caller frees). MASTER is the master seed, for the record. */
+ * whose text is returned in *note (caller frees). MASTER is the master seed, for the record. The
+ * three are committed together; on failure none is written and the sweep's tables of DIR
+ * (stats.tsv, long.tsv, summary.tsv) are removed too, so that no comparison looks finished
+ * without its differences (--resume makes them again). */
 ric_status ric_stats_compare(const char *dir, const char *a, const char *b, uint64_t master,
                              char **note, ric_err *err);
 

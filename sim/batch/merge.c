@@ -380,10 +380,8 @@ ric_status ric_sweep_merge(const char *dir, int force, size_t *n_shards, ric_err
     if (st == RIC_OK)
         st = ric_atomic_commit_set(f, NF, err);
     if (st == RIC_OK) {
-        st = ric_tidy_sweep(dir, err); /* stats.tsv last, as a sweep writes it */
-        if (st == RIC_OK)
-            st = ric_stats_sweep(dir, err);
-        if (st != RIC_OK) /* all or nothing: no merged files without their tables */
+        st = ric_tidy_finish(dir, err); /* stats.tsv last, as a sweep writes it */
+        if (st != RIC_OK)               /* all or nothing: no merged files without their tables */
             for (int k = 0; k < NF; k++) {
                 ric_fs_join(dir, names[k], path);
                 unlink(path);

@@ -20,6 +20,7 @@
 #include "base/atomic.h"
 #include "base/fs.h"
 #include "base/sbuf.h"
+#include "batch/tidy.h"
 #include "run/output.h"
 
 /* Moves the finite-or-infinite (non-NaN) values of x to its front; returns how many there are. */
@@ -890,5 +891,7 @@ done:
         *note_out = note;
     else
         free(note);
+    if (st != RIC_OK)
+        ric_tidy_remove(dir); /* a comparison's tables stand only beside its differences */
     return st;
 }

@@ -522,9 +522,7 @@ ric_status ric_sweep_finish(ric_sweep *sw, ric_err *err)
         return RIC_EIO;
     }
     /* the tidy tables first: stats.tsv, written last, marks a finished sweep */
-    ric_status st = ric_tidy_sweep(sw->dir, err);
-    if (st == RIC_OK)
-        st = ric_stats_sweep(sw->dir, err);
+    ric_status st = ric_tidy_finish(sw->dir, err);
     if (st == RIC_OK && sw->failed == 0)
         ric_fs_remove_run_dir(sw->runs_dir, run_exts);
     return st;
@@ -535,6 +533,9 @@ void ric_sweep_free(ric_sweep *sw)
     if (!sw)
         return;
     ric_pool_fini(&sw->pool);
+    /* the workers it stopped may have left temporaries; the lock makes them this sweep's */
+    if (sw->lock_fd >= 0 && sw->runs_dir[0])
+        ric_fs_remove_run_files(sw->runs_dir, run_exts, 1);
     if (sw->runs)
         fclose(sw->runs);
     if (sw->series)

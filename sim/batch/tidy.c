@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -19,6 +20,7 @@
 #include "base/consts.h"
 #include "base/fs.h"
 #include "ricsim/experiment.h"
+#include "ricsim/stats.h"
 #include "run/output.h"
 
 #define MAX_COLS 64 /* indicators or parameters named in plan.tsv */
@@ -174,12 +176,12 @@ static void add_final(const plan_info *pi, const run_info *r, const double *last
 ric_status ric_tidy_sweep(const char *dir, ric_err *err)
 {
     plan_info pi = {0};
-    ric_atomic lf = {0}, sf = {0};
+    ric_atomic tab[3] = {{0}}; /* long.tsv, summary.tsv, dose.tsv: committed together */
+    ric_atomic *lf = &tab[0], *sf = &tab[1], *df = &tab[2];
     FILE *in = NULL;
     char *line = NULL;
     double *sum = NULL, *sq = NULL, *last = NULL;
     size_t *count = NULL;
-    ric_atomic df = {0};
     ric_status st = read_plan(dir, &pi, err);
     char path[RIC_JOINED_MAX];
     ric_fs_join(dir, "series.tsv", path);
@@ -198,9 +200,9 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
         }
     }
     if (st == RIC_OK)
-        st = ric_atomic_open(&lf, dir, "long.tsv", 0, err);
+        st = ric_atomic_open(lf, dir, "long.tsv", 0, err);
     if (st == RIC_OK)
-        put_header(lf.f, "run\tdesign_row\treplication\tseed", &pi, "\tyear");
+        put_header(lf->f, "run\tdesign_row\treplication\tseed", &pi, "\tyear");
     /* series.tsv: per run, "# [run K] ..." lines, a header, then its rows */
     size_t cap = 0, lineno = 0;
     long col[MAX_COLS + 1]; /* year, then the indicators: columns of the run's header, or -1 */
@@ -249,16 +251,16 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
                 continue;
             }
             size_t id = (size_t)(cur - pi.runs) + pi.first;
-            fprintf(lf.f, "%zu\t%zu\t%zu\t%s", id, cur->row, cur->rep, cur->seed);
+            fprintf(lf->f, "%zu\t%zu\t%zu\t%s", id, cur->row, cur->rep, cur->seed);
             for (size_t j = 0; j < pi.n_params; j++)
-                fprintf(lf.f, "\t%s", cur->vals[j]);
+                fprintf(lf->f, "\t%s", cur->vals[j]);
             for (size_t k = 0; k <= pi.n_ind; k++) {
                 const char *v = col[k] >= 0 && (size_t)col[k] < n ? f[col[k]] : "NaN";
-                fprintf(lf.f, "\t%s", v);
+                fprintf(lf->f, "\t%s", v);
                 if (k)
                     last[k - 1] = strtod(v, NULL);
             }
-            fputs("\n", lf.f);
+            fputs("\n", lf->f);
             have_last = 1;
         }
     }
@@ -269,18 +271,18 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
         st = RIC_EIO;
     }
     if (st == RIC_OK)
-        st = ric_atomic_open(&sf, dir, "summary.tsv", 0, err);
+        st = ric_atomic_open(sf, dir, "summary.tsv", 0, err);
     if (st == RIC_OK)
-        st = ric_atomic_open(&df, dir, "dose.tsv", 0, err);
+        st = ric_atomic_open(df, dir, "dose.tsv", 0, err);
     if (st == RIC_OK) {
-        put_header(sf.f, "# design_row", &pi, "");
+        put_header(sf->f, "# design_row", &pi, "");
         /* dose.tsv: the same rows, each indicator's mean with its 95% t interval */
-        fputs("# design_row", df.f);
+        fputs("# design_row", df->f);
         for (size_t j = 0; j < pi.n_params; j++)
-            fprintf(df.f, "\t%s", pi.names[j]);
+            fprintf(df->f, "\t%s", pi.names[j]);
         for (size_t k = 0; k < pi.n_ind; k++)
-            fprintf(df.f, "\t%s\t%s_lo\t%s_hi", pi.ind[k], pi.ind[k], pi.ind[k]);
-        fputs("\n", df.f);
+            fprintf(df->f, "\t%s\t%s_lo\t%s_hi", pi.ind[k], pi.ind[k], pi.ind[k]);
+        fputs("\n", df->f);
         /* the design rows of this folder's runs (all of them, or a shard's) in design order */
         size_t lo = pi.n_runs ? pi.runs[0].row : 0;
         size_t hi = pi.n_runs ? pi.runs[pi.n_runs - 1].row + 1 : 0;
@@ -291,11 +293,11 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
                     any = &pi.runs[i];
             if (!any)
                 continue;
-            fprintf(sf.f, "%zu", r);
-            fprintf(df.f, "%zu", r);
+            fprintf(sf->f, "%zu", r);
+            fprintf(df->f, "%zu", r);
             for (size_t j = 0; j < pi.n_params; j++) {
-                fprintf(sf.f, "\t%s", any->vals[j]);
-                fprintf(df.f, "\t%s", any->vals[j]);
+                fprintf(sf->f, "\t%s", any->vals[j]);
+                fprintf(df->f, "\t%s", any->vals[j]);
             }
             for (size_t k = 0; k < pi.n_ind; k++) {
                 const size_t at = r * pi.n_ind + k, n = count[at];
@@ -305,29 +307,24 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
                 const double h =
                     n > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sqrt(var / (double)n)
                           : NAN;
-                fputs("\t", sf.f);
-                ric_output_put_value(sf.f, mean);
+                fputs("\t", sf->f);
+                ric_output_put_value(sf->f, mean);
                 const double v3[3] = {mean, mean - h, mean + h};
                 for (int q = 0; q < 3; q++) {
-                    fputs("\t", df.f);
-                    ric_output_put_value(df.f, v3[q]);
+                    fputs("\t", df->f);
+                    ric_output_put_value(df->f, v3[q]);
                 }
             }
-            fputs("\n", sf.f);
-            fputs("\n", df.f);
+            fputs("\n", sf->f);
+            fputs("\n", df->f);
         }
     }
     if (in)
         fclose(in);
     if (st == RIC_OK)
-        st = ric_atomic_commit(&lf, err);
-    if (st == RIC_OK)
-        st = ric_atomic_commit(&sf, err);
-    if (st == RIC_OK)
-        st = ric_atomic_commit(&df, err);
-    ric_atomic_abort(&lf);
-    ric_atomic_abort(&sf);
-    ric_atomic_abort(&df);
+        st = ric_atomic_commit_set(tab, 3, err);
+    for (int k = 0; k < 3; k++)
+        ric_atomic_abort(&tab[k]);
     free(line);
     free(sum);
     free(sq);
@@ -336,6 +333,27 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
     free(pi.runs);
     free(pi.text);
     return st;
+}
+
+ric_status ric_tidy_finish(const char *dir, ric_err *err)
+{
+    ric_status st = ric_tidy_sweep(dir, err);
+    if (st == RIC_OK)
+        st = ric_stats_sweep(dir, err);
+    if (st != RIC_OK)
+        ric_tidy_remove(dir);
+    return st;
+}
+
+void ric_tidy_remove(const char *dir)
+{
+    static const char *const names[] = {"stats.tsv", "long.tsv", "summary.tsv",
+                                        "dose.tsv"}; /* the mark first */
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[RIC_JOINED_MAX];
+        ric_fs_join(dir, names[i], path);
+        unlink(path); /* a name, never followed */
+    }
 }
 
 /* DIR/NAME.tsv copied to DIR/NAME.csv with commas for tabs (the values are numbers and

@@ -166,6 +166,7 @@ int ric_cli_main(int argc, char **argv)
         return ric_cli_usage_error("%s", "check takes no --out or --force");
 
     ric_err err = {{0}};
+    ric_cli_loading(1); /* check only reads: it stays so to the end */
     if (!run) {
         int kinds = ric_studycfg_kinds(a.scenario);
         if (kinds && a.n_sets)
@@ -176,6 +177,7 @@ int ric_cli_main(int argc, char **argv)
     }
     ric_scenario *sc = NULL;
     ric_status st = ric_scenario_load(a.scenario, a.sets, a.n_sets, &sc, &err);
+    ric_cli_loading(0);
     if (st != RIC_OK) {
         fprintf(stderr, "ricsim: %s\n", err.msg);
         return st == RIC_EIO ? 2 : ric_cli_exit_code(st);

@@ -33,10 +33,39 @@ int ric_cli_usage_error(const char *fmt, ...)
     return 2;
 }
 
+/* Set while input files are read: libconfig's parser cannot be asked to stop, and nothing is
+ * written yet, so a signal then ends the process at once. */
+static volatile sig_atomic_t loading;
+
 static void on_signal(int sig)
 {
     (void)sig;
+    if (loading) {
+        static const char msg[] = "ricsim: interrupted while reading the input; nothing was "
+                                  "written\n";
+        ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+        (void)w;
+        _exit(1); /* the exit status of an interrupted run or sweep */
+    }
     ric_interrupt();
+}
+
+void ric_cli_loading(int on)
+{
+    static struct sigaction before[2]; /* SIGINT's and SIGTERM's, restored after loading */
+    if (on) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        loading = 1;
+        sigaction(SIGINT, &sa, &before[0]);
+        sigaction(SIGTERM, &sa, &before[1]);
+    } else {
+        sigaction(SIGINT, &before[0], NULL);
+        sigaction(SIGTERM, &before[1], NULL);
+        loading = 0;
+    }
 }
 
 void ric_cli_catch_signals(void)

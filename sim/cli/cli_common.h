@@ -25,6 +25,10 @@ int ric_cli_exit_code(ric_status st);
 
 /* SIGINT and SIGTERM ask running work to stop (ric_interrupt); no SA_RESTART, so waits return. */
 void ric_cli_catch_signals(void);
+/* Brackets the reading of input files (ON 1 before, 0 after): between the two, SIGINT and SIGTERM
+ * end the process at once with exit status 1 and a message, as nothing has been written; after,
+ * they do what they did before (the default action, or ric_cli_catch_signals's request). */
+void ric_cli_loading(int on);
 
 /* The folder of the analysis scripts: RICSIM_ANALYSIS_DIR if set, else the installed tree's
  * (../share/ricsim/analysis from the executable, through /proc/self/exe), else the source tree's

@@ -255,8 +255,10 @@ static int mpi_root(ric_sweep *sw, ric_cli_progress *pr)
 }
 
 /* Opens, drives and finishes a sweep of p into a.out (over the MPI ranks when there are several);
- * prints a summary line. */
-static int sweep(const ric_plan *p, const args *a, const char *what)
+ * prints a summary line. WHAT names a comparison's sweep, whose provenance its caller writes once
+ * the comparison is complete. *FINISHED (may be NULL) tells whether every run ended and the
+ * sweep's tables were written, failed runs or not. */
+static int sweep(const ric_plan *p, const args *a, const char *what, int *finished)
 {
     if (ric_mpi_rank > 0)
         return ric_mpi_work(mpi_exec, (void *)p);
@@ -300,6 +302,8 @@ static int sweep(const ric_plan *p, const args *a, const char *what)
         if (st != RIC_OK) {
             fprintf(stderr, "ricsim: %s\n", err.msg);
             rc = ric_cli_exit_code(st);
+        } else if (finished) {
+            *finished = 1;
         }
     }
     ric_cli_counts c = counts(sw);
@@ -315,7 +319,7 @@ static int sweep(const ric_plan *p, const args *a, const char *what)
                pg.total, what, pg.elapsed_s, pg.kept, pg.runs_per_s,
                ric_mpi_size > 1 ? ric_mpi_size - 1 : a->jobs,
                ric_mpi_size > 1 ? "MPI worker ranks" : "jobs");
-    if (ric_cli_provenance(dir, a->argc, a->argv))
+    if (!what[0] && ric_cli_provenance(dir, a->argc, a->argv))
         return 1;
     if (pg.failed) {
         fprintf(stderr,
@@ -333,7 +337,9 @@ static int sweep(const ric_plan *p, const args *a, const char *what)
 static int load_plan(const char *path, ric_plan **p)
 {
     ric_err err = {{0}};
+    ric_cli_loading(1);
     ric_status st = ric_plan_load(path, p, &err);
+    ric_cli_loading(0);
     if (st != RIC_OK) {
         if (ric_mpi_rank == 0) /* every rank loads the plan; one tells */
             fprintf(stderr, "ricsim: %s\n", err.msg);
@@ -377,7 +383,7 @@ static int cmd_sweep(const args *a)
     ric_plan *p = NULL;
     int rc = plans_agree(load_plan(a->pos[0], &p));
     if (rc == 0)
-        rc = sweep(p, a, "");
+        rc = sweep(p, a, "", NULL);
     ric_plan_free(p);
     return rc;
 }
@@ -423,8 +429,10 @@ static int cmd_compare(const args *a)
 {
     ric_plan *p = NULL;
     ric_err err = {{0}};
+    ric_cli_loading(1);
     ric_status st = ric_plan_compare(a->pos[0], a->pos[1], a->reps, a->has_seed ? a->seed : 1,
                                      a->indicators, &p, &err);
+    ric_cli_loading(0);
     if (st != RIC_OK && ric_mpi_rank == 0)
         fprintf(stderr, "ricsim: %s\n", err.msg);
     int rc = plans_agree(st == RIC_OK ? 0 : st == RIC_EIO ? 2 : ric_cli_exit_code(st));
@@ -432,9 +440,9 @@ static int cmd_compare(const args *a)
         ric_plan_free(p);
         return rc;
     }
-    rc = sweep(p, a, " of the comparison");
-    if (ric_mpi_rank == 0 &&
-        (rc == 0 || rc == 1)) { /* failed runs leave fewer pairs, which may do */
+    int finished = 0;
+    rc = sweep(p, a, " of the comparison", &finished);
+    if (ric_mpi_rank == 0 && finished) { /* failed runs leave fewer pairs, which may do */
         char *note = NULL;
         st = ric_stats_compare(a->out, p->scenario[0], p->scenario[1], p->master_seed, &note, &err);
         if (st != RIC_OK) {
@@ -443,6 +451,8 @@ static int cmd_compare(const args *a)
         } else {
             printf("\n%s", note);
             free(note);
+            if (ric_cli_provenance(a->out, a->argc, a->argv))
+                rc = 1;
         }
     }
     ric_plan_free(p);

@@ -292,7 +292,9 @@ static int calibrate(const sargs *a)
 {
     ric_err err = {{0}};
     ric_calibration *c = NULL;
+    ric_cli_loading(1);
     ric_status st = ric_calibrate_load(a->file, &c, &err);
+    ric_cli_loading(0);
     if (st != RIC_OK && ric_mpi_rank == 0)
         fail(a->cmd, st, &err);
     int served, rc = mpi_setup(st == RIC_OK    ? 0
@@ -389,7 +391,9 @@ static int sensitivity(const sargs *a)
 {
     ric_err err = {{0}};
     ric_sensitivity *s = NULL;
+    ric_cli_loading(1);
     ric_status st = ric_sensitivity_load(a->file, &s, &err);
+    ric_cli_loading(0);
     if (st != RIC_OK && ric_mpi_rank == 0)
         fail(a->cmd, st, &err);
     int served, rc = mpi_setup(st == RIC_OK    ? 0
@@ -495,8 +499,10 @@ static int study_merge(int argc, char **argv)
     ric_err err = {{0}};
     ric_status st = ric_sensitivity_shard_study(dir, study, sizeof study, &err);
     ric_sensitivity *s = NULL;
+    ric_cli_loading(1);
     if (st == RIC_OK)
         st = ric_sensitivity_load(study, &s, &err);
+    ric_cli_loading(0);
     size_t n = 0;
     if (st == RIC_OK)
         st = ric_sensitivity_merge(s, dir, force, remove_shards, &n, &err);

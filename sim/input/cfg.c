@@ -6,6 +6,7 @@
 #include "input/cfg.h"
 #include "base/consts.h"
 #include "base/sbuf.h"
+#include "input/limits.h"
 
 #include "ricsim/scenario.h" /* RIC_NAME_MAX */
 
@@ -162,7 +163,20 @@ config_setting_t *ric_cfg_member(ric_cfg *c, config_setting_t *g, const char *ke
         ric_cfg_fail(c, s, "'%s' must be %s (got %s)", p, want, ric_cfg_type_name(s));
         return NULL;
     }
-    return s;
+    return ric_cfg_within_limit(c, s) ? s : NULL;
+}
+
+int ric_cfg_within_limit(ric_cfg *c, const config_setting_t *s)
+{
+    if (!config_setting_is_aggregate(s))
+        return 1;
+    char p[256];
+    ric_cfg_path(s, p, sizeof p);
+    const ric_limit *lim = ric_limit_of(p);
+    if (config_setting_length(s) <= lim->max)
+        return 1;
+    ric_cfg_fail(c, s, "'%s' holds more than the limit of %ld %s", p, lim->max, lim->what);
+    return 0;
 }
 
 /* Reads line LINE of FILE (or of the string input) into buf; returns 0 if unavailable. */

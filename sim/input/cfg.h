@@ -41,6 +41,11 @@ void ric_cfg_check_keys(ric_cfg *c, const config_setting_t *g, const char *const
  * absent (a failure if required) or of another type (a failure). g may be NULL. */
 config_setting_t *ric_cfg_member(ric_cfg *c, config_setting_t *g, const char *key, int required,
                                  int want_type);
+/* 1 unless S is a group, list or array with more members than its limit (input/limits.h); then
+ * fails with "'PATH' holds more than the limit of N WHAT" and returns 0. ric_cfg_member checks
+ * every aggregate it returns; a loader that reaches one otherwise (a list's elements) calls this.
+ */
+int ric_cfg_within_limit(ric_cfg *c, const config_setting_t *s);
 /* Typed getters: DEF when absent and not required; bounds are inclusive. */
 double ric_cfg_num(ric_cfg *c, config_setting_t *g, const char *key, int required, double def,
                    double lo, double hi);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input/limits.h"
+#include "ricsim/design.h"
 #include "ricsim/scenario.h"
 #include "run/columns.h"
 
@@ -70,11 +72,29 @@ static void column_table(FILE *f)
         fprintf(f, "| `%s` | %s |\n", c.name, c.doc);
 }
 
+/* The input limits: the file-wide ones, then the table of counts (limits.h), then the design
+ * file's. */
+static void limit_table(FILE *f)
+{
+    fprintf(f, "| what | limit |\n|---|---|\n");
+    fprintf(f, "| a scenario, experiment or study file, and one with all its includes | %d MiB |\n",
+            RIC_LIMIT_FILE_BYTES >> 20);
+    fprintf(f, "| a string literal | %d KiB |\n", RIC_LIMIT_STRING_BYTES >> 10);
+    fprintf(f, "| groups, lists and arrays inside one another | %d levels |\n", RIC_LIMIT_DEPTH);
+    fprintf(f, "| `@include` inside `@include` | %d levels |\n", RIC_LIMIT_INCLUDE_DEPTH);
+    for (size_t i = 0; i < ric_limit_table_n; i++)
+        fprintf(f, "| `%s` | %ld %s |\n", ric_limit_table[i].path, ric_limit_table[i].max,
+                ric_limit_table[i].what);
+    fprintf(f, "| any other group, list or array | %d members |\n", RIC_LIMIT_MEMBERS);
+    fprintf(f, "| rows of a design file (`experiment.file`) | %d rows |\n", RIC_DESIGN_MAX_ROWS);
+}
+
 const doc_gen_section doc_gen_sections[] = {
     {"region-parameters", "scenarios.md", region_table},
     {"sector-parameters", "scenarios.md", sector_table},
     {"rule-parameters", "scenarios.md", rule_table},
     {"series-columns", "outputs.md", column_table},
+    {"input-limits", "internals.md", limit_table},
 };
 const size_t doc_gen_sections_n = sizeof doc_gen_sections / sizeof doc_gen_sections[0];
 

@@ -1,0 +1,8 @@
+/* libFuzzer target: design files (tests/fuzz/run.sh). */
+#include "harness.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    return ric_fuzz_design(data, size);
+}
