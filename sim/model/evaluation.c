@@ -92,7 +92,8 @@ struct ric_evaluation {
     unsigned char *taken; /* per slot of idx: matched in this step */
     unsigned char *mark;  /* per firm column: used as a comparison firm of the programme */
     size_t *group0, *cursor, n_groups;
-    double inv_var[3]; /* of log employees, capability and age over the candidates */
+    double *group_sums; /* [group][k]: sums of the matching variables and their squares */
+    double inv_var[3];  /* of log employees, capability and age within the groups, pooled */
     uint32_t idx_step;
     int idx_prog; /* -1: none built */
 };
@@ -163,7 +164,8 @@ ric_status ric_evaluation_alloc(const ric_world *w, ric_evaluation **out, ric_er
         ev->mark = calloc(cap, 1);
         ev->group0 = calloc(ev->n_groups + 1, sizeof *ev->group0);
         ev->cursor = calloc(ev->n_groups + 1, sizeof *ev->cursor);
-        if (!ev->idx || !ev->taken || !ev->mark || !ev->group0 || !ev->cursor)
+        ev->group_sums = calloc(ev->n_groups * 6, sizeof *ev->group_sums);
+        if (!ev->idx || !ev->taken || !ev->mark || !ev->group0 || !ev->cursor || !ev->group_sums)
             goto oom;
     }
     *out = ev;
@@ -191,6 +193,7 @@ void ric_evaluation_free(ric_evaluation *ev)
     free(ev->mark);
     free(ev->group0);
     free(ev->cursor);
+    free(ev->group_sums);
     free(ev);
 }
 
@@ -291,18 +294,20 @@ static void build_index(ric_evaluation *ev, const ric_world *w, int p)
     for (size_t g = 0; g < ev->n_groups; g++)
         g0[g + 1] += g0[g];
     memcpy(ev->cursor, g0, ev->n_groups * sizeof *g0);
-    double sum[3] = {0, 0, 0}, sq[3] = {0, 0, 0};
+    double *gs = ev->group_sums;
+    memset(gs, 0, ev->n_groups * 6 * sizeof *gs);
     for (size_t i = 0; i < f->n; i++)
         if (CANDIDATE(i)) {
-            cand *c = &ev->idx[ev->cursor[group_of(w, i)]++];
+            const size_t g = group_of(w, i);
+            cand *c = &ev->idx[ev->cursor[g]++];
             c->employees = f->employees[i];
             c->id = f->id[i];
             c->col = (uint32_t)i;
             double x[3];
             features(w, i, x);
             for (int k = 0; k < 3; k++) {
-                sum[k] += x[k];
-                sq[k] += x[k] * x[k];
+                gs[6 * g + (size_t)k] += x[k];
+                gs[6 * g + 3 + (size_t)k] += x[k] * x[k];
             }
         }
 #undef CANDIDATE
@@ -313,9 +318,18 @@ static void build_index(ric_evaluation *ev, const ric_world *w, int p)
     }
     for (size_t g = 0; g < ev->n_groups; g++)
         qsort(ev->idx + g0[g], g0[g + 1] - g0[g], sizeof *ev->idx, by_size);
-    const double n = (double)g0[ev->n_groups];
+    /* the variables' spread within a region and sector, where the matching looks */
+    double ss[3] = {0, 0, 0}, dof = 0;
+    for (size_t g = 0; g < ev->n_groups; g++) {
+        const double n = (double)(g0[g + 1] - g0[g]);
+        if (n < 2)
+            continue;
+        dof += n - 1;
+        for (int k = 0; k < 3; k++)
+            ss[k] += gs[6 * g + 3 + (size_t)k] - gs[6 * g + (size_t)k] * gs[6 * g + (size_t)k] / n;
+    }
     for (int k = 0; k < 3; k++) {
-        double var = n > 1 ? (sq[k] - sum[k] * sum[k] / n) / (n - 1) : 0;
+        double var = dof > 0 ? ss[k] / dof : 0;
         ev->inv_var[k] = var > 1e-12 ? 1.0 / var : 1.0; /* a constant variable: unscaled */
     }
     memset(ev->taken, 0, g0[ev->n_groups]);
@@ -325,8 +339,8 @@ static void build_index(ric_evaluation *ev, const ric_world *w, int p)
 
 /* The comparison firm of participant column I in programme P: among the WINDOW free candidates
  * on either side of its size in its region and sector, the nearest in log employees, capability
- * and age (each scaled by its variance over the candidates; ties to the lower id). Returns its
- * column, taken from the index, or -1 when the group has none left. */
+ * and age (each scaled by its variance within the groups, pooled; ties to the lower id). Returns
+ * its column, taken from the index, or -1 when the group has none left. */
 static long match(ric_evaluation *ev, const ric_world *w, int p, size_t i)
 {
     if (ev->idx_prog != p || ev->idx_step != w->step)
@@ -533,4 +547,14 @@ void ric_evaluation_count(const ric_evaluation *ev, int p, ric_evaluation_counts
     out->participants = pe->n;
     out->matched = pe->n_comp;
     out->unrecorded = pe->unrecorded;
+}
+
+void ric_evaluation_pair_at(const ric_evaluation *ev, int p, size_t k, ric_evaluation_pair *out)
+{
+    const pair *q = &ev->prog[p].pairs[k];
+    for (int r = 0; r < 2; r++) {
+        out->id[r] = q->id[r];
+        out->employees[r] = q->id[r] ? q->base[r][OUT_employees] : NAN;
+        out->capability[r] = q->id[r] ? q->base[r][OUT_capability] : NAN;
+    }
 }

@@ -47,4 +47,11 @@ typedef struct {
 } ric_evaluation_counts;
 void ric_evaluation_count(const ric_evaluation *ev, int p, ric_evaluation_counts *out);
 
+/* Pair K (0 .. participants - 1, in order of enrolment) of programme P, at its award's start. */
+typedef struct {
+    uint32_t id[2];                     /* participant, comparison firm (0: none) */
+    double employees[2], capability[2]; /* their values at the award's start */
+} ric_evaluation_pair;
+void ric_evaluation_pair_at(const ric_evaluation *ev, int p, size_t k, ric_evaluation_pair *out);
+
 #endif
