@@ -60,9 +60,9 @@ typedef struct {
     pair *pairs;
     size_t n, cap;
     size_t unrecorded;  /* members beyond cap */
-    uint32_t *part_ids; /* ids of the participants recorded, sorted after each enrolment */
-    uint32_t *comp_ids; /* ids of the comparison firms used, sorted likewise */
-    size_t n_comp;
+    uint32_t *part_ids; /* ids of the participants recorded: sorted up to n_sorted, then in order */
+    uint32_t *comp_ids; /* ids of the comparison firms used, in order */
+    size_t n_sorted, n_comp;
     long first_row; /* the base year's row; -1: no participant yet */
     row_acc *rows;
 } prog_eval;
@@ -76,8 +76,11 @@ typedef struct {
 
 typedef struct {
     int32_t employees;
-    uint32_t id, col;
+    uint32_t col, group;
 } cand;
+
+enum { RADIX_BITS = 11, RADIX = 1 << RADIX_BITS }; /* digits of the index's sort by size */
+enum { LOG_TAB = 4096 };                           /* log(employees) tabulated below this */
 
 struct ric_evaluation {
     int n_prog;
@@ -85,10 +88,12 @@ struct ric_evaluation {
     double start;           /* year of row 0, the run's start */
     uint32_t steps_per_row; /* steps_per_year: one row per year of the run */
     size_t n_rows, last_row;
-    follow *follows; /* sorted by id */
-    size_t n_follows, cap_follows;
+    follow *follows; /* sorted by id up to follows_sorted (sorted when spin-offs are counted) */
+    size_t n_follows, follows_sorted, cap_follows;
     /* the matching index, valid for programme idx_prog in step idx_step */
-    cand *idx;
+    cand *idx, *tmp; /* the index; the other buffer of its sort */
+    size_t hist[RADIX + 1];
+    double log_tab[LOG_TAB];
     unsigned char *taken; /* per slot of idx: matched in this step */
     unsigned char *mark;  /* per firm column: used as a comparison firm of the programme */
     size_t *group0, *cursor, n_groups;
@@ -160,13 +165,18 @@ ric_status ric_evaluation_alloc(const ric_world *w, ric_evaluation **out, ric_er
         size_t cap = w->firms.cap ? w->firms.cap : 1;
         ev->n_groups = (size_t)w->n_regions * (size_t)w->n_sectors;
         ev->idx = calloc(cap, sizeof *ev->idx);
+        ev->tmp = calloc(cap, sizeof *ev->tmp);
         ev->taken = calloc(cap, 1);
         ev->mark = calloc(cap, 1);
         ev->group0 = calloc(ev->n_groups + 1, sizeof *ev->group0);
         ev->cursor = calloc(ev->n_groups + 1, sizeof *ev->cursor);
         ev->group_sums = calloc(ev->n_groups * 6, sizeof *ev->group_sums);
-        if (!ev->idx || !ev->taken || !ev->mark || !ev->group0 || !ev->cursor || !ev->group_sums)
+        if (!ev->idx || !ev->tmp || !ev->taken || !ev->mark || !ev->group0 || !ev->cursor ||
+            !ev->group_sums)
             goto oom;
+        ev->log_tab[0] = 0;
+        for (int e = 1; e < LOG_TAB; e++)
+            ev->log_tab[e] = log((double)e);
     }
     *out = ev;
     return RIC_OK;
@@ -189,6 +199,7 @@ void ric_evaluation_free(ric_evaluation *ev)
     free(ev->prog);
     free(ev->follows);
     free(ev->idx);
+    free(ev->tmp);
     free(ev->taken);
     free(ev->mark);
     free(ev->group0);
@@ -234,14 +245,6 @@ static void add_to_row(row_acc *ra, const pair *q, double v[2][N_OUT])
 
 /* ---- matching ----------------------------------------------------------------------------- */
 
-static int by_size(const void *a, const void *b)
-{
-    const cand *x = a, *y = b;
-    if (x->employees != y->employees)
-        return x->employees < y->employees ? -1 : 1;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
 static int by_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -261,10 +264,11 @@ static int by_follow(const void *a, const void *b)
 }
 
 /* The matching variables of firm column I: log employees, capability, age in years. */
-static void features(const ric_world *w, size_t i, double x[3])
+static void features(const ric_evaluation *ev, const ric_world *w, size_t i, double x[3])
 {
     const ric_firms *f = &w->firms;
-    x[0] = log((double)(f->employees[i] > 0 ? f->employees[i] : 1));
+    const int32_t e = f->employees[i] > 0 ? f->employees[i] : 1;
+    x[0] = e < LOG_TAB ? ev->log_tab[e] : log((double)e);
     x[1] = f->capability[i];
     x[2] = ((double)w->step - (double)f->birth[i]) * w->dt;
 }
@@ -275,7 +279,8 @@ static size_t group_of(const ric_world *w, size_t i)
 }
 
 /* The candidates for programme P's comparison firms now: alive, in no programme, not yet used by
- * P; grouped by region and sector (a counting sort), each group by employees and id. */
+ * P; grouped by region and sector, each group by employees (ties in column order). Two stable
+ * counting sorts: by size, RADIX_BITS at a time, then by group. */
 static void build_index(ric_evaluation *ev, const ric_world *w, int p)
 {
     const ric_firms *f = &w->firms;
@@ -285,54 +290,66 @@ static void build_index(ric_evaluation *ev, const ric_world *w, int p)
         if (i >= 0)
             ev->mark[i] = 1;
     }
-#define CANDIDATE(i) (!(f->flags[i] & RIC_FIRM_DEAD) && f->prog[i] == 0 && !ev->mark[i])
-    size_t *g0 = ev->group0;
-    memset(g0, 0, (ev->n_groups + 1) * sizeof *g0);
-    for (size_t i = 0; i < f->n; i++)
-        if (CANDIDATE(i))
-            g0[group_of(w, i) + 1]++;
-    for (size_t g = 0; g < ev->n_groups; g++)
-        g0[g + 1] += g0[g];
-    memcpy(ev->cursor, g0, ev->n_groups * sizeof *g0);
+    size_t *g0 = ev->group0, n = 0;
     double *gs = ev->group_sums;
+    memset(g0, 0, (ev->n_groups + 1) * sizeof *g0);
     memset(gs, 0, ev->n_groups * 6 * sizeof *gs);
-    for (size_t i = 0; i < f->n; i++)
-        if (CANDIDATE(i)) {
-            const size_t g = group_of(w, i);
-            cand *c = &ev->idx[ev->cursor[g]++];
-            c->employees = f->employees[i];
-            c->id = f->id[i];
-            c->col = (uint32_t)i;
-            double x[3];
-            features(w, i, x);
-            for (int k = 0; k < 3; k++) {
-                gs[6 * g + (size_t)k] += x[k];
-                gs[6 * g + 3 + (size_t)k] += x[k] * x[k];
-            }
+    uint32_t max_e = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        if ((f->flags[i] & RIC_FIRM_DEAD) || f->prog[i] != 0 || ev->mark[i])
+            continue;
+        const size_t g = group_of(w, i);
+        g0[g + 1]++;
+        ev->tmp[n++] = (cand){f->employees[i], (uint32_t)i, (uint32_t)g};
+        if ((uint32_t)f->employees[i] > max_e)
+            max_e = (uint32_t)f->employees[i];
+        double x[3];
+        features(ev, w, i, x);
+        for (size_t k = 0; k < 3; k++) {
+            gs[6 * g + k] += x[k];
+            gs[6 * g + 3 + k] += x[k] * x[k];
         }
-#undef CANDIDATE
+    }
     for (size_t k = 0; k < pe->n_comp; k++) {
         int32_t i = f->index_of[pe->comp_ids[k]];
         if (i >= 0)
             ev->mark[i] = 0;
     }
+    cand *src = ev->tmp, *dst = ev->idx;
+    for (unsigned shift = 0; shift < 32 && (max_e >> shift) != 0; shift += RADIX_BITS) {
+        memset(ev->hist, 0, sizeof ev->hist);
+        for (size_t k = 0; k < n; k++)
+            ev->hist[(((uint32_t)src[k].employees >> shift) & (RADIX - 1)) + 1]++;
+        for (size_t d = 0; d < RADIX; d++)
+            ev->hist[d + 1] += ev->hist[d];
+        for (size_t k = 0; k < n; k++)
+            dst[ev->hist[((uint32_t)src[k].employees >> shift) & (RADIX - 1)]++] = src[k];
+        cand *t = src;
+        src = dst;
+        dst = t;
+    }
     for (size_t g = 0; g < ev->n_groups; g++)
-        qsort(ev->idx + g0[g], g0[g + 1] - g0[g], sizeof *ev->idx, by_size);
+        g0[g + 1] += g0[g];
+    memcpy(ev->cursor, g0, ev->n_groups * sizeof *g0);
+    for (size_t k = 0; k < n; k++)
+        dst[ev->cursor[src[k].group]++] = src[k];
+    if (dst != ev->idx)
+        memcpy(ev->idx, dst, n * sizeof *dst);
     /* the variables' spread within a region and sector, where the matching looks */
     double ss[3] = {0, 0, 0}, dof = 0;
     for (size_t g = 0; g < ev->n_groups; g++) {
-        const double n = (double)(g0[g + 1] - g0[g]);
-        if (n < 2)
+        const double m = (double)(g0[g + 1] - g0[g]);
+        if (m < 2)
             continue;
-        dof += n - 1;
-        for (int k = 0; k < 3; k++)
-            ss[k] += gs[6 * g + 3 + (size_t)k] - gs[6 * g + (size_t)k] * gs[6 * g + (size_t)k] / n;
+        dof += m - 1;
+        for (size_t k = 0; k < 3; k++)
+            ss[k] += gs[6 * g + 3 + k] - gs[6 * g + k] * gs[6 * g + k] / m;
     }
     for (int k = 0; k < 3; k++) {
         double var = dof > 0 ? ss[k] / dof : 0;
         ev->inv_var[k] = var > 1e-12 ? 1.0 / var : 1.0; /* a constant variable: unscaled */
     }
-    memset(ev->taken, 0, g0[ev->n_groups]);
+    memset(ev->taken, 0, n);
     ev->idx_step = w->step;
     ev->idx_prog = p;
 }
@@ -356,7 +373,7 @@ static long match(ric_evaluation *ev, const ric_world *w, int p, size_t i)
             b = m;
     }
     double x[3], y[3], best = INFINITY;
-    features(w, i, x);
+    features(ev, w, i, x);
     size_t best_k = SIZE_MAX;
     for (int side = 0; side < 2; side++) {
         int seen = 0;
@@ -374,12 +391,13 @@ static long match(ric_evaluation *ev, const ric_world *w, int p, size_t i)
             if (ev->taken[k])
                 continue;
             seen++;
-            features(w, ev->idx[k].col, y);
+            const uint32_t col = ev->idx[k].col;
+            features(ev, w, col, y);
             double d = 0;
             for (int v = 0; v < 3; v++)
                 d += (x[v] - y[v]) * (x[v] - y[v]) * ev->inv_var[v];
             if (best_k == SIZE_MAX || d < best ||
-                (d == best && ev->idx[k].id < ev->idx[best_k].id)) {
+                (d == best && w->firms.id[col] < w->firms.id[ev->idx[best_k].col])) {
                 best = d;
                 best_k = k;
             }
@@ -404,12 +422,13 @@ void ric_evaluation_enrol(ric_evaluation *ev, const ric_world *w, int p, const u
     size_t row = w->step / ev->steps_per_row;
     if (row >= ev->n_rows)
         row = ev->n_rows - 1;
-    const size_t sorted = pe->n, follows0 = ev->n_follows;
+    const size_t sorted = pe->n_sorted;
     for (size_t k = 0; k < n; k++) {
         int32_t i = f->index_of[ids[k]];
         if (i < 0)
             continue; /* exited between its selection and its award's start */
         int again = bsearch(&ids[k], pe->part_ids, sorted, sizeof *pe->part_ids, by_u32) != NULL;
+        /* ... or among those recorded since the last sort */
         for (size_t j = sorted; j < pe->n && !again; j++)
             again = pe->part_ids[j] == ids[k];
         if (again)
@@ -441,15 +460,19 @@ void ric_evaluation_enrol(ric_evaluation *ev, const ric_world *w, int p, const u
         if (pe->first_row < 0)
             pe->first_row = (long)row;
     }
-    qsort(pe->part_ids, pe->n, sizeof *pe->part_ids, by_u32);
-    qsort(pe->comp_ids, pe->n_comp, sizeof *pe->comp_ids, by_u32);
-    if (ev->n_follows > follows0)
-        qsort(ev->follows, ev->n_follows, sizeof *ev->follows, by_follow);
+    if (pe->n - pe->n_sorted > 64) { /* the unsorted tail is searched one by one */
+        qsort(pe->part_ids, pe->n, sizeof *pe->part_ids, by_u32);
+        pe->n_sorted = pe->n;
+    }
 }
 
 /* Credits the spin-offs of the step to the firms followed. */
 static void count_spinoffs(ric_evaluation *ev, const ric_birth *b, size_t n)
 {
+    if (ev->follows_sorted < ev->n_follows) {
+        qsort(ev->follows, ev->n_follows, sizeof *ev->follows, by_follow);
+        ev->follows_sorted = ev->n_follows;
+    }
     for (size_t k = 0; k < n; k++) {
         if (b[k].parent_kind != RIC_PARENT_FIRM)
             continue;
