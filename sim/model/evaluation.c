@@ -60,9 +60,9 @@ typedef struct {
     pair *pairs;
     size_t n, cap;
     size_t unrecorded;  /* members beyond cap */
-    uint32_t *part_ids; /* ids of the participants recorded: sorted up to n_sorted, then in order */
+    uint32_t *part_ids; /* ids of the participants recorded, sorted */
     uint32_t *comp_ids; /* ids of the comparison firms used, in order */
-    size_t n_sorted, n_comp;
+    size_t n_comp;
     long first_row; /* the base year's row; -1: no participant yet */
     row_acc *rows;
 } prog_eval;
@@ -88,8 +88,12 @@ struct ric_evaluation {
     double start;           /* year of row 0, the run's start */
     uint32_t steps_per_row; /* steps_per_year: one row per year of the run */
     size_t n_rows, last_row;
-    follow *follows; /* sorted by id up to follows_sorted (sorted when spin-offs are counted) */
-    size_t n_follows, follows_sorted, cap_follows;
+    follow *follows; /* sorted by id */
+    size_t n_follows, cap_follows;
+    /* one award's new entries, sorted into the lists above without allocating */
+    uint32_t *new_ids;
+    follow *new_follows;
+    size_t cap_new; /* the largest award's members */
     /* the matching index, valid for programme idx_prog in step idx_step */
     cand *idx, *tmp; /* the index; the other buffer of its sort */
     size_t hist[RADIX + 1];
@@ -157,9 +161,16 @@ ric_status ric_evaluation_alloc(const ric_world *w, ric_evaluation **out, ric_er
         if (!pe->pairs || !pe->part_ids || !pe->comp_ids || !pe->rows)
             goto oom;
         ev->cap_follows += 2 * pe->cap;
+        for (int i = 0; i < sc->programmes[p].n_instruments; i++) {
+            const int k = sc->programmes[p].instruments[i].consortium_firms;
+            if ((size_t)(k > 1 ? k : 1) > ev->cap_new)
+                ev->cap_new = (size_t)(k > 1 ? k : 1);
+        }
     }
     ev->follows = calloc(ev->cap_follows ? ev->cap_follows : 1, sizeof *ev->follows);
-    if (!ev->follows)
+    ev->new_ids = calloc(ev->cap_new ? ev->cap_new : 1, sizeof *ev->new_ids);
+    ev->new_follows = calloc(ev->cap_new ? 2 * ev->cap_new : 1, sizeof *ev->new_follows);
+    if (!ev->follows || !ev->new_ids || !ev->new_follows)
         goto oom;
     if (ev->n_prog > 0) { /* the index only where there is something to match */
         size_t cap = w->firms.cap ? w->firms.cap : 1;
@@ -198,6 +209,8 @@ void ric_evaluation_free(ric_evaluation *ev)
     }
     free(ev->prog);
     free(ev->follows);
+    free(ev->new_ids);
+    free(ev->new_follows);
     free(ev->idx);
     free(ev->tmp);
     free(ev->taken);
@@ -251,17 +264,49 @@ static int by_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static int id_less(uint32_t x, uint32_t y)
+{
+    return x < y;
+}
+
+static int follow_less(follow x, follow y)
+{
+    if (x.id != y.id)
+        return x.id < y.id;
+    if (x.prog != y.prog)
+        return x.prog < y.prog;
+    if (x.pair != y.pair)
+        return x.pair < y.pair;
+    return x.role < y.role;
+}
+
 static int by_follow(const void *a, const void *b)
 {
     const follow *x = a, *y = b;
-    if (x->id != y->id)
-        return x->id < y->id ? -1 : 1;
-    if (x->prog != y->prog)
-        return x->prog < y->prog ? -1 : 1;
-    if (x->pair != y->pair)
-        return x->pair < y->pair ? -1 : 1;
-    return (x->role > y->role) - (x->role < y->role);
+    return follow_less(*y, *x) - follow_less(*x, *y);
 }
+
+/* merge_NAME(a, m, n, tmp): sorts the entries a[m..n) into the sorted a[0..m), in place: they are
+ * sorted by insertion in tmp (one award's entries, few), then merged from the back. No
+ * allocation, no comparison sort of the whole list. */
+#define MERGE_INTO_SORTED(name, type, less)                                                        \
+    static void merge_##name(type *a, size_t m, size_t n, type *tmp)                               \
+    {                                                                                              \
+        const size_t t = n - m;                                                                    \
+        memcpy(tmp, a + m, t * sizeof *a);                                                         \
+        for (size_t i = 1; i < t; i++) {                                                           \
+            type x = tmp[i];                                                                       \
+            size_t j = i;                                                                          \
+            for (; j > 0 && less(x, tmp[j - 1]); j--)                                              \
+                tmp[j] = tmp[j - 1];                                                               \
+            tmp[j] = x;                                                                            \
+        }                                                                                          \
+        for (size_t i = m, j = t, k = n; j > 0;)                                                   \
+            a[--k] = i > 0 && less(tmp[j - 1], a[i - 1]) ? a[--i] : tmp[--j];                      \
+    }
+MERGE_INTO_SORTED(ids, uint32_t, id_less)
+MERGE_INTO_SORTED(follows, follow, follow_less)
+#undef MERGE_INTO_SORTED
 
 /* The matching variables of firm column I: log employees, capability, age in years. */
 static void features(const ric_evaluation *ev, const ric_world *w, size_t i, double x[3])
@@ -422,13 +467,13 @@ void ric_evaluation_enrol(ric_evaluation *ev, const ric_world *w, int p, const u
     size_t row = w->step / ev->steps_per_row;
     if (row >= ev->n_rows)
         row = ev->n_rows - 1;
-    const size_t sorted = pe->n_sorted;
+    const size_t sorted = pe->n, follows0 = ev->n_follows;
     for (size_t k = 0; k < n; k++) {
         int32_t i = f->index_of[ids[k]];
         if (i < 0)
             continue; /* exited between its selection and its award's start */
         int again = bsearch(&ids[k], pe->part_ids, sorted, sizeof *pe->part_ids, by_u32) != NULL;
-        /* ... or among those recorded since the last sort */
+        /* ... or earlier in this award (not yet sorted in) */
         for (size_t j = sorted; j < pe->n && !again; j++)
             again = pe->part_ids[j] == ids[k];
         if (again)
@@ -460,19 +505,18 @@ void ric_evaluation_enrol(ric_evaluation *ev, const ric_world *w, int p, const u
         if (pe->first_row < 0)
             pe->first_row = (long)row;
     }
-    if (pe->n - pe->n_sorted > 64) { /* the unsorted tail is searched one by one */
+    if (pe->n - sorted <= ev->cap_new && ev->n_follows - follows0 <= 2 * ev->cap_new) {
+        merge_ids(pe->part_ids, sorted, pe->n, ev->new_ids);
+        merge_follows(ev->follows, follows0, ev->n_follows, ev->new_follows);
+    } else { /* more members than any instrument's consortium: not reached */
         qsort(pe->part_ids, pe->n, sizeof *pe->part_ids, by_u32);
-        pe->n_sorted = pe->n;
+        qsort(ev->follows, ev->n_follows, sizeof *ev->follows, by_follow);
     }
 }
 
 /* Credits the spin-offs of the step to the firms followed. */
 static void count_spinoffs(ric_evaluation *ev, const ric_birth *b, size_t n)
 {
-    if (ev->follows_sorted < ev->n_follows) {
-        qsort(ev->follows, ev->n_follows, sizeof *ev->follows, by_follow);
-        ev->follows_sorted = ev->n_follows;
-    }
     for (size_t k = 0; k < n; k++) {
         if (b[k].parent_kind != RIC_PARENT_FIRM)
             continue;
