@@ -29,7 +29,9 @@ experiment = {
   seed = 2004L;
   replications = $reps;
   design = "grid";
-  parameters = ( { key = "programmes.ris_pilot.phases.[0].budget_usd_m"; values = [${values%, }]; } );
+  # up to all 6 of Daejeon's proposals may win, so the budget binds (scenarios/sweep_ris_budget.cfg)
+  parameters = ( { key = "programmes.ris_pilot.phases.[0].budget_usd_m"; values = [${values%, }]; },
+                 { key = "programmes.ris_pilot.instruments.projects.max_winners"; values = [6]; } );
   indicators = ["smes", "employees_smes", "spinoffs_cum", "transfers_cum", "ris_pilot_spent_usd_m"];
 };
 CFG

@@ -1,6 +1,8 @@
 # Programme money of a ricsim run (OUT/series.tsv), per programme P: committed vs spent vs overhead
-# (P_committed_usd_m, P_spent_usd_m, P_overhead_usd_m, US$ million), the gross jobs created by its
-# participant firms (P_jobs_created) and the cost per job (P_cost_per_job_usd_k, US$ thousand).
+# (P_committed_usd_m, P_spent_usd_m, P_overhead_usd_m, US$ million), the gross hires of its member
+# firms within their awards' windows (P_participant_hires: not jobs the programme created, which
+# only ricsim compare measures), and what its reviews released and re-awarded (P_cut_usd_m,
+# P_reawarded_usd_m).
 # Run from anywhere:
 #   gnuplot -e "dir='OUT'" [-e "progs='nuri ris_pilot'"] [-e "fmt='svg'"] [-e "out='f.png'"] analysis/money.gp
 # progs: programmes to draw (default: every programme in the header). Default out: OUT/money.png (or .svg).
@@ -39,7 +41,7 @@ set output out
 set key outside right top noenhanced
 set grid
 set xlabel "year"
-set multiplot layout 3,1 title "Programme money and jobs: ".dir
+set multiplot layout 3,1 title "Programme money, members' hires and reviews: ".dir
 LP = "with lines lw 2"
 
 set title "Money committed (solid), spent (dashed) and administration (dotted), running totals"
@@ -48,13 +50,14 @@ plot for [i=1:words(progs)] file using "year":(column(word(progs,i)."_committed_
      for [i=1:words(progs)] file using "year":(column(word(progs,i)."_spent_usd_m")) @LP lc i dt 2 title word(progs,i)." spent", \
      for [i=1:words(progs)] file using "year":(column(word(progs,i)."_overhead_usd_m")) @LP lc i dt 3 title word(progs,i)." overhead"
 
-set title "Gross jobs created by the programmes' participant firms (running total; all regions)"
-set ylabel "jobs (persons)"
-plot for [i=1:words(progs)] file using "year":(column(word(progs,i)."_jobs_created")) @LP lc i title word(progs,i)
+set title "Gross hires of member firms while their award runs (running total; not jobs created: see compare)"
+set ylabel "hires (persons)"
+plot for [i=1:words(progs)] file using "year":(column(word(progs,i)."_participant_hires")) @LP lc i title word(progs,i)
 
-set title "Cost per job created: (spent + overhead) x 1000 / jobs created"
-set ylabel "US$ thousand per job"
-plot for [i=1:words(progs)] file using "year":(column(word(progs,i)."_cost_per_job_usd_k")) @LP lc i title word(progs,i)
+set title "Reviews: commitments released by cancellations and cuts (solid) and re-awarded (dashed)"
+set ylabel "US$ million"
+plot for [i=1:words(progs)] file using "year":(column(word(progs,i)."_cut_usd_m")) @LP lc i dt 1 title word(progs,i)." released", \
+     for [i=1:words(progs)] file using "year":(column(word(progs,i)."_reawarded_usd_m")) @LP lc i dt 2 title word(progs,i)." re-awarded"
 unset multiplot
 unset output
 print "money.gp: wrote ".out

@@ -514,10 +514,10 @@ Test(calibrate, shipped_daedeok_calibration_loads_and_names_the_right_events, .i
 
 Test(calibrate, an_undefined_loss_everywhere_is_an_error, .init = quiet_gsl)
 {
-    /* the grant's cost per job is NaN before any hire of its participants */
+    /* participants' mean capability is NaN before the grant has any */
     char dir[64], path[512], text[1024];
     make_tmp_dir(dir);
-    write_text(dir, "t.tsv", THEAD "2001\tgrant_cost_per_job_usd_k\t5\t1\n", path);
+    write_text(dir, "t.tsv", THEAD "2001\tcapability_participant\t5\t1\n", path);
     snprintf(text, sizeof text,
              CHEAD CPARAM "  targets = \"t.tsv\";\n  replications = 2;\n  max_evaluations = 4;\n"
                           "  check_replications = 0;\n};\n");

@@ -263,6 +263,13 @@ Test(figures, sweep_and_compare_scripts_draw_pngs, .init = setup, .fini = teardo
     char dir[256];
     snprintf(dir, sizeof dir, "%s/sweep", tmp);
     check_script(GP("plot_bands.gp"), dir, "-e \"ind='smes'\"", "bands.png");
+    /* the dose-response figure, labelled by the parameter's column name in dose.tsv */
+    check_script(GP("dose_response.gp"), dir,
+                 "-e \"param='regions_town_startup_rate'\" -e \"ind='smes'\"", "dose.png");
+    cr_assert_neq(shell("gnuplot -e \"dir='%s'\" -e \"param='nope'\" -e \"ind='smes'\" '%s' "
+                        "> /dev/null 2>&1",
+                        dir, GP("dose_response.gp")),
+                  0, "dose_response.gp drew a parameter the sweep does not have");
     snprintf(dir, sizeof dir, "%s/cmp", tmp);
     check_script(GP("plot_diff.gp"), dir, "", "diff.png");
     /* and as SVG */

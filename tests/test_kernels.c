@@ -330,6 +330,7 @@ static void make_world(world *x, unsigned long seed, unsigned kernels, int unit)
         f->sector[j] = (uint8_t)gsl_rng_uniform_int(r, (unsigned long)w->n_sectors);
         f->birth[j] = (int32_t)w->step - (int32_t)gsl_rng_uniform_int(r, 200);
         f->prog[j] = gsl_rng_uniform_int(r, 3) ? 0u : 1u + (uint32_t)gsl_rng_uniform_int(r, 7);
+        f->prog_now[j] = gsl_rng_uniform_int(r, 2) ? 0u : f->prog[j] & (uint32_t)gsl_rng_uniform_int(r, 8);
         const int o = (int)gsl_rng_uniform_int(r, (unsigned long)w->n_orgs);
         if (gsl_rng_uniform_int(r, 2))
             f->link_org[j] = (uint32_t)(o + 1);

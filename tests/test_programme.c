@@ -1,6 +1,7 @@
 /* The programme engine: budgets bind by calendar year, reviews cancel, cut and re-award, money
  * arrives after the disbursement delay and never exceeds the commitment, channels act on members,
  * and KRW awards are converted at the scenario's rate. */
+#include <glob.h>
 #include <math.h>
 
 #include "support.h"
@@ -368,4 +369,279 @@ Test(programme, forum_links_carry_knowledge_and_lapse_when_the_forum_stops)
     cr_assert_eq(after, 0, "%g forum links outlived the forum by two years", after);
     cr_assert_eq(on, on0, "spillovers change no link");
     cr_assert_gt(cap, cap0, "members learnt nothing along the links (%g against %g)", cap, cap0);
+}
+
+/* A review's re-award commits at most what the review freed (NURI re-awarded only the 27.9 bn KRW
+ * that 7 cancellations and 61 cuts released), so commitments never rise past their level before
+ * the first review; members' hires count only inside their awards' windows. */
+Test(programme, a_reaward_spends_only_the_freed_money)
+{
+    ric_scenario *sc = load(DAEDEOK, NULL, 0);
+    ric_sim *s = start(sc);
+    const ric_world *w = ric_sim_world(s);
+    int nuri = -1, kicox = -1;
+    for (int p = 0; p < sc->n_programmes; p++) {
+        nuri = strcmp(sc->programmes[p].name, "nuri") == 0 ? p : nuri;
+        kicox = strcmp(sc->programmes[p].name, "kicox") == 0 ? p : kicox;
+    }
+    cr_assert(nuri >= 0 && kicox >= 0);
+    double before_review = -1, peak_after = 0;
+    long long kicox_hires_2008 = -1;
+    while (!ric_sim_done(s)) {
+        step(s);
+        ric_programme_totals t;
+        ric_programmes_totals(ric_sim_programmes(s), nuri, &t);
+        cr_assert(t.reawarded_usd_m <= t.freed_usd_m + 1e-9, "re-awarded %g of %g freed",
+                  t.reawarded_usd_m, t.freed_usd_m);
+        if (t.cancelled + t.cut == 0)
+            before_review = t.committed_usd_m;
+        else if (t.committed_usd_m > peak_after)
+            peak_after = t.committed_usd_m;
+        const double year = ric_world_time(w, w->step);
+        if (kicox_hires_2008 < 0 && year >= 2008.0)
+            kicox_hires_2008 = w->flow.prog_jobs[kicox];
+    }
+    ric_programme_totals t;
+    ric_programmes_totals(ric_sim_programmes(s), nuri, &t);
+    cr_assert(t.freed_usd_m > 1 && t.reawarded_usd_m > 1, "freed %g, re-awarded %g", t.freed_usd_m,
+              t.reawarded_usd_m);
+    cr_assert(peak_after <= before_review + 1e-9, "commitments %g after reviews, %g before",
+              peak_after, before_review);
+    /* KICOX's awards end in 2007: its members' hires stop counting then */
+    cr_assert(kicox_hires_2008 > 0);
+    cr_assert_eq(w->flow.prog_jobs[kicox], kicox_hires_2008, "hires counted after the windows");
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+}
+
+/* The library of the seed's ministry programmes (scenarios/programmes/): each file loads inside a
+ * scenario's programmes group, awards money and spends it. */
+Test(programme, the_programme_library_loads_and_spends)
+{
+    glob_t g;
+    cr_assert_eq(glob(RIC_SOURCE_DIR "/scenarios/programmes/*.cfg", 0, NULL, &g), 0);
+    cr_assert_geq(g.gl_pathc, 10, "the library has %zu programmes", g.gl_pathc);
+    char *tiny = slurp(TINY);
+    cr_assert_not_null(tiny);
+    const char *at = strstr(tiny, "programmes = {\n");
+    cr_assert_not_null(at);
+    for (size_t k = 0; k < g.gl_pathc; k++) {
+        const char *base = strrchr(g.gl_pathv[k], '/') + 1;
+        char *text = malloc(strlen(tiny) + 256);
+        const size_t head = (size_t)(at - tiny) + strlen("programmes = {\n");
+        memcpy(text, tiny, head);
+        sprintf(text + head, "@include \"programmes/%s\"\n%s", base, tiny + head);
+        ric_scenario *sc = NULL;
+        ric_err err = {{0}};
+        cr_assert_eq(
+            ric_scenario_load_string(text, base, RIC_SOURCE_DIR "/scenarios", NULL, 0, &sc, &err),
+            RIC_OK, "%s: %s", base, err.msg);
+        cr_assert_eq(sc->n_programmes, 2, "%s", base);
+        ric_sim *s = start(sc);
+        while (!ric_sim_done(s))
+            step(s);
+        ric_programme_totals t;
+        ric_programmes_totals(ric_sim_programmes(s), 0, &t);
+        cr_assert(t.awards_made > 0 && t.spent_usd_m > 0, "%s: %d awards, US$ %g million spent",
+                  base, t.awards_made, t.spent_usd_m);
+        ric_sim_free(s);
+        ric_scenario_free(sc);
+        free(text);
+    }
+    free(tiny);
+    globfree(&g);
+}
+
+/* Incubators as an instrument: the rooms channel gives the beneficiary university incubator
+ * rooms while the money flows, which its spin-offs take (and leave after the incubation years). */
+static int most_rooms_used(double rate)
+{
+    char set[128];
+    snprintf(set, sizeof set, "programmes.p.instruments.i.channels.rooms=%.17g", rate);
+    const char *sets[] = {set, "rules.spinoff.university_rate=0.02"};
+    ric_scenario *sc = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(
+        ric_scenario_load_string(CHANNEL_SCENARIO, "channel.cfg", NULL, sets, 2, &sc, &err), RIC_OK,
+        "%s", err.msg);
+    ric_sim *s = start(sc);
+    const ric_world *w = ric_sim_world(s);
+    int most = 0;
+    while (!ric_sim_done(s)) {
+        step(s);
+        int held = 0;
+        for (size_t i = 0; i < w->firms.n; i++)
+            held += w->firms.incubator[i] != 0;
+        cr_assert_eq(held, w->orgs[0].rooms_used, "rooms held %d, counted %d", held,
+                     w->orgs[0].rooms_used);
+        cr_assert_leq(w->orgs[0].rooms_used,
+                      w->orgs[0].incubator_rooms + (int)floor(2.5 * rate) + 1);
+        most = held > most ? held : most;
+    }
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+    return most;
+}
+
+Test(programme, the_rooms_channel_opens_incubator_rooms)
+{
+    cr_assert_eq(most_rooms_used(0.0), 0, "rooms without the channel or an incubator");
+    const int most = most_rooms_used(2.0); /* US$2.5M a year: 5 rooms */
+    cr_assert(most >= 3 && most <= 5, "%d rooms used at most", most);
+}
+
+/* The seed's frictions. Rigid year-end rules: the year's money arrives the delay late and what
+ * it could not pay lapses (a quarter of each year with a 3-month delay). */
+Test(programme, money_lapses_at_the_year_end_under_rigid_rules)
+{
+    double spent[2], lapsed[2];
+    for (int rigid = 0; rigid < 2; rigid++) {
+        const char *sets[] = {"programmes.p.disbursement_delay_months=3.0",
+                              rigid ? "programmes.p.lapse_at_year_end=true"
+                                    : "programmes.p.lapse_at_year_end=false"};
+        ric_scenario *sc = NULL;
+        ric_err err = {{0}};
+        cr_assert_eq(
+            ric_scenario_load_string(CHANNEL_SCENARIO, "channel.cfg", NULL, sets, 2, &sc, &err),
+            RIC_OK, "%s", err.msg);
+        ric_sim *s = start(sc);
+        while (!ric_sim_done(s))
+            step(s);
+        ric_programme_totals t;
+        ric_programmes_totals(ric_sim_programmes(s), 0, &t);
+        spent[rigid] = t.spent_usd_m;
+        lapsed[rigid] = t.lapsed_usd_m;
+        ric_sim_free(s);
+        ric_scenario_free(sc);
+    }
+    cr_assert_eq(lapsed[0], 0.0);
+    /* US$2.5M a year over 2000.5-2003.5; the flexible award catches up, the rigid one loses the
+     * first three months of 2001, 2002 and 2003 (and of its start) */
+    cr_assert(lapsed[1] > 1.5 && lapsed[1] < 2.6, "lapsed %g", lapsed[1]);
+    cr_assert(fabs(spent[0] - spent[1] - lapsed[1]) < 0.3, "spent %g and %g, lapsed %g", spent[0],
+              spent[1], lapsed[1]);
+}
+
+/* Overlapping programmes: a member in another programme's running award gets overlap_factor of
+ * the capability; with the factor at 1 the overlap changes nothing. */
+static double capability_gain(const char *factor)
+{
+    char set[96];
+    snprintf(set, sizeof set, "programmes.p.overlap_factor=%s", factor);
+    const char *sets[] = {"programmes.p.instruments.i.channels.capability=0.5",
+                          "programmes.p.instruments.i.consortium_firms=100", set};
+    /* a second programme, q, on the same firms: the same university wins it */
+    char *text = malloc(strlen(CHANNEL_SCENARIO) + 512);
+    strcpy(text, CHANNEL_SCENARIO);
+    char *end = text + strlen(text) - strlen("}; };\n"); /* the end of programmes.p */
+    cr_assert_str_eq(end, "}; };\n");
+    strcpy(end, "};\n q = { phases = ( { start = 2000.5; end = 2004.0; budget_usd_m = 3.0; } );\n"
+                "  instruments = { i = { applicants = \"university\"; call = 2000.5;\n"
+                "    deadline_months = 1.0; duration_years = 3.0; award_usd_m = 2.5;\n"
+                "    max_winners = 1; consortium_firms = 100; }; }; }; };\n");
+    ric_scenario *sc = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(ric_scenario_load_string(text, "overlap.cfg", NULL, sets, 3, &sc, &err), RIC_OK,
+                 "%s", err.msg);
+    ric_sim *s = start(sc);
+    while (!ric_sim_done(s))
+        step(s);
+    const ric_world *w = ric_sim_world(s);
+    double sum = 0;
+    int n = 0;
+    for (size_t i = 0; i < w->firms.n; i++)
+        if (w->firms.prog[i] == 3u) { /* members of both */
+            sum += w->firms.capability[i];
+            n++;
+        }
+    cr_assert_gt(n, 20, "%d firms in both programmes", n);
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+    free(text);
+    return sum / n;
+}
+
+Test(programme, overlapping_programmes_have_diminishing_returns)
+{
+    const double full = capability_gain("1.0"), half = capability_gain("0.5"),
+                 none = capability_gain("0.0");
+    cr_assert(full > half && half > none, "capability %g, %g, %g at factors 1, 0.5, 0", full, half,
+              none);
+}
+
+/* Proposals as consortia: a university may submit several proposals to one call (NURI: up to
+ * 7), each ranked with its own chance term, and win with several. */
+static int awards_with(int proposals)
+{
+    char set[96];
+    snprintf(set, sizeof set, "programmes.p.instruments.i.proposals=%d", proposals);
+    const char *sets[] = {set, "programmes.p.phases.[0].budget_usd_m=10.0",
+                          "programmes.p.instruments.i.max_winners=3"};
+    ric_scenario *sc = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(
+        ric_scenario_load_string(CHANNEL_SCENARIO, "channel.cfg", NULL, sets, 3, &sc, &err), RIC_OK,
+        "%s", err.msg);
+    ric_sim *s = start(sc);
+    while (!ric_sim_done(s))
+        step(s);
+    ric_programme_totals t;
+    ric_programmes_totals(ric_sim_programmes(s), 0, &t);
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+    return t.awards_made;
+}
+
+Test(programme, a_university_may_win_with_several_proposals)
+{
+    cr_assert_eq(awards_with(1), 1, "one proposal, one award");
+    cr_assert_eq(awards_with(2), 2);
+    cr_assert_eq(awards_with(5), 3, "max_winners still bounds the call");
+}
+
+/* Partners: the lead's organisation channels are shared with partner organisations of its
+ * region (a consortium of a university and an institute). */
+static long long partner_transfers(int partners)
+{
+    char set[96];
+    snprintf(set, sizeof set, "programmes.p.instruments.i.partners=%d", partners);
+    const char *sets[] = {set,
+                          "programmes.p.instruments.i.channels.transfer=8.0",
+                          "organisations.inst.kind=\"ri_gvt\"",
+                          "organisations.inst.region=\"town\"",
+                          "organisations.inst.staff=100.0",
+                          "organisations.inst.tto_per_year=0.0"};
+    ric_scenario *sc = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(
+        ric_scenario_load_string(CHANNEL_SCENARIO, "channel.cfg", NULL, sets, 6, &sc, &err), RIC_OK,
+        "%s", err.msg);
+    ric_sim *s = start(sc);
+    while (!ric_sim_done(s))
+        step(s);
+    const ric_world *w = ric_sim_world(s);
+    cr_assert_eq(w->n_orgs, 2);
+    const long long got =
+        w->orgs[1].transfers; /* the institute has no transfer office of its own */
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+    return got;
+}
+
+Test(programme, partners_share_the_leads_channels)
+{
+    cr_assert_eq(partner_transfers(0), 0, "an institute without an office or a share");
+    cr_assert_gt(partner_transfers(1), 5, "the partner's share of the transfer money");
+}
+
+Test(programme, a_firm_submits_one_proposal)
+{
+    ric_err err = {{0}};
+    ric_scenario *sc = NULL;
+    const char *sets[] = {"programmes.p.instruments.i.applicants=\"firm\"",
+                          "programmes.p.instruments.i.proposals=2"};
+    cr_assert_neq(
+        ric_scenario_load_string(CHANNEL_SCENARIO, "channel.cfg", NULL, sets, 2, &sc, &err),
+        RIC_OK);
+    cr_assert(strstr(err.msg, "a firm submits one proposal"), "%s", err.msg);
 }

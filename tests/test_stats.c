@@ -4,7 +4,10 @@
  * reduction factor, including a case where pairing hurts. */
 #include <criterion/criterion.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
+#include <string.h>
 
 #include "ricsim/stats.h"
 
@@ -113,4 +116,51 @@ Test(stats, pairs_with_a_nan_are_dropped_and_degenerate_cases_are_named, .init =
     cr_assert_eq(ric_stats_paired(c, c, 3, work, &p), RIC_OK);
     cr_assert(isnan(p.vrf), "nothing varies: undefined");
     cr_assert_float_eq(p.lo_unpaired, 0, 1e-15);
+}
+
+/* The effect per US$ million is the ratio of the mean extra effect to the mean extra money; a
+ * pair whose spending differs by rounding adds nothing to the money (found: 2e15 jobs per US$
+ * million when only some pairs differed by rounding and the ratio was taken per pair). */
+Test(stats, an_effect_ratio_is_finite_when_one_pair_spends_more)
+{
+    const double cost[] = {3e-9, -2e-9, 4.0, 1e-10};
+    const double jobs[] = {5.0, -3.0, 10.0, 0.0};
+    ric_stats_ratio r;
+    cr_assert_eq(ric_stats_effect_ratio(cost, jobs, 4, &r), RIC_OK);
+    cr_assert_eq(r.n, 4);
+    cr_assert_float_eq(r.cost, 1.0, 1e-12, "mean money %g", r.cost);
+    cr_assert_float_eq(r.effect, 3.0, 1e-12);
+    cr_assert_float_eq(r.ratio, 3.0, 1e-12, "ratio %g", r.ratio);
+    cr_assert(isfinite(r.lo) && isfinite(r.hi) && r.lo <= r.ratio && r.ratio <= r.hi,
+              "interval [%g, %g] around %g", r.lo, r.hi, r.ratio);
+    /* the same bytes every time */
+    ric_stats_ratio again;
+    cr_assert_eq(ric_stats_effect_ratio(cost, jobs, 4, &again), RIC_OK);
+    cr_assert(memcmp(&r, &again, sizeof r) == 0);
+    /* no pair spends more: no ratio */
+    const double none[] = {1e-9, 0.0};
+    cr_assert_eq(ric_stats_effect_ratio(none, jobs, 2, &r), RIC_OK);
+    cr_assert(isnan(r.ratio) && isnan(r.lo));
+}
+
+/* The bootstrap interval covers the true ratio about as often as it says. */
+Test(stats, the_bootstrap_interval_of_a_ratio_covers_the_truth)
+{
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 7);
+    int covered = 0;
+    const int trials = 200;
+    for (int t = 0; t < trials; t++) {
+        double cost[20], jobs[20];
+        for (int i = 0; i < 20; i++) {
+            cost[i] = 10.0 + gsl_ran_gaussian(g, 1.0);
+            jobs[i] = 2.0 * cost[i] + gsl_ran_gaussian(g, 5.0); /* 2 jobs per US$ million */
+        }
+        ric_stats_ratio r;
+        cr_assert_eq(ric_stats_effect_ratio(cost, jobs, 20, &r), RIC_OK);
+        covered += r.lo <= 2.0 && 2.0 <= r.hi;
+    }
+    gsl_rng_free(g);
+    cr_assert(covered >= 0.88 * trials && covered <= 0.99 * trials, "covered %d of %d", covered,
+              trials);
 }

@@ -70,8 +70,9 @@ extern const char *const ric_applicant_names[RIC_APPLY_N];
       "jobs the sector's market holds in each region at the start (0: the market does not bind)")  \
     X(demand_adjust, 0.5, 0, 12, 1,                                                                \
       "growth per year, per unit of log gap, that moves employment towards a binding market")      \
-    X(labour_intensity, 1, 0, 100, 1, "jobs the sector makes per unit of market growth (1: as "    \
-                                      "the market)")                                               \
+    X(labour_intensity, 1, 0, 100, 1,                                                              \
+      "jobs the sector makes per unit of market growth (1: as "                                    \
+      "the market)")                                                                               \
     X(capital_need, 0, -100, 100, 1,                                                               \
       "capability a firm of the sector needs beyond rules.fitness.cost to break even")             \
     X(local_share, 1, 0, 1, 1,                                                                     \
@@ -157,8 +158,8 @@ typedef struct {
     double startup_capability;
     double relocation_employees;
     double relocation_capability;
-    double self_reinforcement; /* Brenner 2001: entry and spin-off rise with local firms */
-    double critical_mass;      /* local firms at half the reinforcement */
+    double self_reinforcement;  /* Brenner 2001: entry and spin-off rise with local firms */
+    double critical_mass;       /* local firms at half the reinforcement */
     double exit_base_rate;      /* per year for a new one-person firm at capability 1 */
     double exit_age_years;      /* age scale of the falling hazard */
     double exit_size_employees; /* size scale of the falling hazard */
@@ -206,7 +207,8 @@ typedef struct {
     X(transfer, 1e6, "extra transfer capacity, transfers per year")                                \
     X(graduates, 1e9, "extra graduates per year")                                                  \
     X(links, 1e6, "forum links formed between members per year")                                   \
-    X(capability, 1e6, "capability added per year, shared by the members")
+    X(capability, 1e6, "capability added per year, shared by the members")                         \
+    X(rooms, 1e6, "incubator rooms of the beneficiary organisations while the money flows")
 
 /* RIC_CHANNEL_spinoff, ...: a channel's index, as in ric_org's boost (model/world.h). */
 typedef enum {
@@ -234,9 +236,11 @@ typedef struct {
     int max_winners;       /* per call */
     double matching_share; /* local match required, share of the award */
     int consortium_firms;  /* firms taking part in each award */
+    int proposals;         /* proposals an applicant may submit to a call (NURI: up to 7) */
+    int partners;          /* partner organisations of the lead's region sharing its channels */
     /* eligibility */
-    int n_regions; /* 0 = any region */
-    int *regions;  /* owned */
+    int n_regions;    /* 0 = any region */
+    int *regions;     /* owned */
     uint32_t sectors; /* bit s: firms of sector s are eligible; 0 = any sector */
     double min_staff, min_quality, max_age_years;
     /* ranking weights (INFSO-SKIN's criteria: quality, match, chance) */
@@ -251,6 +255,11 @@ typedef struct {
     ric_phase_spec *phases; /* owned */
     double overhead;        /* administrative share of the budget */
     double disbursement_delay_months;
+    /* frictions (the seed's): money arrives the delay late every year and what could not be paid
+     * by the year's end lapses; a member also in another programme's running award gets
+     * overlap_factor of the capability (per other programme) */
+    int lapse_at_year_end;
+    double overlap_factor;
     /* annual review */
     int review;
     double review_first, review_every_years;

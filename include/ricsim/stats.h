@@ -38,6 +38,20 @@ typedef struct {
 ric_status ric_stats_paired(const double *a, const double *b, size_t n, double *work,
                             ric_stats_pair *out);
 
+/* The effect per unit of money over N pairs: COST[i] and EFFECT[i] are pair i's extra money and
+ * extra outcome. Money that differs by less than US$1 (1e-6 US$ million) in a pair is rounding
+ * and counts as 0. The ratio is mean(EFFECT) / mean(COST) (so a pair that spends the same adds
+ * its outcome to the mean, and nothing to the money), NaN when no pair spends more; its interval
+ * is the 2.5 and 97.5 percentiles of that ratio over 2,000 bootstrap resamples of the pairs, drawn
+ * with a fixed seed (the same bytes every time; NaN with fewer than 2 pairs). */
+typedef struct {
+    size_t n;             /* pairs */
+    double cost, effect;  /* means over the pairs */
+    double ratio, lo, hi; /* the ratio of the means and its bootstrap interval */
+} ric_stats_ratio;
+ric_status ric_stats_effect_ratio(const double *cost, const double *effect, size_t n,
+                                  ric_stats_ratio *out);
+
 /* ---- tables of a sweep (files of its folder DIR) ------------------------------------------ */
 
 /* stats.tsv from DIR/series.tsv: one data set per design row, one row per output step, with the

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
 #include "base/atomic.h"
@@ -421,19 +423,6 @@ ric_status ric_stats_sweep(const char *dir, ric_err *err)
 /* ---- comparisons ------------------------------------------------------------------------------
  */
 
-/* Value of column NAME at the last output row of d (0 when the column is absent: a programme the
- * scenario does not have spends nothing). */
-static double last_or_zero(const dataset *d, const char *name)
-{
-    long k = ds_col(d, name);
-    return k < 0 || d->n_rows == 0 ? 0.0 : ds_at(d, d->n_rows - 1, k);
-}
-
-static double firm_jobs(const dataset *d)
-{
-    return last_or_zero(d, "employees_smes") + last_or_zero(d, "employees_large");
-}
-
 static void put_ci(FILE *f, const ric_stats_ci *c)
 {
     double v[3] = {c->mean, c->lo, c->hi};
@@ -462,10 +451,110 @@ static void programme_names(const dataset *d, char names[][64], size_t *n)
     }
 }
 
-/* Cost-effectiveness of each programme whose spending differs between A and B, against the
- * scenario that spends less on it: per pair, the extra jobs (employees of focus firms at the end)
- * and extra spin-offs (spinoffs_cum at the end) over the extra spending (spent plus overhead), then
- * the mean and t interval of those ratios over the pairs. */
+#define RIC_MONEY_EPS 1e-6 /* US$ million: US$1, below which a difference is rounding */
+#define RIC_BOOTSTRAP 2000
+
+ric_status ric_stats_effect_ratio(const double *cost, const double *effect, size_t n,
+                                  ric_stats_ratio *out)
+{
+    *out = (ric_stats_ratio){n, NAN, NAN, NAN, NAN, NAN};
+    if (n == 0)
+        return RIC_OK;
+    double c = 0, e = 0;
+    for (size_t i = 0; i < n; i++) {
+        c += fabs(cost[i]) < RIC_MONEY_EPS ? 0.0 : cost[i];
+        e += effect[i];
+    }
+    out->cost = c / (double)n;
+    out->effect = e / (double)n;
+    out->ratio = out->cost > 0 ? out->effect / out->cost : NAN;
+    if (n < 2 || !(out->cost > 0))
+        return RIC_OK;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    double *q = malloc(RIC_BOOTSTRAP * sizeof *q);
+    if (!r || !q) {
+        gsl_rng_free(r);
+        free(q);
+        return RIC_ENOMEM;
+    }
+    gsl_rng_set(r, 20041);
+    size_t m = 0;
+    for (int b = 0; b < RIC_BOOTSTRAP; b++) {
+        double cb = 0, eb = 0;
+        for (size_t k = 0; k < n; k++) {
+            const size_t i = gsl_rng_uniform_int(r, (unsigned long)n);
+            cb += fabs(cost[i]) < RIC_MONEY_EPS ? 0.0 : cost[i];
+            eb += effect[i];
+        }
+        if (cb > 0) /* a resample of pairs that all spend the same says nothing */
+            q[m++] = eb / cb;
+    }
+    gsl_sort(q, 1, m);
+    if (m > 0) {
+        out->lo = q[(size_t)floor(0.025 * (double)(m - 1))];
+        out->hi = q[(size_t)ceil(0.975 * (double)(m - 1))];
+    }
+    gsl_rng_free(r);
+    free(q);
+    return RIC_OK;
+}
+
+/* Row of D at YEAR (the first at or after it, within half a step), or -1 beyond the run. */
+static long row_at(const dataset *d, double year)
+{
+    const long ky = ds_col(d, "year");
+    for (size_t i = 0; i < d->n_rows; i++)
+        if (ds_at(d, i, ky) >= year - 1e-6)
+            return (long)i;
+    return -1;
+}
+
+static double at_or_zero(const dataset *d, long row, const char *name)
+{
+    const long k = ds_col(d, name);
+    return k < 0 || row < 0 ? 0.0 : ds_at(d, (size_t)row, k);
+}
+
+/* Money (spent plus overhead) of the programmes in NAMES[0..m) at ROW of D. */
+static double money_at(const dataset *d, long row, char names[][64], const size_t *which, size_t m)
+{
+    double sum = 0;
+    for (size_t j = 0; j < m; j++) {
+        char ks[96], ko[96];
+        snprintf(ks, sizeof ks, "%s_spent_usd_m", names[which[j]]);
+        snprintf(ko, sizeof ko, "%s_overhead_usd_m", names[which[j]]);
+        sum += at_or_zero(d, row, ks) + at_or_zero(d, row, ko);
+    }
+    return sum;
+}
+
+/* The first and last years in which D's money on the programmes grows (the programme's start and
+ * its last year of spending), or NaN when it never does. */
+static void spending_years(const dataset *d, char names[][64], const size_t *which, size_t m,
+                           double *first, double *last)
+{
+    const long ky = ds_col(d, "year");
+    *first = *last = NAN;
+    double prev = 0;
+    for (size_t i = 0; i < d->n_rows; i++) {
+        const double now = money_at(d, (long)i, names, which, m);
+        if (now > prev + RIC_MONEY_EPS) {
+            if (isnan(*first))
+                *first = ds_at(d, i, ky);
+            *last = ds_at(d, i, ky);
+        }
+        prev = now;
+    }
+}
+
+/* Cost-effectiveness against the counterfactual: the programmes whose spending differs between A
+ * and B (in any pair by more than rounding) are charged together, as one row (their money summed:
+ * when several differ, no ratio can be split between them). "With" is the scenario that spends
+ * more. For each horizon (during: the programmes' last year of spending; plus5 and plus10: 5 and
+ * 10 years after their start; end: the run's last row) the extra jobs (employees of focus firms)
+ * and spin-offs (spinoffs_cum) over the extra money at that row, as ric_stats_effect_ratio: the
+ * ratio of the means over the pairs with a bootstrap interval. A horizon past the run's end is
+ * NaN. */
 static ric_status write_effects(const char *const scen[2], dataset *const *a, dataset *const *b,
                                 size_t n, FILE *f, FILE *note, ric_err *err)
 {
@@ -473,71 +562,124 @@ static ric_status write_effects(const char *const scen[2], dataset *const *a, da
     size_t np = 0;
     programme_names(a[0], names, &np);
     programme_names(b[0], names, &np);
-    double *v = malloc(7 * n * sizeof *v);
+    double *v = malloc(4 * n * sizeof *v);
     if (!v) {
         ric_err_set(err, "out of memory");
         return RIC_ENOMEM;
     }
-    double *cost = v, *jobs = v + n, *spin = v + 2 * n, *jr = v + 3 * n, *sr = v + 4 * n,
-           *tmp = v + 5 * n;
-    fprintf(f, "programme\twith\tn\tcost_usd_m\tjobs\tjobs_lo\tjobs_hi\tjobs_per_usd_m\t"
-               "jobs_per_usd_m_lo\tjobs_per_usd_m_hi\tspinoffs\tspinoffs_lo\tspinoffs_hi\t"
-               "spinoffs_per_usd_m\tspinoffs_per_usd_m_lo\tspinoffs_per_usd_m_hi\n");
-    size_t n_diff = 0;
+    double *cost = v, *jobs = v + n, *spin = v + 2 * n, *tmp = v + 3 * n;
+    fprintf(f, "programme\twith\thorizon\tyear\tn\tcost_usd_m\tjobs\tjobs_lo\tjobs_hi\t"
+               "jobs_per_usd_m\tjobs_per_usd_m_lo\tjobs_per_usd_m_hi\tspinoffs\tspinoffs_lo\t"
+               "spinoffs_hi\tspinoffs_per_usd_m\tspinoffs_per_usd_m_lo\tspinoffs_per_usd_m_hi\n");
+    /* the programmes that spend differently in some pair, and the sign of the difference */
+    size_t which[64], m = 0;
+    double total = 0;
+    for (size_t q = 0; q < np; q++) {
+        size_t one = q;
+        int differs = 0;
+        double sum = 0;
+        for (size_t r = 0; r < n; r++) {
+            const double d = money_at(b[r], (long)b[r]->n_rows - 1, names, &one, 1) -
+                             money_at(a[r], (long)a[r]->n_rows - 1, names, &one, 1);
+            differs |= fabs(d) >= RIC_MONEY_EPS;
+            sum += d;
+        }
+        if (differs) {
+            which[m++] = q;
+            total += sum;
+        }
+    }
     ric_status st = RIC_OK;
-    for (size_t q = 0; q < np && st == RIC_OK; q++) {
-        char ks[96], ko[96];
-        snprintf(ks, sizeof ks, "%s_spent_usd_m", names[q]);
-        snprintf(ko, sizeof ko, "%s_overhead_usd_m", names[q]);
-        double mean = 0;
-        for (size_t r = 0; r < n; r++) {
-            cost[r] = last_or_zero(b[r], ks) + last_or_zero(b[r], ko) - last_or_zero(a[r], ks) -
-                      last_or_zero(a[r], ko);
-            mean += cost[r] / (double)n;
-        }
-        if (fabs(mean) < 1e-6)
-            continue; /* below US$1: rounding of sums, not a difference in spending */
-        n_diff++;
-        double sgn = mean > 0 ? 1 : -1; /* "with" is the scenario that spends more */
-        for (size_t r = 0; r < n; r++) {
-            cost[r] *= sgn;
-            jobs[r] = sgn * (firm_jobs(b[r]) - firm_jobs(a[r]));
+    if (m == 0) {
+        fprintf(note, "  no programme spends differently in A and B\n");
+        free(v);
+        return RIC_OK;
+    }
+    char label[64 * 65] = "";
+    for (size_t j = 0; j < m; j++)
+        snprintf(label + strlen(label), sizeof label - strlen(label), "%s%s", j ? "+" : "",
+                 names[which[j]]);
+    const double sgn = total >= 0 ? 1 : -1;
+    dataset *const *with = sgn > 0 ? b : a;
+    double first, last;
+    spending_years(with[0], names, which, m, &first, &last);
+    const struct {
+        const char *name;
+        double year; /* NaN: the run's last row */
+    } horizons[] = {{"during", last}, {"plus5", first + 5}, {"plus10", first + 10}, {"end", NAN}};
+    fprintf(note, "  %s (with %s: %s = %s)%s\n", label, m > 1 ? "them" : "it", sgn > 0 ? "B" : "A",
+            scen[sgn > 0 ? 1 : 0],
+            m > 1 ? "; these programmes spend differently together, so the effect is theirs "
+                    "together, on their summed money"
+                  : "");
+    for (size_t h = 0; h < sizeof horizons / sizeof horizons[0] && st == RIC_OK; h++) {
+        const int at_end = strcmp(horizons[h].name, "end") == 0;
+        int beyond = !at_end && isnan(horizons[h].year); /* no year of spending: no horizon */
+        double year = NAN;
+        for (size_t r = 0; r < n && !beyond; r++) {
+            const long ra = at_end ? (long)a[r]->n_rows - 1 : row_at(a[r], horizons[h].year);
+            const long rb = at_end ? (long)b[r]->n_rows - 1 : row_at(b[r], horizons[h].year);
+            if (ra < 0 || rb < 0) {
+                beyond = 1;
+                break;
+            }
+            if (r == 0)
+                year = ds_at(b[r], (size_t)rb, ds_col(b[r], "year"));
+            cost[r] =
+                sgn * (money_at(b[r], rb, names, which, m) - money_at(a[r], ra, names, which, m));
+            jobs[r] =
+                sgn *
+                (at_or_zero(b[r], rb, "employees_smes") + at_or_zero(b[r], rb, "employees_large") -
+                 at_or_zero(a[r], ra, "employees_smes") - at_or_zero(a[r], ra, "employees_large"));
             spin[r] =
-                sgn * (last_or_zero(b[r], "spinoffs_cum") - last_or_zero(a[r], "spinoffs_cum"));
-            jr[r] = cost[r] > 0 ? jobs[r] / cost[r] : NAN;
-            sr[r] = cost[r] > 0 ? spin[r] / cost[r] : NAN;
+                sgn * (at_or_zero(b[r], rb, "spinoffs_cum") - at_or_zero(a[r], ra, "spinoffs_cum"));
         }
-        ric_stats_ci c[5];
-        double *src[5] = {cost, jobs, jr, spin, sr};
-        for (int k = 0; k < 5 && st == RIC_OK; k++) {
-            memcpy(tmp, src[k], n * sizeof *tmp);
-            st = ric_stats_ci95(tmp, n, &c[k]);
+        fprintf(f, "%s\t%s\t%s\t", label, sgn > 0 ? "B" : "A", horizons[h].name);
+        if (beyond) {
+            fprintf(f, "NaN\t%zu", n);
+            for (int k = 0; k < 13; k++)
+                fputs("\tNaN", f);
+            fputc('\n', f);
+            fprintf(note, "    %-7s beyond the run's end\n", horizons[h].name);
+            continue;
         }
+        ric_stats_ci cj, cs;
+        ric_stats_ratio rj, rs;
+        memcpy(tmp, jobs, n * sizeof *tmp);
+        st = ric_stats_ci95(tmp, n, &cj);
+        if (st == RIC_OK) {
+            memcpy(tmp, spin, n * sizeof *tmp);
+            st = ric_stats_ci95(tmp, n, &cs);
+        }
+        if (st == RIC_OK)
+            st = ric_stats_effect_ratio(cost, jobs, n, &rj);
+        if (st == RIC_OK)
+            st = ric_stats_effect_ratio(cost, spin, n, &rs);
         if (st != RIC_OK)
             break;
-        const char *with = sgn > 0 ? "B" : "A";
-        fprintf(f, "%s\t%s\t%zu\t", names[q], with, c[2].n);
-        ric_output_put_value(f, c[0].mean);
-        for (int k = 1; k < 5; k++)
-            put_ci(f, &c[k]);
+        ric_output_put_value(f, year);
+        fprintf(f, "\t%zu\t", n);
+        ric_output_put_value(f, rj.cost);
+        put_ci(f, &cj);
+        const double r3[3] = {rj.ratio, rj.lo, rj.hi}, s3[3] = {rs.ratio, rs.lo, rs.hi};
+        for (int k = 0; k < 3; k++) {
+            fputc('\t', f);
+            ric_output_put_value(f, r3[k]);
+        }
+        put_ci(f, &cs);
+        for (int k = 0; k < 3; k++) {
+            fputc('\t', f);
+            ric_output_put_value(f, s3[k]);
+        }
         fputc('\n', f);
         fprintf(note,
-                "  %s (with it: %s = %s; US$ %.4g million more, spent plus overhead)\n"
-                "    jobs       %+.4g [%.4g, %.4g]  ->  %.4g [%.4g, %.4g] per US$ million\n"
-                "    spin-offs  %+.4g [%.4g, %.4g]  ->  %.4g [%.4g, %.4g] per US$ million\n",
-                names[q], with, scen[sgn > 0 ? 1 : 0], c[0].mean, c[1].mean, c[1].lo, c[1].hi,
-                c[2].mean, c[2].lo, c[2].hi, c[3].mean, c[3].lo, c[3].hi, c[4].mean, c[4].lo,
-                c[4].hi);
+                "    %-7s %.4g: US$ %.4g million more; jobs %+.4g [%.4g, %.4g] -> %.4g [%.4g, "
+                "%.4g] per US$ million; spin-offs %+.4g [%.4g, %.4g] -> %.4g [%.4g, %.4g]\n",
+                horizons[h].name, year, rj.cost, cj.mean, cj.lo, cj.hi, rj.ratio, rj.lo, rj.hi,
+                cs.mean, cs.lo, cs.hi, rs.ratio, rs.lo, rs.hi);
     }
     if (st != RIC_OK)
-        ric_err_set(err, "the t quantile failed");
-    else if (n_diff == 0)
-        fprintf(note, "  no programme spends differently in A and B\n");
-    else if (n_diff > 1)
-        fprintf(note,
-                "  (%zu programmes spend differently: each ratio charges the whole "
-                "difference in jobs and spin-offs to that programme, so they do not add up)\n",
-                n_diff);
+        ric_err_set(err, "out of memory or the t quantile failed");
     free(v);
     return st;
 }
@@ -714,8 +856,11 @@ ric_status ric_stats_compare(const char *dir, const char *scen_a, const char *sc
     fprintf(nf, "\n'narrower': unpaired interval width over paired width; VRF: variance "
                 "reduction factor, the variance of the difference of means without pairing over "
                 "that with it\n\nCost-effectiveness against the counterfactual without the "
-                "programme (jobs: employees of focus firms at the end; spin-offs: spinoffs_cum at "
-                "the end; mean [95%% interval] over the pairs):\n");
+                "programme, at each horizon (during: its last year of spending; plus5, plus10: "
+                "5 and 10 years after its start; end: the last row): extra jobs (employees of "
+                "focus firms) and spin-offs (spinoffs_cum), mean [95%% interval] over the pairs, "
+                "and per US$ million the ratio of the means [bootstrap 95%% interval over the "
+                "pairs]:\n");
     st = write_effects(scen, a, b, n, effect->f, nf, err);
     if (st != RIC_OK)
         goto done;

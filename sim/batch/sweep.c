@@ -26,9 +26,9 @@
 #include "ricsim/stats.h"
 
 const char *const ric_sweep_result_files[RIC_SWEEP_N_RESULT_FILES] = {
-    "plan.tsv",    "runs.tsv",       "series.tsv",   "stats.tsv",   "diff.tsv",
-    "effect.tsv",  "note.txt",       "long.tsv",     "summary.tsv", "long.csv",
-    "summary.csv", "provenance.txt", "progress.json"};
+    "plan.tsv",    "runs.tsv",       "series.tsv",    "stats.tsv",   "diff.tsv",
+    "effect.tsv",  "note.txt",       "long.tsv",      "summary.tsv", "long.csv",
+    "summary.csv", "provenance.txt", "progress.json", "dose.tsv"};
 
 enum { RUN_PENDING, RUN_RUNNING, RUN_OK, RUN_FAILED };
 

@@ -1,5 +1,6 @@
 /* Tidy tables of a sweep's folder, for pandas, R and numpy: long.tsv (one row per run and output
- * step) and summary.tsv (one row per design row: the mean over replications at the final step).
+ * step), summary.tsv (one row per design row: the mean over replications at the final step) and
+ * dose.tsv (the same with a 95% t interval, for dose-response figures).
  * Both are read back from the folder's plan.tsv and series.tsv alone, so a merge and a finished
  * sweep write the same bytes. Owns the names of the parameters' columns. */
 #include "batch/tidy.h"
@@ -11,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+
+#include <gsl/gsl_cdf.h>
 
 #include "base/atomic.h"
 #include "base/consts.h"
@@ -153,13 +156,19 @@ static void put_header(FILE *f, const char *first, const plan_info *pi, const ch
     fputs("\n", f);
 }
 
-/* Adds the final row LAST of run R to its design row's sums for summary.tsv. */
+/* Adds the final row LAST of run R to its design row's sums (and sums of squares, SQ) for
+ * summary.tsv and dose.tsv. A NaN (undefined in the run) is left out of that indicator's sums. */
 static void add_final(const plan_info *pi, const run_info *r, const double *last, double *sum,
-                      size_t *count)
+                      double *sq, size_t *count)
 {
-    for (size_t k = 0; k < pi->n_ind; k++)
-        sum[r->row * pi->n_ind + k] += last[k];
-    count[r->row]++;
+    for (size_t k = 0; k < pi->n_ind; k++) {
+        const size_t at = r->row * pi->n_ind + k;
+        if (isnan(last[k]))
+            continue;
+        sum[at] += last[k];
+        sq[at] += last[k] * last[k];
+        count[at]++;
+    }
 }
 
 ric_status ric_tidy_sweep(const char *dir, ric_err *err)
@@ -168,8 +177,9 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
     ric_atomic lf = {0}, sf = {0};
     FILE *in = NULL;
     char *line = NULL;
-    double *sum = NULL, *last = NULL;
+    double *sum = NULL, *sq = NULL, *last = NULL;
     size_t *count = NULL;
+    ric_atomic df = {0};
     ric_status st = read_plan(dir, &pi, err);
     char path[RIC_JOINED_MAX];
     ric_fs_join(dir, "series.tsv", path);
@@ -179,9 +189,10 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
     }
     if (st == RIC_OK) {
         sum = calloc(pi.n_rows * pi.n_ind + 1, sizeof *sum);
-        count = calloc(pi.n_rows + 1, sizeof *count);
+        sq = calloc(pi.n_rows * pi.n_ind + 1, sizeof *sq);
+        count = calloc(pi.n_rows * pi.n_ind + 1, sizeof *count);
         last = calloc(pi.n_ind + 1, sizeof *last);
-        if (!sum || !count || !last) {
+        if (!sum || !sq || !count || !last) {
             ric_err_set(err, "out of memory");
             st = RIC_ENOMEM;
         }
@@ -208,7 +219,7 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
             if (line[0] == '#' || !cur) {
                 /* a new run (or rows outside any): close the last run's summary */
                 if (cur && have_last)
-                    add_final(&pi, cur, last, sum, count);
+                    add_final(&pi, cur, last, sum, sq, count);
                 have_last = 0;
                 cur = NULL;
                 if (line[0] != '#') {
@@ -252,15 +263,24 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
         }
     }
     if (st == RIC_OK && cur && have_last)
-        add_final(&pi, cur, last, sum, count);
+        add_final(&pi, cur, last, sum, sq, count);
     if (st == RIC_OK && ferror(in)) {
         ric_err_set(err, "%s: cannot read: %s", path, strerror(errno));
         st = RIC_EIO;
     }
     if (st == RIC_OK)
         st = ric_atomic_open(&sf, dir, "summary.tsv", 0, err);
+    if (st == RIC_OK)
+        st = ric_atomic_open(&df, dir, "dose.tsv", 0, err);
     if (st == RIC_OK) {
         put_header(sf.f, "# design_row", &pi, "");
+        /* dose.tsv: the same rows, each indicator's mean with its 95% t interval */
+        fputs("# design_row", df.f);
+        for (size_t j = 0; j < pi.n_params; j++)
+            fprintf(df.f, "\t%s", pi.names[j]);
+        for (size_t k = 0; k < pi.n_ind; k++)
+            fprintf(df.f, "\t%s\t%s_lo\t%s_hi", pi.ind[k], pi.ind[k], pi.ind[k]);
+        fputs("\n", df.f);
         /* the design rows of this folder's runs (all of them, or a shard's) in design order */
         size_t lo = pi.n_runs ? pi.runs[0].row : 0;
         size_t hi = pi.n_runs ? pi.runs[pi.n_runs - 1].row + 1 : 0;
@@ -272,14 +292,29 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
             if (!any)
                 continue;
             fprintf(sf.f, "%zu", r);
-            for (size_t j = 0; j < pi.n_params; j++)
+            fprintf(df.f, "%zu", r);
+            for (size_t j = 0; j < pi.n_params; j++) {
                 fprintf(sf.f, "\t%s", any->vals[j]);
+                fprintf(df.f, "\t%s", any->vals[j]);
+            }
             for (size_t k = 0; k < pi.n_ind; k++) {
+                const size_t at = r * pi.n_ind + k, n = count[at];
+                const double mean = n ? sum[at] / (double)n : NAN;
+                const double var =
+                    n > 1 ? fmax(0.0, (sq[at] - (double)n * mean * mean) / (double)(n - 1)) : NAN;
+                const double h =
+                    n > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sqrt(var / (double)n)
+                          : NAN;
                 fputs("\t", sf.f);
-                ric_output_put_value(sf.f,
-                                     count[r] ? sum[r * pi.n_ind + k] / (double)count[r] : NAN);
+                ric_output_put_value(sf.f, mean);
+                const double v3[3] = {mean, mean - h, mean + h};
+                for (int q = 0; q < 3; q++) {
+                    fputs("\t", df.f);
+                    ric_output_put_value(df.f, v3[q]);
+                }
             }
             fputs("\n", sf.f);
+            fputs("\n", df.f);
         }
     }
     if (in)
@@ -288,10 +323,14 @@ ric_status ric_tidy_sweep(const char *dir, ric_err *err)
         st = ric_atomic_commit(&lf, err);
     if (st == RIC_OK)
         st = ric_atomic_commit(&sf, err);
+    if (st == RIC_OK)
+        st = ric_atomic_commit(&df, err);
     ric_atomic_abort(&lf);
     ric_atomic_abort(&sf);
+    ric_atomic_abort(&df);
     free(line);
     free(sum);
+    free(sq);
     free(count);
     free(last);
     free(pi.runs);

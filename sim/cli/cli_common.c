@@ -294,8 +294,8 @@ void ric_cli_test_stop(size_t done)
         ric_interrupt();
 }
 
-/* A whole decimal number in [lo, hi]: 0, or -1. */
-static int whole(const char *s, unsigned long long lo, unsigned long long hi, unsigned long long *v)
+int ric_cli_whole(const char *s, unsigned long long lo, unsigned long long hi,
+                  unsigned long long *v)
 {
     char *end;
     errno = 0;
@@ -313,11 +313,14 @@ int ric_cli_shard_option(const char *v, size_t *i, size_t *n, int quiet)
     if (!slash || (size_t)(slash - v) >= sizeof left)
         return quiet ? 2 : ric_cli_usage_error("--shard must be I/N with 0 <= I < N (got '%s')", v);
     snprintf(left, sizeof left, "%.*s", (int)(slash - v), v);
-    if (whole(left, 0, 1000000, &si) || whole(slash + 1, 1, 1000000, &sn) || si >= sn)
-        return quiet ? 2
-                     : ric_cli_usage_error("--shard must be I/N with 0 <= I < N (got '%s'); I "
-                                           "counts from 0, e.g. --array=0-%llu in Slurm",
-                                           v, whole(slash + 1, 1, 1000000, &sn) ? 3ull : sn - 1);
+    if (ric_cli_whole(left, 0, 1000000, &si) || ric_cli_whole(slash + 1, 1, 1000000, &sn) ||
+        si >= sn)
+        return quiet
+                   ? 2
+                   : ric_cli_usage_error("--shard must be I/N with 0 <= I < N (got '%s'); I "
+                                         "counts from 0, e.g. --array=0-%llu in Slurm",
+                                         v,
+                                         ric_cli_whole(slash + 1, 1, 1000000, &sn) ? 3ull : sn - 1);
     *i = (size_t)si;
     *n = (size_t)sn;
     return 0;
@@ -326,7 +329,7 @@ int ric_cli_shard_option(const char *v, size_t *i, size_t *n, int quiet)
 int ric_cli_progress_option(const char *v, double *s, int quiet)
 {
     unsigned long long x;
-    if (whole(v, 0, 86400, &x))
+    if (ric_cli_whole(v, 0, 86400, &x))
         return quiet ? 2
                      : ric_cli_usage_error(
                            "--progress-every must be whole seconds from 0 to 86400 (got '%s')", v);

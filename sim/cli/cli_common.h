@@ -16,6 +16,9 @@ int ric_cli_set_out(const char **out, const char *v, int quiet);
 
 /* Whether V is a plain decimal number: digits only (no sign, no spaces on either side). */
 int ric_cli_is_digits(const char *v);
+/* A whole decimal number S in [LO, HI] into *V: 0, or -1 (not digits, out of range). */
+int ric_cli_whole(const char *s, unsigned long long lo, unsigned long long hi,
+                  unsigned long long *v);
 
 /* Exit code of a status: 0 ok, 2 usage or scenario error, 1 otherwise. */
 int ric_cli_exit_code(ric_status st);

@@ -44,17 +44,6 @@ typedef struct {
 /* Under mpirun every rank parses the same arguments; rank 0 tells. */
 #define usage_error(...) (ric_mpi_rank > 0 ? 2 : ric_cli_usage_error(__VA_ARGS__))
 
-/* Parses a whole decimal number in [lo, hi]; returns 0 on success. */
-static int whole(const char *s, unsigned long long lo, unsigned long long hi, unsigned long long *v)
-{
-    char *end;
-    errno = 0;
-    if (!ric_cli_is_digits(s))
-        return -1;
-    *v = strtoull(s, &end, 10);
-    return *end || errno || *v < lo || *v > hi ? -1 : 0;
-}
-
 /* Options each command takes: the long names without the dashes. */
 static int allowed(const char *cmd, const char *opt)
 {
@@ -117,23 +106,23 @@ static int parse(int argc, char **argv, args *a)
         } else if (strcmp(o, "indicators") == 0) {
             a->indicators = v;
         } else if (strcmp(o, "jobs") == 0 || strcmp(o, "workers") == 0) { /* --workers: alias */
-            if (whole(v, 1, MAX_JOBS, &x))
+            if (ric_cli_whole(v, 1, MAX_JOBS, &x))
                 return usage_error("%s must be a whole number from 1 to %d (got '%s')", s, MAX_JOBS,
                                    v);
             a->jobs = (int)x;
             a->jobs_given = 1;
         } else if (strcmp(o, "shards") == 0) {
-            if (whole(v, 1, 1000000, &x))
+            if (ric_cli_whole(v, 1, 1000000, &x))
                 return usage_error("--shards must be a whole number from 1 to 1000000 (got '%s')",
                                    v);
             a->shards = (size_t)x;
         } else if (strcmp(o, "reps") == 0) {
-            if (whole(v, 2, RIC_PLAN_MAX_REPS, &x))
+            if (ric_cli_whole(v, 2, RIC_PLAN_MAX_REPS, &x))
                 return usage_error("--reps must be a whole number from 2 to %d (got '%s')",
                                    RIC_PLAN_MAX_REPS, v);
             a->reps = (size_t)x;
         } else if (strcmp(o, "seed") == 0) {
-            if (whole(v, 0, 9223372036854775807ull, &a->seed))
+            if (ric_cli_whole(v, 0, 9223372036854775807ull, &a->seed))
                 return usage_error("--seed must be a non-negative integer (got '%s')", v);
             a->has_seed = 1;
         } else if (strcmp(o, "progress-every") == 0) {

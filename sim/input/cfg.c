@@ -588,9 +588,16 @@ ric_status ric_cfg_override(ric_cfg *c, config_t *cfg, const char *text, const c
                 if (s)
                     config_setting_set_bool(s, val[0] == 't');
             } else {
+                /* a quoted value is the string inside the quotes, as for an existing setting */
+                char sv[512];
+                const size_t n = strlen(val);
+                const int quoted =
+                    n >= 2 && n < sizeof sv + 2 && val[0] == '"' && val[n - 1] == '"';
+                if (quoted)
+                    snprintf(sv, sizeof sv, "%.*s", (int)(n - 2), val + 1);
                 s = config_setting_add(parent, lname, CONFIG_TYPE_STRING);
                 if (s)
-                    config_setting_set_string(s, val);
+                    config_setting_set_string(s, quoted ? sv : val);
             }
         }
         if (!s) {

@@ -175,7 +175,8 @@ static void load_instrument(ric_cfg *c, ric_scenario *sc, config_setting_t *s,
     static const char *const keys[] = {
         "applicants",       "call",        "repeat_years", "deadline_months", "start_delay_months",
         "duration_years",   "award_usd_m", "award_krw_bn", "max_winners",     "matching_share",
-        "consortium_firms", "eligible",    "ranking",      "channels",        NULL};
+        "consortium_firms", "eligible",    "ranking",      "channels",        "proposals",
+        "partners",         NULL};
     ric_cfg_copy_name(c, s, in->name);
     ric_cfg_check_keys(c, s, keys);
     in->applicants =
@@ -189,6 +190,14 @@ static void load_instrument(ric_cfg *c, ric_scenario *sc, config_setting_t *s,
     in->max_winners = (int)ric_cfg_int(c, s, "max_winners", 1, 0, 0, 1000000);
     in->matching_share = ric_cfg_num(c, s, "matching_share", 0, 0, 0, 10);
     in->consortium_firms = (int)ric_cfg_int(c, s, "consortium_firms", 0, 0, 0, 1000);
+    in->proposals = (int)ric_cfg_int(c, s, "proposals", 0, 1, 1, 64);
+    in->partners = (int)ric_cfg_int(c, s, "partners", 0, 0, 0, 1000);
+    if (!c->failed && in->proposals > 1 && in->applicants == RIC_APPLY_FIRM) {
+        char pp[256];
+        ric_cfg_path(config_setting_get_member(s, "proposals"), pp, sizeof pp);
+        ric_cfg_fail(c, config_setting_get_member(s, "proposals"),
+                     "'%s' applies to organisations and regions: a firm submits one proposal", pp);
+    }
 
     static const char *const ekeys[] = {"regions",     "sectors",       "min_staff",
                                         "min_quality", "max_age_years", NULL};
@@ -250,7 +259,9 @@ void ric_load_programmes(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
     }
     sc->n_programmes = n;
     static const char *const keys[] = {
-        "label", "phases", "overhead", "disbursement_delay_months", "review", "instruments", NULL};
+        "label",  "phases",      "overhead",          "disbursement_delay_months",
+        "review", "instruments", "lapse_at_year_end", "overlap_factor",
+        NULL};
     for (int i = 0; i < n && !c->failed; i++) {
         config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
         ric_programme_spec *p = &sc->programmes[i];
@@ -260,6 +271,8 @@ void ric_load_programmes(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
         p->overhead = ric_cfg_num(c, s, "overhead", 0, 0, 0, 0.999);
         p->disbursement_delay_months =
             ric_cfg_num(c, s, "disbursement_delay_months", 0, 0, 0, 1200);
+        p->lapse_at_year_end = ric_cfg_bool(c, s, "lapse_at_year_end", 0);
+        p->overlap_factor = ric_cfg_num(c, s, "overlap_factor", 0, 1.0, 0, 1);
 
         config_setting_t *ph = ric_cfg_member(c, s, "phases", 1, CONFIG_TYPE_LIST);
         if (c->failed)

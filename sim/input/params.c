@@ -133,12 +133,18 @@ const ric_region_entry ric_region_table[] = {RIC_REGION_PARAMS(AS_REGION_PARAM)}
 #undef AS_REGION_PARAM
 const size_t ric_region_table_n = sizeof ric_region_table / sizeof ric_region_table[0];
 
+/* The settable entry NAME of a region-shaped table T of N entries, or NULL. */
+static const ric_region_entry *settable_in(const ric_region_entry *t, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t[i].settable && strcmp(t[i].name, name) == 0)
+            return &t[i];
+    return NULL;
+}
+
 const ric_region_entry *ric_region_settable(const char *name)
 {
-    for (size_t i = 0; i < ric_region_table_n; i++)
-        if (ric_region_table[i].settable && strcmp(ric_region_table[i].name, name) == 0)
-            return &ric_region_table[i];
-    return NULL;
+    return settable_in(ric_region_table, ric_region_table_n, name);
 }
 
 double *ric_region_param(ric_region_spec *r, const char *name)
@@ -157,10 +163,7 @@ const size_t ric_sector_table_n = sizeof ric_sector_table / sizeof ric_sector_ta
 
 const ric_region_entry *ric_sector_settable(const char *name)
 {
-    for (size_t i = 0; i < ric_sector_table_n; i++)
-        if (ric_sector_table[i].settable && strcmp(ric_sector_table[i].name, name) == 0)
-            return &ric_sector_table[i];
-    return NULL;
+    return settable_in(ric_sector_table, ric_sector_table_n, name);
 }
 
 double *ric_sector_param(ric_sector_spec *s, const char *name)
@@ -180,20 +183,21 @@ int ric_scenario_rule_param(size_t i, ric_param_info *out)
     return 1;
 }
 
+/* Entry I of a region-shaped table T of N entries into OUT; 0 past the end. */
+static int param_info(const ric_region_entry *t, size_t n, size_t i, ric_param_info *out)
+{
+    if (i >= n)
+        return 0;
+    *out = (ric_param_info){t[i].name, t[i].def, t[i].lo, t[i].hi, t[i].settable, t[i].doc};
+    return 1;
+}
+
 int ric_scenario_region_param(size_t i, ric_param_info *out)
 {
-    if (i >= ric_region_table_n)
-        return 0;
-    const ric_region_entry *e = &ric_region_table[i];
-    *out = (ric_param_info){e->name, e->def, e->lo, e->hi, e->settable, e->doc};
-    return 1;
+    return param_info(ric_region_table, ric_region_table_n, i, out);
 }
 
 int ric_scenario_sector_param(size_t i, ric_param_info *out)
 {
-    if (i >= ric_sector_table_n)
-        return 0;
-    const ric_region_entry *e = &ric_sector_table[i];
-    *out = (ric_param_info){e->name, e->def, e->lo, e->hi, e->settable, e->doc};
-    return 1;
+    return param_info(ric_sector_table, ric_sector_table_n, i, out);
 }

@@ -35,7 +35,7 @@ __attribute__((target("avx2"))) static void hiring_vector(const ric_world *w, ri
     long long *flow = ws->lane_flow;
     const size_t ns = (size_t)w->n_sectors, lane_stride = n_regions * ns * RIC_ORIGIN_N * 2;
     int32_t lost[RIC_CHUNK];
-    uint8_t takes_part[RIC_CHUNK / 8]; /* bit j of entry g: firm 8 g + j takes part in one */
+    uint8_t in_window[RIC_CHUNK / 8]; /* bit j of entry g: firm 8 g + j is in an award's window */
     const __m256i zero = _mm256_setzero_si256(), dead_bit = _mm256_set1_epi32(RIC_FIRM_DEAD),
                   emp_max = _mm256_set1_epi32(RIC_EMP_MAX);
     __m256i acc_part = zero, acc_non = zero;
@@ -44,7 +44,7 @@ __attribute__((target("avx2"))) static void hiring_vector(const ric_world *w, ri
         const uint16_t *region = f->region + i0;
         const uint8_t *flags = f->flags + i0, *origin = f->origin + i0, *sector = f->sector + i0;
         int32_t *want = ws->want + i0, *emp = f->employees + i0;
-        const uint32_t *prog = f->prog + i0;
+        const uint32_t *prog = f->prog + i0, *now = f->prog_now + i0;
         size_t c = 0;
         for (; c + 8 <= m; c += 8) {
             const __m256i wv = _mm256_loadu_si256((const __m256i *)(want + c));
@@ -76,7 +76,9 @@ __attribute__((target("avx2"))) static void hiring_vector(const ric_world *w, ri
             /* hires of participants and of others, in 64-bit sums */
             const __m256i pv = _mm256_loadu_si256((const __m256i *)(prog + c));
             const __m256i non = _mm256_cmpeq_epi32(pv, zero);
-            takes_part[c / 8] = (uint8_t)~_mm256_movemask_ps(_mm256_castsi256_ps(non));
+            const __m256i out =
+                _mm256_cmpeq_epi32(_mm256_loadu_si256((const __m256i *)(now + c)), zero);
+            in_window[c / 8] = (uint8_t)~_mm256_movemask_ps(_mm256_castsi256_ps(out));
             const __m256i h_part = _mm256_andnot_si256(non, h), h_non = _mm256_and_si256(non, h);
             acc_part = _mm256_add_epi64(
                 acc_part,
@@ -98,16 +100,16 @@ __attribute__((target("avx2"))) static void hiring_vector(const ric_world *w, ri
             emp[c] = e + h - down;
             want[c] = h;
             lost[c] = dead ? e : down;
-            for (uint32_t bits = prog[c]; bits; bits &= bits - 1)
+            for (uint32_t bits = now[c]; bits; bits &= bits - 1)
                 prog_jobs[__builtin_ctz(bits)] += h;
             *part += prog[c] ? h : 0;
             *nonpart += prog[c] ? 0 : h;
         }
-        /* jobs by programme, for the participants the vector loop found */
+        /* hires by programme, for the members in a window that the vector loop found */
         for (size_t g = 0; g < m / 8; g++)
-            for (unsigned in = takes_part[g]; in; in &= in - 1) {
+            for (unsigned in = in_window[g]; in; in &= in - 1) {
                 const size_t j = g * 8 + (size_t)__builtin_ctz(in);
-                for (uint32_t bits = prog[j]; bits; bits &= bits - 1)
+                for (uint32_t bits = now[j]; bits; bits &= bits - 1)
                     prog_jobs[__builtin_ctz(bits)] += want[j];
             }
             /* sums by region, sector and origin, in lanes */

@@ -126,17 +126,9 @@ static void hiring_reference(ric_world *w, ric_workspace *ws)
         h = h < cap ? h : cap;
         change[region] += down - h;
         f->employees[i] += h - down;
-        fl->created[f->origin[i]] += fo * h;
-        fl->created_sector[f->sector[i]] += fo * h;
         fl->destroyed[f->origin[i]] += fo * down;
         ws->want[i] = h;
-        if (f->prog[i]) {
-            fl->created_part += h;
-            for (uint32_t bits = f->prog[i]; bits; bits &= bits - 1)
-                fl->prog_jobs[__builtin_ctz(bits)] += h;
-        } else {
-            fl->created_nonpart += h;
-        }
+        ric_count_hires(fl, f, i, fo, h);
     }
     for (int r = 0; r < w->n_regions; r++)
         w->regions[r].pool += (double)change[r];

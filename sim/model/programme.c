@@ -29,7 +29,8 @@ typedef struct {
     double committed;  /* US$ million, total over the window */
     double spent;      /* US$ million */
     int state;
-    size_t m0; /* members: slice of ric_programmes.members (firm ids) */
+    int window; /* its members' prog_now bit is set: start <= t < end */
+    size_t m0;  /* members: slice of ric_programmes.members (firm ids) */
     int nm;
     long long base_emp, base_org; /* members' employment and the beneficiary's outputs at award */
 } award;
@@ -51,6 +52,8 @@ struct ric_programmes {
     double *available; /* [p * n_years + y]: budget net of overhead, US$ million */
     double *committed; /* same shape */
     double *overhead_cum, *spent_cum;
+    double *freed, *reawarded; /* commitments released by reviews, and re-awarded, US$ million */
+    double *lapsed;            /* money lost at year ends under lapse_at_year_end, US$ million */
     int *cancelled, *cut, *made;
     double *next_review;
     uint32_t *hash;
@@ -65,7 +68,7 @@ struct ric_programmes {
     size_t cap_cand;
     uint32_t *by_region;
     size_t *region_start;
-    unsigned char *holds; /* organisations or regions holding an award of the instrument */
+    unsigned char *holds; /* awards of the instrument each organisation or region holds */
     uint32_t *held;       /* firm ids holding an award of the instrument, sorted */
     size_t *order;
 };
@@ -97,6 +100,15 @@ static int fits(const ric_programmes *pg, int p, double annual, double s, double
             return 0;
     }
     return 1;
+}
+
+/* The total an award of ANNUAL over [s, e) would commit, US$ million. */
+static double need_total(const ric_programmes *pg, double annual, double s, double e)
+{
+    double total = 0;
+    for (int y = 0; y < pg->n_years; y++)
+        total += annual * overlap(pg->year0 + y, pg->year0 + y + 1, s, e);
+    return total;
 }
 
 static double commit(ric_programmes *pg, int p, double annual, double s, double e)
@@ -135,6 +147,9 @@ ric_status ric_programmes_alloc(ric_world *w, ric_programmes **out, ric_err *err
     size_t np = (size_t)(pg->n ? pg->n : 1);
     pg->overhead_cum = calloc(np, sizeof(double));
     pg->spent_cum = calloc(np, sizeof(double));
+    pg->freed = calloc(np, sizeof(double));
+    pg->reawarded = calloc(np, sizeof(double));
+    pg->lapsed = calloc(np, sizeof(double));
     pg->cancelled = calloc(np, sizeof(int));
     pg->cut = calloc(np, sizeof(int));
     pg->made = calloc(np, sizeof(int));
@@ -142,8 +157,9 @@ ric_status ric_programmes_alloc(ric_world *w, ric_programmes **out, ric_err *err
     pg->hash = calloc(np, sizeof(uint32_t));
     pg->instr0 = calloc(np, sizeof(int));
     pg->is = calloc(n_instr ? n_instr : 1, sizeof *pg->is);
-    if (!pg->available || !pg->committed || !pg->overhead_cum || !pg->spent_cum || !pg->cancelled ||
-        !pg->cut || !pg->made || !pg->next_review || !pg->hash || !pg->instr0 || !pg->is)
+    if (!pg->available || !pg->committed || !pg->overhead_cum || !pg->spent_cum || !pg->freed ||
+        !pg->reawarded || !pg->lapsed || !pg->cancelled || !pg->cut || !pg->made ||
+        !pg->next_review || !pg->hash || !pg->instr0 || !pg->is)
         goto oom;
 
     int k = 0;
@@ -177,7 +193,14 @@ ric_status ric_programmes_alloc(ric_world *w, ric_programmes **out, ric_err *err
     }
     pg->awards = calloc(pg->cap_awards ? pg->cap_awards : 1, sizeof *pg->awards);
     pg->members = calloc(pg->cap_members ? pg->cap_members : 1, sizeof *pg->members);
+    int most_proposals = 1;
+    for (int p = 0; p < pg->n; p++)
+        for (int i = 0; i < sc->programmes[p].n_instruments; i++)
+            if (sc->programmes[p].instruments[i].proposals > most_proposals)
+                most_proposals = sc->programmes[p].instruments[i].proposals;
     pg->cap_cand = w->firms.cap;
+    if ((size_t)(w->n_orgs + w->n_regions) * (size_t)most_proposals > pg->cap_cand)
+        pg->cap_cand = (size_t)(w->n_orgs + w->n_regions) * (size_t)most_proposals;
     if ((size_t)w->n_orgs > pg->cap_cand)
         pg->cap_cand = (size_t)w->n_orgs;
     if ((size_t)w->n_regions > pg->cap_cand)
@@ -208,6 +231,9 @@ void ric_programmes_free(ric_programmes *pg)
     free(pg->committed);
     free(pg->overhead_cum);
     free(pg->spent_cum);
+    free(pg->freed);
+    free(pg->reawarded);
+    free(pg->lapsed);
     free(pg->cancelled);
     free(pg->cut);
     free(pg->made);
@@ -299,7 +325,9 @@ static void enrol(ric_programmes *pg, ric_world *w, award *a, int is_org)
     }
 }
 
-static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii)
+/* A selection of instrument II of programme P: the regular call, or (REAWARD) the re-award of
+ * the money that the programme's reviews freed and have not re-awarded yet. */
+static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii, int reaward)
 {
     const ric_programme_spec *ps = &w->sc->programmes[p];
     const ric_instrument_spec *in = &ps->instruments[ii];
@@ -315,22 +343,27 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii)
             pg->awards[a].state != AWARD_ENDED) {
             if (is_firm)
                 pg->held[n_held++] = (uint32_t)pg->awards[a].who;
-            else
-                pg->holds[pg->awards[a].who] = 1;
+            else if (pg->holds[pg->awards[a].who] < 255)
+                pg->holds[pg->awards[a].who]++;
         }
     qsort(pg->held, n_held, sizeof *pg->held, by_u32);
 
+    /* the proposals: one per applicant, or up to in->proposals from an organisation or region,
+     * less the awards of the instrument it holds; each has its own chance term */
     size_t n = ak->count(w), nc = 0;
     double qsum = 0, ssum = 0;
+    const int per = is_firm ? 1 : in->proposals;
     for (size_t k = 0; k < n && nc < pg->cap_cand; k++) {
         if (!ak->eligible(w, in, k))
             continue;
-        if (is_firm ? bsearch(&w->firms.id[k], pg->held, n_held, sizeof *pg->held, by_u32) != NULL
-                    : pg->holds[k])
+        if (is_firm && bsearch(&w->firms.id[k], pg->held, n_held, sizeof *pg->held, by_u32))
             continue;
-        pg->cand[nc++].idx = (uint32_t)k;
-        qsum += ak->quality(w, k);
-        ssum += ak->size(w, k);
+        for (int j = is_firm ? 0 : pg->holds[k]; j < per && nc < pg->cap_cand; j++) {
+            pg->cand[nc].idx = (uint32_t)k;
+            pg->cand[nc++].key = (uint32_t)j; /* the proposal's index, until keyed below */
+            qsum += ak->quality(w, k);
+            ssum += ak->size(w, k);
+        }
     }
     if (nc == 0)
         return;
@@ -339,9 +372,10 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii)
     uint32_t rule = RIC_RULE_PROG_RANK ^ pg->hash[p] ^ ((uint32_t)ii * 0x9e3779b9u);
     for (size_t c = 0; c < nc; c++) {
         size_t k = pg->cand[c].idx;
-        uint32_t key = ak->key(w, k);
-        ric_block b = ric_rng_block(w->sc->seed, key, w->step, rule);
-        pg->cand[c].key = key;
+        const uint32_t j = pg->cand[c].key, key = ak->key(w, k);
+        /* proposal 0 draws as a single proposal always did; others from their own words */
+        ric_block b = ric_rng_block(w->sc->seed, key, w->step, rule ^ (j * 0x85ebca6bu));
+        pg->cand[c].key = key ^ j;
         pg->cand[c].score = in->rank_quality * ak->quality(w, k) / (qm > 0 ? qm : 1) +
                             in->rank_match * ak->size(w, k) / (sm > 0 ? sm : 1) +
                             in->rank_chance * ric_u01(b.v[0]);
@@ -363,6 +397,9 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii)
             break;
         if (!fits(pg, p, in->award_usd_m, start, end))
             break; /* every award of an instrument is the same size: none further fits */
+        if (reaward &&
+            need_total(pg, in->award_usd_m, start, end) > pg->freed[p] - pg->reawarded[p] + 1e-9)
+            break; /* a re-award spends only what the reviews freed */
         award *a = &pg->awards[pg->n_awards++];
         memset(a, 0, sizeof *a);
         a->prog = p;
@@ -373,6 +410,8 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii)
         a->end = end;
         a->annual = in->award_usd_m;
         a->committed = commit(pg, p, a->annual, start, end);
+        if (reaward)
+            pg->reawarded[p] += a->committed;
         a->state = AWARD_PENDING;
         if (is_firm) {
             a->m0 = pg->n_members;
@@ -419,6 +458,7 @@ static void release(ric_programmes *pg, award *a, double t, double new_annual)
     if (cut > 0 && a->end > from) {
         double freed = commit(pg, a->prog, -cut, from, a->end);
         a->committed += freed; /* freed is negative */
+        pg->freed[a->prog] -= freed;
     }
     a->annual = new_annual;
 }
@@ -484,7 +524,18 @@ static int reaches_members(const ric_instrument_spec *in)
 static void boost_orgs(ric_world *w, const award *a, const ric_instrument_spec *in, ric_channel c,
                        double amount)
 {
-    if (ric_applicant_is_org(in)) {
+    if (ric_applicant_is_org(in) && in->partners > 0) {
+        /* a consortium: the lead and up to `partners` other active organisations of its region
+         * (the first in the region's list) share the channel equally */
+        const ric_region *rg = &w->regions[w->orgs[a->who].region];
+        int ids[1001], n = 0;
+        ids[n++] = a->who;
+        for (int k = 0; k < rg->n_orgs && n <= in->partners; k++)
+            if (w->region_orgs[rg->org0 + k] != a->who)
+                ids[n++] = w->region_orgs[rg->org0 + k];
+        for (int k = 0; k < n; k++)
+            w->orgs[ids[k]].boost[c] += amount / n;
+    } else if (ric_applicant_is_org(in)) {
         w->orgs[a->who].boost[c] += amount;
     } else if (in->applicants == RIC_APPLY_REGION) {
         const ric_region *rg = &w->regions[a->who];
@@ -505,6 +556,7 @@ static void boost_orgs(ric_world *w, const award *a, const ric_instrument_spec *
 ORG_BOOST_APPLY(spinoff)
 ORG_BOOST_APPLY(transfer)
 ORG_BOOST_APPLY(graduates)
+ORG_BOOST_APPLY(rooms) /* incubators as an instrument (ETRI's TBI: 39 rooms; MODEL.md 7.5) */
 #undef ORG_BOOST_APPLY
 
 /* Forums (KICOX mini-clusters, DRIA): links between members drawn at random. */
@@ -525,16 +577,22 @@ static void links_apply(ric_programmes *pg, ric_world *w, const award *a,
     }
 }
 
-/* Capability shared equally by the members still alive. */
+/* Capability shared equally by the members still alive; a member also in the running award of
+ * another programme gets the programme's overlap_factor of it per other programme (overlapping
+ * programmes: diminishing returns, or the cost of coordinating them; the form is assumed). */
 static void capability_apply(ric_programmes *pg, ric_world *w, const award *a,
                              const ric_instrument_spec *in, double amount)
 {
     (void)in;
     ric_firms *f = &w->firms;
+    const double overlap = w->sc->programmes[a->prog].overlap_factor;
     for (int j = 0; j < a->nm; j++) {
         int32_t i = f->index_of[pg->members[a->m0 + (size_t)j]];
-        if (i >= 0)
-            f->capability[i] = (float)(f->capability[i] + amount * w->dt / a->nm);
+        if (i < 0)
+            continue;
+        const int others = __builtin_popcount(f->prog_now[i] & ~(1u << a->prog));
+        const double share = others > 0 ? pow(overlap, others) : 1.0;
+        f->capability[i] = (float)(f->capability[i] + amount * share * w->dt / a->nm);
     }
 }
 
@@ -553,6 +611,7 @@ typedef struct {
 #define spinoff_validate reaches_orgs
 #define transfer_validate reaches_orgs
 #define graduates_validate reaches_orgs
+#define rooms_validate reaches_orgs
 #define links_validate reaches_members
 #define capability_validate reaches_members
 #define AS_CHANNEL(name, hi, doc)                                                                  \
@@ -562,6 +621,45 @@ static const channel channels[] = {RIC_CHANNELS(AS_CHANNEL)};
 #define N_CHANNELS (sizeof channels / sizeof channels[0])
 
 /* ---- the step ----------------------------------------------------------------------------- */
+
+/* Sets (ON) or clears the prog_now bit of programme P in the live members of award A. */
+static void mark_members(ric_programmes *pg, ric_world *w, const award *a, int on)
+{
+    ric_firms *f = &w->firms;
+    for (int j = 0; j < a->nm; j++) {
+        const int32_t i = f->index_of[pg->members[a->m0 + (size_t)j]];
+        if (i >= 0)
+            f->prog_now[i] =
+                on ? f->prog_now[i] | 1u << a->prog : f->prog_now[i] & ~(1u << a->prog);
+    }
+}
+
+/* The award windows at time T: a member's prog_now bit of a programme is set while an award of
+ * that programme it belongs to runs (start <= t < end); a programme whose windows closed has its
+ * bits cleared and set again for its awards still open. */
+static void update_windows(ric_programmes *pg, ric_world *w, double t)
+{
+    uint32_t closed = 0;
+    for (size_t ai = 0; ai < pg->n_awards; ai++) {
+        award *a = &pg->awards[ai];
+        const int open = t + RIC_TIME_EPS >= a->start && t + RIC_TIME_EPS < a->end;
+        if (open && !a->window) {
+            a->window = 1;
+            mark_members(pg, w, a, 1);
+        } else if (!open && a->window) {
+            a->window = 0;
+            closed |= 1u << a->prog;
+        }
+    }
+    if (!closed)
+        return;
+    for (size_t ai = 0; ai < pg->n_awards; ai++)
+        if ((closed >> pg->awards[ai].prog) & 1u)
+            mark_members(pg, w, &pg->awards[ai], 0);
+    for (size_t ai = 0; ai < pg->n_awards; ai++)
+        if (((closed >> pg->awards[ai].prog) & 1u) && pg->awards[ai].window)
+            mark_members(pg, w, &pg->awards[ai], 1);
+}
 
 void ric_programmes_step(ric_programmes *pg, ric_world *w, ric_evaluation *ev)
 {
@@ -576,12 +674,12 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w, ric_evaluation *ev)
             instr_state *s = &pg->is[pg->instr0[p] + ii];
             const ric_instrument_spec *in = &ps->instruments[ii];
             if (t + RIC_TIME_EPS >= s->next_selection) {
-                select_winners(pg, w, p, ii);
+                select_winners(pg, w, p, ii, 0);
                 s->next_selection =
                     in->repeat_years > 0 ? s->next_selection + in->repeat_years : INFINITY;
             }
             if (t + RIC_TIME_EPS >= s->reaward_at) {
-                select_winners(pg, w, p, ii);
+                select_winners(pg, w, p, ii, 1);
                 s->reaward_at = INFINITY;
             }
         }
@@ -594,6 +692,8 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w, ric_evaluation *ev)
             if (t >= ps->phases[j].start && t < ps->phases[j].end)
                 pg->overhead_cum[p] += ps->phases[j].budget_usd_m * ps->overhead * dt;
     }
+
+    update_windows(pg, w, t);
 
     for (size_t ai = 0; ai < pg->n_awards; ai++) {
         award *a = &pg->awards[ai];
@@ -616,6 +716,13 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w, ric_evaluation *ev)
         double pay = fmin(a->annual * dt, a->committed - a->spent);
         if (pay <= 0)
             continue;
+        if (ps->lapse_at_year_end && t + RIC_TIME_EPS - floor(t + RIC_TIME_EPS) < delay) {
+            /* rigid rules: the year's money comes the delay late and what it could not pay
+             * lapses at the year's end (the seed: delayed budgets, money returned) */
+            a->committed -= pay;
+            pg->lapsed[a->prog] += pay;
+            continue;
+        }
         a->spent += pay;
         pg->spent_cum[a->prog] += pay;
         double rate = a->annual * (1.0 + in->matching_share); /* US$ million/yr incl. match */
@@ -642,6 +749,9 @@ void ric_programmes_totals(const ric_programmes *pg, int p, ric_programme_totals
     out->overhead_usd_m = pg->overhead_cum[p];
     out->awards_made = pg->made[p];
     out->cancelled = pg->cancelled[p];
+    out->freed_usd_m = pg->freed[p];
+    out->reawarded_usd_m = pg->reawarded[p];
+    out->lapsed_usd_m = pg->lapsed[p];
     out->cut = pg->cut[p];
     for (size_t a = 0; a < pg->n_awards; a++)
         if (pg->awards[a].prog == p && pg->awards[a].state == AWARD_RUNNING &&

@@ -27,6 +27,9 @@ typedef struct {
     int awards_running;     /* awards whose money is flowing */
     int awards_made;        /* awards ever made */
     int cancelled, cut;     /* by reviews, cumulative */
+    double freed_usd_m;     /* commitments released by reviews' cancellations and cuts */
+    double reawarded_usd_m; /* commitments of re-awards (never above freed_usd_m) */
+    double lapsed_usd_m;    /* money that lapsed at year ends (lapse_at_year_end) */
 } ric_programme_totals;
 
 void ric_programmes_totals(const ric_programmes *pg, int p, ric_programme_totals *out);

@@ -155,7 +155,9 @@ static int32_t spawn(ric_world *w, ric_workspace *ws, uint32_t parent_id, uint32
     if (org >= 0) {
         ric_org *g = &w->orgs[org];
         ric_firms_link_to_org(w, RIC_LINK_org, (size_t)i, org); /* a tie to the parent (EIS-SKIN) */
-        if (region == g->region && g->rooms_used < g->incubator_rooms) {
+        /* its incubator's rooms: its own and those a programme pays for (the rooms channel) */
+        const int rooms = g->incubator_rooms + (int)floor(g->boost[RIC_CHANNEL_rooms]);
+        if (region == g->region && g->rooms_used < rooms) {
             g->rooms_used++;
             f->incubator[i] = (uint16_t)(org + 1);
         }
@@ -277,17 +279,7 @@ static void rule_orders(ric_world *w, ric_workspace *ws)
         const int32_t took = (int32_t)h;
         g->pool -= took;
         f->employees[i] += took;
-        ric_flows *fl = &w->flow;
-        const long long fo = g->p.focus;
-        fl->created[f->origin[i]] += fo * took;
-        fl->created_sector[f->sector[i]] += fo * took;
-        if (f->prog[i]) {
-            fl->created_part += took;
-            for (uint32_t bits = f->prog[i]; bits; bits &= bits - 1)
-                fl->prog_jobs[__builtin_ctz(bits)] += took;
-        } else {
-            fl->created_nonpart += took;
-        }
+        ric_count_hires(&w->flow, f, i, g->p.focus, took);
     }
 }
 

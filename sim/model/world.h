@@ -56,6 +56,7 @@ typedef enum {
     X(uint8_t, origin, origin, "ric_origin")                                                       \
     X(uint8_t, flags, 0, "RIC_FIRM_*")                                                             \
     X(uint32_t, prog, 0, "bit p: takes part in programme p")                                       \
+    X(uint32_t, prog_now, 0, "bit p: a member of an award of programme p now in its window")       \
     X(int32_t, employees, employees, "persons, >= 1 while alive")                                  \
     X(float, capability, capability, "technology level; entrants average 1")                       \
     X(float, fitness, w->rules.fitness_initial, "accumulated margin (SKIN's capital); exit < 0")   \
@@ -99,7 +100,7 @@ typedef struct {
     int incubator_rooms, rooms_used;
     double graduates_per_year, graduate_acc;
     /* programme effects this step (reset and summed by the programme phase) */
-    double boost[RIC_CHANNEL_N]; /* by channel; the rules read spinoff, transfer, graduates */
+    double boost[RIC_CHANNEL_N]; /* by channel; the rules read spinoff, transfer, graduates, rooms */
     /* running totals, for review performance and output */
     long long spinoffs, transfers;
     double income_usd_m;
@@ -128,7 +129,8 @@ typedef struct {
     long long created_part, created_nonpart;
     long long created_sector[RIC_MAX_SECTORS];      /* focus jobs created, by sector */
     long long spinoffs_cum_sector[RIC_MAX_SECTORS]; /* focus spin-offs by child's sector */
-    long long prog_jobs[RIC_MAX_PROGRAMMES];        /* cumulative gross jobs in participant firms */
+    long long
+        prog_jobs[RIC_MAX_PROGRAMMES]; /* gross hires of members within their awards' windows */
     long long transfers, transfers_cum;
     double transfer_income_cum; /* US$ million */
     double graduates;

@@ -338,12 +338,24 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
     AND(prog_overhead, "%s_overhead_usd_m", "running total of administration, US$ million" P_IS,   \
         a->prog[i].overhead_usd_m)                                                                 \
     AND(prog_awards, "%s_awards", "awards whose money is flowing" P_IS, a->prog[i].awards_running) \
-    AND(prog_jobs, "%s_jobs_created",                                                              \
-        "running total of gross hires by the programme's participant firms" P_IS,                  \
+    AND(prog_participant_hires, "%s_participant_hires",                                            \
+        "running total of gross hires by member firms of the programme's awards while the award "  \
+        "runs (its window, start to end); not jobs the programme created: those come from "        \
+        "`compare`" P_IS,                                                                          \
         (double)a->fl->prog_jobs[i])                                                               \
-    AND(prog_cost_per_job, "%s_cost_per_job_usd_k",                                                \
-        "(spent + overhead) x 1000 / `P_jobs_created`, US$ thousand per job created" P_IS,         \
-        prog_cost_per_job(a, i))
+    AND(prog_cancelled, "%s_cancelled",                                                            \
+        "awards the programme's reviews cancelled, running total" P_IS,                            \
+        (double)a->prog[i].cancelled)                                                              \
+    AND(prog_cut, "%s_cut_usd_m",                                                                  \
+        "commitments released by the reviews' cancellations and cuts, running total, US$ "         \
+        "million" P_IS,                                                                            \
+        a->prog[i].freed_usd_m)                                                                    \
+    AND(prog_reawarded, "%s_reawarded_usd_m",                                                      \
+        "commitments of re-awards, running total, US$ million (never above `P_cut_usd_m`)" P_IS,   \
+        a->prog[i].reawarded_usd_m)                                                                \
+    AND(prog_lapsed, "%s_lapsed_usd_m",                                                            \
+        "money lost at year ends under `lapse_at_year_end`, running total, US$ million" P_IS,      \
+        a->prog[i].lapsed_usd_m)
 
 /* Shannon entropy of the focus employment shares by sector, in nats. */
 static double diversity(const aggregate_t *a)
@@ -357,14 +369,6 @@ static double diversity(const aggregate_t *a)
             h -= p * log(p);
         }
     return h;
-}
-
-/* US$ thousand of spending and overhead per job created in participant firms. */
-static double prog_cost_per_job(const aggregate_t *a, size_t i)
-{
-    double jobs = (double)a->fl->prog_jobs[i];
-    const ric_programme_totals *t = &a->prog[i];
-    return jobs > 0 ? (t->spent_usd_m + t->overhead_usd_m) * 1000.0 / jobs : NAN;
 }
 
 #define AS_ID_ONE(id, doc, value) COL_##id,
