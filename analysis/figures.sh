@@ -7,6 +7,8 @@
 #       history     the run over the seed's Daedeok table, for runs whose focus is dst (overlay_history.gp)
 #       money       programme money committed vs spent, jobs and cost per job, if the run has programmes (money.gp)
 #       participants  participant vs non-participant firms (participants.gp)
+#       evaluation_employees  each programme's participants against matched comparison firms, with
+#                   the difference in differences, if a programme enrolled firms (evaluation.gp)
 #       genealogy   spin-offs by parent kind and generation, fertility of parents (genealogy.gp),
 #                   and genealogy.dot, the tree for Graphviz (dot -Tsvg OUT/genealogy.dot > tree.svg)
 #   a sweep or a comparison (ricsim sweep / compare: stats.tsv, diff.tsv): replication bands and scenario
@@ -53,6 +55,9 @@ if [ -f "$dir/series.tsv" ] && [ ! -f "$dir/runs.tsv" ]; then
         draw money.gp
     fi
     draw participants.gp
+fi
+if [ -f "$dir/evaluation.tsv" ] && grep -q '^# base_year=' "$dir/evaluation.tsv"; then
+    draw evaluation.gp
 fi
 if [ -f "$dir/genealogy.tsv" ] && [ "$(grep -vc -e '^#' -e '^year' "$dir/genealogy.tsv")" -gt 0 ]; then
     draw genealogy.gp

@@ -39,9 +39,9 @@ static inline char *run_to_tmp(const ric_scenario *sc, char *dir)
 
 static inline void remove_run(const char *dir)
 {
-    const char *files[] = {"series.tsv", "genealogy.tsv", "scenario.cfg"};
+    const char *files[] = {"series.tsv", "genealogy.tsv", "evaluation.tsv", "scenario.cfg"};
     char p[300];
-    for (int i = 0; i < 3; i++) {
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, files[i]);
         unlink(p);
     }

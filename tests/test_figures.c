@@ -57,6 +57,9 @@ Test(figures, run_scripts_draw_pngs, .init = setup, .fini = teardown)
                  "-e \"hist='" RIC_SOURCE_DIR "/data/daedeok_history_wide.tsv'\"", "history.png");
     check_script(GP("money.gp"), run, "", "money.png");
     check_script(GP("participants.gp"), run, "", "participants.png");
+    check_script(GP("evaluation.gp"), run, "", "evaluation.png");
+    check_script(GP("evaluation.gp"), run, "-e \"ind='capability'\" -e \"prog='grant'\"",
+                 "evaluation_grant.png");
     check_script(GP("genealogy.gp"), run, "", "genealogy.png");
     check_script(GP("genealogy.gp"), run, "-e \"regions='all'\"", "genealogy_all.png");
 }
@@ -64,7 +67,8 @@ Test(figures, run_scripts_draw_pngs, .init = setup, .fini = teardown)
 Test(figures, scripts_fail_on_a_folder_without_data, .init = setup, .fini = teardown)
 {
     const char *scripts[] = {GP("plot_series.gp"), GP("money.gp"),       GP("participants.gp"),
-                             GP("genealogy.gp"),   GP("calibration.gp"), GP("sensitivity.gp")};
+                             GP("genealogy.gp"),   GP("calibration.gp"), GP("sensitivity.gp"),
+                             GP("evaluation.gp")};
     for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++)
         cr_assert_neq(
             shell("gnuplot -e \"dir='%s/nothing'\" '%s' > /dev/null 2>&1", tmp, scripts[i]), 0,
@@ -76,8 +80,8 @@ Test(figures, figures_sh_makes_png_and_svg_of_a_run, .init = setup, .fini = tear
 {
     cr_assert_eq(shell("'%s' '%s/run' > '%s/fig.log' 2>&1", GP("figures.sh"), tmp, tmp), 0,
                  "figures.sh failed (see %s/fig.log)", tmp);
-    const char *figs[] = {"series", "money", "participants", "genealogy"};
-    for (size_t i = 0; i < 4; i++) {
+    const char *figs[] = {"series", "money", "participants", "genealogy", "evaluation_employees"};
+    for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++) {
         char p[256];
         snprintf(p, sizeof p, "%s/run/%s.png", tmp, figs[i]);
         cr_assert(is_png(p), "no %s", p);
@@ -96,6 +100,27 @@ Test(figures, figures_sh_makes_png_and_svg_of_a_run, .init = setup, .fini = tear
     /* the tiny run's focus is 'town', not dst: no overlay on the Daedeok table */
     snprintf(p, sizeof p, "%s/run/history.png", tmp);
     cr_assert_eq(file_size(p), -1);
+}
+
+/* gnuplot -c evaluation.gp DIR OUTCOME, the folder an argument (a name with a space here), the
+ * figure beside the data; a programme that enrolled no firm is refused by name. */
+Test(figures, evaluation_gp_takes_the_folder_as_an_argument, .init = setup, .fini = teardown)
+{
+    cr_assert_eq(shell("cp -r '%s/run' '%s/a run'", tmp, tmp), 0);
+    cr_assert_eq(shell("gnuplot -c '%s' '%s/a run' survival > '%s/gp.log' 2>&1",
+                       GP("evaluation.gp"), tmp, tmp),
+                 0, "evaluation.gp -c failed (see %s/gp.log)", tmp);
+    char p[256];
+    snprintf(p, sizeof p, "%s/a run/evaluation_survival.png", tmp);
+    cr_assert(is_png(p), "no %s", p);
+    cr_assert_neq(shell("gnuplot -e \"dir='%s/run'\" -e \"prog='nothing'\" '%s' > '%s/gp.log' "
+                        "2>&1",
+                        tmp, GP("evaluation.gp"), tmp),
+                  0, "a programme without participants was drawn");
+    snprintf(p, sizeof p, "%s/gp.log", tmp);
+    char *log = slurp(p);
+    cr_assert(strstr(log, "no programme with participant firms") != NULL, "%s", log);
+    free(log);
 }
 
 static const char cal_cfg[] =

@@ -13,6 +13,7 @@
 typedef struct ric_world ric_world;
 typedef struct ric_birth ric_birth;
 typedef struct ric_programmes ric_programmes;
+typedef struct ric_evaluation ric_evaluation;
 
 typedef struct ric_sim ric_sim;
 
@@ -41,13 +42,16 @@ const ric_birth *ric_sim_births(const ric_sim *s, size_t *n);
 
 const ric_world *ric_sim_world(const ric_sim *s);
 const ric_programmes *ric_sim_programmes(const ric_sim *s);
+/* The programmes' in-run evaluation (model/evaluation.h), as evaluation.tsv writes it. */
+const ric_evaluation *ric_sim_evaluation(const ric_sim *s);
 
 /* Phases of a step and the wall time spent in each so far (seconds). */
 size_t ric_sim_nphases(void);
 const char *ric_sim_phase_name(size_t i);
 double ric_sim_phase_seconds(const ric_sim *s, size_t i);
 
-/* Runs SC to the end, writing series.tsv, genealogy.tsv and scenario.cfg into DIR atomically. */
+/* Runs SC to the end, writing series.tsv, genealogy.tsv, evaluation.tsv and scenario.cfg into DIR
+ * atomically. */
 ric_status ric_run(const ric_scenario *sc, const char *dir, int force, ric_err *err);
 
 #endif

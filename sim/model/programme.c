@@ -661,7 +661,7 @@ static void update_windows(ric_programmes *pg, ric_world *w, double t)
             mark_members(pg, w, &pg->awards[ai], 1);
 }
 
-void ric_programmes_step(ric_programmes *pg, ric_world *w)
+void ric_programmes_step(ric_programmes *pg, ric_world *w, ric_evaluation *ev)
 {
     const ric_scenario *sc = w->sc;
     const double t = ric_world_time(w, w->step), dt = w->dt;
@@ -702,8 +702,10 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w)
         const ric_programme_spec *ps = &sc->programmes[a->prog];
         const ric_instrument_spec *in = &ps->instruments[a->instr];
         double delay = ps->disbursement_delay_months / 12.0;
-        if (a->state == AWARD_PENDING && t + RIC_TIME_EPS >= a->start)
+        if (a->state == AWARD_PENDING && t + RIC_TIME_EPS >= a->start) {
             a->state = AWARD_RUNNING;
+            ric_evaluation_enrol(ev, w, a->prog, pg->members + a->m0, (size_t)a->nm);
+        }
         if (t + RIC_TIME_EPS >= a->end + delay || (a->annual <= 0 && t + RIC_TIME_EPS >= a->end)) {
             a->state = AWARD_ENDED;
             continue;

@@ -6,6 +6,7 @@
 #ifndef RICSIM_PROGRAMME_H
 #define RICSIM_PROGRAMME_H
 
+#include "model/evaluation.h"
 #include "model/world.h"
 
 typedef struct ric_programmes ric_programmes;
@@ -15,8 +16,9 @@ typedef struct ric_programmes ric_programmes;
 ric_status ric_programmes_alloc(ric_world *w, ric_programmes **out, ric_err *err);
 void ric_programmes_free(ric_programmes *pg);
 
-/* Selections, reviews, disbursement and effects of the current step. */
-void ric_programmes_step(ric_programmes *pg, ric_world *w);
+/* Selections, reviews, disbursement and effects of the current step; the awards that start are
+ * enrolled in the evaluation EV (NULL: none). */
+void ric_programmes_step(ric_programmes *pg, ric_world *w, ric_evaluation *ev);
 
 typedef struct {
     double committed_usd_m; /* awards' commitments, net of cuts and cancellations */

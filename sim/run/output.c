@@ -1,5 +1,6 @@
 /* Output files of one run: series.tsv (gnuplot-native time series), genealogy.tsv (spin-off
- * edges) and scenario.cfg (the effective scenario), committed together as one atomic set. */
+ * edges), evaluation.tsv (the programmes' participants against their comparison firms) and
+ * scenario.cfg (the effective scenario), committed together as one atomic set. */
 #include "run/output.h"
 
 #include <errno.h>
@@ -12,9 +13,11 @@
 #include "base/atomic.h"
 #include "base/fs.h"
 #include "base/sbuf.h"
+#include "model/evaluation.h"
 
-enum { F_SCENARIO, F_GENEALOGY, F_SERIES, F_N }; /* commit order: series last */
-static const char *const final_names[F_N] = {"scenario.cfg", "genealogy.tsv", "series.tsv"};
+enum { F_SCENARIO, F_GENEALOGY, F_EVALUATION, F_SERIES, F_N }; /* commit order: series last */
+static const char *const final_names[F_N] = {"scenario.cfg", "genealogy.tsv", "evaluation.tsv",
+                                             "series.tsv"};
 
 struct ric_output {
     ric_atomic f[F_N];
@@ -146,6 +149,38 @@ void ric_output_births(ric_output *o, const ric_birth *b, size_t n, const ric_wo
 void ric_output_scenario(ric_output *o, const char *text)
 {
     fputs(text, o->f[F_SCENARIO].f);
+}
+
+void ric_output_evaluation(ric_output *o, const ric_evaluation *ev, const ric_scenario *sc)
+{
+    FILE *f = o->f[F_EVALUATION].f;
+    fputs("# ricsim programme evaluation: participant firms against matched comparison firms, "
+          "one data set per programme (doc/outputs.md)\n",
+          f);
+    fprintf(f, "# scenario=%s seed=%llu\n", sc->name, (unsigned long long)sc->seed);
+    const size_t nc = ric_evaluation_ncols();
+    double vals[64];
+    for (int p = 0; p < sc->n_programmes && nc <= sizeof vals / sizeof vals[0]; p++) {
+        ric_evaluation_counts n;
+        ric_evaluation_count(ev, p, &n);
+        size_t first, rows = ric_evaluation_rows(ev, p, &first);
+        fprintf(f, "\n\n# [programme %s]\n", sc->programmes[p].name);
+        if (rows > 0)
+            fprintf(f, "# base_year=%.4f", sc->start + (double)first);
+        else
+            fputs("# no participant firm", f);
+        fprintf(f, " participants=%zu matched=%zu", n.participants, n.matched);
+        if (n.unrecorded > 0)
+            fprintf(f, " unrecorded=%zu", n.unrecorded);
+        fputc('\n', f);
+        for (size_t c = 0; c < nc; c++)
+            fprintf(f, "%s%s", c ? "\t" : "", ric_evaluation_colname(c));
+        fputc('\n', f);
+        for (size_t r = 0; r < rows; r++) {
+            ric_evaluation_row(ev, p, first + r, vals);
+            ric_output_write_row(f, vals, nc);
+        }
+    }
 }
 
 ric_status ric_output_commit(ric_output *o, ric_err *err)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "model/evaluation.h"
 #include "model/world.h"
 #include "ricsim/status.h"
 
@@ -29,6 +30,9 @@ void ric_output_put_value(FILE *f, double v);
 void ric_output_write_row(FILE *f, const double *vals, size_t n);
 void ric_output_births(ric_output *o, const ric_birth *b, size_t n, const ric_world *w);
 void ric_output_scenario(ric_output *o, const char *text);
+/* evaluation.tsv: a data set per programme ("# [programme NAME]", a comment, the header, the
+ * rows from its base year), written whole at the end of the run. */
+void ric_output_evaluation(ric_output *o, const ric_evaluation *ev, const ric_scenario *sc);
 
 /* Flushes, syncs and renames every file into place; frees o. On a write error removes the
  * temporary files, fills err and returns RIC_EIO. */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/evaluation.h"
 #include "model/events.h"
 #include "model/programme.h"
 #include "model/rules.h"
@@ -23,6 +24,7 @@ struct ric_sim {
     ric_workspace *ws; /* the rules' scratch, owned by the loop */
     ric_events *ev;
     ric_programmes *pg;
+    ric_evaluation *eval; /* observes the programmes' participants (evaluation.tsv) */
     uint32_t n_steps;
     ric_columns *cols;
     double phase_s[N_PHASES_MAX];
@@ -66,7 +68,7 @@ ric_status ric_sim_step(ric_sim *s, ric_err *err)
     ric_events_apply(s->ev, w);
     t1 = now();
     s->phase_s[0] += t1 - t0;
-    ric_programmes_step(s->pg, w);
+    ric_programmes_step(s->pg, w, s->eval);
     t0 = now();
     s->phase_s[1] += t0 - t1;
     for (size_t i = 0; i < ric_rules_n; i++) {
@@ -76,6 +78,7 @@ ric_status ric_sim_step(ric_sim *s, ric_err *err)
         t0 = t1;
     }
     w->step++;
+    ric_evaluation_observe(s->eval, w, s->ws->births, s->ws->n_births);
     if (w->capacity_hit) {
         ric_err_set(err,
                     "%s: the run needs more than 'limits.max_firms' = %zu firms at %.2f; raise "
@@ -127,6 +130,8 @@ ric_status ric_sim_alloc(const ric_scenario *sc, ric_sim **out, ric_err *err)
         st = ric_events_alloc(&s->w, &s->ev, err);
     if (st == RIC_OK)
         st = ric_programmes_alloc(&s->w, &s->pg, err);
+    if (st == RIC_OK)
+        st = ric_evaluation_alloc(&s->w, &s->eval, err);
     if (st != RIC_OK) {
         ric_sim_free(s);
         return st;
@@ -146,6 +151,7 @@ void ric_sim_free(ric_sim *s)
 {
     if (!s)
         return;
+    ric_evaluation_free(s->eval);
     ric_programmes_free(s->pg);
     ric_events_free(s->ev);
     ric_workspace_free(s->ws);
@@ -169,6 +175,10 @@ const ric_world *ric_sim_world(const ric_sim *s)
 const ric_programmes *ric_sim_programmes(const ric_sim *s)
 {
     return s->pg;
+}
+const ric_evaluation *ric_sim_evaluation(const ric_sim *s)
+{
+    return s->eval;
 }
 const ric_birth *ric_sim_births(const ric_sim *s, size_t *n)
 {
@@ -243,6 +253,7 @@ ric_status ric_run(const ric_scenario *sc, const char *dir, int force, ric_err *
             ric_output_row(o, row, ric_sim_ncols(s));
     }
     ric_output_scenario(o, sc->effective);
+    ric_output_evaluation(o, s->eval, sc);
     st = ric_output_commit(o, err);
     o = NULL;
 done:
