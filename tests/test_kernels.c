@@ -211,6 +211,7 @@ Test(kernels, firm_flags_matches_its_reference)
     enum { ORGS = 9 };
     static int32_t org_live[ORGS + 1], last[RIC_LINK_N][RIC_CHUNK], emp[RIC_CHUNK], want[RIC_CHUNK],
         out[2][RIC_CHUNK];
+    static uint8_t lmask[2][RIC_CHUNK / 8], rmask[2][RIC_CHUNK / 8];
     static uint16_t incubator[RIC_CHUNK];
     static uint32_t partner[RIC_LINK_N][RIC_CHUNK];
     for (int trial = 0; trial < 400; trial++) {
@@ -248,7 +249,11 @@ Test(kernels, firm_flags_matches_its_reference)
                                 .incubator = incubator,
                                 .emp = emp,
                                 .want = want,
-                                .out = out[path]};
+                                .out = out[path],
+                                .linked = lmask[path],
+                                .rare = rmask[path]};
+            memset(lmask[path], 0, sizeof lmask[path]);
+            memset(rmask[path], 0, sizeof rmask[path]);
             for (int kind = 0; kind < RIC_LINK_N; kind++) {
                 c.partner[kind] = partner[kind];
                 c.last[kind] = last[kind];
@@ -266,6 +271,11 @@ Test(kernels, firm_flags_matches_its_reference)
                          "kernel firm_flags differs from ric_firm_flags_by_firm "
                          "(model/firm_rules.h) for firm %zu of %zu: bits %d, reference %d" STALE,
                          j, m, out[1][j], out[0][j]);
+        for (size_t g = 0; g < done / 8; g++)
+            cr_assert(lmask[0][g] == lmask[1][g] && rmask[0][g] == rmask[1][g],
+                      "kernel firm_flags differs from ric_firm_flags_by_firm in the masks of "
+                      "firms %zu-%zu: linked %02x and rare %02x, reference %02x and %02x" STALE,
+                      8 * g, 8 * g + 7, lmask[1][g], rmask[1][g], lmask[0][g], rmask[0][g]);
         if (m >= 8)
             cr_assert(done >= m - 7, "firm_flags left %zu of %zu firms", m - done, m);
     }
@@ -330,7 +340,8 @@ static void make_world(world *x, unsigned long seed, unsigned kernels, int unit)
         f->sector[j] = (uint8_t)gsl_rng_uniform_int(r, (unsigned long)w->n_sectors);
         f->birth[j] = (int32_t)w->step - (int32_t)gsl_rng_uniform_int(r, 200);
         f->prog[j] = gsl_rng_uniform_int(r, 3) ? 0u : 1u + (uint32_t)gsl_rng_uniform_int(r, 7);
-        f->prog_now[j] = gsl_rng_uniform_int(r, 2) ? 0u : f->prog[j] & (uint32_t)gsl_rng_uniform_int(r, 8);
+        f->prog_now[j] =
+            gsl_rng_uniform_int(r, 2) ? 0u : f->prog[j] & (uint32_t)gsl_rng_uniform_int(r, 8);
         const int o = (int)gsl_rng_uniform_int(r, (unsigned long)w->n_orgs);
         if (gsl_rng_uniform_int(r, 2))
             f->link_org[j] = (uint32_t)(o + 1);

@@ -184,6 +184,12 @@ __attribute__((target("avx2"))) size_t ric_kernel_firm_flags(const ric_firm_cons
         o = _mm256_or_si256(o, _mm256_and_si256(inc, _mm256_set1_epi32(RIC_DRAW_INCUBATOR)));
         o = _mm256_or_si256(o, _mm256_and_si256(shrinks, _mm256_set1_epi32(RIC_DRAW_SHRINK)));
         _mm256_storeu_si256((__m256i *)(out + c), o);
+        const __m256i lk = _mm256_and_si256(o, _mm256_set1_epi32(RIC_DRAW_LINKED));
+        const __m256i ra = _mm256_andnot_si256(_mm256_set1_epi32(RIC_DRAW_LINKED), o);
+        ch->linked[c / 8] |=
+            (uint8_t)~_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(lk, zero)));
+        ch->rare[c / 8] |=
+            (uint8_t)~_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(ra, zero)));
     }
     return c;
 }

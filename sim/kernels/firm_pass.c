@@ -44,6 +44,8 @@ void ric_firm_flags_by_firm(const ric_firm_consts *k, int32_t step, const ric_fl
         }
         const int shrinks = c->emp[j] + c->want[j] < 1;
         c->out[j] |= bits | (c->incubator[j] != 0) * RIC_DRAW_INCUBATOR | shrinks * RIC_DRAW_SHRINK;
+        c->linked[j / 8] |= (uint8_t)(((c->out[j] & RIC_DRAW_LINKED) != 0) << (j % 8));
+        c->rare[j / 8] |= (uint8_t)(((c->out[j] & ~RIC_DRAW_LINKED) != 0) << (j % 8));
     }
 }
 
@@ -86,6 +88,7 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
     int32_t out[RIC_CHUNK], want[RIC_CHUNK];
     float capn[RIC_CHUNK], capo[RIC_CHUNK];
     uint16_t flagged[RIC_CHUNK];
+    uint8_t linked_mask[RIC_CHUNK / 8], rare_mask[RIC_CHUNK / 8];
     ric_cap_powers pw;
     for (size_t i0 = 0; i0 < n; i0 += RIC_CHUNK) {
         const size_t m = n - i0 < RIC_CHUNK ? n - i0 : RIC_CHUNK;
@@ -132,7 +135,11 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
             .emp = f->employees + i0,
             .want = want,
             .out = out,
+            .linked = linked_mask,
+            .rare = rare_mask,
         };
+        memset(linked_mask, 0, sizeof linked_mask);
+        memset(rare_mask, 0, sizeof rare_mask);
         for (int kind = 0; kind < RIC_LINK_N; kind++) {
             fl.partner[kind] = lk.partner[kind] + i0;
             fl.last[kind] = lk.last[kind] + i0;
@@ -153,20 +160,25 @@ void ric_kernel_firm_pass(ric_world *w, ric_workspace *ws, const ric_firm_consts
                 lane[l][region[j + l]] += want[j + l] > 0 ? want[j + l] : 0;
         for (; j < m; j++)
             demand[region[j]] += want[j] > 0 ? want[j] : 0;
+        /* the linked firms (the spillover phase's list; it skips those that exit) and the
+         * firms with a rare outcome, each in order, without a branch: a linked firm is no
+         * reason to visit a firm in the scalar pass below */
+        /* the linked firms (the spillover phase's list; it skips those that exit) and the
+         * firms with a rare outcome, each in order, from the masks: a knowledge link is no
+         * reason to visit a firm in the scalar pass below */
         size_t n_flagged = 0;
-        for (size_t c = 0; c < m; c++) {
-            flagged[n_flagged] = (uint16_t)c;
-            n_flagged += out[c] != 0;
+        for (size_t g = 0; g < (m + 7) / 8; g++) {
+            for (unsigned b = linked_mask[g]; b; b &= b - 1)
+                linked[n_linked++] = (uint32_t)(i0 + 8 * g + (size_t)__builtin_ctz(b));
+            for (unsigned b = rare_mask[g]; b; b &= b - 1)
+                flagged[n_flagged++] = (uint16_t)(8 * g + (size_t)__builtin_ctz(b));
         }
-
         for (size_t q = 0; q < n_flagged; q++) {
             const size_t c = flagged[q], i = i0 + c;
             const int o = out[c];
             for (int kind = 0; kind < RIC_LINK_N; kind++)
                 if (o & (RIC_DRAW_LINK << kind))
                     lk.partner[kind][i] = 0;
-            if (o & RIC_DRAW_LINKED) /* the spillover phase's list (it skips those that exit) */
-                linked[n_linked++] = (uint32_t)i;
             const int32_t age = step - f->birth[i];
             if ((o & RIC_DRAW_INCUBATOR) && ric_firm_leaves_incubator(k, age)) {
                 w->orgs[f->incubator[i] - 1].rooms_used--;

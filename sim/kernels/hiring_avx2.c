@@ -22,9 +22,9 @@ static inline void add_flow(long long *restrict flow, size_t key, int32_t h, int
 
 /* The hiring pass with AVX2, for steps where no pool's bound can bind (every pool in
  * [0, 2^51)): eight firms at a time compute hires, employment and jobs lost, then a scalar pass
- * over the chunk adds hires and losses up by region, sector and origin, in lanes (ws->lane_flow;
- * the pools' changes and the gross flows follow from those sums). Same integers as the reference's
- * loop (tests/test_kernels.c). */
+ * over the chunk adds hires and losses up by region and origin, and focus hires by sector, in lanes
+ * (ws->lane_flow; the pools' changes and the gross flows follow from those sums). Same integers as
+ * the reference's loop (tests/test_kernels.c). */
 __attribute__((target("avx2"))) static void hiring_vector(const ric_world *w, ric_workspace *ws,
                                                           long long *part, long long *nonpart,
                                                           long long *prog_jobs)
@@ -33,8 +33,13 @@ __attribute__((target("avx2"))) static void hiring_vector(const ric_world *w, ri
     const size_t n = f->n, n_regions = (size_t)w->n_regions;
     const double *fill = ws->tab_fill; /* gathered by region */
     long long *flow = ws->lane_flow;
-    const size_t ns = (size_t)w->n_sectors, lane_stride = n_regions * ns * RIC_ORIGIN_N * 2;
-    int32_t lost[RIC_CHUNK];
+    const size_t lane_stride = n_regions * RIC_ORIGIN_N * 2;
+    const int by_sector = w->n_sectors > 1; /* else the sector's sums are the origins' */
+    int32_t lost[RIC_CHUNK], hf[RIC_CHUNK]; /* hf: hires of a focus firm, else 0 */
+    uint32_t keys[RIC_CHUNK];               /* region * RIC_ORIGIN_N + origin */
+    long long(*sec)[RIC_MAX_SECTORS] = ws->lane_sector;
+    const int32_t *focus = ws->tab_focus;
+    const __m256i vno = _mm256_set1_epi32(RIC_ORIGIN_N);
     uint8_t in_window[RIC_CHUNK / 8]; /* bit j of entry g: firm 8 g + j is in an award's window */
     const __m256i zero = _mm256_setzero_si256(), dead_bit = _mm256_set1_epi32(RIC_FIRM_DEAD),
                   emp_max = _mm256_set1_epi32(RIC_EMP_MAX);
@@ -51,6 +56,9 @@ __attribute__((target("avx2"))) static void hiring_vector(const ric_world *w, ri
             const __m256i ev = _mm256_loadu_si256((const __m256i *)(emp + c));
             const __m256i rv =
                 _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(region + c)));
+            const __m256i ov = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(origin + c)));
+            _mm256_storeu_si256((__m256i *)(keys + c),
+                                _mm256_add_epi32(_mm256_mullo_epi32(rv, vno), ov));
             const __m256i dead = _mm256_cmpeq_epi32(
                 _mm256_and_si256(
                     _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(flags + c))), dead_bit),
@@ -71,6 +79,9 @@ __attribute__((target("avx2"))) static void hiring_vector(const ric_world *w, ri
             _mm256_storeu_si256((__m256i *)(emp + c),
                                 _mm256_sub_epi32(_mm256_add_epi32(ev, h), down));
             _mm256_storeu_si256((__m256i *)(want + c), h); /* 0 for an exit, as before */
+            _mm256_storeu_si256(
+                (__m256i *)(hf + c),
+                _mm256_and_si256(h, _mm256_sub_epi32(zero, _mm256_i32gather_epi32(focus, rv, 4))));
             /* the jobs lost: an exit returns all its workers */
             _mm256_storeu_si256((__m256i *)(lost + c), _mm256_blendv_epi8(down, ev, dead));
             /* hires of participants and of others, in 64-bit sums */
@@ -100,6 +111,8 @@ __attribute__((target("avx2"))) static void hiring_vector(const ric_world *w, ri
             emp[c] = e + h - down;
             want[c] = h;
             lost[c] = dead ? e : down;
+            keys[c] = (uint32_t)((size_t)region[c] * RIC_ORIGIN_N + origin[c]);
+            hf[c] = focus[region[c]] ? h : 0;
             for (uint32_t bits = now[c]; bits; bits &= bits - 1)
                 prog_jobs[__builtin_ctz(bits)] += h;
             *part += prog[c] ? h : 0;
@@ -112,14 +125,19 @@ __attribute__((target("avx2"))) static void hiring_vector(const ric_world *w, ri
                 for (uint32_t bits = now[j]; bits; bits &= bits - 1)
                     prog_jobs[__builtin_ctz(bits)] += want[j];
             }
-            /* sums by region, sector and origin, in lanes */
-#define RIC_FLOW_KEY(c) (((size_t)region[c] * ns + sector[c]) * RIC_ORIGIN_N + origin[c])
+        /* sums by region, sector and origin, in lanes */
         for (c = 0; c + RIC_LANES <= m; c += RIC_LANES)
             for (size_t l = 0; l < RIC_LANES; l++)
-                add_flow(flow + l * lane_stride, RIC_FLOW_KEY(c + l), want[c + l], lost[c + l]);
+                add_flow(flow + l * lane_stride, keys[c + l], want[c + l], lost[c + l]);
         for (; c < m; c++)
-            add_flow(flow, RIC_FLOW_KEY(c), want[c], lost[c]);
-#undef RIC_FLOW_KEY
+            add_flow(flow, keys[c], want[c], lost[c]);
+        if (by_sector) { /* hires of focus firms by sector, in lanes of a small table */
+            for (c = 0; c + RIC_LANES <= m; c += RIC_LANES)
+                for (size_t l = 0; l < RIC_LANES; l++)
+                    sec[l][sector[c + l]] += hf[c + l];
+            for (; c < m; c++)
+                sec[0][sector[c]] += hf[c];
+        }
     }
     long long t[4];
     _mm256_storeu_si256((__m256i *)t, acc_part);
@@ -135,35 +153,41 @@ __attribute__((target("avx2"))) int ric_kernel_hiring(ric_world *w, ric_workspac
     for (size_t r = 0; r < n_regions; r++)
         if (!(w->regions[r].pool >= 0.0 && w->regions[r].pool < 0x1p51))
             return 0; /* a pool's bound may bind: the reference's step */
-    long long *focus = ws->tab_focus;
+    int32_t *focus = ws->tab_focus;
     for (size_t r = 0; r < n_regions; r++)
-        focus[r] = w->regions[r].p.focus;
-    const size_t ns = (size_t)w->n_sectors, lane_stride = n_regions * ns * RIC_ORIGIN_N * 2;
+        focus[r] = w->regions[r].p.focus != 0;
+    const size_t lane_stride = n_regions * RIC_ORIGIN_N * 2;
     long long *flow = ws->lane_flow;
     memset(flow, 0, RIC_LANES * lane_stride * sizeof *flow);
+    memset(ws->lane_sector, 0, RIC_LANES * sizeof *ws->lane_sector);
     ric_flows *fl = &w->flow;
     long long part = 0, nonpart = 0;
     hiring_vector(w, ws, &part, &nonpart, fl->prog_jobs);
-    /* by region: gross flows of focus regions by origin and sector, and the pool's change, hires
-     * out and jobs lost back (integers, added once) */
+    /* by region: gross flows of focus regions by origin, and the pool's change, hires out and
+     * jobs lost back (integers, added once); by sector: focus hires */
+    long long focus_hires = 0;
     for (size_t r = 0; r < n_regions; r++) {
         long long d = 0;
-        for (size_t s = 0; s < ns; s++)
-            for (size_t o = 0; o < RIC_ORIGIN_N; o++) {
-                long long h = 0, lost = 0;
-                for (size_t l = 0; l < RIC_LANES; l++) {
-                    const long long *x =
-                        flow + l * lane_stride + 2 * ((r * ns + s) * RIC_ORIGIN_N + o);
-                    h += x[0];
-                    lost += x[1];
-                }
-                fl->created[o] += focus[r] * h;
-                fl->destroyed[o] += focus[r] * lost;
-                fl->created_sector[s] += focus[r] * h;
-                d += lost - h;
+        for (size_t o = 0; o < RIC_ORIGIN_N; o++) {
+            long long h = 0, lost = 0;
+            for (size_t l = 0; l < RIC_LANES; l++) {
+                const long long *x = flow + l * lane_stride + 2 * (r * RIC_ORIGIN_N + o);
+                h += x[0];
+                lost += x[1];
             }
+            fl->created[o] += focus[r] * h;
+            fl->destroyed[o] += focus[r] * lost;
+            focus_hires += focus[r] * h;
+            d += lost - h;
+        }
         w->regions[r].pool += (double)d;
     }
+    if (w->n_sectors > 1)
+        for (int s = 0; s < w->n_sectors; s++)
+            for (size_t l = 0; l < RIC_LANES; l++)
+                fl->created_sector[s] += ws->lane_sector[l][s];
+    else
+        fl->created_sector[0] += focus_hires;
     for (size_t d = 0; d < ws->n_dead; d++) /* exits, from the firm pass's list of them */
         fl->exits += focus[f->region[ws->dead[d]]];
     fl->created_part += part;

@@ -106,6 +106,9 @@ typedef struct {
     const uint16_t *incubator;
     const int32_t *emp, *want;
     int32_t *out; /* RIC_DRAW_* bits, or-ed in */
+    /* bit j of entry g for firm 8 g + j, or-ed in (zeroed by the caller): it keeps a knowledge
+     * link (linked), it has any other outcome bit (rare) */
+    uint8_t *linked, *rare;
 } ric_flag_chunk;
 
 /* For firms [0, done) of the chunk: fit updated, out = exit/spin/transfer bits, capn and want,
@@ -114,8 +117,8 @@ size_t ric_kernel_firm_draws(const ric_firm_consts *k, const ric_firm_chunk *c);
 /* Its reference, for firms [c0, m): the firm_rules.h functions one firm at a time. */
 void ric_firm_draws_by_firm(const ric_firm_consts *k, const ric_firm_chunk *c, size_t c0);
 
-/* For firms [0, done): out |= link-lapse, incubator and shrink bits, as ric_firm_flags_by_firm
- * sets them. Returns done. */
+/* For firms [0, done): out |= link-lapse, incubator and shrink bits, and the linked and rare
+ * masks, as ric_firm_flags_by_firm sets them. Returns done (a multiple of 8). */
 size_t ric_kernel_firm_flags(const ric_firm_consts *k, int32_t step, const ric_flag_chunk *c);
 void ric_firm_flags_by_firm(const ric_firm_consts *k, int32_t step, const ric_flag_chunk *c,
                             size_t c0);

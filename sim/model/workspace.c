@@ -25,7 +25,8 @@
     X(tab_focus, nr)                                                                               \
     X(tab_density, nr)                                                                             \
     X(lane_demand, nr *RIC_LANES)                                                                  \
-    X(lane_flow, nr *ns *RIC_LANES *RIC_ORIGIN_N * 2)                                              \
+    X(lane_flow, nr *RIC_LANES *RIC_ORIGIN_N * 2)                                                  \
+    X(lane_sector, (size_t)RIC_LANES)                                                              \
     X(tab_org_live, no + 1)                                                                        \
     X(tab_org_knowledge, no + 1)                                                                   \
     X(tab_premium, (size_t)RIC_TAB_N)

@@ -37,10 +37,11 @@ typedef struct ric_workspace {
     double *tab_market_grow; /* the market term of wanted growth this step */
     long long *emp_by_key;   /* employment at the firm pass's start (when a market binds) */
     double *tab_fill;        /* share of wanted hires filled this step */
-    long long *tab_focus;    /* 1 for a focus region */
+    int32_t *tab_focus;      /* 1 for a focus region */
     double *tab_density;     /* local self-reinforcement's multiplier (model/rules.c) */
     long long *lane_demand;  /* [lane][region]: demand, summed in lanes of firms */
-    long long *lane_flow;    /* [lane][region][sector][origin][2]: hires and jobs lost (hiring) */
+    long long *lane_flow;    /* [lane][region][origin][2]: hires and jobs lost (hiring) */
+    long long (*lane_sector)[RIC_MAX_SECTORS]; /* [lane][sector]: hires of focus firms */
     /* per organisation */
     int32_t *tab_org_live;     /* 1 if organisation index + 1 is active; entry 0 (no link) is 1 */
     double *tab_org_knowledge; /* knowledge of organisation index + 1 (the spillover phase) */
