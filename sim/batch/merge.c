@@ -212,32 +212,30 @@ static void put_lines(FILE *out, const lines *l, size_t from)
     }
 }
 
-/* Finds the shard folders under DIR: their count N, checking that all of 0..N-1 exist. */
-static ric_status find_shards(const char *dir, size_t *n_out, ric_err *err)
+ric_status ric_sweep_find_shards(const char *dir, const char *kind, const char *kinds,
+                                 size_t *n_out, ric_err *err)
 {
     DIR *d = opendir(dir);
     if (!d) {
         ric_err_set(err, "%s: cannot open: %s", dir, strerror(errno));
         return RIC_EIO;
     }
-    size_t n = 0, seen = 0, max_i = 0;
-    int mixed = 0;
+    size_t n = 0, seen = 0;
+    int mixed = 0, bad = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         size_t i, k;
         int end = 0;
         if (sscanf(e->d_name, "shard-%zu-of-%zu%n", &i, &k, &end) != 2 || e->d_name[end])
             continue;
-        if (n && k != n)
-            mixed = 1;
+        mixed |= n && k != n;
+        bad |= i >= k;
         n = k;
         seen++;
-        if (i > max_i)
-            max_i = i;
     }
     closedir(d);
     if (mixed) {
-        ric_err_set(err, "%s: holds shards of sweeps cut into different numbers of shards", dir);
+        ric_err_set(err, "%s: holds shards of %s cut into different numbers of shards", dir, kinds);
         return RIC_EUSAGE;
     }
     if (n == 0) {
@@ -247,14 +245,14 @@ static ric_status find_shards(const char *dir, size_t *n_out, ric_err *err)
     for (size_t i = 0; i < n; i++) {
         char sd[RIC_PATH_MAX];
         ric_sweep_shard_dir(dir, i, n, sd, sizeof sd);
-        if (!ric_fs_exists(sd)) {
+        if (!ric_fs_is_real_dir(sd)) {
             ric_err_set(err, "%s: missing; run it with --shard %zu/%zu", sd, i, n);
             return RIC_EUSAGE;
         }
     }
-    if (seen != n || max_i >= n) {
-        ric_err_set(err, "%s: holds shard folders that do not belong to one %zu-shard sweep", dir,
-                    n);
+    if (bad || seen != n) {
+        ric_err_set(err, "%s: holds shard folders that do not belong to one %zu-shard %s", dir, n,
+                    kind);
         return RIC_EUSAGE;
     }
     *n_out = n;
@@ -264,7 +262,7 @@ static ric_status find_shards(const char *dir, size_t *n_out, ric_err *err)
 ric_status ric_sweep_merge(const char *dir, int force, size_t *n_shards, ric_err *err)
 {
     size_t n = 0;
-    ric_status st = find_shards(dir, &n, err);
+    ric_status st = ric_sweep_find_shards(dir, "sweep", "sweeps", &n, err);
     if (st != RIC_OK)
         return st;
     char path[RIC_PATH_MAX], sd[RIC_PATH_MAX];

@@ -12,4 +12,10 @@
 #define RIC_SWEEP_FIRST_DERIVED 3
 extern const char *const ric_sweep_result_files[RIC_SWEEP_N_RESULT_FILES];
 
+/* Finds the shard folders of DIR (DIR/shard-I-of-N, real folders, for every I < N and nothing
+ * else of that form): sets *n. Errors name the missing shard or the mixed counts, calling the
+ * folder's runs KIND (one) and KINDS (several). Used by merge and by the studies. */
+ric_status ric_sweep_find_shards(const char *dir, const char *kind, const char *kinds, size_t *n,
+                                 ric_err *err);
+
 #endif

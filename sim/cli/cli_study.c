@@ -207,10 +207,11 @@ static int mpi_exec(void *ctx, uint64_t id, const char *payload, size_t len, cha
     return 0;
 }
 
-/* Loads the study on every rank; 0 when all have it. Rank 0 then runs it with the others as its
- * runner; they serve it until told to stop (*served set). */
-static int mpi_setup(int rc, ric_study *sd, int *served)
+/* Agrees on every rank how the study loaded (LOADED); 0 when all have it. Rank 0 then runs it with
+ * the others as its runner; they serve it until told to stop (*served set). */
+static int mpi_setup(ric_status loaded, ric_study *sd, int *served)
 {
+    const int rc = loaded == RIC_OK ? 0 : loaded == RIC_EIO ? 2 : ric_cli_exit_code(loaded);
     *served = 0;
     int all = ric_mpi_agree(rc);
     if (all && !rc && ric_mpi_rank == 0)
@@ -297,10 +298,7 @@ static int calibrate(const sargs *a)
     ric_cli_loading(0);
     if (st != RIC_OK && ric_mpi_rank == 0)
         fail(a->cmd, st, &err);
-    int served, rc = mpi_setup(st == RIC_OK    ? 0
-                               : st == RIC_EIO ? 2
-                                               : ric_cli_exit_code(st),
-                               c ? ric_calibrate_study(c) : NULL, &served);
+    int served, rc = mpi_setup(st, c ? ric_calibrate_study(c) : NULL, &served);
     if (rc || served) {
         ric_calibrate_free(c);
         return rc;
@@ -396,10 +394,7 @@ static int sensitivity(const sargs *a)
     ric_cli_loading(0);
     if (st != RIC_OK && ric_mpi_rank == 0)
         fail(a->cmd, st, &err);
-    int served, rc = mpi_setup(st == RIC_OK    ? 0
-                               : st == RIC_EIO ? 2
-                                               : ric_cli_exit_code(st),
-                               s ? ric_sensitivity_study(s) : NULL, &served);
+    int served, rc = mpi_setup(st, s ? ric_sensitivity_study(s) : NULL, &served);
     if (rc || served) {
         ric_sensitivity_free(s);
         return rc;

@@ -1,7 +1,6 @@
 /* The output folder of a study (see study_dir.h): lock, study.tsv, unit files and shards. */
 #include "studies/study_dir.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include "base/fs.h"
 #include "base/lock.h"
 #include "base/sbuf.h"
+#include "batch/sweep.h"
 #include "ricsim/experiment.h"
 
 static const char *const extra_files[] = {"study.tsv", "provenance.txt", "progress.json", NULL};
@@ -176,48 +176,7 @@ void ric_study_dir_close(ric_study_dir *d, int remove_runs)
 
 ric_status ric_study_dir_shards(const char *dir, size_t *n_out, ric_err *err)
 {
-    DIR *dd = opendir(dir);
-    if (!dd) {
-        ric_err_set(err, "%s: cannot open: %s", dir, strerror(errno));
-        return RIC_EIO;
-    }
-    size_t n = 0, seen = 0;
-    int mixed = 0, bad = 0;
-    struct dirent *e;
-    while ((e = readdir(dd))) {
-        size_t i, k;
-        int end = 0;
-        if (sscanf(e->d_name, "shard-%zu-of-%zu%n", &i, &k, &end) != 2 || e->d_name[end])
-            continue;
-        mixed |= n && k != n;
-        bad |= i >= k;
-        n = k;
-        seen++;
-    }
-    closedir(dd);
-    if (mixed) {
-        ric_err_set(err, "%s: holds shards of studies cut into different numbers of shards", dir);
-        return RIC_EUSAGE;
-    }
-    if (n == 0) {
-        ric_err_set(err, "%s: no shard folders (shard-I-of-N) to merge", dir);
-        return RIC_EUSAGE;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char sd[RIC_PATH_MAX];
-        ric_sweep_shard_dir(dir, i, n, sd, sizeof sd);
-        if (!ric_fs_is_real_dir(sd)) {
-            ric_err_set(err, "%s: missing; run it with --shard %zu/%zu", sd, i, n);
-            return RIC_EUSAGE;
-        }
-    }
-    if (bad || seen != n) {
-        ric_err_set(err, "%s: holds shard folders that do not belong to one %zu-shard study", dir,
-                    n);
-        return RIC_EUSAGE;
-    }
-    *n_out = n;
-    return RIC_OK;
+    return ric_sweep_find_shards(dir, "study", "studies", n_out, err);
 }
 
 int ric_study_dir_remove_shard(const char *sd, const char *ext)
