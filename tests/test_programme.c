@@ -645,3 +645,66 @@ Test(programme, a_firm_submits_one_proposal)
         RIC_OK);
     cr_assert(strstr(err.msg, "a firm submits one proposal"), "%s", err.msg);
 }
+
+/* Mergers: two universities of one region, the second weaker and without a transfer office;
+ * with merge_rate 1 their two proposals become one consortium, which wins, and the partner shares
+ * the transfer money; with 0 the stronger wins alone. */
+typedef struct {
+    int proposals, merged, awards;
+    long long partner_transfers;
+} merge_run;
+
+static merge_run run_merge(double rate)
+{
+    char set[96];
+    snprintf(set, sizeof set, "programmes.p.instruments.i.merge_rate=%.17g", rate);
+    const char *sets[] = {set,
+                          "programmes.p.instruments.i.channels.transfer=8.0",
+                          "organisations.uni2.kind=\"university\"",
+                          "organisations.uni2.region=\"town\"",
+                          "organisations.uni2.staff=120.0",
+                          "organisations.uni2.knowledge=0.9",
+                          "organisations.uni2.tto_per_year=0.0"};
+    ric_scenario *sc = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(
+        ric_scenario_load_string(CHANNEL_SCENARIO, "channel.cfg", NULL, sets, 7, &sc, &err), RIC_OK,
+        "%s", err.msg);
+    ric_sim *s = start(sc);
+    while (!ric_sim_done(s))
+        step(s);
+    ric_programme_totals t;
+    ric_programmes_totals(ric_sim_programmes(s), 0, &t);
+    const ric_world *w = ric_sim_world(s);
+    cr_assert_eq(w->n_orgs, 2);
+    merge_run r = {t.proposals, t.merged, t.awards_made, w->orgs[1].transfers};
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+    return r;
+}
+
+Test(programme, proposals_of_one_region_merge_into_consortia)
+{
+    merge_run alone = run_merge(0.0), merged = run_merge(1.0);
+    cr_assert_eq(alone.proposals, 2);
+    cr_assert_eq(alone.merged, 0);
+    cr_assert_eq(alone.awards, 1);
+    cr_assert_eq(alone.partner_transfers, 0, "the weaker university did not win");
+    cr_assert_eq(merged.proposals, 2, "proposals are counted before they merge");
+    cr_assert_eq(merged.merged, 1);
+    cr_assert_eq(merged.awards, 1, "one consortium, one award");
+    cr_assert_gt(merged.partner_transfers, 5, "the partner's half of the transfer money");
+}
+
+Test(programme, only_organisations_merge_proposals)
+{
+    ric_err err = {{0}};
+    ric_scenario *sc = NULL;
+    const char *sets[] = {"programmes.p.instruments.i.applicants=\"firm\"",
+                          "programmes.p.instruments.i.merge_rate=0.5"};
+    cr_assert_neq(
+        ric_scenario_load_string(CHANNEL_SCENARIO, "channel.cfg", NULL, sets, 2, &sc, &err),
+        RIC_OK);
+    cr_assert(strstr(err.msg, "'programmes.p.instruments.i.merge_rate' applies to organisations"),
+              "%s", err.msg);
+}

@@ -238,6 +238,9 @@ typedef struct {
     int consortium_firms;  /* firms taking part in each award */
     int proposals;         /* proposals an applicant may submit to a call (NURI: up to 7) */
     int partners;          /* partner organisations of the lead's region sharing its channels */
+    double merge_rate;     /* chance that an organisation's proposal joins the next one of its
+                              region into one consortium before ranking (assumed; Daejeon's RIS
+                              pilot, 2004: 6 proposals, 2 selected, one of them a merger) */
     /* eligibility */
     int n_regions;    /* 0 = any region */
     int *regions;     /* owned */

@@ -172,11 +172,24 @@ static void load_channels(ric_cfg *c, config_setting_t *g, ric_channels *ch)
 static void load_instrument(ric_cfg *c, ric_scenario *sc, config_setting_t *s,
                             ric_instrument_spec *in)
 {
-    static const char *const keys[] = {
-        "applicants",       "call",        "repeat_years", "deadline_months", "start_delay_months",
-        "duration_years",   "award_usd_m", "award_krw_bn", "max_winners",     "matching_share",
-        "consortium_firms", "eligible",    "ranking",      "channels",        "proposals",
-        "partners",         NULL};
+    static const char *const keys[] = {"applicants",
+                                       "call",
+                                       "repeat_years",
+                                       "deadline_months",
+                                       "start_delay_months",
+                                       "duration_years",
+                                       "award_usd_m",
+                                       "award_krw_bn",
+                                       "max_winners",
+                                       "matching_share",
+                                       "consortium_firms",
+                                       "eligible",
+                                       "ranking",
+                                       "channels",
+                                       "proposals",
+                                       "partners",
+                                       "merge_rate",
+                                       NULL};
     ric_cfg_copy_name(c, s, in->name);
     ric_cfg_check_keys(c, s, keys);
     in->applicants =
@@ -192,6 +205,15 @@ static void load_instrument(ric_cfg *c, ric_scenario *sc, config_setting_t *s,
     in->consortium_firms = (int)ric_cfg_int(c, s, "consortium_firms", 0, 0, 0, 1000);
     in->proposals = (int)ric_cfg_int(c, s, "proposals", 0, 1, 1, 64);
     in->partners = (int)ric_cfg_int(c, s, "partners", 0, 0, 0, 1000);
+    in->merge_rate = ric_cfg_num(c, s, "merge_rate", 0, 0, 0, 1);
+    if (!c->failed && in->merge_rate > 0 && in->applicants != RIC_APPLY_UNIVERSITY &&
+        in->applicants != RIC_APPLY_INSTITUTE) {
+        char pp[256];
+        ric_cfg_path(config_setting_get_member(s, "merge_rate"), pp, sizeof pp);
+        ric_cfg_fail(c, config_setting_get_member(s, "merge_rate"),
+                     "'%s' applies to organisations: only their proposals merge into consortia",
+                     pp);
+    }
     if (!c->failed && in->proposals > 1 && in->applicants == RIC_APPLY_FIRM) {
         char pp[256];
         ric_cfg_path(config_setting_get_member(s, "proposals"), pp, sizeof pp);

@@ -29,8 +29,9 @@ typedef struct {
     double committed;  /* US$ million, total over the window */
     double spent;      /* US$ million */
     int state;
-    int window; /* its members' prog_now bit is set: start <= t < end */
-    size_t m0;  /* members: slice of ric_programmes.members (firm ids) */
+    int window;      /* its members' prog_now bit is set: start <= t < end */
+    int32_t partner; /* organisation merged into the winning proposal (merge_rate), or -1 */
+    size_t m0;       /* members: slice of ric_programmes.members (firm ids) */
     int nm;
     long long base_emp, base_org; /* members' employment and the beneficiary's outputs at award */
 } award;
@@ -39,6 +40,8 @@ typedef struct {
 typedef struct {
     double score;
     uint32_t key, idx;
+    int32_t partner; /* organisation merged into the proposal, or -1 */
+    float merge_u;   /* the proposal's merge draw, in [0, 1) */
 } cand;
 
 typedef struct {
@@ -55,6 +58,7 @@ struct ric_programmes {
     double *freed, *reawarded; /* commitments released by reviews, and re-awarded, US$ million */
     double *lapsed;            /* money lost at year ends under lapse_at_year_end, US$ million */
     int *cancelled, *cut, *made;
+    int *proposals, *merged; /* proposals received by the selections, and mergers among them */
     double *next_review;
     uint32_t *hash;
     int *instr0; /* first instr_state of programme p */
@@ -66,6 +70,7 @@ struct ric_programmes {
     /* selection and review scratch */
     cand *cand;
     size_t cap_cand;
+    uint64_t *merge_order; /* proposals by (region, position): the merge pass */
     uint32_t *by_region;
     size_t *region_start;
     unsigned char *holds; /* awards of the instrument each organisation or region holds */
@@ -153,13 +158,15 @@ ric_status ric_programmes_alloc(ric_world *w, ric_programmes **out, ric_err *err
     pg->cancelled = calloc(np, sizeof(int));
     pg->cut = calloc(np, sizeof(int));
     pg->made = calloc(np, sizeof(int));
+    pg->proposals = calloc(np, sizeof(int));
+    pg->merged = calloc(np, sizeof(int));
     pg->next_review = calloc(np, sizeof(double));
     pg->hash = calloc(np, sizeof(uint32_t));
     pg->instr0 = calloc(np, sizeof(int));
     pg->is = calloc(n_instr ? n_instr : 1, sizeof *pg->is);
     if (!pg->available || !pg->committed || !pg->overhead_cum || !pg->spent_cum || !pg->freed ||
         !pg->reawarded || !pg->lapsed || !pg->cancelled || !pg->cut || !pg->made ||
-        !pg->next_review || !pg->hash || !pg->instr0 || !pg->is)
+        !pg->proposals || !pg->merged || !pg->next_review || !pg->hash || !pg->instr0 || !pg->is)
         goto oom;
 
     int k = 0;
@@ -206,14 +213,15 @@ ric_status ric_programmes_alloc(ric_world *w, ric_programmes **out, ric_err *err
     if ((size_t)w->n_regions > pg->cap_cand)
         pg->cap_cand = (size_t)w->n_regions;
     pg->cand = calloc(pg->cap_cand, sizeof *pg->cand);
+    pg->merge_order = calloc(pg->cap_cand, sizeof *pg->merge_order);
     pg->order = calloc((size_t)w->n_regions + 1, sizeof *pg->order);
     pg->by_region = calloc(w->firms.cap ? w->firms.cap : 1, sizeof *pg->by_region);
     pg->region_start = calloc((size_t)w->n_regions + 1, sizeof *pg->region_start);
     size_t nh = (size_t)(w->n_orgs > w->n_regions ? w->n_orgs : w->n_regions);
     pg->holds = calloc(nh ? nh : 1, 1);
     pg->held = calloc(pg->cap_awards ? pg->cap_awards : 1, sizeof *pg->held);
-    if (!pg->awards || !pg->members || !pg->cand || !pg->order || !pg->by_region ||
-        !pg->region_start || !pg->holds || !pg->held)
+    if (!pg->awards || !pg->members || !pg->cand || !pg->merge_order || !pg->order ||
+        !pg->by_region || !pg->region_start || !pg->holds || !pg->held)
         goto oom;
     *out = pg;
     return RIC_OK;
@@ -235,6 +243,9 @@ void ric_programmes_free(ric_programmes *pg)
     free(pg->reawarded);
     free(pg->lapsed);
     free(pg->cancelled);
+    free(pg->proposals);
+    free(pg->merged);
+    free(pg->merge_order);
     free(pg->cut);
     free(pg->made);
     free(pg->next_review);
@@ -325,6 +336,43 @@ static void enrol(ric_programmes *pg, ric_world *w, award *a, int is_org)
     }
 }
 
+static int by_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Consortia formed before ranking (the seed: Daejeon's six RIS proposals of 2004 yielded two
+ * projects, one a merger). The NC scored proposals are taken region by region in the order they
+ * were made; a proposal joins the next one of its region from another organisation with the chance
+ * in->merge_rate (its own ranking block's second word, so no draw shifts). The better-scored one
+ * leads; the merged proposal adds the partner's matching capacity (size over the mean SM) to the
+ * score, the partner shares the award's organisation channels, and the other proposal is withdrawn
+ * (score -inf). Returns the mergers. */
+static int merge_proposals(ric_programmes *pg, const ric_world *w, const ric_instrument_spec *in,
+                           size_t nc, double sm)
+{
+    const ric_applicant_kind *ak = &ric_applicant_kinds[in->applicants];
+    for (size_t c = 0; c < nc; c++)
+        pg->merge_order[c] = (uint64_t)(uint32_t)ak->region(w, pg->cand[c].idx) << 32 | c;
+    qsort(pg->merge_order, nc, sizeof *pg->merge_order, by_u64);
+    int merged = 0;
+    for (size_t x = 0; x + 1 < nc; x++) {
+        cand *a = &pg->cand[(uint32_t)pg->merge_order[x]];
+        cand *b = &pg->cand[(uint32_t)pg->merge_order[x + 1]];
+        if (pg->merge_order[x] >> 32 != pg->merge_order[x + 1] >> 32 || a->idx == b->idx ||
+            !(a->merge_u < in->merge_rate))
+            continue;
+        cand *lead = a->score >= b->score ? a : b, *other = lead == a ? b : a;
+        lead->score += in->rank_match * ak->size(w, other->idx) / (sm > 0 ? sm : 1);
+        lead->partner = (int32_t)other->idx;
+        other->score = -INFINITY;
+        merged++;
+        x++; /* the pair is spent */
+    }
+    return merged;
+}
+
 /* A selection of instrument II of programme P: the regular call, or (REAWARD) the re-award of
  * the money that the programme's reviews freed and have not re-awarded yet. */
 static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii, int reaward)
@@ -376,10 +424,15 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii, int 
         /* proposal 0 draws as a single proposal always did; others from their own words */
         ric_block b = ric_rng_block(w->sc->seed, key, w->step, rule ^ (j * 0x85ebca6bu));
         pg->cand[c].key = key ^ j;
+        pg->cand[c].partner = -1;
+        pg->cand[c].merge_u = (float)ric_u01(b.v[1]);
         pg->cand[c].score = in->rank_quality * ak->quality(w, k) / (qm > 0 ? qm : 1) +
                             in->rank_match * ak->size(w, k) / (sm > 0 ? sm : 1) +
                             in->rank_chance * ric_u01(b.v[0]);
     }
+    pg->proposals[p] += (int)nc;
+    if (in->merge_rate > 0)
+        pg->merged[p] += merge_proposals(pg, w, in, nc, sm);
     qsort(pg->cand, nc, sizeof *pg->cand, by_score_desc);
     if (in->consortium_firms > 0 && !is_firm)
         index_firms_by_region(pg, w, in->sectors);
@@ -393,8 +446,8 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii, int 
     uint32_t mrule = RIC_RULE_PROG_MEMBERS ^ pg->hash[p] ^ ((uint32_t)ii * 0x9e3779b9u);
     for (size_t c = 0; c < nc && winners < in->max_winners; c++) {
         size_t k = pg->cand[c].idx;
-        if (pg->n_awards >= pg->cap_awards)
-            break;
+        if (pg->n_awards >= pg->cap_awards || pg->cand[c].score == -INFINITY)
+            break; /* merged proposals rank last */
         if (!fits(pg, p, in->award_usd_m, start, end))
             break; /* every award of an instrument is the same size: none further fits */
         if (reaward &&
@@ -406,6 +459,7 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii, int 
         a->instr = ii;
         a->seq = (uint32_t)pg->made[p];
         a->who = is_firm ? (int32_t)w->firms.id[k] : (int32_t)k;
+        a->partner = pg->cand[c].partner;
         a->start = start;
         a->end = end;
         a->annual = in->award_usd_m;
@@ -524,7 +578,11 @@ static int reaches_members(const ric_instrument_spec *in)
 static void boost_orgs(ric_world *w, const award *a, const ric_instrument_spec *in, ric_channel c,
                        double amount)
 {
-    if (ric_applicant_is_org(in) && in->partners > 0) {
+    if (ric_applicant_is_org(in) && a->partner >= 0) {
+        /* a merged proposal: the lead and its partner share the channel */
+        w->orgs[a->who].boost[c] += amount / 2;
+        w->orgs[a->partner].boost[c] += amount / 2;
+    } else if (ric_applicant_is_org(in) && in->partners > 0) {
         /* a consortium: the lead and up to `partners` other active organisations of its region
          * (the first in the region's list) share the channel equally */
         const ric_region *rg = &w->regions[w->orgs[a->who].region];
@@ -749,6 +807,8 @@ void ric_programmes_totals(const ric_programmes *pg, int p, ric_programme_totals
     out->overhead_usd_m = pg->overhead_cum[p];
     out->awards_made = pg->made[p];
     out->cancelled = pg->cancelled[p];
+    out->proposals = pg->proposals[p];
+    out->merged = pg->merged[p];
     out->freed_usd_m = pg->freed[p];
     out->reawarded_usd_m = pg->reawarded[p];
     out->lapsed_usd_m = pg->lapsed[p];

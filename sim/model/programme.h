@@ -27,6 +27,7 @@ typedef struct {
     int awards_running;     /* awards whose money is flowing */
     int awards_made;        /* awards ever made */
     int cancelled, cut;     /* by reviews, cumulative */
+    int proposals, merged;  /* proposals received by its selections, and mergers among them */
     double freed_usd_m;     /* commitments released by reviews' cancellations and cuts */
     double reawarded_usd_m; /* commitments of re-awards (never above freed_usd_m) */
     double lapsed_usd_m;    /* money that lapsed at year ends (lapse_at_year_end) */

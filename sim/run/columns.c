@@ -343,6 +343,12 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
         "runs (its window, start to end); not jobs the programme created: those come from "        \
         "`compare`" P_IS,                                                                          \
         (double)a->fl->prog_jobs[i])                                                               \
+    AND(prog_proposals, "%s_proposals",                                                            \
+        "running total of proposals its selections received (before mergers)" P_IS,                \
+        (double)a->prog[i].proposals)                                                              \
+    AND(prog_merged, "%s_merged",                                                                  \
+        "running total of proposals that merged into consortia before ranking (merge_rate)" P_IS,  \
+        (double)a->prog[i].merged)                                                                 \
     AND(prog_cancelled, "%s_cancelled",                                                            \
         "awards the programme's reviews cancelled, running total" P_IS,                            \
         (double)a->prog[i].cancelled)                                                              \
