@@ -216,7 +216,17 @@ Test(programme, the_national_budget_binds_for_every_programme)
     "                 capability = 0.0; }; }; };\n"                                                \
     "}; };\n"
 
-enum { CH_SPINOFFS, CH_TRANSFERS, CH_GRADUATES, CH_POOL, CH_LINKS, CH_CAPABILITY, CH_SPENT, CH_N };
+enum {
+    CH_SPINOFFS,
+    CH_TRANSFERS,
+    CH_GRADUATES,
+    CH_POOL,
+    CH_LINKS,
+    CH_VERTICAL,
+    CH_CAPABILITY,
+    CH_SPENT,
+    CH_N
+};
 
 /* What one run of the channel scenario did: flows summed over the yearly rows, stocks at the
  * row of 2003.0 (the award's last full year) or at the end. */
@@ -237,8 +247,8 @@ static channel_run run_channel(const char *channel, double coef)
     ric_sim *s = start(sc);
     long c_sp = col(s, "spinoffs_cum_university"), c_tr = col(s, "transfers_cum"),
          c_gr = col(s, "graduates"), c_pool = col(s, "labour_pool"),
-         c_links = col(s, "links_firm_firm"), c_cap = col(s, "capability_participant"),
-         c_spent = col(s, "p_spent_usd_m");
+         c_links = col(s, "links_firm_firm"), c_vert = col(s, "links_vertical"),
+         c_cap = col(s, "capability_participant"), c_spent = col(s, "p_spent_usd_m");
     double *row = calloc(ric_sim_ncols(s), sizeof *row);
     channel_run r = {{0}};
     const ric_world *w = ric_sim_world(s);
@@ -254,6 +264,7 @@ static channel_run run_channel(const char *channel, double coef)
         r.v[CH_SPENT] = row[c_spent];
         if (fabs(ric_world_time(w, w->step) - 2003.0) < 1e-9) {
             r.v[CH_LINKS] = row[c_links];
+            r.v[CH_VERTICAL] = row[c_vert];
             r.v[CH_CAPABILITY] = row[c_cap];
         }
     }
@@ -304,6 +315,16 @@ Test(programme, the_links_channel_links_consortium_firms)
 {
     channel_run on, off;
     pair_channel("links", 4.0, CH_LINKS, &on, &off);
+}
+
+Test(programme, the_suppliers_channel_links_members_as_suppliers_and_buyers)
+{
+    channel_run on, off;
+    pair_channel("suppliers", 4.0, CH_VERTICAL, &on, &off);
+    /* the new links are supplier-buyer links: all of them show in the firm-firm count */
+    cr_assert_eq(on.v[CH_LINKS] - off.v[CH_LINKS], on.v[CH_VERTICAL] - off.v[CH_VERTICAL],
+                 "firm-firm %g -> %g, vertical %g -> %g", off.v[CH_LINKS], on.v[CH_LINKS],
+                 off.v[CH_VERTICAL], on.v[CH_VERTICAL]);
 }
 
 Test(programme, the_capability_channel_raises_participants_capability)

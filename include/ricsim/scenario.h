@@ -207,6 +207,7 @@ typedef struct {
     X(transfer, 1e6, "extra transfer capacity, transfers per year")                                \
     X(graduates, 1e9, "extra graduates per year")                                                  \
     X(links, 1e6, "forum links formed between members per year")                                   \
+    X(suppliers, 1e6, "supplier-buyer links formed between members per year")                      \
     X(capability, 1e6, "capability added per year, shared by the members")                         \
     X(rooms, 1e6, "incubator rooms of the beneficiary organisations while the money flows")
 

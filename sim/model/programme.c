@@ -321,7 +321,7 @@ static void pick_members(ric_programmes *pg, ric_world *w, award *a, int region,
     }
 }
 
-static void enrol(ric_programmes *pg, ric_world *w, award *a, int is_org)
+static void enrol(ric_programmes *pg, ric_world *w, award *a)
 {
     ric_firms *f = &w->firms;
     a->base_emp = 0;
@@ -331,8 +331,18 @@ static void enrol(ric_programmes *pg, ric_world *w, award *a, int is_org)
             continue;
         f->prog[i] |= 1u << a->prog;
         a->base_emp += f->employees[i];
-        if (is_org)
-            ric_firms_link_to_org(w, RIC_LINK_org, (size_t)i, a->who); /* joint project */
+    }
+}
+
+/* The joint project of an organisation award links its live members to the awardee when the
+ * award starts, after the evaluation has recorded their base values (so the link is part of what
+ * the programme changed, not of the participants' starting point). */
+static void link_members(ric_programmes *pg, ric_world *w, const award *a)
+{
+    for (int j = 0; j < a->nm; j++) {
+        int32_t i = w->firms.index_of[pg->members[a->m0 + (size_t)j]];
+        if (i >= 0)
+            ric_firms_link_to_org(w, RIC_LINK_org, (size_t)i, a->who);
     }
 }
 
@@ -477,7 +487,7 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii, int 
         } else if (in->consortium_firms > 0) {
             pick_members(pg, w, a, ak->region(w, k), in->consortium_firms, mrule);
         }
-        enrol(pg, w, a, is_org);
+        enrol(pg, w, a);
         if (is_org)
             a->base_org = w->orgs[k].spinoffs + w->orgs[k].transfers;
         pg->made[p]++;
@@ -617,22 +627,46 @@ ORG_BOOST_APPLY(graduates)
 ORG_BOOST_APPLY(rooms) /* incubators as an instrument (ETRI's TBI: 39 rooms; MODEL.md 7.5) */
 #undef ORG_BOOST_APPLY
 
-/* Forums (KICOX mini-clusters, DRIA): links between members drawn at random. */
-static void links_apply(ric_programmes *pg, ric_world *w, const award *a,
-                        const ric_instrument_spec *in, double amount)
+/* Pairs of members drawn at random with replacement, Poisson(AMOUNT*dt) of them a step, linked by
+ * KIND; a draw of a member with itself, or of a dead one, links nothing, and with ONLY_FREE
+ * neither may already have a partner of the kind (a firm has one partner of each kind). */
+static void link_pairs(ric_programmes *pg, ric_world *w, const award *a, double amount,
+                       ric_link_kind kind, uint32_t rule, int only_free)
 {
-    (void)in;
     if (a->nm < 2)
         return;
     ric_firms *f = &w->firms;
-    gsl_rng *r = ric_stream_at(&w->stream, a->seq, w->step, RIC_RULE_LINKS ^ pg->hash[a->prog]);
+    gsl_rng *r = ric_stream_at(&w->stream, a->seq, w->step, rule ^ pg->hash[a->prog]);
     unsigned k = gsl_ran_poisson(r, amount * w->dt);
     for (unsigned x = 0; x < k; x++) {
         int32_t i = f->index_of[pg->members[a->m0 + gsl_rng_uniform_int(r, (unsigned long)a->nm)]];
         int32_t j = f->index_of[pg->members[a->m0 + gsl_rng_uniform_int(r, (unsigned long)a->nm)]];
-        if (i >= 0 && j >= 0 && i != j)
-            ric_firms_link_firms(w, RIC_LINK_peer, (size_t)i, (size_t)j);
+        if (i < 0 || j < 0 || i == j)
+            continue;
+        if (only_free &&
+            (ric_firms_links(f).partner[kind][i] || ric_firms_links(f).partner[kind][j]))
+            continue;
+        ric_firms_link_firms(w, kind, (size_t)i, (size_t)j);
     }
+}
+
+/* Forums (KICOX mini-clusters, DRIA): peer links between members, which carry knowledge. */
+static void links_apply(ric_programmes *pg, ric_world *w, const award *a,
+                        const ric_instrument_spec *in, double amount)
+{
+    (void)in;
+    link_pairs(pg, w, a, amount, RIC_LINK_peer, RIC_RULE_LINKS, 0);
+}
+
+/* Trade cooperation among members (the seed's KICOX mini-clusters: "cooperation in technology and
+ * trade"; Okubo and Okazaki 2015: Japan's cluster participants widen their transaction networks):
+ * supplier-buyer links between members without one, through which the orders phase passes hires
+ * (7.7); a member's existing supplier or buyer is kept. */
+static void suppliers_apply(ric_programmes *pg, ric_world *w, const award *a,
+                            const ric_instrument_spec *in, double amount)
+{
+    (void)in;
+    link_pairs(pg, w, a, amount, RIC_LINK_vertical, RIC_RULE_SUPPLIERS, 1);
 }
 
 /* Capability shared equally by the members still alive; a member also in the running award of
@@ -671,6 +705,7 @@ typedef struct {
 #define graduates_validate reaches_orgs
 #define rooms_validate reaches_orgs
 #define links_validate reaches_members
+#define suppliers_validate reaches_members
 #define capability_validate reaches_members
 #define AS_CHANNEL(name, hi, doc)                                                                  \
     {#name, offsetof(ric_channels, name), name##_validate, name##_apply},
@@ -763,6 +798,8 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w, ric_evaluation *ev)
         if (a->state == AWARD_PENDING && t + RIC_TIME_EPS >= a->start) {
             a->state = AWARD_RUNNING;
             ric_evaluation_enrol(ev, w, a->prog, pg->members + a->m0, (size_t)a->nm);
+            if (ric_applicant_is_org(in))
+                link_members(pg, w, a);
         }
         if (t + RIC_TIME_EPS >= a->end + delay || (a->annual <= 0 && t + RIC_TIME_EPS >= a->end)) {
             a->state = AWARD_ENDED;
