@@ -474,3 +474,66 @@ Test(evaluation, the_same_bytes_on_a_rerun_and_with_the_kernels_off)
     free(a), free(b), free(c);
     ric_scenario_free(sc);
 }
+
+/* Organisations as evaluators see them: three universities apply, one wins; its transfer money
+ * (4 per US$M a year on US$2M a year) raises its transfers, the two that won nothing are the
+ * comparison group. The rows count both groups, the level columns are the groups' means, and the
+ * difference in differences and its standard error are those of the two groups' changes since
+ * their application, recomputed here from the organisations themselves. */
+static const char *const ORGS =
+    "name = \"orgs\"; seed = 23L;\n"
+    "time = { start = 2000.0; end = 2005.0; steps_per_year = 12; output_every = 12; };\n"
+    "regions = { town = { labour_pool = 3000.0; pool_inflow_per_year = 500.0; }; };\n"
+    "organisations = {\n"
+    "  big = { kind = \"university\"; region = \"town\"; staff = 400.0; knowledge = 1.8;\n"
+    "          tto_per_year = 2.0; };\n"
+    "  mid = { kind = \"university\"; region = \"town\"; staff = 250.0; knowledge = 1.1;\n"
+    "          tto_per_year = 2.0; };\n"
+    "  low = { kind = \"university\"; region = \"town\"; staff = 150.0; knowledge = 0.9;\n"
+    "          tto_per_year = 3.0; }; };\n"
+    "firms = { local = { region = \"town\"; count = 300; employees = 8.0; }; };\n"
+    "programmes = { uni = {\n"
+    "  phases = ( { start = 2001.0; end = 2005.0; budget_usd_m = 2.0; } ); overhead = 0.0;\n"
+    "  instruments = { calls = { applicants = \"university\"; call = 2001.0;\n"
+    "    deadline_months = 1.0; start_delay_months = 0.0; duration_years = 3.0;\n"
+    "    award_usd_m = 2.0; max_winners = 1; ranking = { quality = 1.0; match = 0.0;\n"
+    "    chance = 0.0; }; channels = { transfer = 4.0; }; }; }; }; };\n";
+
+Test(evaluation, organisations_that_won_are_held_against_the_applicants_that_did_not)
+{
+    gsl_set_error_handler_off();
+    ric_scenario *sc = load_text(ORGS, NULL, 0);
+    ric_sim *s = start(sc);
+    const ric_world *w = ric_sim_world(s);
+    long long base[3] = {-1, -1, -1};
+    const double selection = 2001.0 + 1.0 / 12;
+    while (!ric_sim_done(s)) {
+        const double t = ric_world_time(w, w->step);
+        if (base[0] < 0 && t + 1e-9 >= selection) /* the step of the selection, before it */
+            for (int o = 0; o < 3; o++)
+                base[o] = w->orgs[o].transfers;
+        step(s);
+    }
+    const ric_evaluation *ev = ric_sim_evaluation(s);
+    cr_assert_eq(ric_evaluation_org_ncols(), 3 + 4 * 3);
+    cr_assert_str_eq(ric_evaluation_org_colname(7), "transfers_awardees");
+    size_t first, n = ric_evaluation_org_rows(ev, 0, &first);
+    cr_assert_eq(n, 4, "rows 2002 to 2005 after the 2001 selection (got %zu)", n);
+    double v[32];
+    ric_evaluation_org_row(ev, 0, first + n - 1, v);
+    cr_assert_eq(v[0], 2005.0);
+    cr_assert_eq(v[1], 1.0, "one awardee");
+    cr_assert_eq(v[2], 2.0, "two applicants that won nothing");
+    /* the quality ranking picks "big"; the others are the comparison */
+    const double d0 = (double)(w->orgs[0].transfers - base[0]);
+    const double d1 = (double)(w->orgs[1].transfers - base[1]);
+    const double d2 = (double)(w->orgs[2].transfers - base[2]);
+    const double mc = (d1 + d2) / 2;
+    cr_assert(fabs(v[7] - (double)w->orgs[0].transfers) < 1e-9, "%g", v[7]);
+    cr_assert(fabs(v[8] - (double)(w->orgs[1].transfers + w->orgs[2].transfers) / 2) < 1e-9);
+    cr_assert(fabs(v[9] - (d0 - mc)) < 1e-9, "did %g, by hand %g", v[9], d0 - mc);
+    cr_assert(isnan(v[10]), "one awardee has no variance: the standard error is NaN (%g)", v[10]);
+    cr_assert_gt(v[9], 15, "the transfer money shows: %g more than the comparison", v[9]);
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+}

@@ -79,12 +79,48 @@ typedef struct {
     uint32_t col, group;
 } cand;
 
+/* The organisation outcomes: X(name, value, comment), over the organisation g. */
+#define ORG_OUTCOMES(X)                                                                            \
+    X(spinoffs, (double)g->spinoffs, "spin-offs founded, running total")                           \
+    X(transfers, (double)g->transfers, "technology transfers, running total")                      \
+    X(staff, (double)g->staff, "researchers, faculty or officials")
+
+enum {
+#define ORG_OUT_ID(name, value, doc) ORG_OUT_##name,
+    ORG_OUTCOMES(ORG_OUT_ID)
+#undef ORG_OUT_ID
+        N_ORG_OUT
+};
+
+enum { ORG_NONE, ORG_APPLIED, ORG_AWARDED }; /* an organisation's role in a programme */
+
+/* One yearly row of a programme's organisations: per group (awardees, comparison), the count
+ * and the sums of each outcome's level and of its change since the base and that change's square.
+ */
+typedef struct {
+    double n[2];
+    double sum[2][N_ORG_OUT], sum_d[2][N_ORG_OUT], sq_d[2][N_ORG_OUT];
+} org_row;
+
+/* A programme's organisations as its evaluators see them (Lee and Kim 2008 compare NURI's
+ * departments with those that applied and were not selected): the awardees of its organisation
+ * awards against the applicants that won nothing, each from its values when it first applied. */
+typedef struct {
+    unsigned char *role; /* per organisation */
+    double *base;        /* [o * N_ORG_OUT]: values at its first application */
+    long first_row;      /* the first yearly row after the first selection; -1: none yet */
+    int started;         /* a selection has been made */
+    org_row *rows;
+} org_eval;
+
 enum { RADIX_BITS = 11, RADIX = 1 << RADIX_BITS }; /* digits of the index's sort by size */
 enum { LOG_TAB = 4096 };                           /* log(employees) tabulated below this */
 
 struct ric_evaluation {
     int n_prog;
     prog_eval *prog;
+    org_eval *orgs; /* per programme; role NULL when no instrument has organisation applicants */
+    int n_orgs;
     double start;           /* year of row 0, the run's start */
     uint32_t steps_per_row; /* steps_per_year: one row per year of the run */
     size_t n_rows, last_row;
@@ -167,6 +203,25 @@ ric_status ric_evaluation_alloc(const ric_world *w, ric_evaluation **out, ric_er
                 ev->cap_new = (size_t)(k > 1 ? k : 1);
         }
     }
+    ev->n_orgs = w->n_orgs;
+    ev->orgs = calloc(ev->n_prog ? (size_t)ev->n_prog : 1, sizeof *ev->orgs);
+    if (!ev->orgs)
+        goto oom;
+    for (int p = 0; p < ev->n_prog; p++) {
+        org_eval *oe = &ev->orgs[p];
+        oe->first_row = -1;
+        int any = 0;
+        for (int i = 0; i < sc->programmes[p].n_instruments; i++)
+            any |= sc->programmes[p].instruments[i].applicants == RIC_APPLY_UNIVERSITY ||
+                   sc->programmes[p].instruments[i].applicants == RIC_APPLY_INSTITUTE;
+        if (!any || w->n_orgs == 0)
+            continue;
+        oe->role = calloc((size_t)w->n_orgs, 1);
+        oe->base = calloc((size_t)w->n_orgs * N_ORG_OUT, sizeof *oe->base);
+        oe->rows = calloc(ev->n_rows, sizeof *oe->rows);
+        if (!oe->role || !oe->base || !oe->rows)
+            goto oom;
+    }
     ev->follows = calloc(ev->cap_follows ? ev->cap_follows : 1, sizeof *ev->follows);
     ev->new_ids = calloc(ev->cap_new ? ev->cap_new : 1, sizeof *ev->new_ids);
     ev->new_follows = calloc(ev->cap_new ? 2 * ev->cap_new : 1, sizeof *ev->new_follows);
@@ -208,6 +263,12 @@ void ric_evaluation_free(ric_evaluation *ev)
         free(ev->prog[p].rows);
     }
     free(ev->prog);
+    for (int p = 0; ev->orgs && p < ev->n_prog; p++) {
+        free(ev->orgs[p].role);
+        free(ev->orgs[p].base);
+        free(ev->orgs[p].rows);
+    }
+    free(ev->orgs);
     free(ev->follows);
     free(ev->new_ids);
     free(ev->new_follows);
@@ -535,6 +596,105 @@ static void count_spinoffs(ric_evaluation *ev, const ric_birth *b, size_t n)
     }
 }
 
+/* ---- organisations ------------------------------------------------------------------------ */
+
+static void org_values(const ric_org *g, double *v)
+{
+#define ORG_VALUE(name, value, doc) v[ORG_OUT_##name] = value;
+    ORG_OUTCOMES(ORG_VALUE)
+#undef ORG_VALUE
+}
+
+void ric_evaluation_applied(ric_evaluation *ev, const ric_world *w, int p, int o, int won)
+{
+    if (!ev || !ev->orgs[p].role || o < 0 || o >= ev->n_orgs)
+        return;
+    org_eval *oe = &ev->orgs[p];
+    oe->started = 1;
+    if (oe->role[o] == ORG_NONE)
+        org_values(&w->orgs[o], oe->base + (size_t)o * N_ORG_OUT);
+    if (won)
+        oe->role[o] = ORG_AWARDED;
+    else if (oe->role[o] == ORG_NONE)
+        oe->role[o] = ORG_APPLIED;
+}
+
+/* The yearly row of every programme's organisations: each keeps the group it is in now (an
+ * applicant that wins later moves to the awardees, from its first application's base). */
+static void observe_orgs(ric_evaluation *ev, const ric_world *w, size_t row)
+{
+    for (int p = 0; p < ev->n_prog; p++) {
+        org_eval *oe = &ev->orgs[p];
+        if (!oe->role || !oe->started)
+            continue;
+        if (oe->first_row < 0)
+            oe->first_row = (long)row;
+        org_row *ra = &oe->rows[row];
+        memset(ra, 0, sizeof *ra);
+        for (int o = 0; o < ev->n_orgs; o++) {
+            if (oe->role[o] == ORG_NONE)
+                continue;
+            const int gi = oe->role[o] == ORG_AWARDED ? PART : COMP;
+            double v[N_ORG_OUT];
+            org_values(&w->orgs[o], v);
+            ra->n[gi] += 1;
+            for (int k = 0; k < N_ORG_OUT; k++) {
+                const double d = v[k] - oe->base[(size_t)o * N_ORG_OUT + (size_t)k];
+                ra->sum[gi][k] += v[k];
+                ra->sum_d[gi][k] += d;
+                ra->sq_d[gi][k] += d * d;
+            }
+        }
+    }
+}
+
+#define ORG_COLS(name, value, doc)                                                                 \
+#name "_awardees", #name "_comparison", #name "_did", #name "_did_se",
+static const char *const org_colnames[] = {"year", "awardees", "comparison",
+                                           ORG_OUTCOMES(ORG_COLS)};
+#undef ORG_COLS
+
+size_t ric_evaluation_org_ncols(void)
+{
+    return sizeof org_colnames / sizeof org_colnames[0];
+}
+
+const char *ric_evaluation_org_colname(size_t c)
+{
+    return c < ric_evaluation_org_ncols() ? org_colnames[c] : NULL;
+}
+
+size_t ric_evaluation_org_rows(const ric_evaluation *ev, int p, size_t *first)
+{
+    const org_eval *oe = &ev->orgs[p];
+    *first = oe->first_row < 0 ? 0 : (size_t)oe->first_row;
+    if (!oe->role || oe->first_row < 0 || ev->last_row < (size_t)oe->first_row)
+        return 0;
+    return ev->last_row - (size_t)oe->first_row + 1;
+}
+
+void ric_evaluation_org_row(const ric_evaluation *ev, int p, size_t row, double *vals)
+{
+    const org_row *ra = &ev->orgs[p].rows[row];
+    vals[0] = ev->start + (double)row;
+    vals[1] = ra->n[PART];
+    vals[2] = ra->n[COMP];
+    for (int k = 0; k < N_ORG_OUT; k++) {
+        double *v = vals + HEAD_COLS + PER_OUTCOME * k, mean[2], var[2];
+        for (int gi = 0; gi < 2; gi++) {
+            const double n = ra->n[gi];
+            mean[gi] = n > 0 ? ra->sum_d[gi][k] / n : NAN;
+            var[gi] =
+                n > 1 ? fmax(ra->sq_d[gi][k] - mean[gi] * ra->sum_d[gi][k], 0.0) / (n - 1) : NAN;
+        }
+        v[0] = ra->n[PART] > 0 ? ra->sum[PART][k] / ra->n[PART] : NAN;
+        v[1] = ra->n[COMP] > 0 ? ra->sum[COMP][k] / ra->n[COMP] : NAN;
+        v[2] = mean[PART] - mean[COMP]; /* NaN when either group is empty */
+        /* two independent groups: sqrt(var_a/n_a + var_c/n_c) */
+        v[3] = sqrt(var[PART] / ra->n[PART] + var[COMP] / ra->n[COMP]);
+    }
+}
+
 void ric_evaluation_observe(ric_evaluation *ev, const ric_world *w, const ric_birth *b, size_t n)
 {
     if (!ev)
@@ -547,6 +707,7 @@ void ric_evaluation_observe(ric_evaluation *ev, const ric_world *w, const ric_bi
     if (row >= ev->n_rows)
         return;
     ev->last_row = row;
+    observe_orgs(ev, w, row);
     const ric_firms *f = &w->firms;
     for (int p = 0; p < ev->n_prog; p++) {
         prog_eval *pe = &ev->prog[p];

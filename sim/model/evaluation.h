@@ -25,6 +25,12 @@ void ric_evaluation_free(ric_evaluation *ev);
 void ric_evaluation_enrol(ric_evaluation *ev, const ric_world *w, int p, const uint32_t *ids,
                           size_t n);
 
+/* Organisation O applied to a selection of programme P (an organisation instrument) and WON an
+ * award there or not: the first application records its values (the base of its changes); a win
+ * moves it to the awardees for good, otherwise it stays in the comparison group of applicants that
+ * won nothing. EV may be NULL. */
+void ric_evaluation_applied(ric_evaluation *ev, const ric_world *w, int p, int o, int won);
+
 /* After a step: counts the step's spin-offs (its N genealogy rows B) of the firms followed and,
  * when the step ends a year of the run (every steps_per_year steps), adds that year's row. */
 void ric_evaluation_observe(ric_evaluation *ev, const ric_world *w, const ric_birth *b, size_t n);
@@ -39,6 +45,14 @@ const char *ric_evaluation_colname(size_t c);
 size_t ric_evaluation_rows(const ric_evaluation *ev, int p, size_t *first);
 /* Row ROW (an index as *first above) of programme P: ric_evaluation_ncols values. */
 void ric_evaluation_row(const ric_evaluation *ev, int p, size_t row, double *vals);
+
+/* Programme P's organisations (its awardees against the applicants that won nothing), as the
+ * firms above: the columns, the rows from the row of its first selection (0 rows when it has no
+ * organisation instrument or no selection yet), and one row's values. */
+size_t ric_evaluation_org_ncols(void);
+const char *ric_evaluation_org_colname(size_t c);
+size_t ric_evaluation_org_rows(const ric_evaluation *ev, int p, size_t *first);
+void ric_evaluation_org_row(const ric_evaluation *ev, int p, size_t row, double *vals);
 
 typedef struct {
     size_t participants; /* firms recorded */

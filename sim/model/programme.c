@@ -385,7 +385,8 @@ static int merge_proposals(ric_programmes *pg, const ric_world *w, const ric_ins
 
 /* A selection of instrument II of programme P: the regular call, or (REAWARD) the re-award of
  * the money that the programme's reviews freed and have not re-awarded yet. */
-static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii, int reaward)
+static void select_winners(ric_programmes *pg, ric_world *w, ric_evaluation *ev, int p, int ii,
+                           int reaward)
 {
     const ric_programme_spec *ps = &w->sc->programmes[p];
     const ric_instrument_spec *in = &ps->instruments[ii];
@@ -441,6 +442,9 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii, int 
                             in->rank_chance * ric_u01(b.v[0]);
     }
     pg->proposals[p] += (int)nc;
+    if (is_org)
+        for (size_t c = 0; c < nc; c++)
+            ric_evaluation_applied(ev, w, p, (int)pg->cand[c].idx, 0);
     if (in->merge_rate > 0)
         pg->merged[p] += merge_proposals(pg, w, in, nc, sm);
     qsort(pg->cand, nc, sizeof *pg->cand, by_score_desc);
@@ -488,8 +492,12 @@ static void select_winners(ric_programmes *pg, ric_world *w, int p, int ii, int 
             pick_members(pg, w, a, ak->region(w, k), in->consortium_firms, mrule);
         }
         enrol(pg, w, a);
-        if (is_org)
+        if (is_org) {
             a->base_org = w->orgs[k].spinoffs + w->orgs[k].transfers;
+            ric_evaluation_applied(ev, w, p, (int)k, 1);
+            if (a->partner >= 0)
+                ric_evaluation_applied(ev, w, p, a->partner, 1);
+        }
         pg->made[p]++;
         winners++;
     }
@@ -767,12 +775,12 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w, ric_evaluation *ev)
             instr_state *s = &pg->is[pg->instr0[p] + ii];
             const ric_instrument_spec *in = &ps->instruments[ii];
             if (t + RIC_TIME_EPS >= s->next_selection) {
-                select_winners(pg, w, p, ii, 0);
+                select_winners(pg, w, ev, p, ii, 0);
                 s->next_selection =
                     in->repeat_years > 0 ? s->next_selection + in->repeat_years : INFINITY;
             }
             if (t + RIC_TIME_EPS >= s->reaward_at) {
-                select_winners(pg, w, p, ii, 1);
+                select_winners(pg, w, ev, p, ii, 1);
                 s->reaward_at = INFINITY;
             }
         }

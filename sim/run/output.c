@@ -180,6 +180,22 @@ void ric_output_evaluation(ric_output *o, const ric_evaluation *ev, const ric_sc
             ric_evaluation_row(ev, p, first + r, vals);
             ric_output_write_row(f, vals, nc);
         }
+        /* its organisations, when it has organisation instruments and has selected */
+        const size_t no = ric_evaluation_org_ncols();
+        size_t ofirst, orows = ric_evaluation_org_rows(ev, p, &ofirst);
+        if (orows == 0 || no > sizeof vals / sizeof vals[0])
+            continue;
+        fprintf(f, "\n\n# [organisations %s]\n", sc->programmes[p].name);
+        fputs("# awardees: organisations that won an award of the programme; comparison: "
+              "applicants that won none\n",
+              f);
+        for (size_t c = 0; c < no; c++)
+            fprintf(f, "%s%s", c ? "\t" : "", ric_evaluation_org_colname(c));
+        fputc('\n', f);
+        for (size_t r = 0; r < orows; r++) {
+            ric_evaluation_org_row(ev, p, ofirst + r, vals);
+            ric_output_write_row(f, vals, no);
+        }
     }
 }
 
