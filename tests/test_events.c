@@ -79,3 +79,52 @@ Test(events, organisations_arrive_and_leave_on_their_dates)
     ric_sim_free(s);
     ric_scenario_free(sc);
 }
+
+/* A dated series (covariates such as the venture climate of spin-offs): the parameter keeps its
+ * value before the first point, is linear between points of its key, listed in any order, and
+ * holds the last point's value after it; a point with 'until' is refused. */
+#define SERIES_SCENARIO                                                                            \
+    "name = \"series\"; seed = 3L;\n"                                                              \
+    "time = { start = 2000.0; end = 2006.0; steps_per_year = 4; output_every = 4; };\n"            \
+    "rules = { spinoff = { pull_effect = 0.7; }; };\n"                                             \
+    "regions = { town = { labour_pool = 300.0; }; };\n"                                            \
+    "firms = { local = { region = \"town\"; count = 10; employees = 4.0; }; };\n"                  \
+    "events = (\n"                                                                                 \
+    "  { date = 2004.0; type = \"series\"; key = \"rules.spinoff.pull\"; value = -1.0; },\n"       \
+    "  { date = 2001.0; type = \"series\"; key = \"rules.spinoff.pull\"; value = 0.5; },\n"        \
+    "  { date = 2002.0; type = \"series\"; key = \"rules.spinoff.pull\"; value = 2.5; }\n"         \
+    ");\n"
+
+Test(events, a_series_is_linear_between_its_points_and_flat_after_the_last)
+{
+    ric_scenario *sc = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(ric_scenario_load_string(SERIES_SCENARIO, "series.cfg", NULL, NULL, 0, &sc, &err),
+                 RIC_OK, "%s", err.msg);
+    ric_sim *s = start(sc);
+    const ric_world *w = ric_sim_world(s);
+    int seen = 0;
+    while (!ric_sim_done(s)) {
+        step(s);
+        const double t = ric_world_time(w, w->step - 1); /* the step just taken */
+        double want = 0.0;
+        if (t >= 2004.0 - 1e-9)
+            want = -1.0;
+        else if (t >= 2002.0 - 1e-9)
+            want = 2.5 + (-1.0 - 2.5) * (t - 2002.0) / 2.0;
+        else if (t >= 2001.0 - 1e-9)
+            want = 0.5 + (2.5 - 0.5) * (t - 2001.0);
+        cr_assert(fabs(w->rules.spinoff_pull - want) < 1e-12, "pull %g at %g, want %g",
+                  w->rules.spinoff_pull, t, want);
+        seen += fabs(t - 2003.0) < 1e-9;
+    }
+    cr_assert_eq(seen, 1);
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+
+    const char *bad = "events.[1].until=2003.0";
+    cr_assert_neq(ric_scenario_load_string(SERIES_SCENARIO, "series.cfg", NULL, &bad, 1, &sc, &err),
+                  RIC_OK);
+    cr_assert(strstr(err.msg, "'events.[1].until' does not apply to a series point"), "%s",
+              err.msg);
+}

@@ -9,8 +9,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "run/output.h"
 #include "ricsim/sim.h"
+#include "run/output.h"
 #include "tmpdir.h" /* n_entries; through fs.h make_tmp_dir, slurp, remove_tree */
 
 Test(output, nothing_is_visible_before_commit)

@@ -498,3 +498,83 @@ Test(rules, a_partner_that_hires_passes_orders_down_the_chain)
     cr_assert_eq(t.w.firms.employees[a], 13, "orders switched off");
     free_town(&t);
 }
+
+/* ---- push and pull of organisation spin-offs ---------------------------------------------- */
+
+/* The institute's staff target falls from 120 to 60: the staff rule releases researchers towards
+ * it; with push_share 1 every released researcher founds (with others) a firm instead of joining
+ * the pool, with 0 all join the pool; the university, whose target holds, releases nobody. */
+static void release_half(double push, long long *spinoffs, double *pool, int32_t *staff)
+{
+    char set[64];
+    snprintf(set, sizeof set, "rules.spinoff.push_share=%.17g", push);
+    const char *sets[] = {set, "rules.staff.rehire_rate=2.0"};
+    town t;
+    make_town(&t, sets, 2);
+    t.w.orgs[0].staff_target = 60;
+    const double pool0 = t.w.regions[0].pool;
+    for (int m = 0; m < 24; m++, t.w.step++) {
+        t.ws->n_births = 0;
+        run_rule(&t, "staff");
+    }
+    *spinoffs = t.w.orgs[0].spinoffs;
+    *pool = t.w.regions[0].pool - pool0;
+    *staff = t.w.orgs[0].staff;
+    long long founders = 0;
+    for (size_t i = 0; i < t.w.firms.n; i++) {
+        cr_assert_eq(t.w.firms.parent[i], t.w.orgs[0].id, "only the institute releases staff");
+        cr_assert_eq(t.w.firms.origin[i], RIC_ORIGIN_INSTITUTE_SPINOFF);
+        founders += t.w.firms.employees[i];
+    }
+    /* every released researcher is a founder or in the pool */
+    cr_assert(fabs((double)(120 - *staff) - (double)founders - *pool) < 1e-9,
+              "released %d, founders %lld, pool +%g", 120 - *staff, founders, *pool);
+    free_town(&t);
+}
+
+Test(rules, researchers_an_institute_releases_found_firms_at_the_push_share)
+{
+    long long k0, k1, kh;
+    double p0, p1, ph;
+    int32_t s0, s1, sh;
+    release_half(0.0, &k0, &p0, &s0);
+    release_half(1.0, &k1, &p1, &s1);
+    release_half(0.5, &kh, &ph, &sh);
+    cr_assert_eq(s0, s1, "the cut is the same");
+    cr_assert_lt(s0, 120 - 40, "most of the cut is made in two years (staff %d)", s0);
+    cr_assert_eq(k0, 0);
+    cr_assert(p0 > 40, "the released researchers join the pool (%g)", p0);
+    cr_assert_gt(k1, 10, "%lld spin-offs of the released", k1);
+    cr_assert_eq(p1, 0.0, "none joins the pool when all found firms");
+    cr_assert(kh > 0 && kh < k1 && ph > 0 && ph < p0, "half: %lld firms, pool +%g", kh, ph);
+}
+
+/* The climate covariate multiplies the organisation spin-off hazard by exp(effect * pull): at
+ * pull 1 and effect log 3, three times the spin-offs of pull 0 (over many steps). */
+static long long spinoffs_at(double pull)
+{
+    char a[64];
+    snprintf(a, sizeof a, "rules.spinoff.pull=%.17g", pull);
+    const char *sets[] = {a, "rules.spinoff.pull_effect=1.0986122886681098",
+                          "rules.spinoff.institute_rate=0.01", "rules.spinoff.founders_mean=1.0"};
+    town t;
+    make_town(&t, sets, 4);
+    for (int m = 0; m < 240; m++, t.w.step++) {
+        t.ws->n_births = 0;
+        t.w.orgs[0].staff = 120; /* the population at risk held fixed */
+        t.w.orgs[1].staff = 80;
+        run_rule(&t, "org_spinoff");
+    }
+    long long n = t.w.orgs[0].spinoffs;
+    free_town(&t);
+    return n;
+}
+
+Test(rules, the_venture_climate_scales_the_organisation_spinoff_hazard)
+{
+    const long long base = spinoffs_at(0.0), boom = spinoffs_at(1.0);
+    /* 0.01 x 120 x knowledge 3 x 20 years = 72 expected at pull 0, 216 at pull 1 */
+    cr_assert(base > 40 && base < 110, "%lld at pull 0", base);
+    const double ratio = (double)boom / (double)base;
+    cr_assert(ratio > 2.4 && ratio < 3.7, "ratio %g (%lld / %lld)", ratio, boom, base);
+}

@@ -111,7 +111,10 @@ typedef struct {
     int incubator_rooms;
     double graduates_per_year; /* universities only */
     int sector;                /* field of its spin-offs; -1: they draw one as start-ups do */
+    int report;                /* its spin-offs get series columns (spinoffs_cum_org_NAME) */
 } ric_org_spec;
+
+#define RIC_MAX_REPORTED 16 /* organisation cohorts with report = true */
 
 typedef struct {
     char name[RIC_NAME_MAX];
@@ -137,6 +140,9 @@ typedef struct {
     double spinoff_stay_share;        /* children staying in the parent's region */
     double spinoff_capital_share;     /* children going to the capital region */
     double spinoff_equity_share;      /* children in which the parent holds equity or licenses IP */
+    double spinoff_pull;        /* venture climate covariate of organisation spin-offs (a series) */
+    double spinoff_pull_effect; /* log hazard per unit of spinoff_pull */
+    double spinoff_push_share;  /* chance a researcher an institute releases founds a firm */
     double incubation_years;
     double incubator_exit_factor; /* exit hazard multiplier while incubated */
     /* Technology transfer (EIS-SKIN; Cohen and Levinthal 1990 absorptive capacity). */
@@ -181,13 +187,15 @@ typedef struct {
 typedef enum {
     RIC_EVENT_SET,   /* set a rule or region parameter, optionally until a date */
     RIC_EVENT_STAFF, /* set total staff target of a kind in a region */
-    RIC_EVENT_NOTE   /* a dated milestone recorded in the output metadata */
+    RIC_EVENT_NOTE,  /* a dated milestone recorded in the output metadata */
+    RIC_EVENT_SERIES /* a point of a dated series of a rule or region parameter: linear between
+                        the points of one key, flat after the last, untouched before the first */
 } ric_event_type;
 
 typedef struct {
     ric_event_type type;
     double date, until; /* until = +inf when the change holds */
-    char key[96];       /* SET: "rules.x" or "regions.R.x" */
+    char key[96];       /* SET, SERIES: "rules.x" or "regions.R.x" */
     double value;
     ric_org_kind kind; /* STAFF */
     int region;        /* STAFF */

@@ -103,7 +103,7 @@ void ric_load_events(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
         return;
     }
     sc->n_events = n;
-    static const char *const types[] = {"set", "staff", "note"};
+    static const char *const types[] = {"set", "staff", "note", "series"};
     static const char *const keys[] = {"date", "until",  "type",  "key",  "value",
                                        "kind", "region", "total", "text", NULL};
     for (int i = 0; i < n && !c->failed; i++) {
@@ -118,10 +118,18 @@ void ric_load_events(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
         e->until = ric_cfg_num(c, s, "until", 0, INFINITY, e->date, 1e6);
         if (!config_setting_get_member(s, "until"))
             e->until = INFINITY;
-        e->type = (ric_event_type)ric_cfg_enum(c, s, "type", 1, 0, types, 3);
+        e->type = (ric_event_type)ric_cfg_enum(c, s, "type", 1, 0, types, 4);
         if (c->failed)
             return;
+        if (e->type == RIC_EVENT_SERIES && config_setting_get_member(s, "until")) {
+            ric_cfg_fail(c, config_setting_get_member(s, "until"),
+                         "'%s.until' does not apply to a series point: the series holds its last "
+                         "point's value",
+                         p);
+            return;
+        }
         switch (e->type) {
+        case RIC_EVENT_SERIES:
         case RIC_EVENT_SET: {
             const char *k = ric_cfg_str(c, s, "key", 1, "", sizeof e->key);
             snprintf(e->key, sizeof e->key, "%s", k);

@@ -100,8 +100,10 @@ void ric_load_orgs(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
                                        "incubator_rooms",
                                        "graduates_per_year",
                                        "sector",
+                                       "report",
                                        NULL};
     long long total = 0;
+    int reported = 0;
     for (int i = 0; i < n && !c->failed; i++) {
         config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
         ric_org_spec *o = &sc->orgs[i];
@@ -123,6 +125,14 @@ void ric_load_orgs(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
         o->incubator_rooms = (int)ric_cfg_int(c, s, "incubator_rooms", 0, 0, 0, 100000);
         o->graduates_per_year = ric_cfg_num(c, s, "graduates_per_year", 0, 0, 0, 1e7);
         o->sector = ric_load_sector_ref(c, sc, s, "sector");
+        o->report = ric_cfg_bool(c, s, "report", 0);
+        if (!c->failed && o->report && ++reported > RIC_MAX_REPORTED) {
+            char p[256];
+            ric_cfg_path(config_setting_get_member(s, "report"), p, sizeof p);
+            ric_cfg_fail(c, config_setting_get_member(s, "report"),
+                         "'%s': at most %d organisation cohorts may report their spin-offs", p,
+                         RIC_MAX_REPORTED);
+        }
         if (!c->failed && o->kind != RIC_ORG_UNIVERSITY &&
             config_setting_get_member(s, "graduates_per_year")) {
             char p[256];

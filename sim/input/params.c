@@ -41,6 +41,15 @@ const ric_rule_entry ric_rule_table[] = {
        "years a spin-off keeps its parent's incubator room"),
     RP("spinoff.incubator_exit_factor", incubator_exit_factor, 0.5, 0, 1,
        "exit hazard multiplier while incubated"),
+    RP("spinoff.pull", spinoff_pull, 0, -10, 10,
+       "venture climate covariate of organisation spin-offs (KOSDAQ, the Venture Special Act, "
+       "venture capital), usually a dated series; 0: none"),
+    RP("spinoff.pull_effect", spinoff_pull_effect, 0, -10, 10,
+       "log hazard of organisation spin-offs per unit of spinoff.pull: the hazard is multiplied "
+       "by exp(pull_effect * pull)"),
+    RP("spinoff.push_share", spinoff_push_share, 0, 0, 1,
+       "chance that a researcher a research institute releases (its staff falling towards a "
+       "lower target) founds a firm with other released researchers"),
     RP("transfer.rate", transfer_rate, 0.1, 0, 12, "requests per firm-year at capability 1"),
     RP("transfer.absorptive_elasticity", transfer_absorptive_elasticity, 1.0, 0, 10,
        "exponent of capability in a firm's transfer demand"),

@@ -1,6 +1,8 @@
 /* Dated events of the scenario. A "set" event changes a rule or region parameter from its date and
- * restores the value it replaced at its 'until' date; "staff" events set the staff target of a kind
- * of organisation in a region; organisation arrivals and firm cohorts come from their own dates. */
+ * restores the value it replaced at its 'until' date; "series" events are the points of a dated
+ * series of such a parameter (covariates such as the venture climate of spin-offs), linear between
+ * them; "staff" events set the staff target of a kind of organisation in a region; organisation
+ * arrivals and firm cohorts come from their own dates. */
 #include "model/events.h"
 
 #include <math.h>
@@ -15,6 +17,7 @@
 
 typedef struct {
     int fired, restored;
+    int leader; /* SERIES: the first event of its key (it applies the whole series) */
     int n_targets;
     double **target; /* parameters the event changes */
     double *saved;   /* their values before it */
@@ -79,9 +82,17 @@ ric_status ric_events_alloc(ric_world *w, ric_events **out, ric_err *err)
         goto oom;
     for (int i = 0; i < ev->n; i++) {
         const ric_event_spec *e = &sc->events[i];
-        if (e->type != RIC_EVENT_SET)
+        if (e->type != RIC_EVENT_SET && e->type != RIC_EVENT_SERIES)
             continue;
         event_state *s = &ev->st[i];
+        s->leader = i;
+        if (e->type == RIC_EVENT_SERIES)
+            for (int j = 0; j < i; j++)
+                if (sc->events[j].type == RIC_EVENT_SERIES &&
+                    strcmp(sc->events[j].key, e->key) == 0) {
+                    s->leader = j;
+                    break;
+                }
         const int most = (w->n_regions > w->n_sectors ? w->n_regions : w->n_sectors) + 1;
         s->target = calloc((size_t)most, sizeof *s->target);
         s->saved = calloc((size_t)most, sizeof *s->saved);
@@ -208,6 +219,31 @@ void ric_events_apply(ric_events *ev, ric_world *w)
             for (int k = 0; k < s->n_targets; k++)
                 *s->target[k] = s->saved[k];
         }
+    }
+
+    /* series: each key's points, linear between their dates, flat after the last; before the
+     * first the parameter keeps its value */
+    for (int i = 0; i < ev->n; i++) {
+        const ric_event_spec *e = &sc->events[i];
+        if (e->type != RIC_EVENT_SERIES || ev->st[i].leader != i)
+            continue;
+        const ric_event_spec *prev = NULL, *next = NULL;
+        for (int j = i; j < ev->n; j++) {
+            const ric_event_spec *x = &sc->events[j];
+            if (x->type != RIC_EVENT_SERIES || ev->st[j].leader != i)
+                continue;
+            if (x->date <= t + RIC_TIME_EPS && (!prev || x->date > prev->date))
+                prev = x;
+            if (x->date > t + RIC_TIME_EPS && (!next || x->date < next->date))
+                next = x;
+        }
+        if (!prev)
+            continue;
+        double v = prev->value;
+        if (next)
+            v += (next->value - prev->value) * (t - prev->date) / (next->date - prev->date);
+        for (int k = 0; k < ev->st[i].n_targets; k++)
+            *ev->st[i].target[k] = v;
     }
 
     /* staff totals of a kind in a region: linear between their dates, flat after the last;

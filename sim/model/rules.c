@@ -50,9 +50,41 @@ static void rule_labour(ric_world *w, ric_workspace *ws)
 
 /* ---- staff: organisations refill towards their target from the local pool ---------------- */
 
+static int32_t spawn(ric_world *w, ric_workspace *ws, uint32_t parent_id, uint32_t parent_key,
+                     int parent_kind, int parent_region, double parent_knowledge,
+                     int32_t max_founders, int org, uint32_t rank);
+
+static int is_institute(ric_org_kind k)
+{
+    return k == RIC_ORG_RI_GVT || k == RIC_ORG_RI_PRIVATE || k == RIC_ORG_RI_SEMI;
+}
+
+/* Researchers pushed out found firms (the 1997-98 crisis: institutes restructured and cut staff,
+ * and researchers left to found ventures; MODEL.md 7.4): each of the RELEASED researchers of
+ * institute O is a founder with the chance rules.spinoff.push_share, and the founders form
+ * spin-offs together. Returns the founders, who do not join the pool. */
+static int32_t push_out(ric_world *w, ric_workspace *ws, int o, int32_t released)
+{
+    const ric_rules *p = &w->rules;
+    ric_org *g = &w->orgs[o];
+    if (p->spinoff_push_share <= 0 || released <= 0 || !is_institute(g->kind))
+        return 0;
+    gsl_rng *r = ric_stream_at(&w->stream, g->id, w->step, RIC_RULE_ORG_PUSH);
+    int32_t left = (int32_t)gsl_ran_binomial(r, p->spinoff_push_share, (unsigned)released);
+    int32_t used = 0;
+    for (uint32_t s = 0; left > 0; s++) {
+        int32_t k = spawn(w, ws, g->id, g->id, (int)g->kind, g->region, g->knowledge, left, o,
+                          0x400000u | s);
+        if (k <= 0)
+            break;
+        left -= k;
+        used += k;
+    }
+    return used;
+}
+
 static void rule_staff(ric_world *w, ric_workspace *ws)
 {
-    (void)ws;
     double rate = step_prob(w->rules.staff_rehire_rate, w->dt);
     for (int o = 0; o < w->n_orgs; o++) {
         ric_org *g = &w->orgs[o];
@@ -76,7 +108,8 @@ static void rule_staff(ric_world *w, ric_workspace *ws)
             double from_pool = fmin((double)h, floor(reg->pool));
             reg->pool -= from_pool;
         } else {
-            reg->pool -= h; /* released staff join the pool */
+            /* released staff join the pool, but for those who found firms */
+            reg->pool -= h + push_out(w, ws, o, -h);
         }
         g->staff += h;
     }
@@ -162,6 +195,8 @@ static int32_t spawn(ric_world *w, ric_workspace *ws, uint32_t parent_id, uint32
             f->incubator[i] = (uint16_t)(org + 1);
         }
         g->spinoffs++;
+        if (region == w->sc->capital_region)
+            g->spinoffs_capital++;
         if (equity) {
             /* the parent licenses its IP to the child or takes equity: licence income at
              * founding (EIS-SKIN's licensing channel) */
@@ -225,6 +260,9 @@ static void rule_org_spinoff(ric_world *w, ric_workspace *ws)
 {
     const ric_rules *p = &w->rules;
     local_reinforcement(w, ws);
+    /* the venture climate (KOSDAQ from 1996, the 1997 Venture Special Act, venture capital, the
+     * 2001 bust): a covariate series of the scenario, log-linear in the hazard */
+    const double climate = exp(p->spinoff_pull_effect * p->spinoff_pull);
     for (int o = 0; o < w->n_orgs; o++) {
         ric_org *g = &w->orgs[o];
         if (!g->active || g->kind == RIC_ORG_GVT_INST || g->staff < 2)
@@ -235,7 +273,7 @@ static void rule_org_spinoff(ric_world *w, ric_workspace *ws)
         double support =
             1.0 + p->spinoff_support_per_usd_m * g->seed_fund_usd_m + g->boost[RIC_CHANNEL_spinoff];
         double lambda = base * g->staff * ric_powe(g->knowledge, p->spinoff_knowledge_elasticity) *
-                        support * ws->tab_density[g->region] * w->dt;
+                        support * climate * ws->tab_density[g->region] * w->dt;
         if (lambda <= 0)
             continue;
         gsl_rng *r = ric_stream_at(&w->stream, g->id, w->step, RIC_RULE_ORG_SPINOFF);

@@ -84,6 +84,7 @@ ric_status ric_world_init(ric_world *w, const ric_scenario *sc, ric_err *err)
             else
                 snprintf(o->name, sizeof o->name, "%s", s->name);
             o->id = (uint32_t)k + 1;
+            o->spec = i;
             o->kind = s->kind;
             o->region = s->region >= 0 ? s->region : j % sc->n_regions;
             o->arrive = s->arrive + (s->arrive_until - s->arrive) * j / s->count;

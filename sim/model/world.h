@@ -100,9 +100,12 @@ typedef struct {
     int incubator_rooms, rooms_used;
     double graduates_per_year, graduate_acc;
     /* programme effects this step (reset and summed by the programme phase) */
-    double boost[RIC_CHANNEL_N]; /* by channel; the rules read spinoff, transfer, graduates, rooms */
+    double
+        boost[RIC_CHANNEL_N]; /* by channel; the rules read spinoff, transfer, graduates, rooms */
+    int spec;                 /* its cohort: the scenario's organisation entry */
     /* running totals, for review performance and output */
     long long spinoffs, transfers;
+    long long spinoffs_capital; /* of its spin-offs, those located in the capital region */
     double income_usd_m;
 } ric_org;
 

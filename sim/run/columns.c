@@ -67,6 +67,22 @@ static const char *empty_label(const ric_scenario *sc, size_t i)
     return "";
 }
 
+/* Organisation cohorts with report = true, in the scenario's order. */
+static size_t reported_count(const ric_scenario *sc)
+{
+    size_t n = 0;
+    for (int i = 0; i < sc->n_orgs; i++)
+        n += sc->orgs[i].report != 0;
+    return n;
+}
+static const char *reported_label(const ric_scenario *sc, size_t k)
+{
+    for (int i = 0; i < sc->n_orgs; i++)
+        if (sc->orgs[i].report && k-- == 0)
+            return sc->orgs[i].name;
+    return "";
+}
+
 /* A range: how many indices a scenario has and the text each puts into a name pattern's %s. A
  * family per sector or region group is a new range here and an entry in COLUMNS. */
 typedef struct {
@@ -75,7 +91,7 @@ typedef struct {
     const char *placeholder; /* stands for the label in a family's documented name */
 } range;
 
-enum { R_ONE, R_ORIGIN, R_PARENT, R_PROGRAMME, R_SECTOR, R_IF_SECTORS };
+enum { R_ONE, R_ORIGIN, R_PARENT, R_PROGRAMME, R_SECTOR, R_IF_SECTORS, R_REPORTED };
 static const range ranges[] = {
     [R_ONE] = {NULL, NULL, NULL},
     [R_ORIGIN] = {origin_count, origin_label, "ORIGIN"},
@@ -83,6 +99,7 @@ static const range ranges[] = {
     [R_PROGRAMME] = {programme_count, programme_label, "P"},
     [R_SECTOR] = {sector_count, sector_label, "S"},
     [R_IF_SECTORS] = {if_sectors_count, empty_label, ""},
+    [R_REPORTED] = {reported_count, reported_label, "O"},
 };
 
 /* ---- the row's aggregate ------------------------------------------------------------------- */
@@ -104,6 +121,7 @@ typedef struct {
     double pool;                  /* whole job seekers of focus regions */
     double sec_firms[RIC_MAX_SECTORS], sec_emp[RIC_MAX_SECTORS]; /* focus firms by sector */
     ric_programme_totals prog[RIC_MAX_PROGRAMMES];
+    double rep_spinoffs[RIC_MAX_REPORTED], rep_capital[RIC_MAX_REPORTED]; /* reported cohorts */
 } aggregate_t;
 
 /* A focus firm's share of a link to the firm PARTNER (an id, 0 = none): the whole link if the
@@ -132,6 +150,18 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
             a->orgs[g->kind] += 1;
             a->staff[g->kind] += g->staff;
         }
+    }
+    /* the reported cohorts' spin-offs, wherever they are, active or gone */
+    for (int o = 0, k = -1, last = -1; o < w->n_orgs; o++) {
+        const ric_org *g = &w->orgs[o];
+        if (!w->sc->orgs[g->spec].report)
+            continue;
+        if (g->spec != last) {
+            k++;
+            last = g->spec;
+        }
+        a->rep_spinoffs[k] += (double)g->spinoffs;
+        a->rep_capital[k] += (double)g->spinoffs_capital;
     }
     const double large_at = w->rules.large_firm_employees;
     int all_focus = 1;
@@ -248,6 +278,12 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
     EACH(spinoffs_cum_by_parent, R_PARENT, "spinoffs_cum_%s",                                      \
          "running total of `spinoffs` by parent kind" PARENT_IS,                                   \
          (double)a->fl->spinoffs_by_parent[spinoff_parents[i]])                                    \
+    EACH(spinoffs_cum_org, R_REPORTED, "spinoffs_cum_org_%s",                                      \
+         "running total of spin-offs of the organisation cohort `O` (those with `report = true`, " \
+         "in the scenario's order), wherever it is and wherever they locate",                      \
+         a->rep_spinoffs[i])                                                                       \
+    AND(spinoffs_cum_org_capital, "spinoffs_cum_org_%s_capital",                                   \
+        "of them, those located in the scenario's `capital_region`", a->rep_capital[i])            \
     ONE(entries, "non-spin-off entries in the interval (`startups + relocations`)",                \
         (double)a->fl->entries)                                                                    \
     ONE(startups, "non-spin-off start-ups in the interval", (double)a->fl->startups)               \
