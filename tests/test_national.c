@@ -37,17 +37,17 @@ static const ric_instrument_spec *instrument(const ric_scenario *sc, const char 
                                              const char *name)
 {
     for (int p = 0; p < sc->n_programmes; p++)
-        for (int i = 0; strcmp(sc->programmes[p].name, prog) == 0 &&
-                        i < sc->programmes[p].n_instruments;
-             i++)
+        for (int i = 0;
+             strcmp(sc->programmes[p].name, prog) == 0 && i < sc->programmes[p].n_instruments; i++)
             if (strcmp(sc->programmes[p].instruments[i].name, name) == 0)
                 return &sc->programmes[p].instruments[i];
     cr_assert_fail("no instrument %s.%s", prog, name);
     return NULL;
 }
 
-/* The seed's 30 complexes, 26,768 companies and 679,335 workers: the cohorts of the regions of group
- * "kicox" as written, and the firms placed at the first step (log-normal sizes around each mean). */
+/* The seed's 30 complexes, 26,768 companies and 679,335 workers: the cohorts of the regions of
+ * group "kicox" as written, and the firms placed at the first step (log-normal sizes around each
+ * mean). */
 Test(national, the_complexes_add_up_to_the_seeds_totals, .init = setup)
 {
     ric_scenario *sc = load(NATIONAL, NULL, 0);
@@ -113,8 +113,7 @@ Test(national, organisations_firms_and_residents, .init = setup)
         people += sc->regions[r].population;
         capital_area += in_group(sc, r, "capital_area") ? sc->regions[r].population : 0;
         cr_assert(in_group(sc, r, "capital_area") != in_group(sc, r, "non_capital"),
-                  "%s must be in exactly one of capital_area and non_capital",
-                  sc->regions[r].name);
+                  "%s must be in exactly one of capital_area and non_capital", sc->regions[r].name);
     }
     cr_assert(fabs(people - 47279000.0) < 10000.0, "residents %.0f", people);
     cr_assert(fabs(capital_area - 22767000.0) < 1.0, "capital area %.0f", capital_area);

@@ -1,10 +1,10 @@
-/* Benchmark: runs the fixed national workload (tests/bench/national_fixed.cfg: the national scenario
- * as it was before it became Korea, frozen so that speed stays comparable across versions), today's
- * national scenario and synthetic populations of 10^3 to 10^6 firms, each in its own child process (so peak memory is its own), and reports agent-steps per second, wall
- * time, peak resident memory, bytes of state per firm and the time of every phase of the step.
- * Each run is repeated (five times unless a fourth argument says) and the fastest is kept.
- * Not part of the test suite: `cmake --build build --target bench` (see doc/internals.md,
- * "Speed"). */
+/* Benchmark: runs the fixed national workload (tests/bench/national_fixed.cfg: the national
+ * scenario as it was before it became Korea, frozen so that speed stays comparable across
+ * versions), today's national scenario and synthetic populations of 10^3 to 10^6 firms, each in its
+ * own child process (so peak memory is its own), and reports agent-steps per second, wall time,
+ * peak resident memory, bytes of state per firm and the time of every phase of the step. Each run
+ * is repeated (five times unless a fourth argument says) and the fastest is kept. Not part of the
+ * test suite: `cmake --build build --target bench` (see doc/internals.md, "Speed"). */
 #include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdio.h>
