@@ -11,7 +11,9 @@
 #define RIC_NAME_MAX 48
 #define RIC_MAX_PROGRAMMES 32 /* one participation bit each */
 #define RIC_MAX_REGIONS 4096
-#define RIC_MAX_SECTORS 16 /* sectors a scenario may define (a firm's sector is one byte) */
+#define RIC_MAX_SECTORS 16  /* sectors a scenario may define (a firm's sector is one byte) */
+#define RIC_MAX_GROUPS 64   /* region groups a scenario may name (a region's are a 64-bit mask) */
+#define RIC_REGION_GROUPS 8 /* groups one region may list */
 
 /* Kinds of knowledge organisation, in the seed table's order (data/daedeok_history.tsv). */
 typedef enum {
@@ -58,7 +60,9 @@ extern const char *const ric_applicant_names[RIC_APPLY_N];
     X(graduate_stay_share, 0.5, 0, 1, 1, "share of local graduates who join the local pool")       \
     X(startup_rate, 0, 0, 1e7, 1, "non-spin-off start-ups per year")                               \
     X(relocation_rate, 0, 0, 1e7, 1, "firms relocating in per year")                               \
-    X(market_growth, 0, -1, 1, 1, "demand shifter of firm growth and fitness, per year")
+    X(market_growth, 0, -1, 1, 1, "demand shifter of firm growth and fitness, per year")           \
+    X(population, 0, 0, 2e9, 1,                                                                    \
+      "residents, persons (0: not given); weights the regional dispersion indicators")
 
 /* Sector parameters, one entry each: X(name, default, lo, hi, settable, doc), as the region
  * parameters: the field of ric_sector_spec, the key of a sector in the scenario's 'sectors' group
@@ -89,6 +93,9 @@ typedef struct {
 typedef struct {
     char name[RIC_NAME_MAX];
     int focus; /* counted in the organisation and employee columns */
+    /* bit g: a member of the scenario's region group g (ric_scenario.groups); dated "groups"
+     * events change the world's copy */
+    uint64_t groups;
     /* shares of start-ups and relocations by sector, summing to 1 (equal when not given) */
     double sector_share[RIC_MAX_SECTORS];
 #define RIC_REGION_FIELD(name, def, lo, hi, settable, doc) double name;
@@ -185,11 +192,12 @@ typedef struct {
 } ric_rules;
 
 typedef enum {
-    RIC_EVENT_SET,   /* set a rule or region parameter, optionally until a date */
-    RIC_EVENT_STAFF, /* set total staff target of a kind in a region */
-    RIC_EVENT_NOTE,  /* a dated milestone recorded in the output metadata */
-    RIC_EVENT_SERIES /* a point of a dated series of a rule or region parameter: linear between
+    RIC_EVENT_SET,    /* set a rule or region parameter, optionally until a date */
+    RIC_EVENT_STAFF,  /* set total staff target of a kind in a region */
+    RIC_EVENT_NOTE,   /* a dated milestone recorded in the output metadata */
+    RIC_EVENT_SERIES, /* a point of a dated series of a rule or region parameter: linear between
                         the points of one key, flat after the last, untouched before the first */
+    RIC_EVENT_GROUPS  /* a region joins or leaves region groups, optionally until a date */
 } ric_event_type;
 
 typedef struct {
@@ -197,9 +205,10 @@ typedef struct {
     double date, until; /* until = +inf when the change holds */
     char key[96];       /* SET, SERIES: "rules.x" or "regions.R.x" */
     double value;
-    ric_org_kind kind; /* STAFF */
-    int region;        /* STAFF */
-    char text[160];    /* NOTE */
+    ric_org_kind kind;    /* STAFF */
+    int region;           /* STAFF, GROUPS */
+    uint64_t add, remove; /* GROUPS: groups the region joins and leaves (masks of sc->groups) */
+    char text[160];       /* NOTE; GROUPS: optional milestone text, written like a note's */
 } ric_event_spec;
 
 typedef struct {
@@ -250,9 +259,10 @@ typedef struct {
     double merge_rate;     /* chance that an organisation's proposal joins the next one of its
                               region into one consortium before ranking (assumed; Daejeon's RIS
                               pilot, 2004: 6 proposals, 2 selected, one of them a merger) */
-    /* eligibility */
-    int n_regions;    /* 0 = any region */
+    /* eligibility: the listed regions and the members of the listed groups at the time */
+    int n_regions;    /* 0 = any region (unless groups is not 0) */
     int *regions;     /* owned */
+    uint64_t groups;  /* bit g: members of region group g are eligible */
     uint32_t sectors; /* bit s: firms of sector s are eligible; 0 = any sector */
     double min_staff, min_quality, max_age_years;
     /* ranking weights (INFSO-SKIN's criteria: quality, match, chance) */
@@ -297,6 +307,8 @@ typedef struct {
     ric_sector_spec *sectors;
     int n_regions;
     ric_region_spec *regions;
+    int n_groups; /* region groups, in order of first mention (regions, then events) */
+    char groups[RIC_MAX_GROUPS][RIC_NAME_MAX];
     int n_orgs;
     ric_org_spec *orgs;
     int n_firms;
@@ -322,6 +334,9 @@ void ric_scenario_free(ric_scenario *sc);
 
 /* Index of a region or programme by name, or -1. */
 int ric_scenario_region(const ric_scenario *sc, const char *name);
+
+/* Index of a region group by name, or -1. */
+int ric_scenario_group(const ric_scenario *sc, const char *name);
 
 /* Index of a sector by name, or -1. */
 int ric_scenario_sector(const ric_scenario *sc, const char *name);

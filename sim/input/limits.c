@@ -1,6 +1,6 @@
 /* The table of count limits (limits.h). An entry names an aggregate by its path; the first entry
  * that matches wins, and any other aggregate takes RIC_LIMIT_MEMBERS. Each limit is far above the
- * shipped scenarios (at most 32 regions, 23 organisation cohorts, 32 firm cohorts, 42 events, 4
+ * shipped scenarios (at most 44 regions, 129 organisation cohorts, 44 firm cohorts, 42 events, 4
  * programmes of at most 3 phases and 3 instruments, 16 study parameters) and, where the model has a
  * hard bound, equal to it (RIC_MAX_PROGRAMMES: one participation bit each; RIC_MAX_SECTORS: a
  * firm's sector is one byte). */
@@ -19,6 +19,9 @@ const ric_limit ric_limit_table[] = {
     {"events", 4096, "events"},
     {"sectors", RIC_MAX_SECTORS, "sectors"},
     {"regions.*.sector_shares", RIC_MAX_SECTORS, "sectors"},
+    {"regions.*.groups", RIC_REGION_GROUPS, "groups"},
+    {"events.*.add", RIC_REGION_GROUPS, "groups"},
+    {"events.*.remove", RIC_REGION_GROUPS, "groups"},
     {"programmes", RIC_MAX_PROGRAMMES, "programmes"},
     {"programmes.*.phases", 256, "phases"},
     {"programmes.*.instruments", 64, "instruments"},

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 /* File-wide limits, chosen far above the shipped files (the largest, scenarios/national.cfg, is
- * 14 KB; its longest string is under 200 bytes; nothing nests deeper than 7 levels). libconfig
+ * 43 KB; its longest string is under 200 bytes; nothing nests deeper than 7 levels). libconfig
  * 1.5's scanner is quadratic in a string literal's length and its parser in a group's member
  * count, so these bound its time. */
 #define RIC_LIMIT_FILE_BYTES (8 << 20)    /* a file, and a file with all its includes */

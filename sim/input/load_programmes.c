@@ -89,6 +89,16 @@ static int settable_key(const ric_scenario *sc, const char *key, double *lo, dou
     return 0;
 }
 
+/* The milestone text of event S (path P): one line, written into the output metadata. */
+static void load_text(ric_cfg *c, config_setting_t *s, const char *p, ric_event_spec *e)
+{
+    const char *t = ric_cfg_str(c, s, "text", 1, "", sizeof e->text);
+    snprintf(e->text, sizeof e->text, "%s", t);
+    if (strpbrk(e->text, "\n\r\t"))
+        ric_cfg_fail(c, config_setting_get_member(s, "text"),
+                     "'%s.text' must not contain tabs or line breaks", p);
+}
+
 void ric_load_events(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
 {
     config_setting_t *g = ric_cfg_member(c, root, "events", 0, CONFIG_TYPE_LIST);
@@ -103,9 +113,9 @@ void ric_load_events(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
         return;
     }
     sc->n_events = n;
-    static const char *const types[] = {"set", "staff", "note", "series"};
-    static const char *const keys[] = {"date", "until",  "type",  "key",  "value",
-                                       "kind", "region", "total", "text", NULL};
+    static const char *const types[] = {"set", "staff", "note", "series", "groups"};
+    static const char *const keys[] = {"date",   "until", "type", "key", "value",  "kind",
+                                       "region", "total", "text", "add", "remove", NULL};
     for (int i = 0; i < n && !c->failed; i++) {
         config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
         char p[256];
@@ -118,7 +128,7 @@ void ric_load_events(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
         e->until = ric_cfg_num(c, s, "until", 0, INFINITY, e->date, 1e6);
         if (!config_setting_get_member(s, "until"))
             e->until = INFINITY;
-        e->type = (ric_event_type)ric_cfg_enum(c, s, "type", 1, 0, types, 4);
+        e->type = (ric_event_type)ric_cfg_enum(c, s, "type", 1, 0, types, 5);
         if (c->failed)
             return;
         if (e->type == RIC_EVENT_SERIES && config_setting_get_member(s, "until")) {
@@ -153,14 +163,23 @@ void ric_load_events(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
             e->region = ric_load_region_ref(c, sc, s, "region", 1, 0);
             e->value = ric_cfg_num(c, s, "total", 1, 0, 0, 1e8);
             break;
-        case RIC_EVENT_NOTE: {
-            const char *t = ric_cfg_str(c, s, "text", 1, "", sizeof e->text);
-            snprintf(e->text, sizeof e->text, "%s", t);
-            if (strpbrk(e->text, "\n\r\t"))
-                ric_cfg_fail(c, config_setting_get_member(s, "text"),
-                             "'%s.text' must not contain tabs or line breaks", p);
+        case RIC_EVENT_GROUPS:
+            /* a structural change (doc/scenarios.md, events): the region's groups, and with them
+             * its programme eligibility and the group columns, change at the date */
+            e->region = ric_load_region_ref(c, sc, s, "region", 1, 0);
+            e->add = ric_load_group_list(c, sc, s, "add", 1);
+            e->remove = ric_load_group_list(c, sc, s, "remove", 1);
+            if (!c->failed && !(e->add | e->remove))
+                ric_cfg_fail(c, s, "'%s' must list groups to 'add' or 'remove'", p);
+            else if (!c->failed && (e->add & e->remove))
+                ric_cfg_fail(c, config_setting_get_member(s, "remove"),
+                             "'%s.remove' names a group that 'add' names too", p);
+            if (config_setting_get_member(s, "text"))
+                load_text(c, s, p, e);
             break;
-        }
+        case RIC_EVENT_NOTE:
+            load_text(c, s, p, e);
+            break;
         }
     }
 }
@@ -248,7 +267,6 @@ static void load_instrument(ric_cfg *c, ric_scenario *sc, config_setting_t *s,
             ric_cfg_fail(c, rs, "out of memory");
             return;
         }
-        in->n_regions = n;
         for (int i = 0; i < n && !c->failed; i++) {
             config_setting_t *x = config_setting_get_elem(rs, (unsigned)i);
             char p[256];
@@ -257,9 +275,16 @@ static void load_instrument(ric_cfg *c, ric_scenario *sc, config_setting_t *s,
                 ric_cfg_fail(c, rs, "'%s' must list region names (strings)", p);
                 return;
             }
-            in->regions[i] = ric_scenario_region(sc, config_setting_get_string(x));
-            if (in->regions[i] < 0)
-                ric_cfg_fail(c, rs, "'%s' names no region \"%s\"", p, config_setting_get_string(x));
+            /* a region, or a region group: its members at the time are eligible (so a region
+             * that joins the group by a dated event becomes eligible then) */
+            const char *nm = config_setting_get_string(x);
+            const int r = ric_scenario_region(sc, nm), k = ric_scenario_group(sc, nm);
+            if (r >= 0)
+                in->regions[in->n_regions++] = r;
+            else if (k >= 0)
+                in->groups |= UINT64_C(1) << k;
+            else
+                ric_cfg_fail(c, rs, "'%s' names no region or region group \"%s\"", p, nm);
         }
     }
     static const char *const rkeys[] = {"quality", "match", "chance", NULL};

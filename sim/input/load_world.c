@@ -26,6 +26,58 @@ int ric_load_region_ref(ric_cfg *c, const ric_scenario *sc, config_setting_t *g,
     return r;
 }
 
+uint64_t ric_load_group_list(ric_cfg *c, ric_scenario *sc, config_setting_t *g, const char *key,
+                             int add_new)
+{
+    config_setting_t *l = g ? config_setting_get_member(g, key) : NULL;
+    if (!l || c->failed)
+        return 0;
+    char p[256];
+    ric_cfg_path(l, p, sizeof p);
+    if (!config_setting_is_array(l) && !config_setting_is_list(l)) {
+        ric_cfg_fail(c, l, "'%s' must be a list of group names (got %s)", p, ric_cfg_type_name(l));
+        return 0;
+    }
+    if (!ric_cfg_within_limit(c, l))
+        return 0;
+    uint64_t mask = 0;
+    const int m = config_setting_length(l);
+    for (int i = 0; i < m && !c->failed; i++) {
+        config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+        const char *v = config_setting_get_string(e);
+        if (!v) {
+            ric_cfg_fail(c, e, "'%s' must list group names as strings", p);
+            return 0;
+        }
+        ric_cfg_check_ident(c, e, p, v);
+        if (!c->failed && strlen(v) >= RIC_NAME_MAX)
+            ric_cfg_fail(c, e, "'%s' names a group longer than %d characters (\"%.20s...\")", p,
+                         RIC_NAME_MAX - 1, v);
+        if (c->failed)
+            return 0;
+        int k = ric_scenario_group(sc, v);
+        if (k < 0 && !add_new) {
+            ric_cfg_fail(c, e, "'%s' names no region group (got \"%s\")", p, v);
+            return 0;
+        }
+        if (k < 0) {
+            if (sc->n_groups >= RIC_MAX_GROUPS) {
+                ric_cfg_fail(c, e, "'%s': the scenario names more than %d region groups", p,
+                             RIC_MAX_GROUPS);
+                return 0;
+            }
+            if (ric_scenario_region(sc, v) >= 0) { /* eligibility lists mix the two */
+                ric_cfg_fail(c, e, "'%s' names group \"%s\", which is a region's name", p, v);
+                return 0;
+            }
+            k = sc->n_groups++;
+            snprintf(sc->groups[k], sizeof sc->groups[k], "%s", v);
+        }
+        mask |= UINT64_C(1) << k;
+    }
+    return mask;
+}
+
 void ric_load_regions(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
 {
     int n;
@@ -48,7 +100,7 @@ void ric_load_regions(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
     }
     sc->n_regions = n;
 #define AS_KEY(name, def, lo, hi, settable, doc) #name,
-    static const char *const keys[] = {"label", "focus", "sector_shares",
+    static const char *const keys[] = {"label", "focus", "sector_shares", "groups",
                                        RIC_REGION_PARAMS(AS_KEY) NULL};
 #undef AS_KEY
     for (int i = 0; i < n && !c->failed; i++) {
@@ -59,12 +111,28 @@ void ric_load_regions(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
         ric_cfg_str(c, s, "label", 0, "", 96);
         r->focus = ric_cfg_bool(c, s, "focus", 1);
         ric_load_sector_shares(c, sc, s, r);
+        r->groups = ric_load_group_list(c, sc, s, "groups", 1);
         for (size_t k = 0; k < ric_region_table_n; k++) {
             const ric_region_entry *rp = &ric_region_table[k];
             *(double *)((char *)r + rp->offset) =
                 ric_cfg_num(c, s, rp->name, 0, rp->def, rp->lo, rp->hi);
         }
     }
+    /* a programme's eligible regions may name a group: a group may not share a region's name */
+    for (int k = 0; k < sc->n_groups && !c->failed; k++)
+        if (ric_scenario_region(sc, sc->groups[k]) >= 0) {
+            config_setting_t *at = g;
+            for (int i = 0; i < n; i++)
+                if (sc->regions[i].groups >> k & 1u) {
+                    at = config_setting_get_member(config_setting_get_elem(g, (unsigned)i),
+                                                   "groups");
+                    break;
+                }
+            char p[256];
+            ric_cfg_path(at, p, sizeof p);
+            ric_cfg_fail(c, at, "'%s' names group \"%s\", which is a region's name", p,
+                         sc->groups[k]);
+        }
     const char *cap = ric_cfg_str(c, root, "capital_region", 0, NULL, RIC_NAME_MAX);
     sc->capital_region = -1;
     if (cap) {

@@ -26,6 +26,11 @@ void ric_load_sector_shares(ric_cfg *c, const ric_scenario *sc, config_setting_t
                             ric_region_spec *r);
 /* An instrument's 'sectors' list of G as a bit mask (0 when absent). */
 uint32_t ric_load_sector_list(ric_cfg *c, const ric_scenario *sc, config_setting_t *g);
+/* The region groups listed by G's KEY (absent: none) as a mask of sc->groups. With ADD_NEW a name
+ * not seen before becomes the scenario's next group (at most RIC_MAX_GROUPS); without, it must
+ * name one. */
+uint64_t ric_load_group_list(ric_cfg *c, ric_scenario *sc, config_setting_t *g, const char *key,
+                             int add_new);
 int ric_load_region_ref(ric_cfg *c, const ric_scenario *sc, config_setting_t *g, const char *key,
                         int required, int allow_all);
 

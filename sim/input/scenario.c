@@ -25,6 +25,14 @@ int ric_scenario_region(const ric_scenario *sc, const char *name)
     return -1;
 }
 
+int ric_scenario_group(const ric_scenario *sc, const char *name)
+{
+    for (int i = 0; i < sc->n_groups; i++)
+        if (strcmp(sc->groups[i], name) == 0)
+            return i;
+    return -1;
+}
+
 int ric_scenario_sector(const ric_scenario *sc, const char *name)
 {
     for (int i = 0; i < sc->n_sectors; i++)

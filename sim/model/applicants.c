@@ -8,9 +8,13 @@ int ric_applicant_is_org(const ric_instrument_spec *in)
     return in->applicants == RIC_APPLY_UNIVERSITY || in->applicants == RIC_APPLY_INSTITUTE;
 }
 
-static int in_regions(const ric_instrument_spec *in, int r)
+/* Region R is one the instrument names, or a member now of a group it names (groups change by
+ * dated events: doc/scenarios.md). */
+static int in_regions(const ric_world *w, const ric_instrument_spec *in, int r)
 {
-    if (in->n_regions == 0)
+    if (in->n_regions == 0 && in->groups == 0)
+        return 1;
+    if (w->regions[r].p.groups & in->groups)
         return 1;
     for (int i = 0; i < in->n_regions; i++)
         if (in->regions[i] == r)
@@ -48,7 +52,7 @@ static int in_sectors(const ric_instrument_spec *in, int s)
 static int org_ok(const ric_world *w, const ric_instrument_spec *in, size_t k)
 {
     const ric_org *g = &w->orgs[k];
-    return g->active && in_regions(in, g->region) && in_sectors(in, g->sector) &&
+    return g->active && in_regions(w, in, g->region) && in_sectors(in, g->sector) &&
            g->staff >= in->min_staff && g->knowledge >= in->min_quality;
 }
 static int univ_eligible(const ric_world *w, const ric_instrument_spec *in, size_t k)
@@ -86,7 +90,7 @@ static int firm_eligible(const ric_world *w, const ric_instrument_spec *in, size
 {
     const ric_firms *f = &w->firms;
     double age = (double)((int32_t)w->step - f->birth[k]) * w->dt;
-    return !(f->flags[k] & RIC_FIRM_DEAD) && in_regions(in, f->region[k]) &&
+    return !(f->flags[k] & RIC_FIRM_DEAD) && in_regions(w, in, f->region[k]) &&
            in_sectors(in, f->sector[k]) && f->employees[k] >= in->min_staff &&
            f->capability[k] >= in->min_quality && age <= in->max_age_years;
 }
@@ -122,8 +126,7 @@ static int region_region(const ric_world *w, size_t k)
 }
 static int region_eligible(const ric_world *w, const ric_instrument_spec *in, size_t k)
 {
-    (void)w;
-    return in_regions(in, (int)k);
+    return in_regions(w, in, (int)k);
 }
 
 const ric_applicant_kind ric_applicant_kinds[RIC_APPLY_N] = {

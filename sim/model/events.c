@@ -1,7 +1,9 @@
 /* Dated events of the scenario. A "set" event changes a rule or region parameter from its date and
  * restores the value it replaced at its 'until' date; "series" events are the points of a dated
  * series of such a parameter (covariates such as the venture climate of spin-offs), linear between
- * them; "staff" events set the staff target of a kind of organisation in a region; organisation
+ * them; a "groups" event makes a region join or leave region groups (a structural change:
+ * eligibility and the group columns follow), likewise until a date; "staff" events set the staff
+ * target of a kind of organisation in a region; organisation
  * arrivals and firm cohorts come from their own dates. */
 #include "model/events.h"
 
@@ -19,8 +21,9 @@ typedef struct {
     int fired, restored;
     int leader; /* SERIES: the first event of its key (it applies the whole series) */
     int n_targets;
-    double **target; /* parameters the event changes */
-    double *saved;   /* their values before it */
+    double **target;       /* parameters the event changes */
+    double *saved;         /* their values before it */
+    uint64_t saved_groups; /* a groups event's region's groups before it */
 } event_state;
 
 struct ric_events {
@@ -212,12 +215,25 @@ void ric_events_apply(ric_events *ev, ric_world *w)
                     s->saved[k] = *s->target[k];
                     *s->target[k] = e->value;
                 }
+            } else if (e->type == RIC_EVENT_GROUPS) {
+                uint64_t *g = &w->regions[e->region].p.groups;
+                s->saved_groups = *g;
+                *g = (*g | e->add) & ~e->remove;
             }
         }
-        if (s->fired && !s->restored && e->type == RIC_EVENT_SET && t + RIC_TIME_EPS >= e->until) {
-            s->restored = 1;
-            for (int k = 0; k < s->n_targets; k++)
-                *s->target[k] = s->saved[k];
+        if (s->fired && !s->restored && t + RIC_TIME_EPS >= e->until) {
+            if (e->type == RIC_EVENT_SET) {
+                s->restored = 1;
+                for (int k = 0; k < s->n_targets; k++)
+                    *s->target[k] = s->saved[k];
+            } else if (e->type == RIC_EVENT_GROUPS) {
+                /* undoes only its own change, so other events' changes in between stay */
+                s->restored = 1;
+                const uint64_t added = e->add & ~s->saved_groups;
+                const uint64_t removed = e->remove & s->saved_groups;
+                uint64_t *g = &w->regions[e->region].p.groups;
+                *g = (*g & ~added) | removed;
+            }
         }
     }
 

@@ -232,7 +232,8 @@ ric_status ric_run(const ric_scenario *sc, const char *dir, int force, ric_err *
         }
     ric_output_meta(o, "focus_regions", "%s", focus);
     for (int e = 0; e < sc->n_events; e++)
-        if (sc->events[e].type == RIC_EVENT_NOTE)
+        if (sc->events[e].type == RIC_EVENT_NOTE ||
+            (sc->events[e].type == RIC_EVENT_GROUPS && sc->events[e].text[0]))
             ric_output_meta(o, "event", "%.4f %s", sc->events[e].date, sc->events[e].text);
     ric_output_header(o, ric_sim_colnames(s), ric_sim_ncols(s));
     while (!ric_sim_done(s)) {

@@ -1,9 +1,10 @@
-/* Benchmark: runs the national scenario and synthetic populations of 10^3 to 10^6 firms, each in
- * its own child process (so peak memory is its own), and reports agent-steps per second, wall
- * time, peak resident memory, bytes of state per firm and the time of every phase of the step.
- * Each run is repeated (five times unless a fourth argument says) and the fastest is kept.
- * Not part of the test suite: `cmake --build build --target bench` (see doc/internals.md,
- * "Speed"). */
+/* Benchmark: runs the fixed national workload (tests/bench/national_fixed.cfg: the national
+ * scenario as it was before it became Korea, frozen so that speed stays comparable across
+ * versions), today's national scenario and synthetic populations of 10^3 to 10^6 firms, each in its
+ * own child process (so peak memory is its own), and reports agent-steps per second, wall time,
+ * peak resident memory, bytes of state per firm and the time of every phase of the step. Each run
+ * is repeated (five times unless a fourth argument says) and the fastest is kept. Not part of the
+ * test suite: `cmake --build build --target bench` (see doc/internals.md, "Speed"). */
 #include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -203,6 +204,7 @@ int main(int argc, char **argv)
     const char *tsv = argc > 2 ? argv[2] : "bench.tsv";
     long max_n = argc > 3 ? atol(argv[3]) : 1000000;
     int repeats = argc > 4 ? atoi(argv[4]) : 5;
+    const char *fixed = argc > 5 ? argv[5] : "tests/bench/national_fixed.cfg";
     if (repeats < 1)
         repeats = 1;
     FILE *out = fopen(tsv, "w");
@@ -223,7 +225,9 @@ int main(int argc, char **argv)
     for (size_t p = 0; p < ric_sim_nphases(); p++)
         fprintf(out, "\t%s_s", ric_sim_phase_name(p));
     fprintf(out, "\toutput_s\n");
-    int rc = run_best("national", national, NULL, repeats, out);
+    int rc = run_best("national_fixed", fixed, NULL, repeats, out);
+    if (rc == 0)
+        rc = run_best("national", national, NULL, repeats, out);
     for (long n = 1000; n <= max_n && rc == 0; n *= 10) {
         char label[64];
         snprintf(label, sizeof label, "synthetic_%ld", n);
