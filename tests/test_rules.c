@@ -504,7 +504,7 @@ Test(rules, a_partner_that_hires_passes_orders_down_the_chain)
 /* The institute's staff target falls from 120 to 60: the staff rule releases researchers towards
  * it; with push_share 1 every released researcher founds (with others) a firm instead of joining
  * the pool, with 0 all join the pool; the university, whose target holds, releases nobody. */
-static void release_half(double push, long long *spinoffs, double *pool, int32_t *staff)
+static void release_half(double push, int cut, long long *spinoffs, double *pool, int32_t *staff)
 {
     char set[64];
     snprintf(set, sizeof set, "rules.spinoff.push_share=%.17g", push);
@@ -512,6 +512,7 @@ static void release_half(double push, long long *spinoffs, double *pool, int32_t
     town t;
     make_town(&t, sets, 2);
     t.w.orgs[0].staff_target = 60;
+    t.w.orgs[0].cutting = cut; /* the kind's total falls, or a newcomer took a share */
     const double pool0 = t.w.regions[0].pool;
     for (int m = 0; m < 24; m++, t.w.step++) {
         t.ws->n_births = 0;
@@ -537,9 +538,15 @@ Test(rules, researchers_an_institute_releases_found_firms_at_the_push_share)
     long long k0, k1, kh;
     double p0, p1, ph;
     int32_t s0, s1, sh;
-    release_half(0.0, &k0, &p0, &s0);
-    release_half(1.0, &k1, &p1, &s1);
-    release_half(0.5, &kh, &ph, &sh);
+    long long kr;
+    double pr;
+    int32_t sr;
+    release_half(0.0, 1, &k0, &p0, &s0);
+    release_half(1.0, 1, &k1, &p1, &s1);
+    release_half(0.5, 1, &kh, &ph, &sh);
+    release_half(1.0, 0, &kr, &pr, &sr);
+    cr_assert_eq(kr, 0, "a reshuffle of shares, not a cut, pushes nobody out");
+    cr_assert_eq(pr, p0);
     cr_assert_eq(s0, s1, "the cut is the same");
     cr_assert_lt(s0, 120 - 40, "most of the cut is made in two years (staff %d)", s0);
     cr_assert_eq(k0, 0);

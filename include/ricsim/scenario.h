@@ -150,6 +150,7 @@ typedef struct {
     double spinoff_pull;        /* venture climate covariate of organisation spin-offs (a series) */
     double spinoff_pull_effect; /* log hazard per unit of spinoff_pull */
     double spinoff_push_share;  /* chance a researcher an institute releases founds a firm */
+    double spinoff_private_factor; /* hazard multiplier of private institutes (corporate labs) */
     double incubation_years;
     double incubator_exit_factor; /* exit hazard multiplier while incubated */
     /* Technology transfer (EIS-SKIN; Cohen and Levinthal 1990 absorptive capacity). */

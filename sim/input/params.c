@@ -50,6 +50,8 @@ const ric_rule_entry ric_rule_table[] = {
     RP("spinoff.push_share", spinoff_push_share, 0, 0, 1,
        "chance that a researcher a research institute releases (its staff falling towards a "
        "lower target) founds a firm with other released researchers"),
+    RP("spinoff.private_factor", spinoff_private_factor, 1.0, 0, 10,
+       "spin-off hazard multiplier of private research institutes (corporate R&D centres)"),
     RP("transfer.rate", transfer_rate, 0.1, 0, 12, "requests per firm-year at capability 1"),
     RP("transfer.absorptive_elasticity", transfer_absorptive_elasticity, 1.0, 0, 10,
        "exponent of capability in a firm's transfer demand"),

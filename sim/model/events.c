@@ -141,6 +141,10 @@ static void set_staff_target(ric_world *w, ric_org_kind kind, int region, double
             continue;
         if (first < 0)
             first = o;
+        /* releases push researchers out only while the kind's total falls (the 1997-2002 cuts),
+         * not when a newcomer's share lowers the others' targets */
+        g->cutting = g->kind_total > 0 && total < g->kind_total - 1e-9;
+        g->kind_total = total;
         g->staff_target = (int32_t)floor((double)t * g->weight / wsum);
         given += g->staff_target;
     }

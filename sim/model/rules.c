@@ -60,14 +60,15 @@ static int is_institute(ric_org_kind k)
 }
 
 /* Researchers pushed out found firms (the 1997-98 crisis: institutes restructured and cut staff,
- * and researchers left to found ventures; MODEL.md 7.4): each of the RELEASED researchers of
- * institute O is a founder with the chance rules.spinoff.push_share, and the founders form
- * spin-offs together. Returns the founders, who do not join the pool. */
+ * and researchers left to found ventures; MODEL.md 7.4): while the staff total of its kind is
+ * falling, each of the RELEASED researchers of institute O is a founder with the chance
+ * rules.spinoff.push_share, and the founders form spin-offs together. Returns the founders, who do
+ * not join the pool. */
 static int32_t push_out(ric_world *w, ric_workspace *ws, int o, int32_t released)
 {
     const ric_rules *p = &w->rules;
     ric_org *g = &w->orgs[o];
-    if (p->spinoff_push_share <= 0 || released <= 0 || !is_institute(g->kind))
+    if (p->spinoff_push_share <= 0 || released <= 0 || !is_institute(g->kind) || !g->cutting)
         return 0;
     gsl_rng *r = ric_stream_at(&w->stream, g->id, w->step, RIC_RULE_ORG_PUSH);
     int32_t left = (int32_t)gsl_ran_binomial(r, p->spinoff_push_share, (unsigned)released);
@@ -267,8 +268,10 @@ static void rule_org_spinoff(ric_world *w, ric_workspace *ws)
         ric_org *g = &w->orgs[o];
         if (!g->active || g->kind == RIC_ORG_GVT_INST || g->staff < 2)
             continue;
-        double base =
-            g->kind == RIC_ORG_UNIVERSITY ? p->spinoff_university_rate : p->spinoff_institute_rate;
+        double base = g->kind == RIC_ORG_UNIVERSITY ? p->spinoff_university_rate
+                      : g->kind == RIC_ORG_RI_PRIVATE
+                          ? p->spinoff_institute_rate * p->spinoff_private_factor
+                          : p->spinoff_institute_rate;
         /* hazard per researcher rises with the parent's knowledge and with support money */
         double support =
             1.0 + p->spinoff_support_per_usd_m * g->seed_fund_usd_m + g->boost[RIC_CHANNEL_spinoff];

@@ -91,8 +91,10 @@ typedef struct {
     double arrive, depart;
     int active;
     int32_t staff, staff_target;
-    double weight;   /* share of its kind's staff total: its staff at arrival */
-    double hire_acc; /* fractional hires carried to the next step */
+    double kind_total; /* the last staff total of its kind and region an event gave it */
+    int cutting;       /* that total is falling: its releases are cuts, not a reshuffle */
+    double weight;     /* share of its kind's staff total: its staff at arrival */
+    double hire_acc;   /* fractional hires carried to the next step */
     double knowledge;
     double tto_per_year, tto_tokens;
     double seed_fund_usd_m;
