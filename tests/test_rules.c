@@ -585,3 +585,48 @@ Test(rules, the_venture_climate_scales_the_organisation_spinoff_hazard)
     const double ratio = (double)boom / (double)base;
     cr_assert(ratio > 2.4 && ratio < 3.7, "ratio %g (%lld / %lld)", ratio, boom, base);
 }
+
+/* Listings: once a year, firms old and large enough list with probability 1 - exp(-rate x climate);
+ * young or small firms never do, nor does anyone between whole years or at rate 0; an
+ * organisation's listed child is counted for its parent. */
+Test(rules, old_large_firms_list_once_a_year_at_the_listing_rate)
+{
+    const char *sets[] = {"rules.listing.rate=0.6931471805599453", "rules.listing.min_employees=20",
+                          "rules.listing.min_age_years=2.0"};
+    town t;
+    make_town(&t, sets, 3);
+    const size_t n = 400;
+    for (size_t j = 0; j < n; j++) {
+        const long i = add_firm(&t, j % 2 ? 30 : 10, 1.0);    /* odd: large enough */
+        t.w.firms.birth[i] = j % 4 < 2 ? 120 - 36 : 120 - 12; /* j%4 in {0,1}: three years old */
+        if (j == 1) {
+            t.w.firms.origin[i] = RIC_ORIGIN_INSTITUTE_SPINOFF;
+            t.w.firms.parent[i] = t.w.orgs[0].id;
+        }
+    }
+    t.w.step = 121; /* not a year's first step */
+    run_rule(&t, "listing");
+    for (size_t i = 0; i < n; i++)
+        cr_assert(!(t.w.firms.flags[i] & RIC_FIRM_LISTED), "no listing between whole years");
+    t.w.step = 120;
+    run_rule(&t, "listing");
+    size_t listed = 0;
+    for (size_t i = 0; i < n; i++) {
+        const int eligible = (i % 2) && (i % 4 < 2);
+        const int is = (t.w.firms.flags[i] & RIC_FIRM_LISTED) != 0;
+        cr_assert(eligible || !is, "firm %zu (%d employees) listed", i, t.w.firms.employees[i]);
+        listed += (size_t)is;
+    }
+    /* 100 eligible at probability 1/2 */
+    cr_assert(listed > 30 && listed < 70, "%zu of 100 listed", listed);
+    cr_assert_eq(t.w.flow.listings_cum, (long long)listed, "the town is a focus region");
+    cr_assert_eq(t.w.orgs[0].spinoffs_listed, (t.w.firms.flags[1] & RIC_FIRM_LISTED) ? 1 : 0);
+    /* a listed firm does not list again */
+    t.w.step = 132;
+    run_rule(&t, "listing");
+    cr_assert_geq(t.w.flow.listings_cum, (long long)listed);
+    for (size_t i = 0; i < n; i++) /* the young ones are two years old now; the small never list */
+        if (!(i % 2))
+            cr_assert(!(t.w.firms.flags[i] & RIC_FIRM_LISTED));
+    free_town(&t);
+}

@@ -153,6 +153,10 @@ typedef struct {
     double spinoff_private_factor; /* hazard multiplier of private institutes (corporate labs) */
     double incubation_years;
     double incubator_exit_factor; /* exit hazard multiplier while incubated */
+    /* Stock-market listings (KOSDAQ): a yearly hazard of firms old and large enough. */
+    double listing_rate;          /* per firm-year at a neutral climate (0: no listings) */
+    double listing_min_age_years; /* youngest age at listing */
+    double listing_min_employees; /* smallest size at listing */
     /* Technology transfer (EIS-SKIN; Cohen and Levinthal 1990 absorptive capacity). */
     double transfer_rate; /* requests per firm-year at capability 1 */
     double transfer_absorptive_elasticity;

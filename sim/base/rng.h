@@ -29,7 +29,8 @@ enum {
     RIC_RULE_SECTOR,        /* the sector a new firm draws from its region's shares */
     RIC_RULE_ORDERS,        /* rounding of the hires a partner's orders bring */
     RIC_RULE_SUPPLIERS,     /* programme supplier-buyer links */
-    RIC_RULE_ORG_PUSH       /* founders among the researchers an institute releases */
+    RIC_RULE_ORG_PUSH,      /* founders among the researchers an institute releases */
+    RIC_RULE_LISTING        /* a firm's stock-market listing */
 };
 
 /* One Philox block: four independent 32-bit words. */

@@ -86,6 +86,13 @@ const ric_rule_entry ric_rule_table[] = {
        "the critical mass, a multiple of their base rates (0: off; assumed)"),
     RP("entry.critical_mass", critical_mass, 50, 1, 1e7,
        "local firms at which self-reinforcement reaches half its strength (assumed)"),
+    RP("listing.rate", listing_rate, 0, 0, 12,
+       "stock-market listings per eligible firm-year at a neutral venture climate, scaled like "
+       "organisation spin-offs by exp(spinoff.pull_effect * spinoff.pull); 0: no listings"),
+    RP("listing.min_age_years", listing_min_age_years, 1.75, 0, 100,
+       "youngest age at listing (ETRI's firms listed on KOSDAQ 1.75 to 8.75 years after founding)"),
+    RP("listing.min_employees", listing_min_employees, 20, 1, 1e6,
+       "smallest size at listing, employees"),
     RP("exit.base_rate", exit_base_rate, 0.15, 0, 12,
        "per year for a new one-person firm at capability 1"),
     RP("exit.age_years", exit_age_years, 5.0, 0.01, 1000, "age scale of the falling hazard"),

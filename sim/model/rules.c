@@ -541,12 +541,52 @@ static void rule_compact(ric_world *w, ric_workspace *ws)
     ws->n_dead = 0;
 }
 
+/* ---- listings: the stock market as an exit for investors ----------------------------------- */
+
+/* Once a year (the first step of each year of the run), each live unlisted firm at least
+ * listing.min_age_years old with at least listing.min_employees lists with probability
+ * 1 - exp(-rate * exp(pull_effect * pull)) (KOSDAQ from 1996: 7 of ETRI's 237 firms listed by
+ * November 2001, 1.75 to 8.75 years after founding; data/etri_spinoffs.tsv). The draw is the firm's
+ * own keyed word, so comparisons stay paired. A listing changes nothing else in the model
+ * (assumed): it is the observable the record has. Off (no pass over the firms) when the rate is 0.
+ */
+static void rule_listing(ric_world *w, ric_workspace *ws)
+{
+    (void)ws;
+    const ric_rules *p = &w->rules;
+    const uint32_t per_year = (uint32_t)lround(1.0 / w->dt);
+    if (p->listing_rate <= 0 || per_year == 0 || w->step % per_year != 0)
+        return;
+    const double prob = 1.0 - exp(-p->listing_rate * exp(p->spinoff_pull_effect * p->spinoff_pull));
+    const int32_t min_age = (int32_t)ceil(p->listing_min_age_years / w->dt - 1e-9);
+    ric_firms *f = &w->firms;
+    for (size_t i = 0; i < f->n; i++) {
+        if ((f->flags[i] & (RIC_FIRM_DEAD | RIC_FIRM_LISTED)) ||
+            f->employees[i] < p->listing_min_employees || (int32_t)w->step - f->birth[i] < min_age)
+            continue;
+        ric_block b = ric_rng_block(w->sc->seed, f->key[i], w->step, RIC_RULE_LISTING);
+        if (!(ric_u01(b.v[0]) < prob))
+            continue;
+        f->flags[i] |= RIC_FIRM_LISTED;
+        if (focus(w, f->region[i])) {
+            w->flow.listings++;
+            w->flow.listings_cum++;
+        }
+        const int o = f->origin[i] == RIC_ORIGIN_INSTITUTE_SPINOFF ||
+                              f->origin[i] == RIC_ORIGIN_UNIVERSITY_SPINOFF
+                          ? (int)f->parent[i] - 1
+                          : -1;
+        if (o >= 0 && o < w->n_orgs)
+            w->orgs[o].spinoffs_listed++;
+    }
+}
+
 /* The schedule of a step's rules. Hiring rations the demand the firm pass summed and returns the
  * workers of the firms it flagged dead. */
 const ric_rule ric_rules_table[] = {
     {"labour", rule_labour},       {"staff", rule_staff},       {"org_spinoff", rule_org_spinoff},
     {"firms", ric_rule_firms},     {"hiring", ric_rule_hiring}, {"orders", rule_orders},
     {"spillover", rule_spillover}, {"transfer", rule_transfer}, {"firm_spinoff", rule_firm_spinoff},
-    {"entry", rule_entry},         {"compact", rule_compact},
+    {"entry", rule_entry},         {"listing", rule_listing},   {"compact", rule_compact},
 };
 const size_t ric_rules_n = sizeof ric_rules_table / sizeof ric_rules_table[0];

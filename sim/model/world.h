@@ -14,7 +14,8 @@
 
 enum {
     RIC_FIRM_EQUITY = 1u << 0, /* the parent holds equity or licensed IP to it */
-    RIC_FIRM_DEAD = 1u << 1    /* exits at the end of this step's firm pass */
+    RIC_FIRM_DEAD = 1u << 1,   /* exits at the end of this step's firm pass */
+    RIC_FIRM_LISTED = 1u << 2  /* listed on the stock market (KOSDAQ) */
 };
 
 /* The kinds of link a firm holds, written once: X(C, name, partner, lapses, knowledge, comment)
@@ -108,6 +109,7 @@ typedef struct {
     /* running totals, for review performance and output */
     long long spinoffs, transfers;
     long long spinoffs_capital; /* of its spin-offs, those located in the capital region */
+    long long spinoffs_listed;  /* of its spin-offs, those that listed on the stock market */
     double income_usd_m;
 } ric_org;
 
@@ -137,7 +139,8 @@ typedef struct {
     long long
         prog_jobs[RIC_MAX_PROGRAMMES]; /* gross hires of members within their awards' windows */
     long long transfers, transfers_cum;
-    double transfer_income_cum; /* US$ million */
+    long long listings, listings_cum; /* focus firms listed on the stock market */
+    double transfer_income_cum;       /* US$ million */
     double graduates;
 } ric_flows;
 

@@ -122,6 +122,7 @@ typedef struct {
     double sec_firms[RIC_MAX_SECTORS], sec_emp[RIC_MAX_SECTORS]; /* focus firms by sector */
     ric_programme_totals prog[RIC_MAX_PROGRAMMES];
     double rep_spinoffs[RIC_MAX_REPORTED], rep_capital[RIC_MAX_REPORTED]; /* reported cohorts */
+    double rep_listed[RIC_MAX_REPORTED];
 } aggregate_t;
 
 /* A focus firm's share of a link to the firm PARTNER (an id, 0 = none): the whole link if the
@@ -162,6 +163,7 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
         }
         a->rep_spinoffs[k] += (double)g->spinoffs;
         a->rep_capital[k] += (double)g->spinoffs_capital;
+        a->rep_listed[k] += (double)g->spinoffs_listed;
     }
     const double large_at = w->rules.large_firm_employees;
     int all_focus = 1;
@@ -284,6 +286,11 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
          a->rep_spinoffs[i])                                                                       \
     AND(spinoffs_cum_org_capital, "spinoffs_cum_org_%s_capital",                                   \
         "of them, those located in the scenario's `capital_region`", a->rep_capital[i])            \
+    AND(spinoffs_listed_org, "spinoffs_listed_org_%s",                                             \
+        "of them, those listed on the stock market (`listing`)", a->rep_listed[i])                 \
+    ONE(listings, "focus firms listed on the stock market in the interval (`listing.rate`)",       \
+        (double)a->fl->listings)                                                                   \
+    ONE(listings_cum, "running total of `listings`", (double)a->fl->listings_cum)                  \
     ONE(entries, "non-spin-off entries in the interval (`startups + relocations`)",                \
         (double)a->fl->entries)                                                                    \
     ONE(startups, "non-spin-off start-ups in the interval", (double)a->fl->startups)               \
@@ -564,6 +571,7 @@ void ric_columns_row(const ric_columns *c, ric_world *w, const ric_programmes *p
     /* reset the flows of the interval; cumulative counters stay */
     ric_flows *fl = &w->flow;
     fl->spinoffs = fl->entries = fl->exits = fl->startups = fl->relocations = 0;
+    fl->listings = 0;
     memset(fl->created, 0, sizeof fl->created);
     memset(fl->created_sector, 0, sizeof fl->created_sector);
     memset(fl->destroyed, 0, sizeof fl->destroyed);
