@@ -6,6 +6,7 @@
 #include "cli_common.h"
 #include "cli_help.h"
 #include "cli_mpi.h"
+#include "cli_study.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -23,6 +24,7 @@
 #include "base/fs.h"
 #include "base/lock.h"
 #include "ricsim/experiment.h"
+#include "studies/study_cfg.h"
 
 #define MAX_JOBS 256
 
@@ -483,11 +485,13 @@ static void default_out(const char *exp, char *buf, size_t n)
 /* ricsim slurm EXP.cfg --shards N [--jobs C] [--out DIR]: prints a job-array script. */
 static int cmd_slurm(const args *a)
 {
+    /* a calibration by ABC-SMC shards each generation: its script is the studies' */
+    int calibration = ric_studycfg_kinds(a->pos[0]) & RIC_KIND_CALIBRATION;
     ric_plan *p = NULL;
-    int rc = load_plan(a->pos[0], &p);
+    int rc = calibration ? 0 : load_plan(a->pos[0], &p);
     if (rc)
         return rc;
-    size_t runs = p->n_runs;
+    size_t runs = p ? p->n_runs : SIZE_MAX;
     ric_plan_free(p);
     if (a->shards > runs)
         return usage_error("slurm: %zu shards for the %zu runs of %s: at most one shard per run",
@@ -504,6 +508,8 @@ static int cmd_slurm(const args *a)
     }
     exe[n] = '\0';
     int cpus = a->jobs_given ? a->jobs : 2; /* fits a 2-CPU node */
+    if (calibration)
+        return ric_cli_study_slurm(a->pos[0], a->shards, cpus, out, exe, cwd);
     ric_sbuf b = {0}, q_exe = {0}, q_exp = {0}, q_out = {0}, q_cwd = {0};
     sh_quote(exe, &q_exe);
     sh_quote(a->pos[0], &q_exp);

@@ -712,3 +712,92 @@ int ric_cli_study(int argc, char **argv)
     ric_mpi_end();
     return rc;
 }
+
+/* S quoted for bash: '...' with each ' written '\\''. */
+static void sh_quote(const char *s, ric_sbuf *b)
+{
+    ric_sbuf_put(b, "'");
+    for (; *s; s++)
+        ric_sbuf_put(b, *s == '\'' ? "'\\''" : "%c", *s);
+    ric_sbuf_put(b, "'");
+}
+
+int ric_cli_study_slurm(const char *file, size_t shards, int cpus, const char *out,
+                        const char *exe, const char *cwd)
+{
+    ric_err err = {{0}};
+    ric_calibration *c = NULL;
+    ric_cli_loading(1);
+    ric_status st = ric_calibrate_load(file, &c, &err);
+    ric_cli_loading(0);
+    if (st != RIC_OK)
+        return fail("slurm", st, &err);
+    int abc = ric_calibrate_abc(c) != NULL;
+    ric_calibrate_free(c);
+    if (!abc)
+        return ric_cli_usage_error("slurm: %s calibrates by nelder_mead, which cannot be "
+                                   "sharded (method abc_smc can)",
+                                   file);
+    ric_sbuf b = {0}, q_exe = {0}, q_file = {0}, q_out = {0}, q_cwd = {0};
+    sh_quote(exe, &q_exe);
+    sh_quote(file, &q_file);
+    sh_quote(out, &q_out);
+    sh_quote(cwd, &q_cwd);
+    ric_sbuf_put(&b,
+                 "#!/bin/bash\n"
+                 "# A Slurm job array for one generation of the ABC-SMC calibration %s in %zu "
+                 "shards,\n"
+                 "# printed by ricsim slurm. Submit it with sbatch. Task I runs its slice of the "
+                 "generation\n"
+                 "# running (the first one %s/.runs does not hold whole) into %s/shard-I-of-%zu "
+                 "(--resume:\n"
+                 "# a requeued task continues); task 0 also submits the merge, a job that starts "
+                 "when every\n"
+                 "# task has ended well (afterok), joins the shards into %s and, until "
+                 "posterior.tsv is\n"
+                 "# written, submits this script again (printed afresh) for the next "
+                 "generation.\n"
+                 "#SBATCH --job-name=ricsim-abc\n"
+                 "#SBATCH --array=0-%zu\n"
+                 "#SBATCH --cpus-per-task=%d\n"
+                 "#SBATCH --output=slurm-ricsim-%%A_%%a.out\n"
+                 "set -euo pipefail\n"
+                 "cd %s\n"
+                 "ricsim=%s\n"
+                 "if [ -z \"${SLURM_ARRAY_TASK_ID:-}\" ]; then\n"
+                 "  echo \"submit with: sbatch $0 (by hand: SLURM_ARRAY_TASK_ID=I bash $0 for "
+                 "each shard I,\" \\\n"
+                 "       \"then ricsim merge %s --remove-shards, and again until posterior.tsv "
+                 "is there)\" >&2\n"
+                 "  exit 2\n"
+                 "fi\n"
+                 "if [ \"$SLURM_ARRAY_TASK_ID\" = 0 ] && [ \"${SLURM_RESTART_COUNT:-0}\" = 0 "
+                 "]; then\n"
+                 "  next=\"$(printf %%q \"$ricsim\") slurm $(printf %%q %s) --shards %zu --jobs %d "
+                 "--out $(printf %%q %s) | sbatch\"\n"
+                 "  merge=\"cd $(printf %%q %s) && $(printf %%q \"$ricsim\") merge $(printf %%q "
+                 "%s) --remove-shards && { [ -e $(printf %%q %s)/posterior.tsv ] || { $next; }; "
+                 "}\"\n"
+                 "  sbatch --dependency=afterok:\"$SLURM_ARRAY_JOB_ID\" --kill-on-invalid-dep=yes "
+                 "\\\n"
+                 "    --job-name=ricsim-abc-merge --cpus-per-task=1 "
+                 "--output=slurm-ricsim-%%j-merge.out \\\n"
+                 "    --wrap=\"$merge\"\n"
+                 "fi\n"
+                 "\"$ricsim\" calibrate %s --out %s --shard \"$SLURM_ARRAY_TASK_ID/%zu\" \\\n"
+                 "  --jobs \"${SLURM_CPUS_PER_TASK:-%d}\" --resume\n",
+                 file, shards, out, out, shards, out, shards - 1, cpus, q_cwd.buf, q_exe.buf,
+                 out, q_file.buf, shards, cpus, q_out.buf, q_cwd.buf, q_out.buf, q_out.buf,
+                 q_file.buf, q_out.buf, shards, cpus);
+    int rc = b.oom || q_exe.oom || q_file.oom || q_out.oom || q_cwd.oom;
+    if (!rc)
+        fputs(b.buf, stdout);
+    else
+        fprintf(stderr, "ricsim: slurm: out of memory\n");
+    free(b.buf);
+    free(q_exe.buf);
+    free(q_file.buf);
+    free(q_out.buf);
+    free(q_cwd.buf);
+    return rc;
+}
