@@ -919,7 +919,7 @@ ric_status ric_stats_compare_draws(const char *dir, const char *scen_a, const ch
             "# A=%s\n# B=%s\n# pairs=%zu master_seed=%llu\n"
             "# per indicator: mean of B - A (diff), its 95%% interval (lo, hi: paired t), "
             "the interval unpaired runs would give (Welch), and the variance reduction "
-            "factor vrf = (var A + var B) / var(B - A)\nyear",
+            "factor vrf = (var A + var B) / var(B - A)\n",
             scen[0], scen[1], n, (unsigned long long)master);
     if (draws)
         fprintf(diff->f,
@@ -928,6 +928,7 @@ ric_status ric_stats_compare_draws(const char *dir, const char *scen_a, const ch
                 "share_params, share_seeds: the law of total variance, Var(E[B - A | draw]) and "
                 "E[Var(B - A | draw)] over their sum\n",
                 draws);
+    fputs("year", diff->f);
     for (size_t j = 0; j < n_ind; j++) {
         fprintf(diff->f, "\t%s_diff\t%s_lo\t%s_hi\t%s_lo_unpaired\t%s_hi_unpaired\t%s_vrf", ind[j],
                 ind[j], ind[j], ind[j], ind[j], ind[j]);
