@@ -189,8 +189,10 @@ static int ricsim(const char *env, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "cd '%s' && %s RICSIM_ANALYSIS_DIR=/nonexistent '%s' %s > out.txt "
-                              "2> err.txt", tmp, env, RIC_BINARY, args);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && %s RICSIM_ANALYSIS_DIR=/nonexistent '%s' %s > out.txt "
+             "2> err.txt",
+             tmp, env, RIC_BINARY, args);
     fflush(NULL);
     int st = system(cmd);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -276,15 +278,14 @@ Test(abc, the_posterior_covers_the_truth_and_narrows_from_the_prior, .init = mak
     free(post);
     /* every target in the ppc, the unfitted share too, beside its observation */
     char *ppc = slurp(in_tmp("full/ppc.tsv"));
-    cr_assert(strstr(ppc, "\nsum(exits,2000-2005)\t2000\t2005\tsum\texits\t-\t=\t67\t6\t1\t"),
-              "%s", ppc);
+    cr_assert(strstr(ppc, "\nsum(exits,2000-2005)\t2000\t2005\tsum\texits\t-\t=\t67\t6\t1\t"), "%s",
+              ppc);
     cr_assert(strstr(ppc, "\nfirms_institute_spinoff/firms\t2005\tNaN\tvalue\t"), "%s", ppc);
     free(ppc);
     /* the posterior read back as compare reads it: the weights sum to 1 */
     ric_posterior p;
     ric_err err = {{0}};
-    cr_assert_eq(ric_posterior_read(in_tmp("full/posterior.tsv"), &p, &err), RIC_OK, "%s",
-                 err.msg);
+    cr_assert_eq(ric_posterior_read(in_tmp("full/posterior.tsv"), &p, &err), RIC_OK, "%s", err.msg);
     cr_assert_eq(p.k, 2);
     cr_assert_str_eq(p.keys[1], "rules.jobs.small_premium");
     double s = 0;
@@ -311,8 +312,8 @@ Test(abc, the_posterior_covers_the_truth_and_narrows_from_the_prior, .init = mak
     int done = 0;
     for (int round = 0; round < 12 && !done; round++) {
         for (int i = 0; i < 2; i++)
-            cr_assert_eq(ricsim("", "calibrate cal.cfg --out sh --shard %d/2 --resume", i), 0,
-                         "%s", slurp(in_tmp("err.txt")));
+            cr_assert_eq(ricsim("", "calibrate cal.cfg --out sh --shard %d/2 --resume", i), 0, "%s",
+                         slurp(in_tmp("err.txt")));
         cr_assert_eq(ricsim("", "merge sh --remove-shards"), 0, "%s", slurp(in_tmp("err.txt")));
         done = exists(in_tmp("sh/posterior.tsv"));
     }
@@ -333,7 +334,8 @@ Test(abc, the_posterior_covers_the_truth_and_narrows_from_the_prior, .init = mak
     cr_assert_eq(system(cmd), 0);
     char *sb = slurp(in_tmp("out.txt"));
     cr_assert(strstr(sb, "#SBATCH --array=0-2\n"));
-    cr_assert(strstr(sb, "calibrate 'cal.cfg' --out 'runs/abc' --shard \"$SLURM_ARRAY_TASK_ID/3\""));
+    cr_assert(
+        strstr(sb, "calibrate 'cal.cfg' --out 'runs/abc' --shard \"$SLURM_ARRAY_TASK_ID/3\""));
     cr_assert(strstr(sb, "merge $(printf %q 'runs/abc') --remove-shards && { [ -e "));
     cr_assert(strstr(sb, "slurm $(printf %q 'cal.cfg') --shards 3 --jobs 2"), "%s", sb);
     free(sb);
@@ -368,8 +370,7 @@ Test(abc, calibration_file_errors_are_named, .init = make_tmp, .fini = cleanup)
         const char *path = write_file("cal.cfg", cases[i].cfg);
         ric_calibration *c = NULL;
         ric_err err = {{0}};
-        cr_assert_eq(ric_calibrate_load(path, &c, &err), RIC_ESCENARIO, "case %zu: %s", i,
-                     err.msg);
+        cr_assert_eq(ric_calibrate_load(path, &c, &err), RIC_ESCENARIO, "case %zu: %s", i, err.msg);
         cr_assert_null(c);
         cr_assert(strstr(err.msg, cases[i].msg), "case %zu: '%s' lacks '%s'", i, err.msg,
                   cases[i].msg);
@@ -419,28 +420,29 @@ static double last_diff(const char *dir, const char *name)
     return v;
 }
 
-Test(abc, compare_over_draws_splits_the_variance_between_parameters_and_seeds,
-     .init = make_tmp, .fini = cleanup)
+Test(abc, compare_over_draws_splits_the_variance_between_parameters_and_seeds, .init = make_tmp,
+     .fini = cleanup)
 {
     /* B doubles the grant's budget and winners; the channel's strength decides what it buys */
     char cmd[600];
     snprintf(cmd, sizeof cmd, "cp '%s' '%s/tiny.cfg'", TINY, tmp);
     cr_assert_eq(system(cmd), 0);
-    write_file("more.cfg",
-               "@include \"tiny.cfg\"\nvariant = { name = \"tiny_more\"; set = "
-               "[\"programmes.grant.phases.[0].budget_usd_m=20.0\", "
-               "\"programmes.grant.instruments.calls.max_winners=20\"]; };\n");
+    write_file("more.cfg", "@include \"tiny.cfg\"\nvariant = { name = \"tiny_more\"; set = "
+                           "[\"programmes.grant.phases.[0].budget_usd_m=20.0\", "
+                           "\"programmes.grant.instruments.calls.max_winners=20\"]; };\n");
     write_file("wide.tsv", "# parameter=cap key=programmes.grant.instruments.calls.channels."
                            "capability\nweight\tcap\n1\t0.0\n1\t0.6\n");
     write_file("one.tsv", "# parameter=cap key=programmes.grant.instruments.calls.channels."
                           "capability\nweight\tcap\n1\t0.3\n");
     const char *ind = "--indicators employees_smes,smes --jobs 2";
-    cr_assert_eq(ricsim("", "compare tiny.cfg more.cfg --out wide --posterior wide.tsv --draws 8 "
-                            "--reps 4 %s",
+    cr_assert_eq(ricsim("",
+                        "compare tiny.cfg more.cfg --out wide --posterior wide.tsv --draws 8 "
+                        "--reps 4 %s",
                         ind),
                  0, "%s", slurp(in_tmp("err.txt")));
-    cr_assert_eq(ricsim("", "compare tiny.cfg more.cfg --out one --posterior one.tsv --draws 8 "
-                            "--reps 4 %s",
+    cr_assert_eq(ricsim("",
+                        "compare tiny.cfg more.cfg --out one --posterior one.tsv --draws 8 "
+                        "--reps 4 %s",
                         ind),
                  0, "%s", slurp(in_tmp("err.txt")));
     double wide = last_diff("wide", "employees_smes_share_params");
@@ -482,16 +484,14 @@ static const char contrast_fmt[] =
     "  morris = { trajectories = 4; };\n"
     "};\n";
 
-Test(abc, a_sensitivity_of_a_contrast_is_the_paired_difference, .init = make_tmp,
-     .fini = cleanup)
+Test(abc, a_sensitivity_of_a_contrast_is_the_paired_difference, .init = make_tmp, .fini = cleanup)
 {
     char cmd[600], text[2048];
     snprintf(cmd, sizeof cmd, "cp '%s' '%s/tiny.cfg'", TINY, tmp);
     cr_assert_eq(system(cmd), 0);
-    write_file("more.cfg",
-               "@include \"tiny.cfg\"\nvariant = { name = \"tiny_more\"; set = "
-               "[\"programmes.grant.phases.[0].budget_usd_m=20.0\", "
-               "\"programmes.grant.instruments.calls.max_winners=20\"]; };\n");
+    write_file("more.cfg", "@include \"tiny.cfg\"\nvariant = { name = \"tiny_more\"; set = "
+                           "[\"programmes.grant.phases.[0].budget_usd_m=20.0\", "
+                           "\"programmes.grant.instruments.calls.max_winners=20\"]; };\n");
     /* the scenario against itself: every indicator is exactly 0 */
     snprintf(text, sizeof text, contrast_fmt, TINY);
     ric_sensitivity *s = NULL;
@@ -528,7 +528,6 @@ Test(abc, a_sensitivity_of_a_contrast_is_the_paired_difference, .init = make_tmp
     write_file("short.cfg", "@include \"tiny.cfg\"\nvariant = { name = \"short\"; set = "
                             "[\"time.end=2004.0\"]; };\n");
     snprintf(text, sizeof text, contrast_fmt, "short.cfg");
-    cr_assert_eq(ric_sensitivity_load(write_file("short_sa.cfg", text), &s, &err),
-                 RIC_ESCENARIO);
+    cr_assert_eq(ric_sensitivity_load(write_file("short_sa.cfg", text), &s, &err), RIC_ESCENARIO);
     cr_assert(strstr(err.msg, "differs from"), "%s", err.msg);
 }

@@ -86,7 +86,7 @@ ric_status ric_stats_compare(const char *dir, const char *a, const char *b, uint
 /* The same for a comparison over DRAWS posterior draws (ric_plan_compare_draws; 0: none): pairs
  * by draw and replication, and every effect of diff.tsv and effect.tsv gains lo_total,
  * hi_total (ric_stats_nested's interval) and share_params, share_seeds (its variance shares). */
-ric_status ric_stats_compare_draws(const char *dir, const char *a, const char *b,
-                                   uint64_t master, size_t draws, char **note, ric_err *err);
+ric_status ric_stats_compare_draws(const char *dir, const char *a, const char *b, uint64_t master,
+                                   size_t draws, char **note, ric_err *err);
 
 #endif

@@ -68,10 +68,11 @@ void ric_plan_run(const ric_plan *p, size_t id, ric_run_spec *out)
     out->rep = id % p->reps;
     out->scenario = p->n_scenarios == 2 ? (int)(out->row % 2) : 0;
     /* over posterior draws, each draw has seeds of its own, shared by its A and B */
-    out->seed = p->draws ? ric_design_seed(ric_design_seed(p->master_seed, out->row / 2) ^
-                                               0x3c6ef372fe94f82bull,
-                                           out->rep)
-                         : ric_design_seed(p->master_seed, out->rep);
+    out->seed =
+        p->draws
+            ? ric_design_seed(ric_design_seed(p->master_seed, out->row / 2) ^ 0x3c6ef372fe94f82bull,
+                              out->rep)
+            : ric_design_seed(p->master_seed, out->rep);
 }
 
 void ric_runs_value(const ric_plan *p, size_t row, size_t j, char *buf, size_t n)

@@ -933,8 +933,8 @@ ric_status ric_stats_compare_draws(const char *dir, const char *scen_a, const ch
         fprintf(diff->f, "\t%s_diff\t%s_lo\t%s_hi\t%s_lo_unpaired\t%s_hi_unpaired\t%s_vrf", ind[j],
                 ind[j], ind[j], ind[j], ind[j], ind[j]);
         if (draws)
-            fprintf(diff->f, "\t%s_lo_total\t%s_hi_total\t%s_share_params\t%s_share_seeds",
-                    ind[j], ind[j], ind[j], ind[j]);
+            fprintf(diff->f, "\t%s_lo_total\t%s_hi_total\t%s_share_params\t%s_share_seeds", ind[j],
+                    ind[j], ind[j], ind[j]);
     }
     fputc('\n', diff->f);
     fprintf(nf,
@@ -976,8 +976,9 @@ ric_status ric_stats_compare_draws(const char *dir, const char *scen_a, const ch
                 ric_stats_nested(dv, grp, n, groups, work + n, &ne);
                 put_nest(diff->f, &ne);
                 if (i + 1 == steps)
-                    fprintf(nf, "  %-24s over draws and seeds [%.4g, %.4g], %.0f%% of the "
-                                "variance from the parameters\n",
+                    fprintf(nf,
+                            "  %-24s over draws and seeds [%.4g, %.4g], %.0f%% of the "
+                            "variance from the parameters\n",
                             "", ne.lo, ne.hi, 100 * ne.share_params);
             }
         }

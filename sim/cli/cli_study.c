@@ -321,8 +321,9 @@ static int calibrate_abc(const sargs *a, ric_calibration *c)
             sd->n_params, sd->scenario_name, sd->reps, sd->workers, workers_text(),
             a->n_shards > 1 ? " (this shard's slice of the generation running)" : "");
     if (p.kept)
-        fprintf(stderr, "ricsim: calibrate: %zu particles kept from before, %zu generations "
-                        "complete\n",
+        fprintf(stderr,
+                "ricsim: calibrate: %zu particles kept from before, %zu generations "
+                "complete\n",
                 p.kept, p.generations);
     ric_cli_catch_signals();
     ric_cli_progress pr;
@@ -722,8 +723,8 @@ static void sh_quote(const char *s, ric_sbuf *b)
     ric_sbuf_put(b, "'");
 }
 
-int ric_cli_study_slurm(const char *file, size_t shards, int cpus, const char *out,
-                        const char *exe, const char *cwd)
+int ric_cli_study_slurm(const char *file, size_t shards, int cpus, const char *out, const char *exe,
+                        const char *cwd)
 {
     ric_err err = {{0}};
     ric_calibration *c = NULL;
@@ -786,9 +787,9 @@ int ric_cli_study_slurm(const char *file, size_t shards, int cpus, const char *o
                  "fi\n"
                  "\"$ricsim\" calibrate %s --out %s --shard \"$SLURM_ARRAY_TASK_ID/%zu\" \\\n"
                  "  --jobs \"${SLURM_CPUS_PER_TASK:-%d}\" --resume\n",
-                 file, shards, out, out, shards, out, shards - 1, cpus, q_cwd.buf, q_exe.buf,
-                 out, q_file.buf, shards, cpus, q_out.buf, q_cwd.buf, q_out.buf, q_out.buf,
-                 q_file.buf, q_out.buf, shards, cpus);
+                 file, shards, out, out, shards, out, shards - 1, cpus, q_cwd.buf, q_exe.buf, out,
+                 q_file.buf, shards, cpus, q_out.buf, q_cwd.buf, q_out.buf, q_out.buf, q_file.buf,
+                 q_out.buf, shards, cpus);
     int rc = b.oom || q_exe.oom || q_file.oom || q_out.oom || q_cwd.oom;
     if (!rc)
         fputs(b.buf, stdout);

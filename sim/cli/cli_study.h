@@ -16,7 +16,7 @@ int ric_cli_study_owns_merge(int argc, char **argv);
  * prints a job-array script that runs one generation in N shards, whose merge job (after every
  * task ended well) joins them and submits the script again for the next generation, until the
  * results are written. EXE and CWD are this ricsim and the current folder (absolute). */
-int ric_cli_study_slurm(const char *file, size_t shards, int cpus, const char *out,
-                        const char *exe, const char *cwd);
+int ric_cli_study_slurm(const char *file, size_t shards, int cpus, const char *out, const char *exe,
+                        const char *cwd);
 
 #endif

@@ -77,8 +77,7 @@ struct ric_abc {
 };
 
 /* the files of a finished calibration by ABC-SMC, posterior.tsv (the mark) last */
-static const char *const result_files[] = {"ppc.tsv", "identification.tsv", "posterior.tsv",
-                                           NULL};
+static const char *const result_files[] = {"ppc.tsv", "identification.tsv", "posterior.tsv", NULL};
 
 /* ---- the pieces --------------------------------------------------------------------------- */
 
@@ -133,8 +132,8 @@ static double ess_at(size_t n, size_t m, const double *w, const double *d, doubl
     return s2 > 0 ? s * s / s2 : 0;
 }
 
-double ric_abc_next_tolerance(size_t n, size_t m, const double *w, const double *d,
-                              double eps_prev, double alpha, double floor)
+double ric_abc_next_tolerance(size_t n, size_t m, const double *w, const double *d, double eps_prev,
+                              double alpha, double floor)
 {
     double target = alpha * ess_at(n, m, w, d, eps_prev, eps_prev);
     double best = eps_prev;
@@ -315,8 +314,8 @@ ric_status ric_abc_alloc(const ric_study *st, const ric_target *t, size_t n_t,
     a->ys = malloc(a->chunk * a->M * np * sizeof *a->ys);
     a->ms = malloc(a->chunk * sizeof *a->ms);
     a->pick = malloc(a->chunk * sizeof *a->pick);
-    if (!a->have || !a->z || !a->x || !a->masters || !a->y || !a->pz || !a->pw || !a->pd ||
-        !a->w || !a->dist || !a->v || !a->post_z || !a->post_w || !a->gen_eps || !a->gen_acc ||
+    if (!a->have || !a->z || !a->x || !a->masters || !a->y || !a->pz || !a->pw || !a->pd || !a->w ||
+        !a->dist || !a->v || !a->post_z || !a->post_w || !a->gen_eps || !a->gen_acc ||
         !a->gen_ess || !a->gen_n || !a->ppc_v || !a->xs || !a->ys || !a->ms || !a->pick) {
         ric_abc_free(a);
         ric_err_set(err, "%s: out of memory", label);
@@ -485,16 +484,14 @@ static void end_generation(ric_abc *a)
     a->peps = a->eps;
     a->have_prev = 1;
     if (a->eps <= a->s.final_tolerance)
-        snprintf(a->stop, sizeof a->stop, "reached the final tolerance %.6g",
-                 a->s.final_tolerance);
+        snprintf(a->stop, sizeof a->stop, "reached the final tolerance %.6g", a->s.final_tolerance);
     else if (g > 0 && a->gen_acc[g] < a->s.min_acceptance)
         snprintf(a->stop, sizeof a->stop,
                  "the acceptance %.4g fell below min_acceptance %.4g before the final tolerance",
                  a->gen_acc[g], a->s.min_acceptance);
     else if (g + 1 >= a->s.generations)
-        snprintf(a->stop, sizeof a->stop,
-                 "ran its %zu generations before the final tolerance %.6g", a->s.generations,
-                 a->s.final_tolerance);
+        snprintf(a->stop, sizeof a->stop, "ran its %zu generations before the final tolerance %.6g",
+                 a->s.generations, a->s.final_tolerance);
     else {
         a->g = g + 1;
         start_batch(a);
@@ -509,8 +506,7 @@ static void end_ppc(ric_abc *a)
     size_t np = a->st->n_probes;
     for (size_t i = 0; i < a->P; i++)
         for (size_t q = 0; q < a->n_t; q++)
-            a->ppc_v[i * a->n_t + q] =
-                ric_calibrate_target_value(&a->t[q], a->y + i * a->M * np);
+            a->ppc_v[i * a->n_t + q] = ric_calibrate_target_value(&a->t[q], a->y + i * a->M * np);
     a->finished = 1;
 }
 
@@ -584,8 +580,7 @@ ric_status ric_abc_step(ric_abc *a, ric_err *err)
             if (a->opened) {
                 char head[RIC_STUDY_MAX_PARAMS * 26 + 64];
                 unit_head(a, i, head, sizeof head);
-                rc = ric_study_dir_save(&a->d, unit_of(a, i), head, a->ys + q * R * np, R, np,
-                                        err);
+                rc = ric_study_dir_save(&a->d, unit_of(a, i), head, a->ys + q * R * np, R, np, err);
                 if (rc != RIC_OK)
                     return rc;
             }
@@ -645,8 +640,8 @@ static char *plan_text(const ric_abc *a)
             continue;
         char lab[256];
         ric_calibrate_target_label(t, lab, sizeof lab);
-        ric_sbuf_put(&b, "# target %s@%.17g %c %.17g tolerance=%.17g weight=%.17g\n", lab,
-                     t->year, t->relation, t->observed, t->tolerance, t->weight);
+        ric_sbuf_put(&b, "# target %s@%.17g %c %.17g tolerance=%.17g weight=%.17g\n", lab, t->year,
+                     t->relation, t->observed, t->tolerance, t->weight);
     }
     if (b.oom) {
         free(b.buf);
@@ -750,8 +745,7 @@ ric_status ric_abc_merge(ric_abc *a, const char *dir, int force, int remove_shar
                         errno == EINVAL ? "not a regular file" : strerror(errno));
             rc = RIC_EUSAGE;
         } else if (strcmp(text, plan) != 0) {
-            ric_err_set(err, "%s: the shard ran a different calibration than %s", path,
-                        a->label);
+            ric_err_set(err, "%s: the shard ran a different calibration than %s", path, a->label);
             rc = RIC_EUSAGE;
         }
         free(text);
@@ -870,10 +864,9 @@ static void header(FILE *f, const ric_abc *a, const char *what)
             "min_acceptance=%g\n",
             a->N, a->M, (unsigned long long)st->seed, a->s.final_tolerance, a->s.ess_ratio,
             a->s.min_acceptance);
-    fprintf(f,
-            "# distance=sqrt(sum_k w_k ((value_k - observed_k) / tolerance_k)^2 / sum_k w_k) "
-            "per replication (a bound counts only when broken); a particle's likelihood is the "
-            "share of its replications within the generation's tolerance\n");
+    fprintf(f, "# distance=sqrt(sum_k w_k ((value_k - observed_k) / tolerance_k)^2 / sum_k w_k) "
+               "per replication (a bound counts only when broken); a particle's likelihood is the "
+               "share of its replications within the generation's tolerance\n");
     fprintf(f, "# generations=%zu posterior=generation %zu stopped: %s\n", a->n_gen, a->post_gen,
             a->stop);
     fputs("# tolerances=", f);
@@ -890,8 +883,8 @@ static void header(FILE *f, const ric_abc *a, const char *what)
     fputc('\n', f);
     for (size_t j = 0; j < a->k; j++) {
         const ric_study_param *p = &st->params[j];
-        fprintf(f, "# parameter=%s key=%s prior=%s min=%.9g max=%.9g source=%s\n", p->name,
-                p->key, p->log_prior ? "log_uniform" : "uniform", p->lo, p->hi,
+        fprintf(f, "# parameter=%s key=%s prior=%s min=%.9g max=%.9g source=%s\n", p->name, p->key,
+                p->log_prior ? "log_uniform" : "uniform", p->lo, p->hi,
                 ric_text_field(p->source, safe, sizeof safe));
     }
     fprintf(f, "# %s\n", what);
@@ -967,8 +960,8 @@ static void write_ppc(FILE *f, const ric_abc *a, double *tmp)
         /* a bound is met in the band when the band's side that counts is on the right side */
         const char *in = "na";
         if (!isnan(t->observed) && m)
-            in = t->relation == '>'   ? (hi > t->observed ? "yes" : "no")
-                 : t->relation == '<' ? (lo < t->observed ? "yes" : "no")
+            in = t->relation == '>'                         ? (hi > t->observed ? "yes" : "no")
+                 : t->relation == '<'                       ? (lo < t->observed ? "yes" : "no")
                  : (t->observed >= lo && t->observed <= hi) ? "yes"
                                                             : "no";
         fprintf(f, "\t%zu\t%s\t%s\n", m, in, t->note);

@@ -88,7 +88,7 @@ double ric_abc_ess(const double *w, size_t n);
 /* Del Moral et al. (2012)'s tolerance: the smallest eps <= EPS_PREV among the distances d (n
  * particles x m replications) at which the weights w_i * (share of i's runs within eps) / (share
  * within EPS_PREV) keep at least ALPHA of the ESS of w; at least FLOOR. */
-double ric_abc_next_tolerance(size_t n, size_t m, const double *w, const double *d,
-                              double eps_prev, double alpha, double floor);
+double ric_abc_next_tolerance(size_t n, size_t m, const double *w, const double *d, double eps_prev,
+                              double alpha, double floor);
 
 #endif

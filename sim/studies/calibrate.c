@@ -336,9 +336,9 @@ void ric_calibrate_free(ric_calibration *c)
 /* The keys of one method only, and the method they belong to. */
 static const char *const nm_keys[] = {"max_evaluations", "tolerance", "initial_step",
                                       "check_replications", NULL};
-static const char *const abc_keys[] = {"particles",       "generations", "ppc_draws",
-                                       "final_tolerance", "ess_ratio",   "min_acceptance",
-                                       NULL};
+static const char *const abc_keys[] = {
+    "particles", "generations",    "ppc_draws", "final_tolerance",
+    "ess_ratio", "min_acceptance", NULL};
 
 /* Refuses a key of the other method. */
 static void other_method(ric_cfg *k, config_setting_t *g, const char *const *keys,
@@ -361,11 +361,24 @@ static ric_status read_group(ric_calibration *c, ric_err *err)
         return rc;
     ric_cfg *k = &cf.c;
     config_setting_t *g = ric_studycfg_group(&cf, "calibration");
-    static const char *const keys[] = {
-        "scenario",       "targets",         "parameters",   "replications",       "seed",
-        "workers",        "method",          "max_evaluations", "tolerance",     "initial_step",
-        "check_replications", "particles",   "generations",  "ppc_draws",          "final_tolerance",
-        "ess_ratio",      "min_acceptance",  NULL};
+    static const char *const keys[] = {"scenario",
+                                       "targets",
+                                       "parameters",
+                                       "replications",
+                                       "seed",
+                                       "workers",
+                                       "method",
+                                       "max_evaluations",
+                                       "tolerance",
+                                       "initial_step",
+                                       "check_replications",
+                                       "particles",
+                                       "generations",
+                                       "ppc_draws",
+                                       "final_tolerance",
+                                       "ess_ratio",
+                                       "min_acceptance",
+                                       NULL};
     ric_cfg_check_keys(k, g, keys);
     const char *method = ric_cfg_str(k, g, "method", 0, "nelder_mead", 32);
     if (!k->failed && strcmp(method, "nelder_mead") != 0 && strcmp(method, "abc_smc") != 0)
@@ -420,8 +433,7 @@ ric_status ric_calibrate_load(const char *path, ric_calibration **out, ric_err *
         ric_target *t = &c->t[k];
         fitted |= t->weight > 0;
         if (c->abc && t->weight > 0 && isnan(t->tolerance)) {
-            ric_err_set(err, "%s: a fitted target needs a 'tolerance' (method abc_smc)",
-                        t->where);
+            ric_err_set(err, "%s: a fitted target needs a 'tolerance' (method abc_smc)", t->where);
             rc = RIC_ESCENARIO;
         }
         if (rc == RIC_OK)

@@ -45,19 +45,19 @@ size_t ric_calibrate_nm_evals(const ric_calibrate_nm *m);
 typedef enum { RIC_TARGET_VALUE, RIC_TARGET_CHANGE, RIC_TARGET_SUM } ric_target_stat;
 
 typedef struct {
-    double year;     /* compared with the row of that year (study.h, ric_probe) */
-    double until;    /* the span's end for change and sum (NaN for a value) */
+    double year;  /* compared with the row of that year (study.h, ric_probe) */
+    double until; /* the span's end for change and sum (NaN for a value) */
     ric_target_stat stat;
-    char column[64]; /* series.tsv column */
-    char over[64];   /* "" or the denominator's column: the target is a share */
-    char relation;   /* '=': match the observation; '>' or '<': only a bound (a sign constraint) */
-    double observed; /* NaN: not available (weight must be 0) */
+    char column[64];  /* series.tsv column */
+    char over[64];    /* "" or the denominator's column: the target is a share */
+    char relation;    /* '=': match the observation; '>' or '<': only a bound (a sign constraint) */
+    double observed;  /* NaN: not available (weight must be 0) */
     double tolerance; /* the scale of the distance (ABC-SMC); NaN: not given */
-    double weight;   /* 0: reported in the fit table, not fitted */
-    char note[160];  /* free text: source, flags */
-    char where[300]; /* "FILE:LINE" of the row */
-    size_t probe;      /* index of its (column, year) among the study's probes (value, sum) */
-    size_t probe_end;  /* change: the probe of (column, until) */
+    double weight;    /* 0: reported in the fit table, not fitted */
+    char note[160];   /* free text: source, flags */
+    char where[300];  /* "FILE:LINE" of the row */
+    size_t probe;     /* index of its (column, year) among the study's probes (value, sum) */
+    size_t probe_end; /* change: the probe of (column, until) */
     size_t over_probe; /* a share: the denominator's probes, likewise */
     size_t over_end;
 } ric_target;

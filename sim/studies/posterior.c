@@ -111,7 +111,8 @@ ric_status ric_posterior_read(const char *path, ric_posterior *p, ric_err *err)
         }
         if (p->n == cap) {
             size_t nc = cap ? 2 * cap : 256;
-            double *w = realloc(p->w, nc * sizeof *w), *x = w ? realloc(p->x, nc * p->k * sizeof *x) : NULL;
+            double *w = realloc(p->w, nc * sizeof *w),
+                   *x = w ? realloc(p->x, nc * p->k * sizeof *x) : NULL;
             if (w)
                 p->w = w;
             if (x)

@@ -14,7 +14,7 @@
 #define RIC_POSTERIOR_MAX_ROWS 1000000
 
 typedef struct {
-    size_t k, n;                           /* parameters, particles */
+    size_t k, n; /* parameters, particles */
     char names[RIC_POSTERIOR_MAX_PARAMS][64];
     char keys[RIC_POSTERIOR_MAX_PARAMS][256];
     double *w; /* n weights (> 0) */

@@ -789,8 +789,9 @@ static void header(FILE *f, const ric_sensitivity *s, const char *method)
             ric_text_field(st->scenario, safe, sizeof safe), st->scenario_name,
             (unsigned long long)st->scenario_hash);
     if (st->contrast[0])
-        fprintf(f, "# contrast=%s (every indicator is contrast - scenario, paired: the same "
-                   "parameters and seeds)\n",
+        fprintf(f,
+                "# contrast=%s (every indicator is contrast - scenario, paired: the same "
+                "parameters and seeds)\n",
                 ric_text_field(st->contrast, safe, sizeof safe));
     fprintf(f, "# method=%s\n", method);
     fprintf(f,

@@ -21,7 +21,6 @@
 #include "ricsim/scenario.h"
 #include "ricsim/sim.h"
 
-
 uint64_t ric_study_seed(uint64_t master, size_t rep)
 {
     /* SplitMix64's finaliser carried out modulo 2^63: every step (adding a multiple of an odd

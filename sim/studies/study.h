@@ -70,7 +70,7 @@ struct ric_study {
     /* a second scenario (sensitivity's 'contrast'; "" none): every indicator is then the paired
      * difference contrast - scenario, both run at the same parameters and seed */
     char contrast[RIC_PATH_MAX];
-    int workers;   /* processes running the runs (0 or 1: in this process; 0: not in the file) */
+    int workers; /* processes running the runs (0 or 1: in this process; 0: not in the file) */
     /* set by ric_study_init */
     int steps_per_year;
     int output_every;  /* steps between the rows the runs write: steps_per_year unless a probe

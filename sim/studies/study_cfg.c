@@ -89,8 +89,8 @@ static void read_param(ric_cfg *c, config_setting_t *e, ric_study_param *p, int 
     ric_cfg_path(e, pth, sizeof pth);
     if (!ric_cfg_is_group(c, e))
         return;
-    static const char *const keys[] = {"key", "name", "min", "max", "start", "prior", "source",
-                                       NULL};
+    static const char *const keys[] = {"key",   "name",  "min",    "max",
+                                       "start", "prior", "source", NULL};
     static const char *const keys_nostart[] = {"key", "name", "min", "max", NULL};
     ric_cfg_check_keys(c, e, with_start ? keys : keys_nostart);
     const char *key = ric_cfg_str(c, e, "key", 1, "", sizeof p->key);

@@ -35,11 +35,22 @@ static int parse_num(const char *s, double *v)
     return *s && !*end && errno != ERANGE;
 }
 
-enum { T_YEAR, T_COLUMN, T_OBSERVED, T_WEIGHT, T_UNTIL, T_STAT, T_OVER, T_RELATION, T_TOLERANCE,
-       T_NOTE, T_N };
+enum {
+    T_YEAR,
+    T_COLUMN,
+    T_OBSERVED,
+    T_WEIGHT,
+    T_UNTIL,
+    T_STAT,
+    T_OVER,
+    T_RELATION,
+    T_TOLERANCE,
+    T_NOTE,
+    T_N
+};
 #define T_REQUIRED T_UNTIL /* the columns before it are required */
-static const char *const tcols[T_N] = {"year",  "column",   "observed",  "weight", "until",
-                                       "stat",  "over",     "relation",  "tolerance", "note"};
+static const char *const tcols[T_N] = {"year", "column", "observed", "weight",    "until",
+                                       "stat", "over",   "relation", "tolerance", "note"};
 
 /* Field C of the row, or "" when the header lacks the column or the row is short. */
 static const char *field(char **f, size_t nf, const int *pos, int c)
@@ -139,8 +150,8 @@ static ric_status targets_row(const char *path, unsigned line, char **f, size_t 
     }
     s = field(f, nf, pos, T_TOLERANCE);
     t->tolerance = NAN;
-    if (*s && !is_na(s) && (!parse_num(s, &t->tolerance) || !(t->tolerance > 0) ||
-                            !isfinite(t->tolerance))) {
+    if (*s && !is_na(s) &&
+        (!parse_num(s, &t->tolerance) || !(t->tolerance > 0) || !isfinite(t->tolerance))) {
         ric_err_set(err, "%s: 'tolerance' must be a number > 0 (got '%s')", t->where, s);
         return RIC_ESCENARIO;
     }
