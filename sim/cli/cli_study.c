@@ -352,7 +352,8 @@ static int calibrate_abc(const sargs *a, ric_calibration *c)
                     p.generations == gens + 1 ? p.last_ess : NAN);
         }
         double el = now() - t0;
-        ric_cli_counts cn = {p.total, p.units, 0, el > 0 ? (double)p.runs / el : 0, el};
+        size_t r = p.ppc ? 1 : sd->reps; /* the batch's runs per particle */
+        ric_cli_counts cn = {p.total * r, p.units * r, 0, el > 0 ? (double)p.runs / el : 0, el};
         ric_cli_progress_report(&pr, &cn, 1, 0);
         ric_cli_test_stop(p.runs);
         if (ric_interrupted() && !ric_calibrate_done(c)) {
