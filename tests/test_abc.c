@@ -463,7 +463,9 @@ Test(abc, compare_over_draws_splits_the_variance_between_parameters_and_seeds, .
     free(plan);
     /* --posterior and --draws go together */
     cr_assert_eq(ricsim("", "compare tiny.cfg more.cfg --out x --posterior one.tsv --reps 2"), 2);
-    cr_assert(strstr(slurp(in_tmp("err.txt")), "--posterior FILE and --draws K go together"));
+    char *e = slurp(in_tmp("err.txt"));
+    cr_assert(strstr(e, "--posterior FILE and --draws K go together"), "%s", e);
+    free(e);
 }
 
 /* ---- sensitivity of a contrast --------------------------------------------------------------- */
