@@ -469,7 +469,7 @@ Test(calibrate, calibration_file_errors_are_named, .init = quiet_gsl)
               THEAD "2005\tsmes\t150\t1\n2004\tsmez\t3\t0\n", RIC_ESCENARIO,
               "t.tsv:3: no column 'smez' in the output of scenario 'tiny'");
     cal_error(CHEAD CPARAM "  targets = \"t.tsv\";\n};\n", THEAD "1999\tsmes\t150\t1\n",
-              RIC_ESCENARIO, "t.tsv:2: year 1999 of 'smes' is not a yearly row of scenario 'tiny'");
+              RIC_ESCENARIO, "t.tsv:2: year 1999 of 'smes' is not a row of scenario 'tiny'");
     cal_error(CHEAD CPARAM "  targets = \"missing.tsv\";\n};\n", GOODT, RIC_EIO,
               "missing.tsv: cannot open");
 }

@@ -361,10 +361,10 @@ Test(sensitivity, study_file_errors_are_named, .init = quiet_gsl)
                  "'rules.exit.base_rate' must be <= 12 (got 50)");
     expect_error(HEAD PARAM "  indicators = [\"smez\"];\n  years = [2004.0];\n  morris = {};\n};\n",
                  RIC_ESCENARIO, "sa.cfg:4: no column 'smez' in the output of scenario 'tiny'");
-    expect_error(HEAD PARAM "  indicators = [\"smes\"];\n  years = [2004.5];\n  morris = {};\n};\n",
-                 RIC_ESCENARIO, "year 2004.5 of 'smes' is not a yearly row of scenario 'tiny'");
+    expect_error(HEAD PARAM "  indicators = [\"smes\"];\n  years = [2004.53];\n  morris = {};\n};\n",
+                 RIC_ESCENARIO, "year 2004.53 of 'smes' is not a row of scenario 'tiny'");
     expect_error(HEAD PARAM "  indicators = [\"smes\"];\n  years = [2030.0];\n  morris = {};\n};\n",
-                 RIC_ESCENARIO, "year 2030 of 'smes' is not a yearly row");
+                 RIC_ESCENARIO, "year 2030 of 'smes' is not a row");
     expect_error("sensitivity = {\n  scenario = \"nowhere.cfg\";\n" PARAM IND
                  "  morris = {};\n};\n",
                  RIC_EIO, "nowhere.cfg: cannot open");

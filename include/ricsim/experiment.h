@@ -41,6 +41,9 @@ typedef struct {
     size_t n_indicators; /* summarised in runs.tsv and stats.tsv */
     char indicators[RIC_PLAN_MAX_INDICATORS][64];
     size_t n_runs;
+    /* a comparison over posterior draws (0: none): design rows 2d (A) and 2d + 1 (B) hold draw
+     * d's parameter values; replication r of draw d runs A and B with one seed of its own */
+    size_t draws;
 } ric_plan;
 
 /* Loads an experiment file: a scenario (usually @include-d) with an 'experiment' group. Checks the
@@ -55,6 +58,13 @@ ric_status ric_plan_load(const char *path, ric_plan **out, ric_err *err);
 ric_status ric_plan_compare(const char *a, const char *b, size_t reps, uint64_t master,
                             const char *indicators, ric_plan **out, ric_err *err);
 void ric_plan_free(ric_plan *p);
+
+/* Turns comparison P into one over DRAWS parameter vectors (x: draws x n_params, the values of
+ * scenario keys KEYS, named NAMES): A and B at each draw, REPS seeds each. Checks that both
+ * scenarios take every draw's values. */
+ric_status ric_plan_compare_draws(ric_plan *p, size_t n_params, const char (*keys)[256],
+                                  const char (*names)[64], const double *x, size_t draws,
+                                  ric_err *err);
 
 typedef struct {
     size_t id, row, rep;

@@ -52,6 +52,21 @@ typedef struct {
 ric_status ric_stats_effect_ratio(const double *cost, const double *effect, size_t n,
                                   ric_stats_ratio *out);
 
+/* Pair differences v[0..n) of a comparison over posterior draws, pair i of draw grp[i] (< groups),
+ * split by the law of total variance: Var(d) = E[Var(d | theta)] + Var(E[d | theta]), the first
+ * (within) the mean over draws of the variance across seeds, the second (between) the variance of
+ * the draws' means less within x mean(1 / seeds per draw), at least 0. lo and hi are the 2.5% and
+ * 97.5% percentiles of all v: the interval of one history's effect, seeds and parameters
+ * together. work holds 3 groups + n doubles. NaN values are left out. */
+typedef struct {
+    double within, between, total;
+    double share_params; /* between / total; NaN when nothing varies */
+    double lo, hi;
+    size_t n;
+} ric_stats_nest;
+ric_status ric_stats_nested(const double *v, const size_t *grp, size_t n, size_t groups,
+                            double *work, ric_stats_nest *out);
+
 /* ---- tables of a sweep (files of its folder DIR) ------------------------------------------ */
 
 /* stats.tsv from DIR/series.tsv: one data set per design row, one row per output step, with the
@@ -68,5 +83,10 @@ ric_status ric_stats_sweep(const char *dir, ric_err *err);
  * without its differences (--resume makes them again). */
 ric_status ric_stats_compare(const char *dir, const char *a, const char *b, uint64_t master,
                              char **note, ric_err *err);
+/* The same for a comparison over DRAWS posterior draws (ric_plan_compare_draws; 0: none): pairs
+ * by draw and replication, and every effect of diff.tsv and effect.tsv gains lo_total,
+ * hi_total (ric_stats_nested's interval) and share_params, share_seeds (its variance shares). */
+ric_status ric_stats_compare_draws(const char *dir, const char *a, const char *b, uint64_t master,
+                                   size_t draws, char **note, ric_err *err);
 
 #endif

@@ -785,6 +785,49 @@ ric_status ric_plan_compare(const char *a, const char *b, size_t reps, uint64_t 
     return RIC_OK;
 }
 
+ric_status ric_plan_compare_draws(ric_plan *p, size_t n_params, const char (*keys)[256],
+                                  const char (*names)[64], const double *x, size_t draws,
+                                  ric_err *err)
+{
+    if (n_params == 0 || n_params > RIC_DESIGN_MAX_PARAMS || draws == 0 ||
+        draws > RIC_PLAN_MAX_REPS) {
+        ric_err_set(err, "--draws must be between 1 and %d, over 1 to %d parameters (got %zu, %zu)",
+                    RIC_PLAN_MAX_REPS, RIC_DESIGN_MAX_PARAMS, draws, n_params);
+        return RIC_EUSAGE;
+    }
+    double *v = malloc(2 * draws * n_params * sizeof *v);
+    if (!v) {
+        ric_err_set(err, "out of memory");
+        return RIC_ENOMEM;
+    }
+    for (size_t d = 0; d < draws; d++)
+        for (int s = 0; s < 2; s++)
+            memcpy(v + (2 * d + (size_t)s) * n_params, x + d * n_params, n_params * sizeof *v);
+    ric_design_fini(&p->d);
+    p->d.x = v;
+    p->d.n_rows = 2 * draws;
+    p->d.n_params = n_params;
+    p->n_params = n_params;
+    for (size_t j = 0; j < n_params; j++) {
+        memset(&p->params[j], 0, sizeof p->params[j]);
+        snprintf(p->params[j].key, sizeof p->params[j].key, "%s", keys[j]);
+        snprintf(p->params[j].name, sizeof p->params[j].name, "%s", names[j]);
+        p->params[j].named = 1;
+    }
+    p->draws = draws;
+    p->n_runs = 2 * draws * p->reps;
+    snprintf(p->design, sizeof p->design, "posterior");
+    /* both scenarios take the values of every draw: the first run of each design row */
+    for (size_t row = 0; row < p->d.n_rows; row++) {
+        ric_scenario *sc = NULL;
+        ric_status st = ric_runs_load(p, row * p->reps, &sc, err);
+        ric_scenario_free(sc);
+        if (st != RIC_OK)
+            return st;
+    }
+    return RIC_OK;
+}
+
 void ric_plan_free(ric_plan *p)
 {
     if (!p)

@@ -66,8 +66,13 @@ void ric_plan_run(const ric_plan *p, size_t id, ric_run_spec *out)
     out->id = id;
     out->row = id / p->reps;
     out->rep = id % p->reps;
-    out->scenario = p->n_scenarios == 2 ? (int)out->row : 0;
-    out->seed = ric_design_seed(p->master_seed, out->rep);
+    out->scenario = p->n_scenarios == 2 ? (int)(out->row % 2) : 0;
+    /* over posterior draws, each draw has seeds of its own, shared by its A and B */
+    out->seed =
+        p->draws
+            ? ric_design_seed(ric_design_seed(p->master_seed, out->row / 2) ^ 0x3c6ef372fe94f82bull,
+                              out->rep)
+            : ric_design_seed(p->master_seed, out->rep);
 }
 
 void ric_runs_value(const ric_plan *p, size_t row, size_t j, char *buf, size_t n)
@@ -115,7 +120,13 @@ void ric_runs_head(const ric_plan *p, ric_sbuf *b)
     /* file names are free text: escaped, so the header keeps its lines */
     char s0[4 * sizeof p->source], s1[4 * sizeof p->source];
     ric_sbuf_put(b, "# ricsim_version=%s\n", RIC_VERSION);
-    if (p->n_scenarios == 2)
+    if (p->n_scenarios == 2 && p->draws)
+        ric_sbuf_put(b,
+                     "# compare=%s vs %s over %zu posterior draws (design row 2d: A at draw d, "
+                     "2d + 1: B at draw d)\n",
+                     ric_text_field(p->scenario[0], s0, sizeof s0),
+                     ric_text_field(p->scenario[1], s1, sizeof s1), p->draws);
+    else if (p->n_scenarios == 2)
         ric_sbuf_put(b, "# compare=%s vs %s (design row 0: A, design row 1: B)\n",
                      ric_text_field(p->scenario[0], s0, sizeof s0),
                      ric_text_field(p->scenario[1], s1, sizeof s1));
@@ -123,8 +134,12 @@ void ric_runs_head(const ric_plan *p, ric_sbuf *b)
         ric_sbuf_put(b, "# experiment=%s\n", ric_text_field(p->source, s0, sizeof s0));
     ric_sbuf_put(b, "# design=%s rows=%zu replications=%zu runs=%zu master_seed=%llu\n", p->design,
                  p->d.n_rows, p->reps, p->n_runs, (unsigned long long)p->master_seed);
-    ric_sbuf_put(b, "# seeds: replication r has the same seed in every design row (common random "
-                    "numbers)\n");
+    if (p->draws)
+        ric_sbuf_put(b, "# seeds: replication r of draw d has one seed for A and B (common random "
+                        "numbers within a draw), its own for each draw\n");
+    else
+        ric_sbuf_put(b, "# seeds: replication r has the same seed in every design row (common "
+                        "random numbers)\n");
     for (int s = 0; s < p->n_scenarios; s++)
         ric_sbuf_put(b, "# scenario_hash=%016llx %s\n", (unsigned long long)p->scenario_hash[s],
                      ric_text_field(p->scenario[s], s0, sizeof s0));

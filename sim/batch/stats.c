@@ -556,22 +556,41 @@ static void spending_years(const dataset *d, char names[][64], const size_t *whi
  * and spin-offs (spinoffs_cum) over the extra money at that row, as ric_stats_effect_ratio: the
  * ratio of the means over the pairs with a bootstrap interval. A horizon past the run's end is
  * NaN. */
+/* The three columns a comparison over draws adds to an effect: lo_total, hi_total, share_params,
+ * share_seeds. */
+static void put_nest(FILE *f, const ric_stats_nest *ne)
+{
+    double v[4] = {ne->lo, ne->hi, ne->share_params,
+                   isnan(ne->share_params) ? NAN : 1 - ne->share_params};
+    for (int k = 0; k < 4; k++) {
+        fputc('\t', f);
+        ric_output_put_value(f, v[k]);
+    }
+}
+
 static ric_status write_effects(const char *const scen[2], dataset *const *a, dataset *const *b,
-                                size_t n, FILE *f, FILE *note, ric_err *err)
+                                const size_t *grp, size_t draws, size_t n, FILE *f, FILE *note,
+                                ric_err *err)
 {
     char names[64][64];
     size_t np = 0;
     programme_names(a[0], names, &np);
     programme_names(b[0], names, &np);
-    double *v = malloc(4 * n * sizeof *v);
+    size_t groups = draws ? draws : 1;
+    double *v = malloc((5 * n + 3 * groups) * sizeof *v);
     if (!v) {
         ric_err_set(err, "out of memory");
         return RIC_ENOMEM;
     }
-    double *cost = v, *jobs = v + n, *spin = v + 2 * n, *tmp = v + 3 * n;
+    double *cost = v, *jobs = v + n, *spin = v + 2 * n, *tmp = v + 3 * n, *nw = v + 4 * n;
     fprintf(f, "programme\twith\thorizon\tyear\tn\tcost_usd_m\tjobs\tjobs_lo\tjobs_hi\t"
                "jobs_per_usd_m\tjobs_per_usd_m_lo\tjobs_per_usd_m_hi\tspinoffs\tspinoffs_lo\t"
-               "spinoffs_hi\tspinoffs_per_usd_m\tspinoffs_per_usd_m_lo\tspinoffs_per_usd_m_hi\n");
+               "spinoffs_hi\tspinoffs_per_usd_m\tspinoffs_per_usd_m_lo\tspinoffs_per_usd_m_hi");
+    if (draws)
+        fprintf(f, "\tjobs_lo_total\tjobs_hi_total\tjobs_share_params\tjobs_share_seeds\t"
+                   "spinoffs_lo_total\tspinoffs_hi_total\tspinoffs_share_params\t"
+                   "spinoffs_share_seeds");
+    fputc('\n', f);
     /* the programmes that spend differently in some pair, and the sign of the difference */
     size_t which[64], m = 0;
     double total = 0;
@@ -638,7 +657,7 @@ static ric_status write_effects(const char *const scen[2], dataset *const *a, da
         fprintf(f, "%s\t%s\t%s\t", label, sgn > 0 ? "B" : "A", horizons[h].name);
         if (beyond) {
             fprintf(f, "NaN\t%zu", n);
-            for (int k = 0; k < 13; k++)
+            for (int k = 0; k < (draws ? 21 : 13); k++)
                 fputs("\tNaN", f);
             fputc('\n', f);
             fprintf(note, "    %-7s beyond the run's end\n", horizons[h].name);
@@ -672,12 +691,24 @@ static ric_status write_effects(const char *const scen[2], dataset *const *a, da
             fputc('\t', f);
             ric_output_put_value(f, s3[k]);
         }
+        ric_stats_nest nj = {0}, ns = {0};
+        if (draws) {
+            ric_stats_nested(jobs, grp, n, groups, nw, &nj);
+            ric_stats_nested(spin, grp, n, groups, nw, &ns);
+            put_nest(f, &nj);
+            put_nest(f, &ns);
+        }
         fputc('\n', f);
         fprintf(note,
                 "    %-7s %.4g: US$ %.4g million more; jobs %+.4g [%.4g, %.4g] -> %.4g [%.4g, "
                 "%.4g] per US$ million; spin-offs %+.4g [%.4g, %.4g] -> %.4g [%.4g, %.4g]\n",
                 horizons[h].name, year, rj.cost, cj.mean, cj.lo, cj.hi, rj.ratio, rj.lo, rj.hi,
                 cs.mean, cs.lo, cs.hi, rs.ratio, rs.lo, rs.hi);
+        if (draws)
+            fprintf(note,
+                    "            over draws and seeds: jobs [%.4g, %.4g], %.0f%% of the variance "
+                    "from the parameters; spin-offs [%.4g, %.4g], %.0f%%\n",
+                    nj.lo, nj.hi, 100 * nj.share_params, ns.lo, ns.hi, 100 * ns.share_params);
     }
     if (st != RIC_OK)
         ric_err_set(err, "out of memory or the t quantile failed");
@@ -685,26 +716,92 @@ static ric_status write_effects(const char *const scen[2], dataset *const *a, da
     return st;
 }
 
-/* Indexes the data sets of a comparison by replication: a[k] and b[k] are the k-th pair whose runs
- * both succeeded; returns the number of pairs. */
-static size_t pair_up(dataset *sets, size_t n_sets, dataset **a, dataset **b)
+/* Indexes the data sets of a comparison by draw and replication: a[k] and b[k] are the k-th pair
+ * whose runs both succeeded, of draw grp[k] (design rows 2 grp and 2 grp + 1; one draw, rows 0
+ * and 1, without draws); returns the number of pairs. */
+static size_t pair_up(dataset *sets, size_t n_sets, size_t draws, dataset **a, dataset **b,
+                      size_t *grp)
 {
-    size_t reps = 0, n = 0;
+    size_t reps = 0, n = 0, groups = draws ? draws : 1;
     for (size_t i = 0; i < n_sets; i++)
         if (sets[i].rep + 1 > reps)
             reps = sets[i].rep + 1;
-    for (size_t k = 0; k < reps; k++) {
-        dataset *x = NULL, *y = NULL;
-        for (size_t i = 0; i < n_sets; i++)
-            if (sets[i].rep == k && sets[i].ok)
-                *(sets[i].row == 0 ? &x : &y) = &sets[i];
-        if (x && y) {
-            a[n] = x;
-            b[n] = y;
-            n++;
+    for (size_t g = 0; g < groups; g++)
+        for (size_t k = 0; k < reps; k++) {
+            dataset *x = NULL, *y = NULL;
+            for (size_t i = 0; i < n_sets; i++)
+                if (sets[i].rep == k && sets[i].ok && sets[i].row / 2 == g)
+                    *(sets[i].row % 2 == 0 ? &x : &y) = &sets[i];
+            if (x && y) {
+                a[n] = x;
+                b[n] = y;
+                grp[n] = g;
+                n++;
+            }
+        }
+    return n;
+}
+
+ric_status ric_stats_nested(const double *v, const size_t *grp, size_t n, size_t groups,
+                            double *work, ric_stats_nest *out)
+{
+    *out = (ric_stats_nest){NAN, NAN, NAN, NAN, NAN, NAN, 0};
+    /* per group: count, mean, sum of squares about the mean (two passes) */
+    double *cnt = work, *mean = work + groups, *ss = work + 2 * groups;
+    for (size_t g = 0; g < groups; g++)
+        cnt[g] = mean[g] = ss[g] = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(v[i])) {
+            cnt[grp[i]] += 1;
+            mean[grp[i]] += v[i];
+        }
+    for (size_t g = 0; g < groups; g++)
+        mean[g] = cnt[g] > 0 ? mean[g] / cnt[g] : NAN;
+    double *q = work + 3 * groups; /* the values, for the pooled quantiles */
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(v[i])) {
+            double d = v[i] - mean[grp[i]];
+            ss[grp[i]] += d * d;
+            q[m++] = v[i];
+        }
+    out->n = m;
+    if (m < 2)
+        return RIC_OK;
+    /* within: the mean over draws of the variance across seeds (E[Var(d | theta)]); between:
+     * the variance of the draws' means less what the seeds put into them (Var(E[d | theta])) */
+    double within = 0, inv_r = 0, gm = 0, gm2 = 0;
+    size_t gw = 0, gb = 0;
+    for (size_t g = 0; g < groups; g++) {
+        if (cnt[g] >= 2) {
+            within += ss[g] / (cnt[g] - 1);
+            gw++;
+        }
+        if (cnt[g] >= 1) {
+            gm += mean[g];
+            inv_r += 1 / cnt[g];
+            gb++;
         }
     }
-    return n;
+    within = gw ? within / (double)gw : 0;
+    gm /= (double)gb;
+    for (size_t g = 0; g < groups; g++)
+        if (cnt[g] >= 1)
+            gm2 += (mean[g] - gm) * (mean[g] - gm);
+    double between = 0;
+    if (gb >= 2) {
+        between = gm2 / (double)(gb - 1) - within * inv_r / (double)gb;
+        if (between < 0)
+            between = 0; /* the usual truncation of the moment estimator */
+    }
+    out->within = within;
+    out->between = between;
+    out->total = within + between;
+    out->share_params = out->total > 0 ? between / out->total : NAN;
+    gsl_sort(q, 1, m);
+    out->lo = gsl_stats_quantile_from_sorted_data(q, 1, m, 0.025);
+    out->hi = gsl_stats_quantile_from_sorted_data(q, 1, m, 0.975);
+    return RIC_OK;
 }
 
 /* The last output step of each indicator in the note: B - A, both intervals, the narrowing and
@@ -725,6 +822,12 @@ static void note_line(FILE *note, const char *ind, const ric_stats_pair *pr)
 ric_status ric_stats_compare(const char *dir, const char *scen_a, const char *scen_b,
                              uint64_t master, char **note_out, ric_err *err)
 {
+    return ric_stats_compare_draws(dir, scen_a, scen_b, master, 0, note_out, err);
+}
+
+ric_status ric_stats_compare_draws(const char *dir, const char *scen_a, const char *scen_b,
+                                   uint64_t master, size_t draws, char **note_out, ric_err *err)
+{
     char safe[2][4 * RIC_PATH_MAX]; /* the file names, escaped: free text on one line */
     const char *scen[2] = {ric_text_field(scen_a, safe[0], sizeof safe[0]),
                            ric_text_field(scen_b, safe[1], sizeof safe[1])};
@@ -734,7 +837,7 @@ ric_status ric_stats_compare(const char *dir, const char *scen_a, const char *sc
     ric_atomic tab[3] = {{0}}; /* diff.tsv, effect.tsv, note.txt */
     ric_atomic *diff = &tab[0], *effect = &tab[1], *notef = &tab[2];
     dataset *sets = NULL, **a = NULL, **b = NULL;
-    size_t n_sets = 0, cap = 0;
+    size_t n_sets = 0, cap = 0, *grp = NULL;
     double *buf = NULL;
     char *note = NULL;
     size_t note_len = 0;
@@ -760,7 +863,7 @@ ric_status ric_stats_compare(const char *dir, const char *scen_a, const char *sc
         more = rd_dataset(&r, &sets[n_sets], err);
         if (more <= 0)
             break;
-        if (sets[n_sets].row < 2)
+        if (sets[n_sets].row < 2 * (draws ? draws : 1))
             n_sets++;
         else
             ds_fini(&sets[n_sets]);
@@ -770,15 +873,17 @@ ric_status ric_stats_compare(const char *dir, const char *scen_a, const char *sc
         st = RIC_EIO;
         goto done;
     }
+    size_t groups = draws ? draws : 1;
     a = calloc(2 * n_sets + 2, sizeof *a);
-    buf = malloc((5 * n_sets + 1) * sizeof *buf);
-    if (!a || !buf) {
+    grp = malloc((n_sets + 1) * sizeof *grp);
+    buf = malloc((5 * n_sets + 3 * groups + 1) * sizeof *buf);
+    if (!a || !buf || !grp) {
         ric_err_set(err, "out of memory");
         st = RIC_ENOMEM;
         goto done;
     }
     b = a + n_sets + 1;
-    size_t n = pair_up(sets, n_sets, a, b);
+    size_t n = pair_up(sets, n_sets, draws, a, b, grp);
     if (n < 2) {
         ric_err_set(err, "%s: fewer than two replications succeeded in both scenarios", spath);
         st = RIC_EUSAGE;
@@ -814,11 +919,23 @@ ric_status ric_stats_compare(const char *dir, const char *scen_a, const char *sc
             "# A=%s\n# B=%s\n# pairs=%zu master_seed=%llu\n"
             "# per indicator: mean of B - A (diff), its 95%% interval (lo, hi: paired t), "
             "the interval unpaired runs would give (Welch), and the variance reduction "
-            "factor vrf = (var A + var B) / var(B - A)\nyear",
+            "factor vrf = (var A + var B) / var(B - A)\n",
             scen[0], scen[1], n, (unsigned long long)master);
-    for (size_t j = 0; j < n_ind; j++)
+    if (draws)
+        fprintf(diff->f,
+                "# over %zu posterior draws, each with its own seeds shared by A and B: "
+                "lo_total, hi_total: 2.5%% and 97.5%% of B - A over draws and seeds; "
+                "share_params, share_seeds: the law of total variance, Var(E[B - A | draw]) and "
+                "E[Var(B - A | draw)] over their sum\n",
+                draws);
+    fputs("year", diff->f);
+    for (size_t j = 0; j < n_ind; j++) {
         fprintf(diff->f, "\t%s_diff\t%s_lo\t%s_hi\t%s_lo_unpaired\t%s_hi_unpaired\t%s_vrf", ind[j],
                 ind[j], ind[j], ind[j], ind[j], ind[j]);
+        if (draws)
+            fprintf(diff->f, "\t%s_lo_total\t%s_hi_total\t%s_share_params\t%s_share_seeds", ind[j],
+                    ind[j], ind[j], ind[j]);
+    }
     fputc('\n', diff->f);
     fprintf(nf,
             "ricsim compare: B = %s against A = %s, %zu replications on common seeds (master "
@@ -851,6 +968,19 @@ ric_status ric_stats_compare(const char *dir, const char *scen_a, const char *sc
             }
             if (i + 1 == steps)
                 note_line(nf, ind[j], &pr);
+            if (draws) {
+                double *dv = work;
+                for (size_t k = 0; k < n; k++)
+                    dv[k] = vb[k] - va[k];
+                ric_stats_nest ne;
+                ric_stats_nested(dv, grp, n, groups, work + n, &ne);
+                put_nest(diff->f, &ne);
+                if (i + 1 == steps)
+                    fprintf(nf,
+                            "  %-24s over draws and seeds [%.4g, %.4g], %.0f%% of the "
+                            "variance from the parameters\n",
+                            "", ne.lo, ne.hi, 100 * ne.share_params);
+            }
         }
         fputc('\n', diff->f);
     }
@@ -862,7 +992,7 @@ ric_status ric_stats_compare(const char *dir, const char *scen_a, const char *sc
                 "focus firms) and spin-offs (spinoffs_cum), mean [95%% interval] over the pairs, "
                 "and per US$ million the ratio of the means [bootstrap 95%% interval over the "
                 "pairs]:\n");
-    st = write_effects(scen, a, b, n, effect->f, nf, err);
+    st = write_effects(scen, a, b, grp, draws, n, effect->f, nf, err);
     if (st != RIC_OK)
         goto done;
     int bad = fclose(nf) != 0;
@@ -885,6 +1015,7 @@ done:
         ds_fini(&sets[k]);
     free(sets);
     free(a);
+    free(grp);
     free(buf);
     close_reader(&r);
     if (st == RIC_OK)

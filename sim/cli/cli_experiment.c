@@ -6,6 +6,7 @@
 #include "cli_common.h"
 #include "cli_help.h"
 #include "cli_mpi.h"
+#include "cli_study.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -23,6 +24,8 @@
 #include "base/fs.h"
 #include "base/lock.h"
 #include "ricsim/experiment.h"
+#include "studies/posterior.h"
+#include "studies/study_cfg.h"
 
 #define MAX_JOBS 256
 
@@ -32,7 +35,8 @@ typedef struct {
     char **argv;
     const char *pos[2]; /* positional arguments */
     size_t n_pos;
-    const char *out, *indicators;
+    const char *out, *indicators, *posterior; /* compare --posterior FILE */
+    size_t draws;                             /* compare --draws K */
     int jobs, jobs_given, resume, force, stop_on_error, csv, remove_shards;
     size_t shards;         /* slurm --shards N */
     double progress_every; /* seconds between progress lines when stderr is not a terminal */
@@ -54,7 +58,8 @@ static int allowed(const char *cmd, const char *opt)
         {"sweep", " out jobs workers shard resume force on-error progress-every "},
         {"merge", " force remove-shards "},
         {"export", " csv "},
-        {"compare", " out jobs workers reps seed indicators resume force on-error progress-every "},
+        {"compare", " out jobs workers reps seed indicators resume force on-error progress-every "
+                    "posterior draws "},
         {"slurm", " out jobs workers shards "},
     };
     char key[64];
@@ -105,6 +110,13 @@ static int parse(int argc, char **argv, args *a)
                 return 2;
         } else if (strcmp(o, "indicators") == 0) {
             a->indicators = v;
+        } else if (strcmp(o, "posterior") == 0) {
+            a->posterior = v;
+        } else if (strcmp(o, "draws") == 0) {
+            if (ric_cli_whole(v, 1, RIC_PLAN_MAX_REPS, &x))
+                return usage_error("--draws must be a whole number from 1 to %d (got '%s')",
+                                   RIC_PLAN_MAX_REPS, v);
+            a->draws = (size_t)x;
         } else if (strcmp(o, "jobs") == 0 || strcmp(o, "workers") == 0) { /* --workers: alias */
             if (ric_cli_whole(v, 1, MAX_JOBS, &x))
                 return usage_error("%s must be a whole number from 1 to %d (got '%s')", s, MAX_JOBS,
@@ -148,6 +160,8 @@ static int parse(int argc, char **argv, args *a)
         return usage_error("%s: missing --out DIR", a->cmd);
     if (strcmp(a->cmd, "compare") == 0 && !a->reps)
         return usage_error("compare: missing --reps R");
+    if (!a->posterior != !a->draws)
+        return usage_error("compare: --posterior FILE and --draws K go together");
     if (strcmp(a->cmd, "slurm") == 0 && !a->shards)
         return usage_error("slurm: missing --shards N");
     return 0;
@@ -432,6 +446,28 @@ static int cmd_compare(const args *a)
     ric_cli_loading(1);
     ric_status st = ric_plan_compare(a->pos[0], a->pos[1], a->reps, a->has_seed ? a->seed : 1,
                                      a->indicators, &p, &err);
+    if (st == RIC_OK && a->posterior) {
+        /* K draws from the posterior by weight, keyed by the seed: A and B share each */
+        ric_posterior post;
+        st = ric_posterior_read(a->posterior, &post, &err);
+        size_t *idx = st == RIC_OK ? malloc(a->draws * sizeof *idx) : NULL;
+        double *x = st == RIC_OK ? malloc(a->draws * post.k * sizeof *x) : NULL;
+        if (st == RIC_OK && (!idx || !x)) {
+            ric_err_set(&err, "out of memory");
+            st = RIC_ENOMEM;
+        }
+        if (st == RIC_OK) {
+            ric_posterior_draw(&post, a->draws, p->master_seed, idx);
+            for (size_t d = 0; d < a->draws; d++)
+                memcpy(x + d * post.k, post.x + idx[d] * post.k, post.k * sizeof *x);
+            st = ric_plan_compare_draws(p, post.k, (const char(*)[256])post.keys,
+                                        (const char(*)[64])post.names, x, a->draws, &err);
+        }
+        free(idx);
+        free(x);
+        if (post.w || post.x)
+            ric_posterior_fini(&post);
+    }
     ric_cli_loading(0);
     if (st != RIC_OK && ric_mpi_rank == 0)
         fprintf(stderr, "ricsim: %s\n", err.msg);
@@ -444,7 +480,8 @@ static int cmd_compare(const args *a)
     rc = sweep(p, a, " of the comparison", &finished);
     if (ric_mpi_rank == 0 && finished) { /* failed runs leave fewer pairs, which may do */
         char *note = NULL;
-        st = ric_stats_compare(a->out, p->scenario[0], p->scenario[1], p->master_seed, &note, &err);
+        st = ric_stats_compare_draws(a->out, p->scenario[0], p->scenario[1], p->master_seed,
+                                     p->draws, &note, &err);
         if (st != RIC_OK) {
             fprintf(stderr, "ricsim: %s\n", err.msg);
             rc = ric_cli_exit_code(st);
@@ -483,11 +520,13 @@ static void default_out(const char *exp, char *buf, size_t n)
 /* ricsim slurm EXP.cfg --shards N [--jobs C] [--out DIR]: prints a job-array script. */
 static int cmd_slurm(const args *a)
 {
+    /* a calibration by ABC-SMC shards each generation: its script is the studies' */
+    int calibration = ric_studycfg_kinds(a->pos[0]) & RIC_KIND_CALIBRATION;
     ric_plan *p = NULL;
-    int rc = load_plan(a->pos[0], &p);
+    int rc = calibration ? 0 : load_plan(a->pos[0], &p);
     if (rc)
         return rc;
-    size_t runs = p->n_runs;
+    size_t runs = p ? p->n_runs : SIZE_MAX;
     ric_plan_free(p);
     if (a->shards > runs)
         return usage_error("slurm: %zu shards for the %zu runs of %s: at most one shard per run",
@@ -504,6 +543,8 @@ static int cmd_slurm(const args *a)
     }
     exe[n] = '\0';
     int cpus = a->jobs_given ? a->jobs : 2; /* fits a 2-CPU node */
+    if (calibration)
+        return ric_cli_study_slurm(a->pos[0], a->shards, cpus, out, exe, cwd);
     ric_sbuf b = {0}, q_exe = {0}, q_exp = {0}, q_out = {0}, q_cwd = {0};
     sh_quote(exe, &q_exe);
     sh_quote(a->pos[0], &q_exp);

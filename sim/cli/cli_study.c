@@ -23,6 +23,8 @@
 #include "base/consts.h"
 #include "base/fs.h"
 #include "base/sbuf.h"
+#include "ricsim/experiment.h"
+#include "studies/abc.h"
 #include "studies/calibrate.h"
 #include "studies/sensitivity.h"
 
@@ -84,9 +86,6 @@ static int parse(int argc, char **argv, sargs *a)
         return usage_error("%s: missing --out DIR", a->cmd);
     if (a->resume && a->force)
         return usage_error("--resume and --force exclude each other");
-    if (a->n_shards > 1 && strcmp(a->cmd, "calibrate") == 0)
-        return usage_error("calibrate takes no --shard: each Nelder-Mead step depends on the one "
-                           "before; use --jobs, or mpirun to spread each evaluation's runs");
     return 0;
 }
 
@@ -115,6 +114,7 @@ typedef struct {
     const ric_study *st;
     const double *x;
     uint64_t master;
+    const uint64_t *masters; /* per vector, or NULL */
     size_t reps, n_jobs, next;
     double *y;
     size_t bad;
@@ -129,7 +129,8 @@ static int mpi_take(void *ctx, uint64_t *id, ric_sbuf *payload)
         return 0;
     size_t j = m->next++, k = m->st->n_params;
     *id = j;
-    ric_sbuf_put(payload, "%llu", (unsigned long long)ric_study_seed(m->master, j % m->reps));
+    uint64_t master = m->masters ? m->masters[j / m->reps] : m->master;
+    ric_sbuf_put(payload, "%llu", (unsigned long long)ric_study_seed(master, j % m->reps));
     for (size_t i = 0; i < k; i++)
         ric_sbuf_put(payload, " %.17g", m->x[(j / m->reps) * k + i]);
     return 1;
@@ -160,10 +161,11 @@ static int mpi_put(void *ctx, uint64_t id, const char *a, size_t al, const char 
 }
 
 static ric_status mpi_runner(void *ctx, const ric_study *st, const double *x, uint64_t master,
-                             size_t reps, size_t n_jobs, double *y, size_t *bad, ric_err *err)
+                             const uint64_t *masters, size_t reps, size_t n_jobs, double *y,
+                             size_t *bad, ric_err *err)
 {
     (void)ctx;
-    mpi_eval m = {st, x, master, reps, n_jobs, 0, y, SIZE_MAX, RIC_OK, {{0}}};
+    mpi_eval m = {st, x, master, masters, reps, n_jobs, 0, y, SIZE_MAX, RIC_OK, {{0}}};
     if (ric_mpi_serve(mpi_take, mpi_put, &m) != 0) {
         ric_err_set(err, "%s: malformed results from an MPI rank", st->scenario);
         return RIC_EIO;
@@ -289,6 +291,108 @@ static void draw(const char *cmd, const char *dir, const char *script)
                 WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (is gnuplot installed?)" : "");
 }
 
+/* A calibration by ABC-SMC: the generations' batches of runs, a line per generation. */
+static int calibrate_abc(const sargs *a, ric_calibration *c)
+{
+    ric_err err = {{0}};
+    ric_abc *abc = ric_calibrate_abc(c);
+    ric_study *sd = ric_calibrate_study(c);
+    int existed = access(a->out, F_OK) == 0, complete = 0;
+    ric_study_dir_opts o = dir_opts(a);
+    ric_status st = ric_calibrate_open(c, a->out, &o, &complete, &err);
+    if (st != RIC_OK) {
+        ric_mpi_stop();
+        ric_calibrate_free(c);
+        return fail(a->cmd, st, &err);
+    }
+    if (complete) {
+        if (a->n_shards < 2)
+            ric_calibrate_finish(c, &err);
+        ric_calibrate_free(c);
+        ric_mpi_stop();
+        printf("%s: the calibration was already complete\n", a->out);
+        return 0;
+    }
+    ric_abc_progress p;
+    ric_abc_progress_get(abc, &p);
+    fprintf(stderr,
+            "ricsim: calibrate: ABC-SMC over %zu parameters of scenario '%s', %zu replications "
+            "per particle on %d %s%s\n",
+            sd->n_params, sd->scenario_name, sd->reps, sd->workers, workers_text(),
+            a->n_shards > 1 ? " (this shard's slice of the generation running)" : "");
+    if (p.kept)
+        fprintf(stderr,
+                "ricsim: calibrate: %zu particles kept from before, %zu generations "
+                "complete\n",
+                p.kept, p.generations);
+    ric_cli_catch_signals();
+    ric_cli_progress pr;
+    char dir[RIC_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", a->out);
+    if (a->n_shards > 1)
+        ric_sweep_shard_dir(a->out, a->shard, a->n_shards, dir, sizeof dir);
+    ric_cli_progress_init(&pr, dir, a->progress_every);
+    pr.tty = 0;
+    double t0 = now();
+    size_t gens = p.generations;
+    while (!ric_calibrate_done(c)) {
+        st = ric_calibrate_iterate(c, &err);
+        if (st != RIC_OK)
+            break;
+        ric_abc_progress_get(abc, &p);
+        for (; gens < p.generations; gens++) {
+            /* a generation ended: its line */
+            ric_abc_progress q = p;
+            (void)q;
+            fprintf(stderr,
+                    "ricsim: calibrate: generation %zu done, %.0f s: tolerance %.4g, "
+                    "acceptance %.3g, ESS %.1f\n",
+                    gens, now() - t0, p.generations == gens + 1 ? p.last_tolerance : NAN,
+                    p.generations == gens + 1 ? p.last_acceptance : NAN,
+                    p.generations == gens + 1 ? p.last_ess : NAN);
+        }
+        double el = now() - t0;
+        size_t r = p.ppc ? 1 : sd->reps; /* the batch's runs per particle */
+        ric_cli_counts cn = {p.total * r, p.units * r, 0, el > 0 ? (double)p.runs / el : 0, el};
+        ric_cli_progress_report(&pr, &cn, 1, 0);
+        ric_cli_test_stop(p.runs);
+        if (ric_interrupted() && !ric_calibrate_done(c)) {
+            ric_err_set(&err, "%s: interrupted after %zu runs; --resume continues", dir, p.runs);
+            st = RIC_EINTR;
+            break;
+        }
+    }
+    if (st == RIC_OK)
+        st = ric_calibrate_finish(c, &err);
+    ric_mpi_stop();
+    ric_abc_progress_get(abc, &p);
+    if (st != RIC_OK) {
+        tidy_failed(dir, existed, p.runs + p.kept, "eval");
+        ric_calibrate_free(c);
+        return fail(a->cmd, st, &err);
+    }
+    double wall = now() - t0;
+    if (a->n_shards > 1) {
+        printf("%s: generation %zu%s, this shard's %zu particles in %.1f s (%zu kept from "
+               "before); ricsim merge %s joins the shards and steps to the next generation\n",
+               dir, p.generation, p.ppc ? " (the posterior-predictive draws)" : "", p.total, wall,
+               p.kept, a->out);
+    } else {
+        printf("ABC-SMC: %zu generations, tolerance %.4g, acceptance %.3g, ESS %.1f; %zu runs "
+               "(%zu particles kept from before); %.1f s\n",
+               p.generations, p.last_tolerance, p.last_acceptance, p.last_ess, p.runs, p.kept,
+               wall);
+        printf("wrote %s/posterior.tsv, %s/ppc.tsv, %s/identification.tsv\n", a->out, a->out,
+               a->out);
+    }
+    ric_calibrate_free(c);
+    if (ric_cli_provenance(dir, a->argc, a->argv))
+        return 1;
+    if (a->n_shards < 2)
+        draw(a->cmd, a->out, "ppc.gp");
+    return 0;
+}
+
 static int calibrate(const sargs *a)
 {
     ric_err err = {{0}};
@@ -305,6 +409,15 @@ static int calibrate(const sargs *a)
     }
     ric_study *sd = ric_calibrate_study(c);
     set_workers(sd, a);
+    if (ric_calibrate_abc(c))
+        return calibrate_abc(a, c);
+    if (a->n_shards > 1) {
+        ric_mpi_stop();
+        ric_calibrate_free(c);
+        return usage_error("calibrate takes no --shard: each Nelder-Mead step depends on the one "
+                           "before; use --jobs, or mpirun to spread each evaluation's runs "
+                           "(method abc_smc shards each generation)");
+    }
     int existed = access(a->out, F_OK) == 0, complete = 0;
     ric_study_dir_opts o = dir_opts(a);
     st = ric_calibrate_open(c, a->out, &o, &complete, &err);
@@ -473,7 +586,73 @@ static int sensitivity(const sargs *a)
     return 0;
 }
 
-/* ricsim merge DIR of a sharded sensitivity analysis. */
+/* The study file named by the study.tsv of DIR's shard 0 (KEY: "calibration" or
+ * "sensitivity"), into buf; 0 when it is not that kind. */
+static int shard_study(const char *dir, const char *key, char *buf, size_t len)
+{
+    size_t n = 0;
+    ric_err err;
+    if (ric_study_dir_shards(dir, &n, &err) != RIC_OK)
+        return 0;
+    char sd[RIC_PATH_MAX], path[RIC_PATH_MAX], k[64];
+    ric_sweep_shard_dir(dir, 0, n, sd, sizeof sd);
+    ric_fs_join(sd, "study.tsv", path);
+    char *text = ric_fs_read_regular(path, NULL);
+    snprintf(k, sizeof k, "\n# %s=", key);
+    const char *at = text ? strstr(text, k) : NULL;
+    int ok = at != NULL;
+    if (ok) {
+        at += strlen(k);
+        size_t l = strcspn(at, "\n");
+        ok = l < len;
+        if (ok)
+            snprintf(buf, len, "%.*s", (int)l, at);
+    }
+    free(text);
+    return ok;
+}
+
+/* ricsim merge DIR of a calibration by ABC-SMC: the generation's shards into DIR/.runs, and the
+ * results when it was the last. */
+static int calibration_merge(int argc, char **argv, const char *dir, const char *file,
+                             int remove_shards)
+{
+    ric_err err = {{0}};
+    ric_calibration *c = NULL;
+    ric_cli_loading(1);
+    ric_status st = ric_calibrate_load(file, &c, &err);
+    ric_cli_loading(0);
+    if (st == RIC_OK && !ric_calibrate_abc(c)) {
+        ric_err_set(&err, "%s: a calibration by nelder_mead has no shards to merge", file);
+        st = RIC_EUSAGE;
+    }
+    size_t n = 0;
+    int complete = 0;
+    if (st == RIC_OK)
+        st = ric_abc_merge(ric_calibrate_abc(c), dir, 0, remove_shards, &n, &complete, &err);
+    ric_abc_progress p;
+    if (st == RIC_OK)
+        ric_abc_progress_get(ric_calibrate_abc(c), &p);
+    ric_calibrate_free(c);
+    if (st != RIC_OK)
+        return fail("merge", st, &err);
+    if (complete)
+        printf("%s: merged %zu shards of the calibration %s: complete after %zu generations; "
+               "wrote posterior.tsv, ppc.tsv, identification.tsv\n",
+               dir, n, file, p.generations);
+    else
+        printf("%s: merged %zu shards of the calibration %s: %zu generations complete; the next "
+               "round of shards runs %s\n",
+               dir, n, file, p.generations,
+               p.ppc ? "the posterior-predictive draws" : "the next generation");
+    if (ric_cli_provenance(dir, argc, argv))
+        return 1;
+    if (complete)
+        draw("merge", dir, "ppc.gp");
+    return 0;
+}
+
+/* ricsim merge DIR of a sharded sensitivity analysis or calibration. */
 static int study_merge(int argc, char **argv)
 {
     const char *dir = NULL;
@@ -491,6 +670,8 @@ static int study_merge(int argc, char **argv)
             return ric_cli_usage_error("unexpected argument '%s'", argv[i]);
     }
     char study[RIC_PATH_MAX];
+    if (dir && shard_study(dir, "calibration", study, sizeof study))
+        return calibration_merge(argc, argv, dir, study, remove_shards);
     ric_err err = {{0}};
     ric_status st = ric_sensitivity_shard_study(dir, study, sizeof study, &err);
     ric_sensitivity *s = NULL;
@@ -531,5 +712,94 @@ int ric_cli_study(int argc, char **argv)
     if (rc == 0)
         rc = strcmp(a.cmd, "calibrate") == 0 ? calibrate(&a) : sensitivity(&a);
     ric_mpi_end();
+    return rc;
+}
+
+/* S quoted for bash: '...' with each ' written '\\''. */
+static void sh_quote(const char *s, ric_sbuf *b)
+{
+    ric_sbuf_put(b, "'");
+    for (; *s; s++)
+        ric_sbuf_put(b, *s == '\'' ? "'\\''" : "%c", *s);
+    ric_sbuf_put(b, "'");
+}
+
+int ric_cli_study_slurm(const char *file, size_t shards, int cpus, const char *out, const char *exe,
+                        const char *cwd)
+{
+    ric_err err = {{0}};
+    ric_calibration *c = NULL;
+    ric_cli_loading(1);
+    ric_status st = ric_calibrate_load(file, &c, &err);
+    ric_cli_loading(0);
+    if (st != RIC_OK)
+        return fail("slurm", st, &err);
+    int abc = ric_calibrate_abc(c) != NULL;
+    ric_calibrate_free(c);
+    if (!abc)
+        return ric_cli_usage_error("slurm: %s calibrates by nelder_mead, which cannot be "
+                                   "sharded (method abc_smc can)",
+                                   file);
+    ric_sbuf b = {0}, q_exe = {0}, q_file = {0}, q_out = {0}, q_cwd = {0};
+    sh_quote(exe, &q_exe);
+    sh_quote(file, &q_file);
+    sh_quote(out, &q_out);
+    sh_quote(cwd, &q_cwd);
+    ric_sbuf_put(&b,
+                 "#!/bin/bash\n"
+                 "# A Slurm job array for one generation of the ABC-SMC calibration %s in %zu "
+                 "shards,\n"
+                 "# printed by ricsim slurm. Submit it with sbatch. Task I runs its slice of the "
+                 "generation\n"
+                 "# running (the first one %s/.runs does not hold whole) into %s/shard-I-of-%zu "
+                 "(--resume:\n"
+                 "# a requeued task continues); task 0 also submits the merge, a job that starts "
+                 "when every\n"
+                 "# task has ended well (afterok), joins the shards into %s and, until "
+                 "posterior.tsv is\n"
+                 "# written, submits this script again (printed afresh) for the next "
+                 "generation.\n"
+                 "#SBATCH --job-name=ricsim-abc\n"
+                 "#SBATCH --array=0-%zu\n"
+                 "#SBATCH --cpus-per-task=%d\n"
+                 "#SBATCH --output=slurm-ricsim-%%A_%%a.out\n"
+                 "set -euo pipefail\n"
+                 "cd %s\n"
+                 "ricsim=%s\n"
+                 "if [ -z \"${SLURM_ARRAY_TASK_ID:-}\" ]; then\n"
+                 "  echo \"submit with: sbatch $0 (by hand: SLURM_ARRAY_TASK_ID=I bash $0 for "
+                 "each shard I,\" \\\n"
+                 "       \"then ricsim merge %s --remove-shards, and again until posterior.tsv "
+                 "is there)\" >&2\n"
+                 "  exit 2\n"
+                 "fi\n"
+                 "if [ \"$SLURM_ARRAY_TASK_ID\" = 0 ] && [ \"${SLURM_RESTART_COUNT:-0}\" = 0 "
+                 "]; then\n"
+                 "  next=\"$(printf %%q \"$ricsim\") slurm $(printf %%q %s) --shards %zu --jobs %d "
+                 "--out $(printf %%q %s) | sbatch\"\n"
+                 "  merge=\"cd $(printf %%q %s) && $(printf %%q \"$ricsim\") merge $(printf %%q "
+                 "%s) --remove-shards && { [ -e $(printf %%q %s)/posterior.tsv ] || { $next; }; "
+                 "}\"\n"
+                 "  sbatch --dependency=afterok:\"$SLURM_ARRAY_JOB_ID\" --kill-on-invalid-dep=yes "
+                 "\\\n"
+                 "    --job-name=ricsim-abc-merge --cpus-per-task=1 "
+                 "--output=slurm-ricsim-%%j-merge.out \\\n"
+                 "    --wrap=\"$merge\"\n"
+                 "fi\n"
+                 "\"$ricsim\" calibrate %s --out %s --shard \"$SLURM_ARRAY_TASK_ID/%zu\" \\\n"
+                 "  --jobs \"${SLURM_CPUS_PER_TASK:-%d}\" --resume\n",
+                 file, shards, out, out, shards, out, shards - 1, cpus, q_cwd.buf, q_exe.buf, out,
+                 q_file.buf, shards, cpus, q_out.buf, q_cwd.buf, q_out.buf, q_out.buf, q_file.buf,
+                 q_out.buf, shards, cpus);
+    int rc = b.oom || q_exe.oom || q_file.oom || q_out.oom || q_cwd.oom;
+    if (!rc)
+        fputs(b.buf, stdout);
+    else
+        fprintf(stderr, "ricsim: slurm: out of memory\n");
+    free(b.buf);
+    free(q_exe.buf);
+    free(q_file.buf);
+    free(q_out.buf);
+    free(q_cwd.buf);
     return rc;
 }

@@ -1,7 +1,8 @@
-/* Calibration: reads a study file's 'calibration' group and its targets table, minimises the loss
- * (calibrate.h) over replicated runs with common random numbers by GSL's Nelder-Mead simplex, and
- * writes the fitted values, the loss history and the fit table. Owns the minimiser wrapper, the
- * targets reader and the loss; the runs themselves are study.c's. */
+/* Calibration: reads a study file's 'calibration' group and its targets table; by the method it
+ * names, minimises the loss (calibrate.h) over replicated runs with common random numbers by
+ * GSL's Nelder-Mead simplex and writes the fitted values, the loss history and the fit table, or
+ * hands the calibration to ABC-SMC (abc.c). Owns the minimiser wrapper and the loss; the runs
+ * themselves are study.c's. */
 #include "studies/calibrate.h"
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 
 #include "base/atomic.h"
 #include "base/sbuf.h"
+#include "studies/abc.h"
 #include "study_cfg.h"
 #include "study_dir.h"
 
@@ -172,10 +174,15 @@ double ric_calibrate_loss(const ric_target *t, size_t n, const double *mean)
     for (size_t k = 0; k < n; k++) {
         if (!(t[k].weight > 0))
             continue;
-        double m = mean[t[k].probe];
+        double m = mean[k];
         if (isnan(m))
             return NAN;
-        double r = (m - t[k].observed) / t[k].observed;
+        /* relative errors; an observed 0 takes its tolerance as the scale */
+        double scale = t[k].observed != 0 ? t[k].observed : t[k].tolerance;
+        double r = (m - t[k].observed) / scale;
+        if ((t[k].relation == '>' && m >= t[k].observed) ||
+            (t[k].relation == '<' && m <= t[k].observed))
+            r = 0; /* a bound that holds costs nothing */
         l += t[k].weight * r * r;
     }
     return l;
@@ -217,7 +224,7 @@ struct ric_calibration {
     ric_calibrate_nm *nm;
     int done, converged;
     size_t iterations;
-    double *y, *mean;         /* scratch: reps x probes, probes */
+    double *y, *mean;         /* scratch: reps x probes; the targets' means */
     double *y_start, *y_best; /* replications at the first and at the best evaluation */
     double *x_start, *x_best; /* n_params */
     double best, loss_start, loss_check;
@@ -226,6 +233,9 @@ struct ric_calibration {
     int opened;  /* an output folder is open (ric_calibrate_open) */
     size_t kept; /* evaluations read back from it (--resume) */
     ric_study_dir d;
+    int abc;              /* method abc_smc: the calibration is a's */
+    ric_abc_settings abs; /* its settings */
+    ric_abc *a;
 };
 
 /* the files of a finished calibration, fitted.tsv (the mark of complete results) last */
@@ -241,17 +251,21 @@ static void unit_head(const double *x, size_t k, char *buf, size_t n)
         used += (size_t)snprintf(buf + used, n - used, "\t%.17g", x[j]);
 }
 
-static void means(const double *y, size_t reps, size_t np, double *m)
+/* The targets' means over the replications y (reps x probes), NaN runs left out. */
+static void means(const ric_calibration *c, const double *y, size_t reps, double *m)
 {
-    for (size_t k = 0; k < np; k++) {
+    size_t np = c->st.n_probes;
+    for (size_t k = 0; k < c->n_t; k++) {
         double s = 0;
-        size_t c = 0;
-        for (size_t r = 0; r < reps; r++)
-            if (!isnan(y[r * np + k])) {
-                s += y[r * np + k];
-                c++;
+        size_t n = 0;
+        for (size_t r = 0; r < reps; r++) {
+            double v = ric_calibrate_target_value(&c->t[k], y + r * np);
+            if (!isnan(v)) {
+                s += v;
+                n++;
             }
-        m[k] = c ? s / (double)c : NAN;
+        }
+        m[k] = n ? s / (double)n : NAN;
     }
 }
 
@@ -271,7 +285,7 @@ static ric_status objective(const double *x, void *data, double *f, ric_err *err
         if (rc != RIC_OK)
             return rc;
     }
-    means(c->y, c->st.reps, np, c->mean);
+    means(c, c->y, c->st.reps, c->mean);
     double loss = ric_calibrate_loss(c->t, c->n_t, c->mean);
     if (c->n_hist == c->cap_hist) {
         size_t nc = c->cap_hist ? 2 * c->cap_hist : 256;
@@ -313,9 +327,29 @@ void ric_calibrate_free(ric_calibration *c)
     free(c->x_start);
     free(c->x_best);
     free(c->hist);
+    ric_abc_free(c->a);
     if (c->opened)
         ric_study_dir_close(&c->d, 0);
     free(c);
+}
+
+/* The keys of one method only, and the method they belong to. */
+static const char *const nm_keys[] = {"max_evaluations", "tolerance", "initial_step",
+                                      "check_replications", NULL};
+static const char *const abc_keys[] = {
+    "particles", "generations",    "ppc_draws", "final_tolerance",
+    "ess_ratio", "min_acceptance", NULL};
+
+/* Refuses a key of the other method. */
+static void other_method(ric_cfg *k, config_setting_t *g, const char *const *keys,
+                         const char *method)
+{
+    for (size_t i = 0; keys[i] && !k->failed; i++) {
+        config_setting_t *e = config_setting_get_member(g, keys[i]);
+        if (e)
+            ric_cfg_fail(k, e, "'calibration.%s' is a key of method %s (this file's is %s)",
+                         keys[i], method, method[0] == 'a' ? "nelder_mead" : "abc_smc");
+    }
 }
 
 /* Reads the group; the targets table and the scenario are checked by the caller. */
@@ -327,11 +361,33 @@ static ric_status read_group(ric_calibration *c, ric_err *err)
         return rc;
     ric_cfg *k = &cf.c;
     config_setting_t *g = ric_studycfg_group(&cf, "calibration");
-    static const char *const keys[] = {
-        "scenario",        "targets",   "parameters",   "replications",       "seed", "workers",
-        "max_evaluations", "tolerance", "initial_step", "check_replications", NULL};
+    static const char *const keys[] = {"scenario",
+                                       "targets",
+                                       "parameters",
+                                       "replications",
+                                       "seed",
+                                       "workers",
+                                       "method",
+                                       "max_evaluations",
+                                       "tolerance",
+                                       "initial_step",
+                                       "check_replications",
+                                       "particles",
+                                       "generations",
+                                       "ppc_draws",
+                                       "final_tolerance",
+                                       "ess_ratio",
+                                       "min_acceptance",
+                                       NULL};
     ric_cfg_check_keys(k, g, keys);
-    ric_studycfg_common(&cf, g, &c->st, 1, 10);
+    const char *method = ric_cfg_str(k, g, "method", 0, "nelder_mead", 32);
+    if (!k->failed && strcmp(method, "nelder_mead") != 0 && strcmp(method, "abc_smc") != 0)
+        ric_cfg_fail(k, config_setting_get_member(g, "method"),
+                     "'calibration.method' must be \"nelder_mead\" or \"abc_smc\" (got \"%s\")",
+                     method);
+    c->abc = !k->failed && strcmp(method, "abc_smc") == 0;
+    other_method(k, g, c->abc ? nm_keys : abc_keys, c->abc ? "nelder_mead" : "abc_smc");
+    ric_studycfg_common(&cf, g, &c->st, 1, c->abc ? 4 : 10);
     const char *name = ric_cfg_str(k, g, "targets", 1, "", 4000);
     if (!k->failed)
         ric_studycfg_file(&cf, name, c->targets, sizeof c->targets);
@@ -340,6 +396,20 @@ static ric_status read_group(ric_calibration *c, ric_err *err)
     c->step = ric_cfg_num(k, g, "initial_step", 0, 0.1, 1e-6, 1);
     c->check_reps = (size_t)ric_cfg_int(k, g, "check_replications", 0, (long long)c->st.reps, 0,
                                         RIC_STUDY_MAX_REPS);
+    c->abs.particles = (size_t)ric_cfg_int(k, g, "particles", 0, 200, 2, 100000);
+    c->abs.generations = (size_t)ric_cfg_int(k, g, "generations", 0, 20, 1, 1000);
+    c->abs.ppc_draws = (size_t)ric_cfg_int(k, g, "ppc_draws", 0, 200, 2, 100000);
+    c->abs.final_tolerance = ric_cfg_num(k, g, "final_tolerance", 0, 1.0, 0, 1e300);
+    c->abs.ess_ratio = ric_cfg_num(k, g, "ess_ratio", 0, 0.5, 0.01, 0.99);
+    c->abs.min_acceptance = ric_cfg_num(k, g, "min_acceptance", 0, 0.01, 0, 1);
+    for (size_t j = 0; c->abc && !k->failed && j < c->st.n_params; j++)
+        if (!c->st.params[j].source[0]) {
+            config_setting_t *ps = config_setting_get_member(g, "parameters");
+            ric_cfg_fail(k, config_setting_get_elem(ps, (unsigned)j),
+                         "'calibration.parameters.[%zu].source' is required by abc_smc: say where "
+                         "the prior's range comes from",
+                         j);
+        }
     rc = k->failed ? RIC_ESCENARIO : RIC_OK;
     ric_studycfg_close(&cf);
     return rc;
@@ -357,28 +427,17 @@ ric_status ric_calibrate_load(const char *path, ric_calibration **out, ric_err *
     ric_status rc = read_group(c, err);
     if (rc == RIC_OK)
         rc = ric_calibrate_targets_read(c->targets, &c->t, &c->n_t, err);
-    /* probes: the distinct (column, year) pairs of the targets */
+    /* probes: the distinct values of the output the targets read */
     int fitted = 0;
     for (size_t k = 0; rc == RIC_OK && k < c->n_t; k++) {
         ric_target *t = &c->t[k];
         fitted |= t->weight > 0;
-        size_t p = 0;
-        while (p < c->st.n_probes &&
-               !(c->st.probes[p].year == t->year && strcmp(c->st.probes[p].column, t->column) == 0))
-            p++;
-        if (p == RIC_STUDY_MAX_PROBES) {
-            ric_err_set(err, "%s: more than %d distinct (year, column) targets", t->where,
-                        RIC_STUDY_MAX_PROBES);
+        if (c->abc && t->weight > 0 && isnan(t->tolerance)) {
+            ric_err_set(err, "%s: a fitted target needs a 'tolerance' (method abc_smc)", t->where);
             rc = RIC_ESCENARIO;
-            break;
         }
-        if (p == c->st.n_probes) {
-            ric_probe *q = &c->st.probes[c->st.n_probes++];
-            snprintf(q->column, sizeof q->column, "%s", t->column);
-            snprintf(q->where, sizeof q->where, "%s", t->where);
-            q->year = t->year;
-        }
-        t->probe = p;
+        if (rc == RIC_OK)
+            rc = ric_calibrate_target_probes(t, &c->st, err);
     }
     if (rc == RIC_OK && !fitted) {
         ric_err_set(err, "%s: no target has a weight > 0: nothing to fit", c->targets);
@@ -386,7 +445,7 @@ ric_status ric_calibrate_load(const char *path, ric_calibration **out, ric_err *
     }
     if (rc == RIC_OK)
         rc = ric_study_init(&c->st, c->path, err);
-    for (size_t j = 0; rc == RIC_OK && j < c->st.n_params; j++)
+    for (size_t j = 0; rc == RIC_OK && !c->abc && j < c->st.n_params; j++)
         if (isnan(c->st.params[j].start)) {
             ric_err_set(err,
                         "%s: parameter '%s': give 'start' (the scenario's value %g is not "
@@ -400,7 +459,7 @@ ric_status ric_calibrate_load(const char *path, ric_calibration **out, ric_err *
         c->y = malloc(ny * sizeof *c->y);
         c->y_start = malloc(ny * sizeof *c->y);
         c->y_best = malloc(ny * sizeof *c->y);
-        c->mean = malloc(c->st.n_probes * sizeof *c->mean);
+        c->mean = malloc((c->n_t + 1) * sizeof *c->mean);
         c->x_start = malloc(k * sizeof *c->x_start);
         c->x_best = malloc(k * sizeof *c->x_best);
         if (!c->y || !c->y_start || !c->y_best || !c->mean || !c->x_start || !c->x_best) {
@@ -408,6 +467,8 @@ ric_status ric_calibrate_load(const char *path, ric_calibration **out, ric_err *
             rc = RIC_ENOMEM;
         }
     }
+    if (rc == RIC_OK && c->abc)
+        rc = ric_abc_alloc(&c->st, c->t, c->n_t, &c->abs, c->path, c->targets, &c->a, err);
     if (rc != RIC_OK) {
         ric_calibrate_free(c);
         return rc;
@@ -421,8 +482,15 @@ ric_study *ric_calibrate_study(ric_calibration *c)
     return &c->st;
 }
 
+ric_abc *ric_calibrate_abc(ric_calibration *c)
+{
+    return c->a;
+}
+
 ric_status ric_calibrate_iterate(ric_calibration *c, ric_err *err)
 {
+    if (c->a)
+        return ric_abc_step(c->a, err);
     if (c->done)
         return RIC_OK;
     ric_status rc;
@@ -448,7 +516,7 @@ ric_status ric_calibrate_iterate(ric_calibration *c, ric_err *err)
 
 int ric_calibrate_done(const ric_calibration *c)
 {
-    return c->done;
+    return c->a ? ric_abc_done(c->a) : c->done;
 }
 int ric_calibrate_converged(const ric_calibration *c)
 {
@@ -525,11 +593,12 @@ static void header(FILE *f, const ric_calibration *c, double loss_check)
     fputc('\n', f);
 }
 
-static void summarise_col(const double *y, size_t reps, size_t np, size_t k, double *scratch,
-                          ric_calibrate_summary *s)
+/* Target T's values over the replications y (reps x np), summarised. */
+static void summarise_col(const double *y, size_t reps, size_t np, const ric_target *t,
+                          double *scratch, ric_calibrate_summary *s)
 {
     for (size_t r = 0; r < reps; r++)
-        scratch[r] = y[r * np + k];
+        scratch[r] = ric_calibrate_target_value(t, y + r * np);
     ric_calibrate_summarise(scratch, reps, s);
 }
 
@@ -543,12 +612,14 @@ static void write_fit(FILE *f, const ric_calibration *c, const double *y_check, 
     for (size_t i = 0; i < c->n_t; i++) {
         const ric_target *t = &c->t[i];
         ric_calibrate_summary s0, s1, sc = {.mean = NAN, .ci_lo = NAN, .ci_hi = NAN};
-        summarise_col(c->y_start, R, np, t->probe, scratch, &s0);
-        summarise_col(c->y_best, R, np, t->probe, scratch, &s1);
+        summarise_col(c->y_start, R, np, t, scratch, &s0);
+        summarise_col(c->y_best, R, np, t, scratch, &s1);
         if (y_check)
-            summarise_col(y_check, c->check_reps, np, t->probe, scratch, &sc);
+            summarise_col(y_check, c->check_reps, np, t, scratch, &sc);
         double rel = t->observed != 0 ? (s1.mean - t->observed) / t->observed : NAN;
-        fprintf(f, "%g\t%s\t", t->year, t->column);
+        char lab[256];
+        ric_calibrate_target_label(t, lab, sizeof lab);
+        fprintf(f, "%g\t%s\t", t->year, lab);
         double v[] = {t->observed,
                       t->weight,
                       s0.mean,
@@ -559,7 +630,7 @@ static void write_fit(FILE *f, const ric_calibration *c, const double *y_check, 
                       s1.q_lo,
                       s1.q_hi,
                       rel,
-                      t->weight > 0 ? t->weight * rel * rel : 0,
+                      t->weight > 0 ? ric_calibrate_loss(t, 1, &s1.mean) : 0,
                       sc.mean,
                       sc.ci_lo,
                       sc.ci_hi};
@@ -591,7 +662,7 @@ ric_status ric_calibrate_write(ric_calibration *c, const char *dir, int force, r
         return rc;
     size_t maxr = st->reps > c->check_reps ? st->reps : c->check_reps;
     double *y_check = c->check_reps ? malloc(c->check_reps * np * sizeof *y_check) : NULL;
-    double *scratch = malloc(maxr * sizeof *scratch), *m = malloc(np * sizeof *m);
+    double *scratch = malloc(maxr * sizeof *scratch), *m = malloc((c->n_t + 1) * sizeof *m);
     if ((c->check_reps && !y_check) || !scratch || !m) {
         free(y_check);
         free(scratch);
@@ -604,7 +675,7 @@ ric_status ric_calibrate_write(ric_calibration *c, const char *dir, int force, r
     if (c->check_reps) {
         rc = ric_study_eval(st, c->x_best, 1, st->seed + 1, c->check_reps, y_check, err);
         if (rc == RIC_OK) {
-            means(y_check, c->check_reps, np, m);
+            means(c, y_check, c->check_reps, m);
             loss_check = ric_calibrate_loss(c->t, c->n_t, m);
             c->loss_check = loss_check;
         }
@@ -664,6 +735,8 @@ ric_status ric_calibrate_open(ric_calibration *c, const char *dir, const ric_stu
                               int *complete, ric_err *err)
 {
     *complete = 0;
+    if (c->a)
+        return ric_abc_open(c->a, dir, o, complete, err);
     if (c->opened || c->n_hist) {
         ric_err_set(err, "%s: the calibration has already started", c->path);
         return RIC_EUSAGE;
@@ -710,6 +783,8 @@ size_t ric_calibrate_kept(const ric_calibration *c)
 
 ric_status ric_calibrate_finish(ric_calibration *c, ric_err *err)
 {
+    if (c->a)
+        return ric_abc_finish(c->a, err);
     if (!c->opened || !c->done) {
         ric_err_set(err, "%s: the calibration has not been run to the end", c->path);
         return RIC_EUSAGE;

@@ -39,24 +39,51 @@ size_t ric_calibrate_nm_evals(const ric_calibrate_nm *m);
 
 /* ---- targets and the loss ------------------------------------------------------------------ */
 
+/* What a target reads from a run: the value of COLUMN at YEAR, its change from YEAR to UNTIL, or
+ * the sum of its rows in (YEAR, UNTIL] (a flow column: the flow over the span); with OVER, that
+ * statistic of COLUMN over the same statistic of OVER (a share). */
+typedef enum { RIC_TARGET_VALUE, RIC_TARGET_CHANGE, RIC_TARGET_SUM } ric_target_stat;
+
 typedef struct {
-    double year;     /* compared with the yearly row of that year (study.h, ric_probe) */
-    char column[64]; /* series.tsv column */
-    double observed; /* NaN: not available (weight must be 0) */
-    double weight;   /* 0: reported in the fit table, not fitted */
-    char note[160];  /* free text: source, flags */
-    char where[300]; /* "FILE:LINE" of the row */
-    size_t probe;    /* index of its (column, year) among the study's probes */
+    double year;  /* compared with the row of that year (study.h, ric_probe) */
+    double until; /* the span's end for change and sum (NaN for a value) */
+    ric_target_stat stat;
+    char column[64];  /* series.tsv column */
+    char over[64];    /* "" or the denominator's column: the target is a share */
+    char relation;    /* '=': match the observation; '>' or '<': only a bound (a sign constraint) */
+    double observed;  /* NaN: not available (weight must be 0) */
+    double tolerance; /* the scale of the distance (ABC-SMC); NaN: not given */
+    double weight;    /* 0: reported in the fit table, not fitted */
+    char note[160];   /* free text: source, flags */
+    char where[300];  /* "FILE:LINE" of the row */
+    size_t probe;     /* index of its (column, year) among the study's probes (value, sum) */
+    size_t probe_end; /* change: the probe of (column, until) */
+    size_t over_probe; /* a share: the denominator's probes, likewise */
+    size_t over_end;
 } ric_target;
 
 /* Reads a targets table: tab-separated, '#' comment lines, a header naming the columns year,
- * column, observed and weight (and optionally note), in any order; observed may be na or NaN.
- * The caller frees *out. Errors read "FILE:LINE: ...". */
+ * column, observed and weight, and optionally until, stat (value, change or sum), over,
+ * relation (=, > or <), tolerance and note, in any order; observed may be na or NaN. The caller
+ * frees *out. Errors read "FILE:LINE: ...". */
 ric_status ric_calibrate_targets_read(const char *path, ric_target **out, size_t *n, ric_err *err);
+
+/* Adds the probes target T needs to ST (deduplicated) and sets its probe indexes. Errors name
+ * T's row. */
+ric_status ric_calibrate_target_probes(ric_target *t, ric_study *st, ric_err *err);
+
+/* The target's statistic in one run from its probe values y (NaN where undefined, or a share of
+ * a zero denominator). */
+double ric_calibrate_target_value(const ric_target *t, const double *y);
+
+/* A short label of the target: its column for a value, else "sum(COLUMN,YEAR-UNTIL)" or
+ * "change(...)", and "/OVER" for a share. */
+void ric_calibrate_target_label(const ric_target *t, char *buf, size_t n);
 
 /* The loss: L = sum over targets with weight w_k > 0 of w_k ((m_k - o_k) / o_k)^2, a weighted sum
  * of squared relative errors of the simulated replication means m_k against the observed values
- * o_k. NaN if a fitted target's mean is NaN. */
+ * o_k; for a bound ('>' or '<') only the side that breaks it counts. M holds the targets' means
+ * (m[k] for target k). NaN if a fitted target's mean is NaN. */
 double ric_calibrate_loss(const ric_target *t, size_t n, const double *mean);
 
 /* Mean, standard deviation, 95% interval of the mean (Student t) and 2.5% / 97.5% quantiles of
@@ -79,6 +106,9 @@ void ric_calibrate_free(ric_calibration *c);
 
 /* The study (scenario, parameters, replications, seeds, workers) of c. */
 ric_study *ric_calibrate_study(ric_calibration *c);
+/* The ABC-SMC calibration of c (method abc_smc), or NULL (nelder_mead). ric_calibrate_open,
+ * _iterate (one chunk of runs), _done and _finish then hand over to it (abc.h). */
+struct ric_abc *ric_calibrate_abc(ric_calibration *c);
 
 /* One step: the first call evaluates the starting simplex, later calls one Nelder-Mead
  * iteration. Done when the simplex size is below 'tolerance' or 'max_evaluations' is reached. */

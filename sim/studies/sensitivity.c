@@ -1,7 +1,7 @@
 /* Sensitivity analysis: Morris trajectories and elementary effects, the Saltelli design and Sobol
- * indices (sensitivity.h), and the study that runs them on a scenario: reads a study file's
- * 'sensitivity' group, evaluates the design points through study.c in chunks, and writes the
- * ranked tables. */
+ * indices (sensitivity.h), and the study that runs them on a scenario (or on the paired
+ * difference of a contrast scenario and it): reads a study file's 'sensitivity' group, evaluates
+ * the design points through study.c in chunks, and writes the ranked tables. */
 #include "studies/sensitivity.h"
 
 #include <errno.h>
@@ -399,9 +399,13 @@ static ric_status read_group(ric_sensitivity *s, ric_err *err)
     config_setting_t *g = ric_studycfg_group(&cf, "sensitivity");
     static const char *const keys[] = {"scenario",     "parameters", "indicators", "years",
                                        "replications", "seed",       "workers",    "bootstrap",
-                                       "morris",       "sobol",      NULL};
+                                       "morris",       "sobol",      "contrast",   NULL};
     ric_cfg_check_keys(c, g, keys);
     ric_studycfg_common(&cf, g, &s->st, 0, 4);
+    /* a second scenario: every indicator is the paired difference contrast - scenario */
+    const char *contrast = ric_cfg_str(c, g, "contrast", 0, "", 4000);
+    if (!c->failed && contrast[0])
+        ric_studycfg_file(&cf, contrast, s->st.contrast, sizeof s->st.contrast);
     read_indicators(c, g, &s->st);
     s->boot = (size_t)ric_cfg_int(c, g, "bootstrap", 0, 500, 0, 100000);
     config_setting_t *m = ric_cfg_member(c, g, "morris", 0, CONFIG_TYPE_GROUP);
@@ -784,6 +788,11 @@ static void header(FILE *f, const ric_sensitivity *s, const char *method)
     fprintf(f, "# scenario=%s (%s, hash %016llx)\n",
             ric_text_field(st->scenario, safe, sizeof safe), st->scenario_name,
             (unsigned long long)st->scenario_hash);
+    if (st->contrast[0])
+        fprintf(f,
+                "# contrast=%s (every indicator is contrast - scenario, paired: the same "
+                "parameters and seeds)\n",
+                ric_text_field(st->contrast, safe, sizeof safe));
     fprintf(f, "# method=%s\n", method);
     fprintf(f,
             "# replications=%zu seed=%llu (every design point runs the same seeds: common "

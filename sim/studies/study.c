@@ -21,8 +21,6 @@
 #include "ricsim/scenario.h"
 #include "ricsim/sim.h"
 
-#define YEAR_TOL 1e-6 /* row years are sums of 1/steps_per_year: compare with a tolerance */
-
 uint64_t ric_study_seed(uint64_t master, size_t rep)
 {
     /* SplitMix64's finaliser carried out modulo 2^63: every step (adding a multiple of an odd
@@ -50,7 +48,8 @@ size_t ric_study_overrides(const ric_study *st, const double *x, uint64_t seed,
                            char (*buf)[RIC_STUDY_OVERRIDE_MAX], const char **ov)
 {
     size_t n = 0;
-    snprintf(buf[n], RIC_STUDY_OVERRIDE_MAX, "time.output_every=%d", st->steps_per_year);
+    snprintf(buf[n], RIC_STUDY_OVERRIDE_MAX, "time.output_every=%d",
+             st->output_every > 0 ? st->output_every : st->steps_per_year);
     ov[n] = buf[n];
     n++;
     for (size_t j = 0; j < st->n_params; j++) {
@@ -67,25 +66,30 @@ size_t ric_study_overrides(const ric_study *st, const double *x, uint64_t seed,
 
 /* ---- one run ----------------------------------------------------------------------------- */
 
-static double last_year(const ric_study *st)
+/* The last step any probe reads. */
+static long last_step(const ric_study *st)
 {
-    double y = -HUGE_VAL;
-    for (size_t k = 0; k < st->n_probes; k++)
-        if (st->probes[k].year > y)
-            y = st->probes[k].year;
-    return y;
+    long last = 0;
+    for (size_t k = 0; k < st->n_probes; k++) {
+        const ric_probe *p = &st->probes[k];
+        long s = p->sum ? p->until_step : p->step;
+        if (s > last)
+            last = s;
+    }
+    return last;
 }
 
-ric_status ric_study_run(const ric_study *st, const double *x, uint64_t seed, double *y,
-                         ric_err *err)
+/* One run of scenario PATH: its probes into y (NaN where undefined). */
+static ric_status run_one(const ric_study *st, const char *path, const double *x, uint64_t seed,
+                          double *y, ric_err *err)
 {
     char buf[RIC_STUDY_MAX_PARAMS + 2][RIC_STUDY_OVERRIDE_MAX];
     const char *ov[RIC_STUDY_MAX_PARAMS + 2];
     size_t n = ric_study_overrides(st, x, seed, buf, ov);
     for (size_t k = 0; k < st->n_probes; k++)
-        y[k] = NAN;
+        y[k] = st->probes[k].sum ? 0.0 : NAN;
     ric_scenario *sc = NULL;
-    ric_status rc = ric_scenario_load(st->scenario, ov, n, &sc, err);
+    ric_status rc = ric_scenario_load(path, ov, n, &sc, err);
     if (rc != RIC_OK)
         return rc;
     ric_sim *s = NULL;
@@ -94,14 +98,14 @@ ric_status ric_study_run(const ric_study *st, const double *x, uint64_t seed, do
     if (rc == RIC_OK) {
         row = malloc(ric_sim_ncols(s) * sizeof *row);
         if (!row) {
-            ric_err_set(err, "%s: out of memory", st->scenario);
+            ric_err_set(err, "%s: out of memory", path);
             rc = RIC_ENOMEM;
         }
     }
-    double last = last_year(st);
+    long last = last_step(st);
     while (rc == RIC_OK && !ric_sim_done(s)) {
         if (ric_interrupted()) {
-            ric_err_set(err, "%s: interrupted", st->scenario);
+            ric_err_set(err, "%s: interrupted", path);
             rc = RIC_EINTR;
             break;
         }
@@ -109,15 +113,35 @@ ric_status ric_study_run(const ric_study *st, const double *x, uint64_t seed, do
         rc = ric_sim_advance(s, row, &due, err);
         if (rc != RIC_OK || !due)
             continue;
-        for (size_t k = 0; k < st->n_probes; k++)
-            if (fabs(row[0] - st->probes[k].year) < YEAR_TOL)
-                y[k] = row[st->probes[k].col];
-        if (row[0] > last - YEAR_TOL)
+        /* the row's step: its year is the end of the step */
+        long step = lround((row[0] - st->start) * (double)st->steps_per_year);
+        for (size_t k = 0; k < st->n_probes; k++) {
+            const ric_probe *p = &st->probes[k];
+            if (!p->sum && step == p->step)
+                y[k] = row[p->col];
+            else if (p->sum && step > p->step && step <= p->until_step)
+                y[k] += row[p->col]; /* a flow column: the rows of the span add up to it */
+        }
+        if (step >= last)
             break; /* the rest of the run cannot change the indicators */
     }
     free(row);
     ric_sim_free(s);
     ric_scenario_free(sc);
+    return rc;
+}
+
+ric_status ric_study_run(const ric_study *st, const double *x, uint64_t seed, double *y,
+                         ric_err *err)
+{
+    ric_status rc = run_one(st, st->scenario, x, seed, y, err);
+    if (rc != RIC_OK || !st->contrast[0])
+        return rc;
+    /* the paired difference: the contrast at the same parameters and seed */
+    double yb[RIC_STUDY_MAX_PROBES];
+    rc = run_one(st, st->contrast, x, seed, yb, err);
+    for (size_t k = 0; k < st->n_probes; k++)
+        y[k] = rc == RIC_OK ? yb[k] - y[k] : NAN;
     return rc;
 }
 
@@ -171,9 +195,16 @@ typedef struct {
     const ric_study *st;
     const double *x;
     uint64_t master;
+    const uint64_t *masters; /* per vector, or NULL: MASTER for all */
     size_t reps, jobs;
     int nw;
 } eval_job;
+
+/* The seed of job J. */
+static uint64_t job_seed(uint64_t master, const uint64_t *masters, size_t reps, size_t j)
+{
+    return ric_study_seed(masters ? masters[j / reps] : master, j % reps);
+}
 
 /* Worker W runs jobs w, w + nw, ... and only then writes their records: the parent drains the
  * pipes one after the other, so a worker that wrote while running could stall on a full pipe. */
@@ -183,6 +214,7 @@ static void worker(void *ctx, size_t w_job, int fd)
     const ric_study *st = ej->st;
     const double *x = ej->x;
     uint64_t master = ej->master;
+    const uint64_t *masters = ej->masters;
     size_t reps = ej->reps, jobs = ej->jobs;
     int w = (int)w_job, nw = ej->nw;
     size_t mine = (jobs - (size_t)w + (size_t)nw - 1) / (size_t)nw;
@@ -195,7 +227,7 @@ static void worker(void *ctx, size_t w_job, int fd)
         for (; done < mine; done++) {
             size_t j = (size_t)w + done * (size_t)nw;
             h.status = (int32_t)ric_study_run(st, x + (j / reps) * st->n_params,
-                                              ric_study_seed(master, j % reps),
+                                              job_seed(master, masters, reps, j),
                                               y + done * st->n_probes, &e);
             if (h.status != RIC_OK)
                 break;
@@ -218,24 +250,26 @@ static void worker(void *ctx, size_t w_job, int fd)
 }
 
 /* Names the failed run, so that it can be repeated with ricsim run --seed. */
-static void annotate(ric_err *err, ric_status rc, size_t job, size_t reps, uint64_t master)
+static void annotate(ric_err *err, ric_status rc, size_t job, size_t reps, uint64_t master,
+                     const uint64_t *masters)
 {
     if (rc == RIC_EINTR)
         return;
     char msg[sizeof err->msg];
     snprintf(msg, sizeof msg, "%s", err->msg);
     ric_err_set(err, "%s (parameter vector %zu, seed %llu)", msg, job / reps,
-                (unsigned long long)ric_study_seed(master, job % reps));
+                (unsigned long long)job_seed(master, masters, reps, job));
 }
 
-static ric_status eval_forked(const ric_study *st, const double *x, uint64_t master, size_t reps,
-                              size_t jobs, int nw, double *y, ric_err *err)
+static ric_status eval_forked(const ric_study *st, const double *x, uint64_t master,
+                              const uint64_t *masters, size_t reps, size_t jobs, int nw, double *y,
+                              ric_err *err)
 {
     ric_pool pl;
     ric_status rc = ric_pool_init(&pl, nw, err);
     if (rc != RIC_OK)
         return rc;
-    eval_job ej = {st, x, master, reps, jobs, nw};
+    eval_job ej = {st, x, master, masters, reps, jobs, nw};
     int started = 0;
     for (int w = 0; w < nw; w++) {
         /* workers keep the parent's signal handlers: the SIGTERM that read_all sends on an
@@ -286,7 +320,7 @@ static ric_status eval_forked(const ric_study *st, const double *x, uint64_t mas
         return rc;
     if (first_bad != SIZE_MAX) {
         *err = bad;
-        annotate(err, bad_rc, first_bad, reps, master);
+        annotate(err, bad_rc, first_bad, reps, master, masters);
         return bad_rc;
     }
     if (received != jobs) {
@@ -301,35 +335,50 @@ static ric_status eval_forked(const ric_study *st, const double *x, uint64_t mas
     return RIC_OK;
 }
 
-ric_status ric_study_eval(const ric_study *st, const double *x, size_t n_points, uint64_t master,
-                          size_t reps, double *y, ric_err *err)
+static ric_status eval(const ric_study *st, const double *x, size_t n_points, uint64_t master,
+                       const uint64_t *masters, size_t reps, double *y, ric_err *err)
 {
     size_t jobs = n_points * reps;
     int nw = st->workers < 1 ? 1 : st->workers;
     if ((size_t)nw > jobs)
         nw = (int)jobs;
     ric_status rc = RIC_OK;
+    if (jobs == 0)
+        return RIC_OK;
     if (st->runner) {
         size_t bad = 0;
-        rc = st->runner(st->runner_ctx, st, x, master, reps, jobs, y, &bad, err);
+        rc = st->runner(st->runner_ctx, st, x, master, masters, reps, jobs, y, &bad, err);
         if (rc != RIC_OK)
-            annotate(err, rc, bad, reps, master);
+            annotate(err, rc, bad, reps, master, masters);
     } else if (nw > 1) {
-        rc = eval_forked(st, x, master, reps, jobs, nw, y, err);
+        rc = eval_forked(st, x, master, masters, reps, jobs, nw, y, err);
     } else {
         for (size_t j = 0; j < jobs && rc == RIC_OK; j++) {
-            rc = ric_study_run(st, x + (j / reps) * st->n_params, ric_study_seed(master, j % reps),
-                               y + j * st->n_probes, err);
+            rc = ric_study_run(st, x + (j / reps) * st->n_params,
+                               job_seed(master, masters, reps, j), y + j * st->n_probes, err);
             if (rc != RIC_OK)
-                annotate(err, rc, j, reps, master);
+                annotate(err, rc, j, reps, master, masters);
         }
     }
     return rc;
 }
 
+ric_status ric_study_eval(const ric_study *st, const double *x, size_t n_points, uint64_t master,
+                          size_t reps, double *y, ric_err *err)
+{
+    return eval(st, x, n_points, master, NULL, reps, y, err);
+}
+
+ric_status ric_study_eval_keyed(const ric_study *st, const double *x, size_t n_points,
+                                const uint64_t *masters, size_t reps, double *y, ric_err *err)
+{
+    return eval(st, x, n_points, 0, masters, reps, y, err);
+}
+
 /* ---- init -------------------------------------------------------------------------------- */
 
-static ric_status check_bounds(const ric_study *st, const char *label, ric_err *err)
+static ric_status check_bounds(const ric_study *st, const char *path, const char *label,
+                               ric_err *err)
 {
     for (size_t j = 0; j < st->n_params; j++) {
         const ric_study_param *p = &st->params[j];
@@ -341,7 +390,7 @@ static ric_status check_bounds(const ric_study *st, const char *label, ric_err *
             const char *ov[1] = {set};
             ric_scenario *sc = NULL;
             ric_err e2 = {{0}};
-            ric_status rc = ric_scenario_load(st->scenario, ov, 1, &sc, &e2);
+            ric_status rc = ric_scenario_load(path, ov, 1, &sc, &e2);
             ric_scenario_free(sc);
             if (rc != RIC_OK) {
                 ric_err_set(err, "%s: parameter '%s' at its %s: %s", label, p->name,
@@ -351,6 +400,80 @@ static ric_status check_bounds(const ric_study *st, const char *label, ric_err *
         }
     }
     return RIC_OK;
+}
+
+static long gcd_l(long a, long b)
+{
+    while (b) {
+        long t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* Steps from the start to year Y when Y ends a step (within STEP_TOL of a step), else -1. */
+#define STEP_TOL 0.005 /* years (about two days): lets 1994.833 name the end of October 1994 */
+static long step_of(const ric_study *st, double y)
+{
+    double s = (y - st->start) * (double)st->steps_per_year;
+    long k = lround(s);
+    return fabs(y - (st->start + (double)k / st->steps_per_year)) <= STEP_TOL ? k : -1;
+}
+
+/* Checks that every probe names a column of scenario SC (its simulation S) and rows inside it. */
+static ric_status check_probes(ric_study *st, const ric_scenario *sc, ric_sim *s, const char *label,
+                               ric_err *err)
+{
+    const char *const *names = ric_sim_colnames(s);
+    size_t nc = ric_sim_ncols(s);
+    long n_steps = lround((st->end - st->start) * st->steps_per_year);
+    for (size_t k = 0; k < st->n_probes; k++) {
+        ric_probe *p = &st->probes[k];
+        p->col = nc;
+        for (size_t i = 1; i < nc; i++)
+            if (strcmp(names[i], p->column) == 0)
+                p->col = i;
+        const char *at = p->where[0] ? p->where : label;
+        if (p->col == nc) {
+            ric_err_set(err, "%s: no column '%s' in the output of scenario '%s'", at, p->column,
+                        sc->name);
+            return RIC_ESCENARIO;
+        }
+        p->step = step_of(st, p->year);
+        p->until_step = p->sum ? step_of(st, p->until) : p->step;
+        /* a value needs a row after the first step; a sum starts at a row or at the start */
+        long first = p->sum ? 0 : 1;
+        if (p->step < first || p->step > n_steps || p->until_step > n_steps ||
+            (p->sum && p->until_step <= p->step)) {
+            if (p->sum)
+                ric_err_set(err,
+                            "%s: the span %g to %g of '%s' is not a span of rows of scenario "
+                            "'%s' (%g to %g, steps of 1/%d year)",
+                            at, p->year, p->until, p->column, sc->name, st->start, st->end,
+                            st->steps_per_year);
+            else
+                ric_err_set(err,
+                            "%s: year %g of '%s' is not a row of scenario '%s' (the end of a "
+                            "step of 1/%d year, from %g to %g)",
+                            at, p->year, p->column, sc->name, st->steps_per_year,
+                            st->start + 1.0 / st->steps_per_year, st->end);
+            return RIC_ESCENARIO;
+        }
+    }
+    return RIC_OK;
+}
+
+/* Rows every whole year unless a probe needs a row between them: then every g steps, g the
+ * greatest common divisor of steps_per_year and the probes' steps. */
+static int output_every(const ric_study *st)
+{
+    long g = st->steps_per_year;
+    for (size_t k = 0; k < st->n_probes; k++) {
+        g = gcd_l(g, st->probes[k].step);
+        g = gcd_l(g, st->probes[k].until_step);
+    }
+    return g > 0 ? (int)g : 1;
 }
 
 ric_status ric_study_init(ric_study *st, const char *label, ric_err *err)
@@ -371,30 +494,40 @@ ric_status ric_study_init(ric_study *st, const char *label, ric_err *err)
         ric_scenario_free(sc);
         return rc;
     }
-    const char *const *names = ric_sim_colnames(s);
-    size_t nc = ric_sim_ncols(s);
-    for (size_t k = 0; k < st->n_probes && rc == RIC_OK; k++) {
-        ric_probe *p = &st->probes[k];
-        p->col = nc;
-        for (size_t i = 1; i < nc; i++)
-            if (strcmp(names[i], p->column) == 0)
-                p->col = i;
-        double whole = round(p->year - st->start);
-        const char *at = p->where[0] ? p->where : label;
-        if (p->col == nc) {
-            ric_err_set(err, "%s: no column '%s' in the output of scenario '%s'", at, p->column,
-                        sc->name);
-            rc = RIC_ESCENARIO;
-        } else if (!(p->year >= st->start + 1 - YEAR_TOL && p->year <= st->end + YEAR_TOL) ||
-                   fabs(p->year - st->start - whole) > YEAR_TOL) {
+    rc = check_probes(st, sc, s, label, err);
+    ric_sim_free(s);
+    st->output_every = output_every(st);
+
+    /* the contrast: the same time settings and every probe's column */
+    if (rc == RIC_OK && st->contrast[0]) {
+        ric_scenario *sb = NULL;
+        rc = ric_scenario_load(st->contrast, NULL, 0, &sb, err);
+        if (rc == RIC_OK && (sb->start != sc->start || sb->end != sc->end ||
+                             sb->steps_per_year != sc->steps_per_year)) {
             ric_err_set(err,
-                        "%s: year %g of '%s' is not a yearly row of scenario '%s' (%g + whole "
-                        "years, up to %g)",
-                        at, p->year, p->column, sc->name, st->start + 1, st->end);
+                        "%s: the contrast %s differs from %s in its time settings (start, end, "
+                        "steps_per_year); a paired difference needs the same rows",
+                        label, st->contrast, st->scenario);
             rc = RIC_ESCENARIO;
         }
+        ric_sim *sbs = NULL;
+        if (rc == RIC_OK)
+            rc = ric_sim_alloc(sb, &sbs, err);
+        if (rc == RIC_OK) {
+            ric_study tmp = *st; /* the columns' indexes may differ: the contrast keeps its own */
+            rc = check_probes(&tmp, sb, sbs, label, err);
+            for (size_t k = 0; rc == RIC_OK && k < st->n_probes; k++)
+                if (tmp.probes[k].col != st->probes[k].col) {
+                    ric_err_set(err,
+                                "%s: column '%s' is not at the same place in the output of the "
+                                "contrast %s",
+                                label, st->probes[k].column, st->contrast);
+                    rc = RIC_ESCENARIO;
+                }
+        }
+        ric_sim_free(sbs);
+        ric_scenario_free(sb);
     }
-    ric_sim_free(s);
 
     /* the scenario's own values, from its effective text */
     config_t cfg;
@@ -416,7 +549,9 @@ ric_status ric_study_init(ric_study *st, const char *label, ric_err *err)
     config_destroy(&cfg);
     ric_scenario_free(sc);
     if (rc == RIC_OK)
-        rc = check_bounds(st, label, err);
+        rc = check_bounds(st, st->scenario, label, err);
+    if (rc == RIC_OK && st->contrast[0])
+        rc = check_bounds(st, st->contrast, label, err);
     return rc;
 }
 
@@ -428,15 +563,27 @@ void ric_study_describe(const ric_study *st, const char *kind, const char *label
     ric_sbuf_put(b, "# scenario=%s (%s, hash %016llx)\n",
                  ric_text_field(st->scenario, safe, sizeof safe), st->scenario_name,
                  (unsigned long long)st->scenario_hash);
-    ric_sbuf_put(b, "# replications=%zu seed=%llu rows=yearly (time.output_every=%d)\n", st->reps,
-                 (unsigned long long)st->seed, st->steps_per_year);
+    if (st->contrast[0])
+        ric_sbuf_put(b, "# contrast=%s (every indicator is contrast - scenario)\n",
+                     ric_text_field(st->contrast, safe, sizeof safe));
+    if (st->output_every == st->steps_per_year || st->output_every == 0)
+        ric_sbuf_put(b, "# replications=%zu seed=%llu rows=yearly (time.output_every=%d)\n",
+                     st->reps, (unsigned long long)st->seed, st->steps_per_year);
+    else
+        ric_sbuf_put(b, "# replications=%zu seed=%llu rows=every %d steps (time.output_every=%d)\n",
+                     st->reps, (unsigned long long)st->seed, st->output_every, st->output_every);
     ric_sbuf_put(b, "# parameters:");
     for (size_t j = 0; j < st->n_params; j++)
-        ric_sbuf_put(b, " %s=%s[%.17g,%.17g]", st->params[j].name, st->params[j].key,
-                     st->params[j].lo, st->params[j].hi);
+        ric_sbuf_put(b, " %s=%s[%.17g,%.17g]%s", st->params[j].name, st->params[j].key,
+                     st->params[j].lo, st->params[j].hi, st->params[j].log_prior ? "log" : "");
     ric_sbuf_put(b, "\n# indicators:");
-    for (size_t k = 0; k < st->n_probes; k++)
-        ric_sbuf_put(b, " %s@%.17g", st->probes[k].column, st->probes[k].year);
+    for (size_t k = 0; k < st->n_probes; k++) {
+        if (st->probes[k].sum)
+            ric_sbuf_put(b, " %s@(%.17g,%.17g]", st->probes[k].column, st->probes[k].year,
+                         st->probes[k].until);
+        else
+            ric_sbuf_put(b, " %s@%.17g", st->probes[k].column, st->probes[k].year);
+    }
     ric_sbuf_put(b, "\n");
 }
 

@@ -28,6 +28,8 @@ typedef struct {
     double lo, hi; /* bounds, lo < hi */
     double start;  /* calibration's starting value; NaN until given or read from the scenario */
     double value;  /* the scenario's own value (NaN if the scenario does not spell the key) */
+    int log_prior; /* calibration by ABC-SMC: the prior is log-uniform on [lo, hi] (else uniform) */
+    char source[400]; /* where the range comes from (free text; required by ABC-SMC) */
 } ric_study_param;
 
 /* One indicator: COLUMN of the row whose year is YEAR. Runs write yearly rows
@@ -38,19 +40,24 @@ typedef struct {
 typedef struct {
     char column[64];
     double year;
+    int sum;         /* 0: the value of the row at YEAR; 1: the sum of the rows in (YEAR, UNTIL] */
+    double until;    /* the end of a sum's span (years) */
     char where[300]; /* "FILE:LINE" that asked for it, for messages ("" names the study) */
     size_t col;      /* column index, set by ric_study_init */
+    long step, until_step; /* steps from the start of YEAR and UNTIL, set by ric_study_init */
 } ric_probe;
 
 typedef struct ric_study ric_study;
 
 /* Runs the jobs of one evaluation elsewhere (the MPI ranks of the front end): job j is the
- * parameter vector x + (j / reps) * n_params with seed ric_study_seed(master, j % reps), its
+ * parameter vector x + (j / reps) * n_params with seed ric_study_seed(m, j % reps), where m is
+ * masters[j / reps] (a calibration by ABC-SMC keys every particle's seeds) or MASTER when masters
+ * is NULL (every vector on the same seeds), its
  * n_probes values into y + j * n_probes, as ric_study_run makes them. On a failing run returns its
  * status with *bad the lowest failing job and err its message. */
 typedef ric_status ric_study_runner(void *ctx, const ric_study *st, const double *x,
-                                    uint64_t master, size_t reps, size_t n_jobs, double *y,
-                                    size_t *bad, ric_err *err);
+                                    uint64_t master, const uint64_t *masters, size_t reps,
+                                    size_t n_jobs, double *y, size_t *bad, ric_err *err);
 
 struct ric_study {
     char scenario[RIC_PATH_MAX]; /* the scenario file the runs load */
@@ -60,9 +67,14 @@ struct ric_study {
     ric_probe probes[RIC_STUDY_MAX_PROBES];
     size_t reps;   /* replications per parameter vector */
     uint64_t seed; /* master seed: replication r runs with ric_study_seed(seed, r) */
-    int workers;   /* processes running the runs (0 or 1: in this process; 0: not in the file) */
+    /* a second scenario (sensitivity's 'contrast'; "" none): every indicator is then the paired
+     * difference contrast - scenario, both run at the same parameters and seed */
+    char contrast[RIC_PATH_MAX];
+    int workers; /* processes running the runs (0 or 1: in this process; 0: not in the file) */
     /* set by ric_study_init */
     int steps_per_year;
+    int output_every;  /* steps between the rows the runs write: steps_per_year unless a probe
+                          lies between whole years (then the largest divisor that reaches it) */
     double start, end; /* of the scenario, years */
     char scenario_name[48];
     uint64_t scenario_hash; /* of the effective scenario without the study's overrides */
@@ -87,6 +99,10 @@ ric_status ric_study_init(ric_study *st, const char *label, ric_err *err);
  * RIC_EINTR after ric_interrupt(). */
 ric_status ric_study_eval(const ric_study *st, const double *x, size_t n_points, uint64_t master,
                           size_t reps, double *y, ric_err *err);
+/* The same with a master seed of its own for every vector: vector i's replication r runs with
+ * ric_study_seed(masters[i], r). */
+ric_status ric_study_eval_keyed(const ric_study *st, const double *x, size_t n_points,
+                                const uint64_t *masters, size_t reps, double *y, ric_err *err);
 
 /* One run: the scenario at parameter vector x with SEED, its n_probes indicators into y (NaN where
  * undefined). */

@@ -1,6 +1,7 @@
 /* Reading a study file: the study file's folder is the include folder, its group is read with the
  * cfg module's located getters, and the keys every study shares (scenario, parameters,
- * replications, seed, workers) are read here once for calibrate.c and sensitivity.c. */
+ * replications, seed, workers) are read here once for calibrate.c and sensitivity.c; a
+ * calibration's parameters also take a start, a prior and its source. */
 #include "study_cfg.h"
 
 #include <ctype.h>
@@ -88,7 +89,8 @@ static void read_param(ric_cfg *c, config_setting_t *e, ric_study_param *p, int 
     ric_cfg_path(e, pth, sizeof pth);
     if (!ric_cfg_is_group(c, e))
         return;
-    static const char *const keys[] = {"key", "name", "min", "max", "start", NULL};
+    static const char *const keys[] = {"key",   "name",  "min",    "max",
+                                       "start", "prior", "source", NULL};
     static const char *const keys_nostart[] = {"key", "name", "min", "max", NULL};
     ric_cfg_check_keys(c, e, with_start ? keys : keys_nostart);
     const char *key = ric_cfg_str(c, e, "key", 1, "", sizeof p->key);
@@ -115,8 +117,24 @@ static void read_param(ric_cfg *c, config_setting_t *e, ric_study_param *p, int 
     }
     p->start = NAN;
     p->value = NAN;
-    if (with_start)
-        p->start = ric_cfg_num(c, e, "start", 0, NAN, p->lo, p->hi);
+    if (!with_start)
+        return;
+    p->start = ric_cfg_num(c, e, "start", 0, NAN, p->lo, p->hi);
+    /* the prior of a calibration by ABC-SMC, and where its range comes from */
+    const char *prior = ric_cfg_str(c, e, "prior", 0, "uniform", 32);
+    if (!c->failed && strcmp(prior, "uniform") != 0 && strcmp(prior, "log_uniform") != 0) {
+        ric_cfg_fail(c, config_setting_get_member(e, "prior"),
+                     "'%s.prior' must be \"uniform\" or \"log_uniform\" (got \"%s\")", pth, prior);
+        return;
+    }
+    p->log_prior = strcmp(prior, "log_uniform") == 0;
+    if (!c->failed && p->log_prior && !(p->lo > 0)) {
+        ric_cfg_fail(c, config_setting_get_member(e, "min"),
+                     "'%s.min' must be > 0 for a log_uniform prior (got %g)", pth, p->lo);
+        return;
+    }
+    snprintf(p->source, sizeof p->source, "%s",
+             ric_cfg_str(c, e, "source", 0, "", sizeof p->source));
 }
 
 void ric_studycfg_common(ric_studycfg *s, config_setting_t *g, ric_study *st, int with_start,

@@ -30,8 +30,9 @@ config_setting_t *ric_studycfg_group(ric_studycfg *s, const char *name);
 void ric_studycfg_file(const ric_studycfg *s, const char *name, char *buf, size_t n);
 
 /* The keys every study shares: scenario (optional; default the study file itself, which then
- * @includes a scenario), parameters (a list of { key; name; min; max; start; }; 'start' only
- * WITH_START), replications, seed and workers. */
+ * @includes a scenario), parameters (a list of { key; name; min; max; start; prior; source; };
+ * 'start', 'prior' and 'source' only WITH_START: a calibration), replications, seed and
+ * workers. */
 void ric_studycfg_common(ric_studycfg *s, config_setting_t *g, ric_study *st, int with_start,
                          size_t default_reps);
 
