@@ -175,6 +175,10 @@ static int32_t spawn(ric_world *w, ric_workspace *ws, uint32_t parent_id, uint32
             ric_firms_link_firms(w, RIC_LINK_peer, (size_t)i, (size_t)j);
     }
     record_birth(w, ws, i, parent_id, parent_kind);
+    w->regions[region].flow.spinoffs++;
+    w->regions[region].flow.spinoffs_cum++;
+    w->regions[region].flow.created += founders;
+    w->regions[parent_region].flow.spinoffs_parent++;
     if (focus(w, parent_region)) {
         w->flow.spinoffs++;
         w->flow.spinoffs_cum++;
@@ -344,6 +348,7 @@ static void rule_transfer(ric_world *w, ric_workspace *ws)
         g->income_usd_m += p->transfer_income_usd_m;
         if (focus(w, g->region))
             w->flow.transfer_income_cum += p->transfer_income_usd_m;
+        w->regions[f->region[i]].flow.transfers++;
         if (focus(w, f->region[i])) {
             w->flow.transfers++;
             w->flow.transfers_cum++;
@@ -418,6 +423,7 @@ static void rule_firm_spinoff(ric_world *w, ric_workspace *ws)
         int32_t took = spawn(w, ws, f->id[i], f->key[i], RIC_PARENT_FIRM, region, f->capability[i],
                              f->employees[i] - 1, -1, 0);
         f->employees[i] -= took;
+        w->regions[region].flow.destroyed += took;
         if (focus(w, region))
             w->flow.destroyed[f->origin[i]] += took;
     }
@@ -463,6 +469,7 @@ static void new_firm(ric_world *w, int region, ric_origin origin, double employe
         ric_region *g = &w->regions[region];
         g->pool = fmax(0.0, g->pool - e); /* founders come from the local pool */
     }
+    w->regions[region].flow.created += e;
     if (focus(w, region)) {
         w->flow.created[origin] += e;
         w->flow.created_sector[w->firms.sector[i]] += e;
