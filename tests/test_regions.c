@@ -536,3 +536,71 @@ Test(regions, until_undoes_only_the_events_own_change)
     ric_sim_free(s);
     ric_scenario_free(sc);
 }
+
+/* ---- where spin-offs locate ------------------------------------------------------------------
+ */
+
+Test(regions, spinoffs_locate_by_the_shares_and_the_groups)
+{
+    /* DST with its city's rest, Seoul with Gyeonggi, and a region of neither: ETRI's 58% in
+     * Daejeon (split evenly here), 37% in Seoul, 3% in Gyeonggi, 2% anywhere */
+    ric_scenario *sc = load_str(
+        "name = \"loc\";\nseed = 58L;\n"
+        "time = { start = 2000.0; end = 2010.0; };\n"
+        "capital_region = \"seoul\";\n"
+        "regions = { dst = { groups = [\"daejeon_city\"]; }; daejeon = { groups = "
+        "[\"daejeon_city\"]; };\n"
+        "  seoul = { groups = [\"capital_area\"]; }; gyeonggi = { groups = [\"capital_area\"]; };\n"
+        "  far = {}; };\n"
+        "organisations = { etri = { kind = \"ri_gvt\"; region = \"dst\"; staff = 3000.0; "
+        "knowledge = 2.0; }; };\n"
+        "rules = { spinoff = { institute_rate = 0.1; stay_share = 0.29; near_share = 0.29;\n"
+        "  capital_share = 0.37; capital_near_share = 0.03; };\n"
+        "  exit = { base_rate = 0.0; }; };\n");
+    ric_sim *s = start(sc);
+    long long at_region[5] = {0};
+    while (!ric_sim_done(s)) {
+        step(s);
+        size_t nb;
+        const ric_birth *b = ric_sim_births(s, &nb);
+        for (size_t i = 0; i < nb; i++)
+            at_region[b[i].region]++;
+    }
+    long long n = 0;
+    for (int r = 0; r < 5; r++)
+        n += at_region[r];
+    cr_assert(n > 2000, "%lld spin-offs", n);
+    /* shares, with the 2% spread evenly over the five regions (0.4% each) */
+    const double want[5] = {0.294, 0.294, 0.374, 0.034, 0.004};
+    for (int r = 0; r < 5; r++) {
+        const double got = (double)at_region[r] / (double)n;
+        const double se = sqrt(want[r] * (1 - want[r]) / (double)n);
+        cr_assert(fabs(got - want[r]) < 4 * se + 1e-3, "region %d: %.4f, not %.4f", r, got,
+                  want[r]);
+    }
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+}
+
+Test(regions, without_group_mates_near_spinoffs_stay)
+{
+    ric_scenario *sc =
+        load_str("name = \"loc\";\nseed = 58L;\ntime = { start = 2000.0; end = 2004.0; };\n"
+                 "regions = { dst = {}; daejeon = {}; };\n"
+                 "organisations = { etri = { kind = \"ri_gvt\"; region = \"dst\"; staff = 3000.0; "
+                 "}; };\n"
+                 "rules = { spinoff = { institute_rate = 0.1; stay_share = 0.0; near_share = 1.0; "
+                 "capital_share = 0.0; }; };\n");
+    ric_sim *s = start(sc);
+    long long n = 0;
+    while (!ric_sim_done(s)) {
+        step(s);
+        size_t nb;
+        const ric_birth *b = ric_sim_births(s, &nb);
+        for (size_t i = 0; i < nb; i++, n++)
+            cr_assert_eq(b[i].region, 0, "a spin-off left for a region of no shared group");
+    }
+    cr_assert(n > 100);
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+}

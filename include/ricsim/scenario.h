@@ -143,7 +143,9 @@ typedef struct {
     double spinoff_heritage;          /* share of the parent's capability the child inherits */
     double spinoff_stay_share;        /* children staying in the parent's region */
     double spinoff_capital_share;     /* children going to the capital region */
-    double spinoff_equity_share;      /* children in which the parent holds equity or licenses IP */
+    double spinoff_near_share; /* children going to a region sharing a group with the parent's */
+    double spinoff_capital_near_share; /* children going to a region sharing the capital's group */
+    double spinoff_equity_share; /* children in which the parent holds equity or licenses IP */
     double incubation_years;
     double incubator_exit_factor; /* exit hazard multiplier while incubated */
     /* Technology transfer (EIS-SKIN; Cohen and Levinthal 1990 absorptive capacity). */
