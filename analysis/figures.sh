@@ -7,6 +7,7 @@
 #       history     the run over the seed's Daedeok table, for runs whose focus is dst (overlay_history.gp)
 #       money       programme money committed vs spent, jobs and cost per job, if the run has programmes (money.gp)
 #       participants  participant vs non-participant firms (participants.gp)
+#       regions     the capital's shares, dispersion across regions, a panel per region (regions.gp)
 #       evaluation_employees  each programme's participants against matched comparison firms, with
 #                   the difference in differences, if a programme enrolled firms (evaluation.gp)
 #       genealogy   spin-offs by parent kind and generation, fertility of parents (genealogy.gp),
@@ -55,6 +56,7 @@ if [ -f "$dir/series.tsv" ] && [ ! -f "$dir/runs.tsv" ]; then
         draw money.gp
     fi
     draw participants.gp
+    if [ -f "$dir/regions.tsv" ]; then draw regions.gp; fi
 fi
 if [ -f "$dir/evaluation.tsv" ] && grep -q '^# base_year=' "$dir/evaluation.tsv"; then
     draw evaluation.gp

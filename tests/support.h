@@ -39,7 +39,8 @@ static inline char *run_to_tmp(const ric_scenario *sc, char *dir)
 
 static inline void remove_run(const char *dir)
 {
-    const char *files[] = {"series.tsv", "genealogy.tsv", "evaluation.tsv", "scenario.cfg"};
+    const char *files[] = {"series.tsv", "regions.tsv", "genealogy.tsv", "evaluation.tsv",
+                           "scenario.cfg"};
     char p[300];
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, files[i]);

@@ -585,15 +585,15 @@ Test(cli, run_that_fails_midway_leaves_no_files, .init = make_tmp, .fini = clean
     cr_assert(n_entries(in_tmp("o")) <= 0, "a failed run left %d files", n_entries(in_tmp("o")));
 }
 
-Test(cli, run_writes_four_files, .init = make_tmp, .fini = cleanup)
+Test(cli, run_writes_five_files, .init = make_tmp, .fini = cleanup)
 {
     const char *cfg = write_file("tiny.cfg", tiny_cfg);
     result r = ricsim((const char *[]){"run", cfg, "--out", in_tmp("o"), NULL});
     cr_assert_eq(r.code, 0, "%s", r.err);
     cr_assert_str_empty(r.err);
     result_free(&r);
-    cr_assert_eq(n_entries(in_tmp("o")), 5,
-                 "expected exactly the four files and provenance.txt, no leftovers");
+    cr_assert_eq(n_entries(in_tmp("o")), 6,
+                 "expected exactly the five files and provenance.txt, no leftovers");
     char *prov = slurp(in_tmp("o/provenance.txt"));
     cr_assert_not_null(prov);
     cr_assert(starts_with(prov, "ricsim 0."), "%s", prov);
@@ -695,15 +695,15 @@ Test(cli, run_refuses_to_overwrite_without_force, .init = make_tmp, .fini = clea
     char *after = slurp(in_tmp("o/series.tsv"));
     cr_assert_not_null(after);
     cr_assert_str_eq(after, before, "a refused run changed series.tsv");
-    /* the earlier run's four files and its provenance.txt */
-    cr_assert_eq(n_entries(in_tmp("o")), 5, "a refused run left files behind");
+    /* the earlier run's five files and its provenance.txt */
+    cr_assert_eq(n_entries(in_tmp("o")), 6, "a refused run left files behind");
     /* with --force the other seed's run replaces it */
     run_ok(cfg, "o", (const char *[]){"--seed", "8", "--force", NULL});
     char *forced = slurp(in_tmp("o/series.tsv"));
     cr_assert_not_null(forced);
     cr_assert_str_neq(forced, before, "--force did not replace series.tsv");
     cr_assert_not_null(strstr(forced, "# seed=8\n"));
-    cr_assert_eq(n_entries(in_tmp("o")), 5); /* with provenance.txt */
+    cr_assert_eq(n_entries(in_tmp("o")), 6); /* with provenance.txt */
     free(before);
     free(after);
     free(forced);
@@ -807,7 +807,7 @@ static void interrupted_by(int sig)
     char *err = slurp(err_path);
     cr_assert(strstr(err, "interrupted at") != NULL, "%s", err);
     unlink(err_path);
-    cr_assert_eq(n_entries(out), 5, "temporary files left behind"); /* + provenance.txt */
+    cr_assert_eq(n_entries(out), 6, "temporary files left behind"); /* + provenance.txt */
     char *after = slurp(series);
     cr_assert_str_eq(after, before);
     free(err), free(before), free(after);

@@ -62,6 +62,8 @@ Test(figures, run_scripts_draw_pngs, .init = setup, .fini = teardown)
                  "evaluation_grant.png");
     check_script(GP("genealogy.gp"), run, "", "genealogy.png");
     check_script(GP("genealogy.gp"), run, "-e \"regions='all'\"", "genealogy_all.png");
+    check_script(GP("regions.gp"), run, "", "regions.png");
+    check_script(GP("regions.gp"), run, "-e \"ind='spinoffs_cum'\"", "regions_spinoffs.png");
 }
 
 Test(figures, scripts_fail_on_a_folder_without_data, .init = setup, .fini = teardown)
@@ -80,7 +82,8 @@ Test(figures, figures_sh_makes_png_and_svg_of_a_run, .init = setup, .fini = tear
 {
     cr_assert_eq(shell("'%s' '%s/run' > '%s/fig.log' 2>&1", GP("figures.sh"), tmp, tmp), 0,
                  "figures.sh failed (see %s/fig.log)", tmp);
-    const char *figs[] = {"series", "money", "participants", "genealogy", "evaluation_employees"};
+    const char *figs[] = {"series",    "money",   "participants",
+                          "genealogy", "regions", "evaluation_employees"};
     for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++) {
         char p[256];
         snprintf(p, sizeof p, "%s/run/%s.png", tmp, figs[i]);
@@ -263,6 +266,8 @@ Test(figures, sweep_and_compare_scripts_draw_pngs, .init = setup, .fini = teardo
     char dir[256];
     snprintf(dir, sizeof dir, "%s/sweep", tmp);
     check_script(GP("plot_bands.gp"), dir, "-e \"ind='smes'\"", "bands.png");
+    /* regions.gp on a folder of replications (its stats.tsv), with an indicator it holds */
+    check_script(GP("regions.gp"), dir, "-e \"inds='smes spinoffs_cum'\"", "regions_sweep.png");
     /* the dose-response figure, labelled by the parameter's column name in dose.tsv */
     check_script(GP("dose_response.gp"), dir,
                  "-e \"param='regions_town_startup_rate'\" -e \"ind='smes'\"", "dose.png");

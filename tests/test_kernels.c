@@ -401,6 +401,8 @@ static const char *differs(const world *a, const world *b, int hiring)
             return "wanted hires of a region";
         if (memcmp(&a->w.regions[r].pool, &b->w.regions[r].pool, sizeof(double)))
             return "labour pool";
+        if (memcmp(&a->w.regions[r].flow, &b->w.regions[r].flow, sizeof a->w.regions[r].flow))
+            return "flows of a region (jobs created and destroyed)";
     }
     for (int o = 0; o < a->w.n_orgs; o++)
         if (a->w.orgs[o].rooms_used != b->w.orgs[o].rooms_used)

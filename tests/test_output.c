@@ -32,13 +32,13 @@ Test(output, nothing_is_visible_before_commit)
     char *text = slurp(p);
     cr_assert_str_eq(text, "# seed=7\nyear\tx\n2000.5000\t2.385\n");
     free(text);
-    cr_assert_eq(n_entries(dir), 4, "series, genealogy, evaluation and scenario only");
+    cr_assert_eq(n_entries(dir), 5, "series, regions, genealogy, evaluation and scenario only");
     /* a second run into the same folder is refused without force */
     cr_assert_eq(ric_output_open(dir, 0, &o, &err), RIC_EUSAGE);
     cr_assert(strstr(err.msg, "use --force") != NULL, "%s", err.msg);
     cr_assert_eq(ric_output_open(dir, 1, &o, &err), RIC_OK);
     ric_output_abort(o);
-    cr_assert_eq(n_entries(dir), 4, "abort removes its temporary files");
+    cr_assert_eq(n_entries(dir), 5, "abort removes its temporary files");
     remove_tree(dir);
 }
 

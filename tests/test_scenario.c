@@ -357,8 +357,13 @@ Test(scenario, spinoff_shares_above_one)
 {
     load_fails(BASE "rules = {\n  spinoff = { stay_share = 0.7; capital_share = 0.45; };\n};\n",
                NULL, 0, RIC_ESCENARIO,
-               "t.cfg:4: 'rules.spinoff.stay_share' + 'rules.spinoff.capital_share' must be <= 1 "
-               "(got 1.15)");
+               "t.cfg:4: 'rules.spinoff.stay_share' + 'near_share' + 'capital_share' + "
+               "'capital_near_share' must be <= 1 (got 1.15)");
+    load_fails(BASE "rules = {\n  spinoff = { stay_share = 0.29; near_share = 0.29; capital_share "
+                    "= 0.37;\n capital_near_share = 0.0625; };\n};\n",
+               NULL, 0, RIC_ESCENARIO,
+               "t.cfg:4: 'rules.spinoff.stay_share' + 'near_share' + 'capital_share' + "
+               "'capital_near_share' must be <= 1 (got 1.0125)");
 }
 
 Test(scenario, event_key_not_settable)

@@ -146,7 +146,9 @@ typedef struct {
     double spinoff_heritage;          /* share of the parent's capability the child inherits */
     double spinoff_stay_share;        /* children staying in the parent's region */
     double spinoff_capital_share;     /* children going to the capital region */
-    double spinoff_equity_share;      /* children in which the parent holds equity or licenses IP */
+    double spinoff_near_share; /* children going to a region sharing a group with the parent's */
+    double spinoff_capital_near_share; /* children going to a region sharing the capital's group */
+    double spinoff_equity_share; /* children in which the parent holds equity or licenses IP */
     double spinoff_pull;        /* venture climate covariate of organisation spin-offs (a series) */
     double spinoff_pull_effect; /* log hazard per unit of spinoff_pull */
     double spinoff_push_share;  /* chance a researcher an institute releases founds a firm */

@@ -14,6 +14,7 @@ typedef struct ric_world ric_world;
 typedef struct ric_birth ric_birth;
 typedef struct ric_programmes ric_programmes;
 typedef struct ric_evaluation ric_evaluation;
+typedef struct ric_regions ric_regions;
 
 typedef struct ric_sim ric_sim;
 
@@ -37,6 +38,11 @@ size_t ric_sim_ncols(const ric_sim *s);
 const char *const *ric_sim_colnames(const ric_sim *s);
 void ric_sim_row(ric_sim *s, double *vals);
 
+/* Every region's row (regions.tsv; run/regions.h) as the last output row left it. */
+const ric_regions *ric_sim_regions(const ric_sim *s);
+/* Output rows a whole run writes (every output_every steps, and the last step). */
+size_t ric_sim_nrows(const ric_sim *s);
+
 /* Genealogy rows of the last step. */
 const ric_birth *ric_sim_births(const ric_sim *s, size_t *n);
 
@@ -50,8 +56,8 @@ size_t ric_sim_nphases(void);
 const char *ric_sim_phase_name(size_t i);
 double ric_sim_phase_seconds(const ric_sim *s, size_t i);
 
-/* Runs SC to the end, writing series.tsv, genealogy.tsv, evaluation.tsv and scenario.cfg into DIR
- * atomically. */
+/* Runs SC to the end, writing series.tsv, regions.tsv, genealogy.tsv, evaluation.tsv and
+ * scenario.cfg into DIR atomically. */
 ric_status ric_run(const ric_scenario *sc, const char *dir, int force, ric_err *err);
 
 #endif

@@ -291,9 +291,12 @@ void ric_load_rules(ric_cfg *c, ric_scenario *sc, config_setting_t *root)
                 ric_cfg_num(c, sub, config_setting_name(s), 1, rp->def, rp->lo, rp->hi);
         }
     }
-    if (!c->failed && sc->rules.spinoff_stay_share + sc->rules.spinoff_capital_share > 1.0 + 1e-12)
+    const ric_rules *r = &sc->rules;
+    const double located = r->spinoff_stay_share + r->spinoff_near_share +
+                           r->spinoff_capital_share + r->spinoff_capital_near_share;
+    if (!c->failed && located > 1.0 + 1e-12)
         ric_cfg_fail(c, g,
-                     "'rules.spinoff.stay_share' + 'rules.spinoff.capital_share' must be <= 1 "
-                     "(got %g)",
-                     sc->rules.spinoff_stay_share + sc->rules.spinoff_capital_share);
+                     "'rules.spinoff.stay_share' + 'near_share' + 'capital_share' + "
+                     "'capital_near_share' must be <= 1 (got %g)",
+                     located);
 }

@@ -35,6 +35,12 @@ const ric_rule_entry ric_rule_table[] = {
        "children staying in the parent's region"),
     RP("spinoff.capital_share", spinoff_capital_share, 0.37, 0, 1,
        "children going to the capital region"),
+    RP("spinoff.near_share", spinoff_near_share, 0, 0, 1,
+       "children going to another region that shares a group with the parent's (its city: the rest "
+       "of Daejeon for DST), drawn evenly among them; they stay when there is none"),
+    RP("spinoff.capital_near_share", spinoff_capital_near_share, 0, 0, 1,
+       "children going to another region that shares a group with the capital region (Gyeonggi "
+       "beside Seoul), drawn evenly among them; they go to the capital when there is none"),
     RP("spinoff.equity_share", spinoff_equity_share, 0.3, 0, 1,
        "children in which the parent holds equity or licenses IP"),
     RP("spinoff.incubation_years", incubation_years, 3.0, 0, 20,

@@ -167,7 +167,7 @@ __attribute__((target("avx2"))) int ric_kernel_hiring(ric_world *w, ric_workspac
      * jobs lost back (integers, added once); by sector: focus hires */
     long long focus_hires = 0;
     for (size_t r = 0; r < n_regions; r++) {
-        long long d = 0;
+        long long d = 0, hires = 0, losses = 0;
         for (size_t o = 0; o < RIC_ORIGIN_N; o++) {
             long long h = 0, lost = 0;
             for (size_t l = 0; l < RIC_LANES; l++) {
@@ -178,9 +178,13 @@ __attribute__((target("avx2"))) int ric_kernel_hiring(ric_world *w, ric_workspac
             fl->created[o] += focus[r] * h;
             fl->destroyed[o] += focus[r] * lost;
             focus_hires += focus[r] * h;
+            hires += h;
+            losses += lost;
             d += lost - h;
         }
         w->regions[r].pool += (double)d;
+        w->regions[r].flow.created += hires; /* every region's, for regions.tsv */
+        w->regions[r].flow.destroyed += losses;
     }
     if (w->n_sectors > 1)
         for (int s = 0; s < w->n_sectors; s++)

@@ -112,6 +112,7 @@ static void hiring_reference(ric_world *w, ric_workspace *ws)
             /* an exit destroys every job of the firm; its workers join the pool */
             const int32_t e = f->employees[i];
             change[region] += e;
+            w->regions[region].flow.destroyed += e;
             fl->destroyed[f->origin[i]] += fo * e;
             fl->exits += fo;
             continue;
@@ -127,6 +128,8 @@ static void hiring_reference(ric_world *w, ric_workspace *ws)
         change[region] += down - h;
         f->employees[i] += h - down;
         fl->destroyed[f->origin[i]] += fo * down;
+        w->regions[region].flow.created += h;
+        w->regions[region].flow.destroyed += down;
         ws->want[i] = h;
         ric_count_hires(fl, f, i, fo, h);
     }

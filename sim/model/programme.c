@@ -24,6 +24,7 @@ typedef struct {
     uint32_t seq;      /* rank among its programme's awards: keys the award's draws, so one
                           programme's awards never shift another's */
     int32_t who;       /* organisation index, region index or firm id */
+    int region;        /* the beneficiary's region at the award: where its money goes */
     double start, end; /* the award's service window, years */
     double annual;     /* US$ million per year, after cuts */
     double committed;  /* US$ million, total over the window */
@@ -474,6 +475,7 @@ static void select_winners(ric_programmes *pg, ric_world *w, ric_evaluation *ev,
         a->seq = (uint32_t)pg->made[p];
         a->who = is_firm ? (int32_t)w->firms.id[k] : (int32_t)k;
         a->partner = pg->cand[c].partner;
+        a->region = ak->region(w, k);
         a->start = start;
         a->end = end;
         a->annual = in->award_usd_m;
@@ -828,6 +830,7 @@ void ric_programmes_step(ric_programmes *pg, ric_world *w, ric_evaluation *ev)
         }
         a->spent += pay;
         pg->spent_cum[a->prog] += pay;
+        w->regions[a->region].flow.money_cum_usd_m += pay;    /* regions.tsv */
         double rate = a->annual * (1.0 + in->matching_share); /* US$ million/yr incl. match */
         if (ric_applicant_is_org(in)) /* the joint project uses the members' links to it */
             for (int j = 0; j < a->nm; j++) {

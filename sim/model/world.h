@@ -113,10 +113,22 @@ typedef struct {
     double income_usd_m;
 } ric_org;
 
+/* A region's flows for regions.tsv: every firm of the region, in focus or not. Reset with the
+ * scenario's flows at each output row, except the running totals (_cum). */
 typedef struct {
-    ric_region_spec p; /* parameters, changeable by events */
+    long long created, destroyed; /* gross jobs in the region's firms */
+    long long spinoffs;           /* spin-offs that located in the region */
+    long long spinoffs_cum;       /* running total of spinoffs */
+    long long spinoffs_parent;    /* spin-offs whose parent is in the region */
+    long long transfers;          /* technology transfers to the region's firms */
+    double money_cum_usd_m;       /* programme money paid to the region's beneficiaries, total */
+} ric_region_flows;
+
+typedef struct {
+    ric_region_spec p; /* parameters and groups, changeable by events */
     double pool;       /* job seekers, persons */
     int org0, n_orgs;  /* slice of ric_world.region_orgs: active knowledge organisations */
+    ric_region_flows flow;
 } ric_region;
 
 typedef struct {

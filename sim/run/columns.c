@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "run/regions.h"
+
 #define NAME_MAX_LEN 64 /* bytes per name, with its NUL (longer names are cut) */
 
 /* ---- index ranges of the families ---------------------------------------------------------- */
@@ -66,6 +68,14 @@ static const char *empty_label(const ric_scenario *sc, size_t i)
     (void)sc, (void)i;
     return "";
 }
+static size_t group_count(const ric_scenario *sc)
+{
+    return (size_t)sc->n_groups;
+}
+static const char *group_label(const ric_scenario *sc, size_t i)
+{
+    return sc->groups[i];
+}
 
 /* Organisation cohorts with report = true, in the scenario's order. */
 static size_t reported_count(const ric_scenario *sc)
@@ -91,7 +101,7 @@ typedef struct {
     const char *placeholder; /* stands for the label in a family's documented name */
 } range;
 
-enum { R_ONE, R_ORIGIN, R_PARENT, R_PROGRAMME, R_SECTOR, R_IF_SECTORS, R_REPORTED };
+enum { R_ONE, R_ORIGIN, R_PARENT, R_PROGRAMME, R_SECTOR, R_IF_SECTORS, R_GROUP, R_REPORTED };
 static const range ranges[] = {
     [R_ONE] = {NULL, NULL, NULL},
     [R_ORIGIN] = {origin_count, origin_label, "ORIGIN"},
@@ -99,6 +109,7 @@ static const range ranges[] = {
     [R_PROGRAMME] = {programme_count, programme_label, "P"},
     [R_SECTOR] = {sector_count, sector_label, "S"},
     [R_IF_SECTORS] = {if_sectors_count, empty_label, ""},
+    [R_GROUP] = {group_count, group_label, "G"},
     [R_REPORTED] = {reported_count, reported_label, "O"},
 };
 
@@ -123,6 +134,7 @@ typedef struct {
     ric_programme_totals prog[RIC_MAX_PROGRAMMES];
     double rep_spinoffs[RIC_MAX_REPORTED], rep_capital[RIC_MAX_REPORTED]; /* reported cohorts */
     double rep_listed[RIC_MAX_REPORTED];
+    ric_regions *rg; /* every region's row (regions.tsv), from the same pass */
 } aggregate_t;
 
 /* A focus firm's share of a link to the firm PARTNER (an id, 0 = none): the whole link if the
@@ -137,12 +149,14 @@ static inline double touching(const ric_world *w, int all_focus, uint32_t partne
     return j >= 0 && w->regions[w->firms.region[j]].p.focus ? 0.5 : 1.0;
 }
 
-static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *pg)
+static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *pg, ric_regions *rg)
 {
     const ric_firms *f = &w->firms;
     const ric_flows *fl = &w->flow;
     memset(a, 0, sizeof *a);
     a->w = w;
+    a->rg = rg;
+    ric_region_sums *reg = ric_regions_begin(rg); /* every region's, for regions.tsv */
     a->fl = fl;
     a->year = ric_world_time(w, w->step);
     for (int o = 0; o < w->n_orgs; o++) {
@@ -165,6 +179,7 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
         a->rep_capital[k] += (double)g->spinoffs_capital;
         a->rep_listed[k] += (double)g->spinoffs_listed;
     }
+    ric_regions_add_firms(reg, f);
     const double large_at = w->rules.large_firm_employees;
     int all_focus = 1;
     for (int r = 0; r < w->n_regions; r++)
@@ -222,6 +237,7 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
             a->pool += floor(w->regions[r].pool);
     for (int p = 0; p < w->sc->n_programmes; p++)
         ric_programmes_totals(pg, p, &a->prog[p]);
+    ric_regions_finish(rg, w);
 }
 
 /* ---- the columns ----------------------------------------------------------------------------- */
@@ -233,6 +249,13 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
 #define PARENT_IS                                                                                  \
     "; `PARENT` is each parent kind: `ri_gvt`, `ri_private`, `ri_semi_gvt`, `university`, `firm`"
 #define P_IS "; `P` is each programme's name, in the order the scenario defines them"
+#define G_IS "; `G` is each region group, in the order the scenario first names them"
+#define CAPITAL_IS                                                                                 \
+    "; NaN without a `capital_region` or while the total is 0 (regions.tsv's columns)"
+#define DISPERSION_IS                                                                              \
+    " across all regions, weighted by population (the regions without one left out); "             \
+    "unweighted over the raw counts when no region gives a population (the metadata's "            \
+    "`regional_weights` says which)"
 #define S_IS                                                                                       \
     "; `S` is each sector's name, in the order of the scenario's `sectors` (no such columns "      \
     "without sectors)"
@@ -404,7 +427,39 @@ static void aggregate(aggregate_t *a, const ric_world *w, const ric_programmes *
         a->prog[i].reawarded_usd_m)                                                                \
     AND(prog_lapsed, "%s_lapsed_usd_m",                                                            \
         "money lost at year ends under `lapse_at_year_end`, running total, US$ million" P_IS,      \
-        a->prog[i].lapsed_usd_m)
+        a->prog[i].lapsed_usd_m)                                                                   \
+    ONE(capital_share_firms,                                                                       \
+        "the capital region's share of the live firms of all regions" CAPITAL_IS,                  \
+        ric_regions_share(a->rg, RIC_RCOL_firms, a->w->sc->capital_region))                        \
+    ONE(capital_share_employees,                                                                   \
+        "the capital region's share of the employees of all regions' firms" CAPITAL_IS,            \
+        ric_regions_share(a->rg, RIC_RCOL_employees, a->w->sc->capital_region))                    \
+    ONE(capital_share_spinoffs,                                                                    \
+        "the capital region's share of the spin-offs founded since the start, by where they "      \
+        "located" CAPITAL_IS,                                                                      \
+        ric_regions_share(a->rg, RIC_RCOL_spinoffs_cum, a->w->sc->capital_region))                 \
+    ONE(capital_share_jobs_created,                                                                \
+        "the capital region's share of the gross jobs created in the interval in all "             \
+        "regions" CAPITAL_IS,                                                                      \
+        ric_regions_share(a->rg, RIC_RCOL_jobs_created, a->w->sc->capital_region))                 \
+    ONE(cv_employees_regions, "coefficient of variation of employees per resident" DISPERSION_IS,  \
+        ric_regions_dispersion(a->rg, RIC_RCOL_employees, RIC_DISP_CV))                            \
+    ONE(theil_employees_regions, "Theil's T of employees per resident" DISPERSION_IS,              \
+        ric_regions_dispersion(a->rg, RIC_RCOL_employees, RIC_DISP_THEIL))                         \
+    ONE(gini_employees_regions, "Gini coefficient of employees per resident" DISPERSION_IS,        \
+        ric_regions_dispersion(a->rg, RIC_RCOL_employees, RIC_DISP_GINI))                          \
+    ONE(cv_firms_regions, "coefficient of variation of firms per resident" DISPERSION_IS,          \
+        ric_regions_dispersion(a->rg, RIC_RCOL_firms, RIC_DISP_CV))                                \
+    ONE(theil_firms_regions, "Theil's T of firms per resident" DISPERSION_IS,                      \
+        ric_regions_dispersion(a->rg, RIC_RCOL_firms, RIC_DISP_THEIL))                             \
+    ONE(gini_firms_regions, "Gini coefficient of firms per resident" DISPERSION_IS,                \
+        ric_regions_dispersion(a->rg, RIC_RCOL_firms, RIC_DISP_GINI))                              \
+    EACH(employees_by_group, R_GROUP, "employees_group_%s",                                        \
+         "employees of the firms of the regions that are members of group `G` now" G_IS,           \
+         ric_regions_group_sum(a->rg, a->w, RIC_RCOL_employees, (int)i))                           \
+    AND(firms_by_group, "firms_group_%s",                                                          \
+        "live firms of the regions that are members of group `G` now" G_IS,                        \
+        ric_regions_group_sum(a->rg, a->w, RIC_RCOL_firms, (int)i))
 
 /* Shannon entropy of the focus employment shares by sector, in nats. */
 static double diversity(const aggregate_t *a)
@@ -479,6 +534,7 @@ static void walk(const ric_scenario *sc, void (*visit)(void *ctx, int e, size_t 
 
 struct ric_columns {
     const ric_scenario *sc;
+    ric_regions *rg; /* the per-region rows of the last row */
     size_t n;
     char (*buf)[NAME_MAX_LEN];
     const char **names;
@@ -523,7 +579,8 @@ ric_columns *ric_columns_alloc(const ric_scenario *sc)
     walk(sc, count_one, &c->n);
     c->buf = calloc(c->n, sizeof *c->buf);
     c->names = calloc(c->n, sizeof *c->names);
-    if (!c->buf || !c->names) {
+    c->rg = ric_regions_alloc(sc);
+    if (!c->buf || !c->names || !c->rg) {
         ric_columns_free(c);
         return NULL;
     }
@@ -538,6 +595,7 @@ void ric_columns_free(ric_columns *c)
         return;
     free(c->buf);
     free(c->names);
+    ric_regions_free(c->rg);
     free(c);
 }
 
@@ -565,7 +623,7 @@ static void fill_one(void *ctx, int e, size_t i)
 void ric_columns_row(const ric_columns *c, ric_world *w, const ric_programmes *pg, double *v)
 {
     aggregate_t a;
-    aggregate(&a, w, pg);
+    aggregate(&a, w, pg, c->rg);
     filler fi = {&a, v, 0};
     walk(c->sc, fill_one, &fi);
     /* reset the flows of the interval; cumulative counters stay */
@@ -578,6 +636,12 @@ void ric_columns_row(const ric_columns *c, ric_world *w, const ric_programmes *p
     fl->created_part = fl->created_nonpart = 0;
     fl->transfers = 0;
     fl->graduates = 0;
+    ric_regions_reset_flows(w);
+}
+
+const ric_regions *ric_columns_regions(const ric_columns *c)
+{
+    return c->rg;
 }
 
 int ric_columns_doc(size_t i, ric_column_doc *out)

@@ -4,6 +4,7 @@
 #define RICSIM_COLUMNS_H
 
 #include "model/programme.h"
+#include "run/regions.h"
 
 typedef struct ric_columns ric_columns;
 
@@ -18,6 +19,9 @@ const char *const *ric_columns_names(const ric_columns *c);
 /* Fills V (ric_columns_n values) from the world and the programmes, then resets the flows counted
  * since the last row (cumulative counters stay). */
 void ric_columns_row(const ric_columns *c, ric_world *w, const ric_programmes *pg, double *v);
+
+/* The per-region rows (regions.tsv) of the last ric_columns_row. */
+const ric_regions *ric_columns_regions(const ric_columns *c);
 
 /* An entry of the column table as doc/outputs.md documents it: a column, or a family named by its
  * pattern with a placeholder for the index ("jobs_created_ORIGIN", "P_committed_usd_m"). */

@@ -1,6 +1,7 @@
-/* Output files of one run: series.tsv (gnuplot-native time series), genealogy.tsv (spin-off
- * edges), evaluation.tsv (the programmes' participants against their comparison firms) and
- * scenario.cfg (the effective scenario), committed together as one atomic set. */
+/* Output files of one run: series.tsv (gnuplot-native time series), regions.tsv (a data set per
+ * region), genealogy.tsv (spin-off edges), evaluation.tsv (the programmes' participants against
+ * their comparison firms) and scenario.cfg (the effective scenario), committed together as one
+ * atomic set. */
 #include "run/output.h"
 
 #include <errno.h>
@@ -15,14 +16,17 @@
 #include "base/sbuf.h"
 #include "model/evaluation.h"
 
-enum { F_SCENARIO, F_GENEALOGY, F_EVALUATION, F_SERIES, F_N }; /* commit order: series last */
+enum { F_SCENARIO, F_GENEALOGY, F_EVALUATION, F_REGIONS, F_SERIES, F_N }; /* series last */
 static const char *const final_names[F_N] = {"scenario.cfg", "genealogy.tsv", "evaluation.tsv",
-                                             "series.tsv"};
+                                             "regions.tsv", "series.tsv"};
 
 struct ric_output {
     ric_atomic f[F_N];
     char dir[RIC_PATH_MAX];
     int made; /* dir did not exist: a run that fails removes it again (when empty) */
+    /* regions.tsv's rows, kept until the end: [row][region][column], reserved before the loop */
+    double *reg;
+    size_t reg_rows, reg_cap, n_regions;
 };
 
 ric_status ric_output_open(const char *dir, int force, ric_output **out, ric_err *err)
@@ -146,6 +150,64 @@ void ric_output_births(ric_output *o, const ric_birth *b, size_t n, const ric_wo
     }
 }
 
+ric_status ric_output_regions_reserve(ric_output *o, const ric_scenario *sc, size_t rows,
+                                      ric_err *err)
+{
+    o->n_regions = (size_t)sc->n_regions;
+    o->reg_cap = rows;
+    o->reg = malloc((rows ? rows : 1) * o->n_regions * RIC_RCOL_N * sizeof *o->reg);
+    if (!o->reg) {
+        ric_err_set(err, "%s: out of memory for the %zu rows of regions.tsv", sc->source, rows);
+        return RIC_ENOMEM;
+    }
+    return RIC_OK;
+}
+
+void ric_output_regions_row(ric_output *o, const ric_regions *rg)
+{
+    if (o->reg_rows >= o->reg_cap) /* reserved for every row the run can write */
+        return;
+    double *dst = o->reg + o->reg_rows++ * o->n_regions * RIC_RCOL_N;
+    for (size_t r = 0; r < o->n_regions; r++)
+        memcpy(dst + r * RIC_RCOL_N, ric_regions_row(rg, (int)r), RIC_RCOL_N * sizeof *dst);
+}
+
+void ric_output_regions_put(FILE *f, const ric_scenario *sc, int r, const double *rows,
+                            size_t n_rows, size_t stride)
+{
+    const ric_region_spec *g = &sc->regions[r];
+    fprintf(f, "\n\n# [region %s]\n# focus=%d groups=", g->name, g->focus);
+    int first = 1;
+    for (int k = 0; k < sc->n_groups; k++)
+        if (g->groups >> k & 1u) {
+            fprintf(f, "%s%s", first ? "" : ",", sc->groups[k]);
+            first = 0;
+        }
+    fprintf(f, "%s\n", first ? "-" : "");
+    for (size_t j = 0; j < RIC_RCOL_N; j++)
+        fprintf(f, "%s%s", j ? "\t" : "", ric_regions_colname(j));
+    fputc('\n', f);
+    for (size_t k = 0; k < n_rows; k++)
+        ric_output_write_row(f, rows + k * stride, RIC_RCOL_N);
+}
+
+void ric_output_regions_head(FILE *f, const ric_scenario *sc)
+{
+    fputs("# ricsim regions: one data set per region, \"[region NAME]\" (gnuplot's index), one "
+          "row per output step (doc/outputs.md)\n",
+          f);
+    fprintf(f, "# scenario=%s seed=%llu\n", sc->name, (unsigned long long)sc->seed);
+}
+
+static void write_regions(ric_output *o, const ric_scenario *sc)
+{
+    FILE *f = o->f[F_REGIONS].f;
+    ric_output_regions_head(f, sc);
+    for (size_t r = 0; r < o->n_regions; r++)
+        ric_output_regions_put(f, sc, (int)r, o->reg + r * RIC_RCOL_N, o->reg_rows,
+                               o->n_regions * RIC_RCOL_N);
+}
+
 void ric_output_scenario(ric_output *o, const char *text)
 {
     fputs(text, o->f[F_SCENARIO].f);
@@ -199,8 +261,16 @@ void ric_output_evaluation(ric_output *o, const ric_evaluation *ev, const ric_sc
     }
 }
 
+void ric_output_regions(ric_output *o, const ric_scenario *sc)
+{
+    if (o->reg)
+        write_regions(o, sc);
+}
+
 ric_status ric_output_commit(ric_output *o, ric_err *err)
 {
+    free(o->reg);
+    o->reg = NULL;
     ric_status st = ric_atomic_commit_set(o->f, F_N, err);
     if (st != RIC_OK && o->made)
         rmdir(o->dir); /* fails, harmlessly, unless the failed commit left it empty */
@@ -216,5 +286,6 @@ void ric_output_abort(ric_output *o)
         ric_atomic_abort(&o->f[i]);
     if (o->made)
         rmdir(o->dir);
+    free(o->reg);
     free(o);
 }

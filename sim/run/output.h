@@ -11,6 +11,7 @@
 #include "model/evaluation.h"
 #include "model/world.h"
 #include "ricsim/status.h"
+#include "run/regions.h"
 
 typedef struct ric_output ric_output;
 
@@ -33,6 +34,19 @@ void ric_output_scenario(ric_output *o, const char *text);
 /* evaluation.tsv: a data set per programme ("# [programme NAME]", a comment, the header, the
  * rows from its base year), written whole at the end of the run. */
 void ric_output_evaluation(ric_output *o, const ric_evaluation *ev, const ric_scenario *sc);
+
+/* regions.tsv: its rows are kept until the end of the run, in room for ROWS output rows reserved
+ * here, before the step loop (RIC_ENOMEM when it cannot be had); ric_output_regions_row copies
+ * the current rows of every region, ric_output_regions writes the file, a data set per region. */
+ric_status ric_output_regions_reserve(ric_output *o, const ric_scenario *sc, size_t rows,
+                                      ric_err *err);
+void ric_output_regions_row(ric_output *o, const ric_regions *rg);
+void ric_output_regions(ric_output *o, const ric_scenario *sc);
+/* regions.tsv's text, for every file that must match it byte for byte: the head of the file, and
+ * the data set of region R, its N_ROWS rows of RIC_RCOL_N values STRIDE values apart. */
+void ric_output_regions_head(FILE *f, const ric_scenario *sc);
+void ric_output_regions_put(FILE *f, const ric_scenario *sc, int r, const double *rows,
+                            size_t n_rows, size_t stride);
 
 /* Flushes, syncs and renames every file into place; frees o. On a write error removes the
  * temporary files, fills err and returns RIC_EIO. */

@@ -16,6 +16,7 @@
 #include "model/workspace.h"
 #include "run/columns.h"
 #include "run/output.h"
+#include "run/regions.h"
 
 #define N_PHASES_MAX 16
 
@@ -180,6 +181,15 @@ const ric_evaluation *ric_sim_evaluation(const ric_sim *s)
 {
     return s->eval;
 }
+const ric_regions *ric_sim_regions(const ric_sim *s)
+{
+    return ric_columns_regions(s->cols);
+}
+size_t ric_sim_nrows(const ric_sim *s)
+{
+    const uint32_t every = (uint32_t)s->w.sc->output_every;
+    return s->n_steps / every + (s->n_steps % every != 0);
+}
 const ric_birth *ric_sim_births(const ric_sim *s, size_t *n)
 {
     *n = s->ws->n_births;
@@ -210,6 +220,8 @@ ric_status ric_run(const ric_scenario *sc, const char *dir, int force, ric_err *
         goto done;
     }
     st = ric_output_open(dir, force, &o, err);
+    if (st == RIC_OK)
+        st = ric_output_regions_reserve(o, sc, ric_sim_nrows(s), err);
     if (st != RIC_OK)
         goto done;
     ric_output_meta(o, "ricsim_version", "%s", RIC_VERSION);
@@ -231,6 +243,18 @@ ric_status ric_run(const ric_scenario *sc, const char *dir, int force, ric_err *
             strcat(focus, sc->regions[r].name);
         }
     ric_output_meta(o, "focus_regions", "%s", focus);
+    int left_out = 0;
+    if (!ric_regions_weighted(sc, &left_out))
+        ric_output_meta(o, "regional_weights",
+                        "none: no region gives a population, so the dispersion across regions is "
+                        "unweighted over the raw counts");
+    else if (left_out == 0)
+        ric_output_meta(o, "regional_weights", "population");
+    else
+        ric_output_meta(o, "regional_weights",
+                        "population: the %d regions without one are left out of the dispersion "
+                        "(see regions.tsv)",
+                        left_out);
     for (int e = 0; e < sc->n_events; e++)
         if (sc->events[e].type == RIC_EVENT_NOTE ||
             (sc->events[e].type == RIC_EVENT_GROUPS && sc->events[e].text[0]))
@@ -250,10 +274,13 @@ ric_status ric_run(const ric_scenario *sc, const char *dir, int force, ric_err *
         size_t nb;
         const ric_birth *b = ric_sim_births(s, &nb);
         ric_output_births(o, b, nb, ric_sim_world(s));
-        if (due)
+        if (due) {
             ric_output_row(o, row, ric_sim_ncols(s));
+            ric_output_regions_row(o, ric_sim_regions(s));
+        }
     }
     ric_output_scenario(o, sc->effective);
+    ric_output_regions(o, sc);
     ric_output_evaluation(o, s->eval, sc);
     st = ric_output_commit(o, err);
     o = NULL;

@@ -9,6 +9,7 @@
 #include "ricsim/design.h"
 #include "ricsim/scenario.h"
 #include "run/columns.h"
+#include "run/regions.h"
 
 #define PATH_LEN 4096
 
@@ -72,6 +73,13 @@ static void column_table(FILE *f)
         fprintf(f, "| `%s` | %s |\n", c.name, c.doc);
 }
 
+static void region_column_table(FILE *f)
+{
+    fprintf(f, "| column | meaning |\n|---|---|\n");
+    for (size_t j = 0; ric_regions_colname(j); j++)
+        fprintf(f, "| `%s` | %s |\n", ric_regions_colname(j), ric_regions_coldoc(j));
+}
+
 /* The input limits: the file-wide ones, then the table of counts (limits.h), then the design
  * file's. */
 static void limit_table(FILE *f)
@@ -94,6 +102,7 @@ const doc_gen_section doc_gen_sections[] = {
     {"sector-parameters", "scenarios.md", sector_table},
     {"rule-parameters", "scenarios.md", rule_table},
     {"series-columns", "outputs.md", column_table},
+    {"region-columns", "outputs.md", region_column_table},
     {"input-limits", "internals.md", limit_table},
 };
 const size_t doc_gen_sections_n = sizeof doc_gen_sections / sizeof doc_gen_sections[0];
