@@ -19,7 +19,7 @@
 
 typedef struct {
     int fired, restored;
-    int leader; /* SERIES: the first event of its key (it applies the whole series) */
+    int leader; /* SERIES, STAFF: the first point of its series (it applies the whole series) */
     int n_targets;
     double **target;       /* parameters the event changes */
     double *saved;         /* their values before it */
@@ -73,6 +73,39 @@ static int resolve(ric_world *w, const char *key, double **out, int max)
     return n;
 }
 
+/* Whether events A and B are points of one series: the same key (series), or the same kind and
+ * region (staff totals). */
+static int same_series(const ric_event_spec *a, const ric_event_spec *b)
+{
+    if (a->type != b->type)
+        return 0;
+    if (a->type == RIC_EVENT_SERIES)
+        return strcmp(a->key, b->key) == 0;
+    return a->type == RIC_EVENT_STAFF && a->kind == b->kind && a->region == b->region;
+}
+
+/* The value at T of the series led by event LEAD (its first point in the list): 0 before its
+ * first date; else 1 and *V, linear between the points around T and flat after the last. */
+static int series_value(const ric_events *ev, const ric_scenario *sc, int lead, double t, double *v)
+{
+    const ric_event_spec *prev = NULL, *next = NULL;
+    for (int j = lead; j < ev->n; j++) {
+        const ric_event_spec *x = &sc->events[j];
+        if (ev->st[j].leader != lead)
+            continue;
+        if (x->date <= t + RIC_TIME_EPS && (!prev || x->date > prev->date))
+            prev = x;
+        if (x->date > t + RIC_TIME_EPS && (!next || x->date < next->date))
+            next = x;
+    }
+    if (!prev)
+        return 0;
+    *v = prev->value;
+    if (next)
+        *v += (next->value - prev->value) * (t - prev->date) / (next->date - prev->date);
+    return 1;
+}
+
 ric_status ric_events_alloc(ric_world *w, ric_events **out, ric_err *err)
 {
     const ric_scenario *sc = w->sc;
@@ -85,17 +118,14 @@ ric_status ric_events_alloc(ric_world *w, ric_events **out, ric_err *err)
         goto oom;
     for (int i = 0; i < ev->n; i++) {
         const ric_event_spec *e = &sc->events[i];
-        if (e->type != RIC_EVENT_SET && e->type != RIC_EVENT_SERIES)
-            continue;
         event_state *s = &ev->st[i];
         s->leader = i;
-        if (e->type == RIC_EVENT_SERIES)
-            for (int j = 0; j < i; j++)
-                if (sc->events[j].type == RIC_EVENT_SERIES &&
-                    strcmp(sc->events[j].key, e->key) == 0) {
-                    s->leader = j;
-                    break;
-                }
+        for (int j = 0; j < i && s->leader == i; j++)
+            if ((e->type == RIC_EVENT_SERIES || e->type == RIC_EVENT_STAFF) &&
+                same_series(&sc->events[j], e))
+                s->leader = ev->st[j].leader;
+        if (e->type != RIC_EVENT_SET && e->type != RIC_EVENT_SERIES)
+            continue;
         const int most = (w->n_regions > w->n_sectors ? w->n_regions : w->n_sectors) + 1;
         s->target = calloc((size_t)most, sizeof *s->target);
         s->saved = calloc((size_t)most, sizeof *s->saved);
@@ -241,59 +271,19 @@ void ric_events_apply(ric_events *ev, ric_world *w)
         }
     }
 
-    /* series: each key's points, linear between their dates, flat after the last; before the
-     * first the parameter keeps its value */
+    /* series and staff totals: each series' points, linear between their dates and flat after
+     * the last; before the first a parameter keeps its value and organisations the staff they
+     * arrived with */
     for (int i = 0; i < ev->n; i++) {
         const ric_event_spec *e = &sc->events[i];
-        if (e->type != RIC_EVENT_SERIES || ev->st[i].leader != i)
+        double v;
+        if ((e->type != RIC_EVENT_SERIES && e->type != RIC_EVENT_STAFF) || ev->st[i].leader != i ||
+            !series_value(ev, sc, i, t, &v))
             continue;
-        const ric_event_spec *prev = NULL, *next = NULL;
-        for (int j = i; j < ev->n; j++) {
-            const ric_event_spec *x = &sc->events[j];
-            if (x->type != RIC_EVENT_SERIES || ev->st[j].leader != i)
-                continue;
-            if (x->date <= t + RIC_TIME_EPS && (!prev || x->date > prev->date))
-                prev = x;
-            if (x->date > t + RIC_TIME_EPS && (!next || x->date < next->date))
-                next = x;
-        }
-        if (!prev)
-            continue;
-        double v = prev->value;
-        if (next)
-            v += (next->value - prev->value) * (t - prev->date) / (next->date - prev->date);
-        for (int k = 0; k < ev->st[i].n_targets; k++)
-            *ev->st[i].target[k] = v;
-    }
-
-    /* staff totals of a kind in a region: linear between their dates, flat after the last;
-     * before the first, organisations keep the staff they arrived with */
-    for (int i = 0; i < ev->n; i++) {
-        const ric_event_spec *e = &sc->events[i];
-        if (e->type != RIC_EVENT_STAFF)
-            continue;
-        int first = 1;
-        for (int j = 0; j < i && first; j++)
-            if (sc->events[j].type == RIC_EVENT_STAFF && sc->events[j].kind == e->kind &&
-                sc->events[j].region == e->region)
-                first = 0;
-        if (!first)
-            continue;
-        const ric_event_spec *prev = NULL, *next = NULL;
-        for (int j = i; j < ev->n; j++) {
-            const ric_event_spec *x = &sc->events[j];
-            if (x->type != RIC_EVENT_STAFF || x->kind != e->kind || x->region != e->region)
-                continue;
-            if (x->date <= t + RIC_TIME_EPS && (!prev || x->date > prev->date))
-                prev = x;
-            if (x->date > t + RIC_TIME_EPS && (!next || x->date < next->date))
-                next = x;
-        }
-        if (!prev)
-            continue;
-        double total = prev->value;
-        if (next)
-            total += (next->value - prev->value) * (t - prev->date) / (next->date - prev->date);
-        set_staff_target(w, e->kind, e->region, total);
+        if (e->type == RIC_EVENT_STAFF)
+            set_staff_target(w, e->kind, e->region, v);
+        else
+            for (int k = 0; k < ev->st[i].n_targets; k++)
+                *ev->st[i].target[k] = v;
     }
 }
