@@ -805,11 +805,8 @@ ric_status ric_abc_merge(ric_abc *a, const char *dir, int force, int remove_shar
     }
     ric_study_dir_close(&a->d, rc == RIC_OK && *complete);
     a->opened = 0;
-    for (size_t i = 0; rc == RIC_OK && remove_shards && i < n; i++) {
-        char sd[RIC_PATH_MAX];
-        ric_sweep_shard_dir(dir, i, n, sd, sizeof sd);
-        ric_study_dir_remove_shard(sd, "eval");
-    }
+    if (rc == RIC_OK && remove_shards)
+        ric_study_dir_remove_shards(dir, n, "eval");
     if (rc == RIC_OK)
         *n_shards = n;
     return rc;

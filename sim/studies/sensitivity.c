@@ -759,11 +759,8 @@ ric_status ric_sensitivity_merge(ric_sensitivity *s, const char *dir, int force,
         return rc;
     rc = write_tables(s, dir, err);
     ric_study_dir_close(&s->d, 1);
-    for (size_t i = 0; rc == RIC_OK && remove_shards && i < n; i++) {
-        char sd[RIC_PATH_MAX];
-        ric_sweep_shard_dir(dir, i, n, sd, sizeof sd);
-        ric_study_dir_remove_shard(sd, "point");
-    }
+    if (rc == RIC_OK && remove_shards)
+        ric_study_dir_remove_shards(dir, n, "point");
     if (rc == RIC_OK)
         *n_shards = n;
     return rc;

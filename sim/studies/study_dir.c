@@ -192,3 +192,12 @@ int ric_study_dir_remove_shard(const char *sd, const char *ext)
     ric_lock_release(fd, sd);
     return rmdir(sd) == 0 ? 0 : 1;
 }
+
+void ric_study_dir_remove_shards(const char *dir, size_t n, const char *ext)
+{
+    for (size_t i = 0; i < n; i++) {
+        char sd[RIC_PATH_MAX];
+        ric_sweep_shard_dir(dir, i, n, sd, sizeof sd);
+        ric_study_dir_remove_shard(sd, ext);
+    }
+}

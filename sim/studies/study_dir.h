@@ -58,4 +58,7 @@ ric_status ric_study_dir_shards(const char *dir, size_t *n, ric_err *err);
  * link. Returns 0 when SD is gone, 1 when foreign files keep it. */
 int ric_study_dir_remove_shard(const char *sd, const char *ext);
 
+/* ric_study_dir_remove_shard on each of DIR's N shard folders (after a merge's --remove-shards). */
+void ric_study_dir_remove_shards(const char *dir, size_t n, const char *ext);
+
 #endif
