@@ -1260,8 +1260,9 @@ static void merge_refuses(const char *broken, const char *text, const char *want
     char want[600];
     snprintf(want, sizeof want, "%s%s", path, want_tail);
     cr_assert_str_eq(err.msg, want);
-    const char *outs[] = {"plan.tsv", "runs.tsv", "series.tsv", "stats.tsv"};
-    for (int i = 0; i < 4; i++) {
+    const char *outs[] = {"plan.tsv",  "runs.tsv",    "series.tsv",
+                          "stats.tsv", "regions.tsv", "regions_stats.tsv"};
+    for (int i = 0; i < 6; i++) {
         char o[300];
         snprintf(o, sizeof o, "%s/%s", in_tmp("cut"), outs[i]);
         cr_assert_not(exists(o), "a failed merge left %s", outs[i]);
@@ -1314,6 +1315,33 @@ Test(experiment, merge_validates_every_shard, .init = make_tmp, .fini = cleanup)
     merge_refuses("series.tsv", bad, tail);
     merge_refuses("series.tsv", "\x01\x02garbage\n", ": 8 of the shard's 8 data sets are missing");
     merge_refuses("series.tsv", NULL, ": cannot read: not a regular file");
+    /* regions.tsv: a data set of another shard's run, a row cut short, truncated, a FIFO */
+    char *regions = slurp(in_tmp("cut/shard-1-of-3/regions.tsv"));
+    char *moved = strdup(regions);
+    char *at = strstr(moved, "# [run 9 region dst]");
+    size_t line_at = 1;
+    for (const char *q = moved; q < at; q++)
+        line_at += *q == '\n';
+    at[7] = '2'; /* run 9 becomes run 2, of shard 0 */
+    snprintf(tail, sizeof tail, ":%zu: expected a region's data set of run 8 to 15 of the plan",
+             line_at);
+    merge_refuses("regions.tsv", moved, tail);
+    char *short_row = strdup(regions);
+    r = strstr(strstr(short_row, "# [run 11 region"), "\n2002.0000\t");
+    *strchr(r + 1, '\t') = ' ';
+    line = 1;
+    for (const char *q = short_row; q < r + 1; q++)
+        line += *q == '\n';
+    snprintf(tail, sizeof tail, ":%zu: a row that does not match its header", line);
+    merge_refuses("regions.tsv", short_row, tail);
+    char *rtrunc = strdup(regions);
+    rtrunc[strlen(rtrunc) - 3] = '\0';
+    merge_refuses("regions.tsv", rtrunc, ": truncated (no newline at the end)");
+    merge_refuses("regions.tsv", NULL, ": cannot read: not a regular file");
+    free(regions);
+    free(moved);
+    free(short_row);
+    free(rtrunc);
     free(cut);
     free(other);
     free(trunc);
