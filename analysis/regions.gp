@@ -4,7 +4,8 @@
 # A run folder (regions.tsv and series.tsv): shares, dispersion, and the panel of regions drawing
 # column IND of regions.tsv (default employees). A comparison or sweep folder (stats.tsv): one
 # plot per indicator of INDS, the mean and 95% interval of each design row (run `compare` with
-# --indicators naming them, e.g. --indicators capital_share_employees,gini_employees_regions).
+# --indicators naming them, e.g. --indicators capital_share_employees,gini_employees_regions),
+# and with its regions_stats.tsv a panel per region: IND's mean and 95% interval of each row.
 if (!exists("dir") && exists("ARGC") && ARGC >= 1) { dir = ARG1 } # gnuplot -c SCRIPT OUT
 if (!exists("dir")) { exit error "regions.gp: give a run or comparison folder, e.g. gnuplot -e \"dir='out/run1'\" analysis/regions.gp" }
 if (!exists("ind")) { ind = "employees" }
@@ -19,14 +20,20 @@ set grid
 set key top left noenhanced
 set xlabel "year"
 
-# which folder: a run has regions.tsv (gnuplot only warns on a missing file: test what stats found)
+# which folder: a sweep or comparison has stats.tsv (and regions.tsv of its runs), a run only
+# regions.tsv (gnuplot only warns on a missing file: test what stats found)
 undefine STATS_*
-stats dir."/regions.tsv" using 1 nooutput
-run = exists("STATS_blocks")
-if (!run) {
+stats dir."/stats.tsv" using 1 nooutput
+run = !exists("STATS_blocks")
+if (run) {
     undefine STATS_*
-    stats dir."/stats.tsv" using 1 nooutput
+    stats dir."/regions.tsv" using 1 nooutput
     if (!exists("STATS_blocks")) { exit error "regions.gp: ".dir." holds neither regions.tsv (a run) nor stats.tsv (a comparison)" }
+} else { # the design rows: stats.tsv's "# [row R]" lines (STATS_blocks counts the empty end too)
+    n_rows = 0
+    set datafile commentschars ""
+    stats dir."/stats.tsv" using (strstrt(strcol(1), "# [row ") == 1 ? (n_rows = n_rows + 1, 0) : 0) nooutput
+    set datafile commentschars "#"
 }
 
 if (run) {
@@ -68,11 +75,20 @@ if (run) {
     unset multiplot
 } else {
     file = dir."/stats.tsv"
-    n_rows = STATS_blocks
+    rfile = dir."/regions_stats.tsv"
     m = words(inds)
-    eval "set terminal ".term(1200, 360 * m)
+    # the regions, from regions_stats.tsv's "# [row 0 region NAME] n=N" lines (none: no panel)
+    names = ""
+    undefine STATS_*
+    set datafile commentschars ""
+    stats rfile using (s = strcol(1), strstrt(s, "# [row 0 region ") == 1 ? (names = names." ".s[17:strstrt(s, "]") - 1], 0) : 0) nooutput
+    set datafile commentschars "#"
+    n = words(names)
+    cols = n > 0 ? 3 : 1
+    rows = int((m + n + cols - 1) / cols)
+    eval "set terminal ".term(n > 0 ? 1500 : 1200, 360 * rows)
     set output out
-    set multiplot layout m, 1 title "Regional indicators of ".dir.": mean and 95% interval of each design row"
+    set multiplot layout rows, cols title "Regional indicators of ".dir.": mean and 95% interval of each design row"
     set style fill transparent solid 0.25 noborder
     do for [k = 1:m] {
         name = word(inds, k)
@@ -80,6 +96,13 @@ if (run) {
         set ylabel name
         plot for [row = 0:n_rows - 1] file index row using "year":(column(name."_lo")):(column(name."_hi")) with filledcurves notitle, \
              for [row = 0:n_rows - 1] file index row using "year":(column(name."_mean")) with lines lw 2 title "row ".row
+    }
+    set ylabel ind
+    do for [k = 1:n] {
+        reg = word(names, k)
+        set title reg.": ".ind
+        plot for [row = 0:n_rows - 1] rfile index "[row ".row." region ".reg."]" using "year":(column(ind."_lo")):(column(ind."_hi")) with filledcurves notitle, \
+             for [row = 0:n_rows - 1] rfile index "[row ".row." region ".reg."]" using "year":(column(ind."_mean")) with lines lw 2 title "row ".row
     }
     unset multiplot
 }

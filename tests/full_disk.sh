@@ -78,9 +78,9 @@ cmdline() {
 results() {
     case $1 in
     run) echo "series.tsv genealogy.tsv scenario.cfg provenance.txt" ;;
-    sweep) echo "stats.tsv long.tsv summary.tsv dose.tsv provenance.txt" ;;
-    merge) echo "plan.tsv runs.tsv series.tsv stats.tsv long.tsv summary.tsv dose.tsv provenance.txt" ;;
-    compare) echo "stats.tsv long.tsv summary.tsv dose.tsv diff.tsv effect.tsv note.txt provenance.txt" ;;
+    sweep) echo "stats.tsv long.tsv summary.tsv dose.tsv regions_stats.tsv provenance.txt" ;;
+    merge) echo "plan.tsv runs.tsv series.tsv regions.tsv stats.tsv long.tsv summary.tsv dose.tsv regions_stats.tsv provenance.txt" ;;
+    compare) echo "stats.tsv long.tsv summary.tsv dose.tsv regions_stats.tsv diff.tsv effect.tsv note.txt provenance.txt" ;;
     calibrate) echo "fit.tsv fitted.tsv history.tsv calibration.png provenance.txt" ;;
     sensitivity) echo "points.tsv morris.tsv sobol.tsv morris.png sobol.png provenance.txt" ;;
     esac

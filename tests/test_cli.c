@@ -987,14 +987,16 @@ Test(cli, a_failed_comparison_leaves_no_tables, .init = make_tmp, .fini = cleanu
     result_free(&r);
     cr_assert_eq(code, 2, "exit %d: %s", code, err);
     cr_assert(strstr(err, "fewer than two replications succeeded in both scenarios"), "%s", err);
-    const char *names[] = {"stats.tsv", "long.tsv",   "summary.tsv", "dose.tsv",
-                           "diff.tsv",  "effect.tsv", "note.txt",    "provenance.txt"};
+    const char *names[] = {"stats.tsv", "long.tsv",       "summary.tsv",
+                           "dose.tsv",  "diff.tsv",       "effect.tsv",
+                           "note.txt",  "provenance.txt", "regions_stats.tsv"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char p[32];
         snprintf(p, sizeof p, "c/%s", names[i]);
         cr_assert_not(exists(in_tmp(p)), "a failed comparison left %s", p);
     }
     cr_assert(exists(in_tmp("c/runs.tsv")), "the runs are kept for --resume");
+    cr_assert(exists(in_tmp("c/regions.tsv")), "and their regions");
 }
 
 /* Free text is escaped: a scenario file whose name holds a newline, a tab and a carriage return

@@ -110,8 +110,9 @@ static char *runs_without_timing(const char *dir)
 /* Every result file of DIR A equals that of DIR B byte for byte (runs.tsv without timing). */
 static void same_results(const char *a, const char *b)
 {
-    const char *files[] = {"plan.tsv", "series.tsv", "stats.tsv"};
-    for (size_t i = 0; i < 3; i++) {
+    const char *files[] = {"plan.tsv", "series.tsv", "stats.tsv", "regions.tsv",
+                           "regions_stats.tsv"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char pa[300], pb[300];
         snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
         snprintf(pb, sizeof pb, "%s/%s", b, files[i]);
@@ -534,6 +535,138 @@ Test(experiment, outputs_are_laid_out_for_gnuplot, .init = make_tmp, .fini = cle
     free(series);
     free(stats);
     free(runs);
+    ric_plan_free(p);
+}
+
+/* Two regions, half-yearly rows and two design rows of three replications: regions_stats.tsv has
+ * four data sets. */
+static const char two_regions_exp[] =
+    "name = \"two\";\n"
+    "seed = 11L;\n"
+    "time = { start = 2000.0; end = 2004.0; steps_per_year = 12; output_every = 6; };\n"
+    "regions = { dst = { labour_pool = 500.0; pool_inflow_per_year = 120.0; startup_rate = 3.5; "
+    "};\n"
+    "            town = { labour_pool = 310.0; pool_inflow_per_year = 61.5; startup_rate = 1.25; "
+    "}; };\n"
+    "organisations = { kaist = { kind = \"university\"; region = \"dst\"; staff = 400.0;\n"
+    "                            knowledge = 1.3; tto_per_year = 2.0; graduates_per_year = 150.0; "
+    "}; };\n"
+    "firms = { locals = { region = \"dst\"; count = 40; employees = 12.5; };\n"
+    "          others = { region = \"town\"; count = 23; employees = 8.75; }; };\n"
+    "experiment = { seed = 2385L; replications = 3;\n"
+    "  parameters = ( { key = \"regions.town.startup_rate\"; values = [1.25, 4.5]; } ); };\n";
+
+/* The rows of the data set whose first line starts with "# [SET]" in TEXT (the header row
+ * skipped), as a pointer to its first row; NULL without it. */
+static const char *set_rows(const char *text, const char *set)
+{
+    char want[128];
+    snprintf(want, sizeof want, "# [%s]", set);
+    const char *p = strstr(text, want);
+    if (!p)
+        return NULL;
+    while (*p == '#') /* the comment lines, then the header */
+        p = strchr(p, '\n') + 1;
+    return strchr(p, '\n') + 1;
+}
+
+/* Field K of the row at P (tab-separated). */
+static double field_at(const char *p, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        p = strchr(p, '\t') + 1;
+    return strtod(p, NULL);
+}
+
+Test(experiment, regions_stats_are_the_statistics_of_the_runs_regions, .init = make_tmp,
+     .fini = cleanup)
+{
+    const char *exp = write_file("two.cfg", two_regions_exp);
+    ric_plan *p = NULL;
+    ric_err err = {{0}};
+    cr_assert_eq(ric_plan_load(exp, &p, &err), RIC_OK, "%s", err.msg);
+    sweep_to(p, in_tmp("out"), jobs(2));
+    char *regions = slurp(in_tmp("out/regions.tsv"));
+    char *rstats = slurp(in_tmp("out/regions_stats.tsv"));
+    cr_assert_not_null(regions);
+    cr_assert_not_null(rstats);
+    cr_assert_eq(count(regions, "# [run "), 12, "a data set per run and region");
+    cr_assert_not_null(strstr(regions, "\n\n\n# [run 4 region town] design_row=1 replication=1\n"
+                                       "# focus=1 groups=-\nyear\tfirms\temployees\t"));
+    cr_assert_eq(count(rstats, "# [row "), 4, "a data set per design row and region");
+    cr_assert_eq(count(rstats, "\n\n\n"), 4, "each data set ends with two blank lines");
+    cr_assert_not_null(strstr(rstats, "# [row 1 region dst] n=3\n# focus=1 groups=-\n"
+                                      "year\tfirms_mean\tfirms_sd\tfirms_lo\tfirms_hi\t"
+                                      "employees_mean\temployees_sd\temployees_lo\temployees_hi"));
+    cr_assert(strstr(rstats, "# [row 0 region dst]") < strstr(rstats, "# [row 0 region town]") &&
+                  strstr(rstats, "# [row 0 region town]") < strstr(rstats, "# [row 1 region dst]"),
+              "design rows in order, regions in the scenario's order");
+    /* design row 1 (runs 3, 4, 5), each run again on its own: the sweep keeps its regions.tsv's
+     * rows, and the means of regions_stats.tsv are theirs */
+    char *own[3];
+    for (size_t k = 0; k < 3; k++) {
+        char ov[RIC_DESIGN_MAX_PARAMS + 1][320];
+        const char *ovp[RIC_DESIGN_MAX_PARAMS + 1];
+        size_t n = ric_plan_overrides(p, 3 + k, ov);
+        for (size_t i = 0; i < n; i++)
+            ovp[i] = ov[i];
+        ric_scenario *sc = NULL;
+        cr_assert_eq(ric_scenario_load(exp, ovp, n, &sc, &err), RIC_OK, "%s", err.msg);
+        char dir[32], file[48];
+        snprintf(dir, sizeof dir, "run_%zu", 3 + k);
+        cr_assert_eq(ric_run(sc, in_tmp(dir), 0, &err), RIC_OK, "%s", err.msg);
+        ric_scenario_free(sc);
+        snprintf(file, sizeof file, "%s/regions.tsv", dir);
+        own[k] = slurp(in_tmp(file));
+        cr_assert_not_null(own[k]);
+        char set[64];
+        snprintf(set, sizeof set, "run %zu region town", 3 + k);
+        const char *in_sweep = set_rows(regions, set), *alone = set_rows(own[k], "region town");
+        size_t len = strcspn(alone, "#");
+        cr_assert_eq(strncmp(in_sweep, alone, len), 0, "run %zu: the sweep's rows are not its own",
+                     3 + k);
+    }
+    const char *region[] = {"dst", "town"};
+    size_t rows = 0;
+    for (size_t g = 0; g < 2; g++) {
+        char set[64];
+        snprintf(set, sizeof set, "row 1 region %s", region[g]);
+        const char *st = set_rows(rstats, set);
+        const char *r[3];
+        for (size_t k = 0; k < 3; k++) {
+            snprintf(set, sizeof set, "region %s", region[g]);
+            r[k] = set_rows(own[k], set);
+        }
+        for (; *st && *st != '\n' && *st != '#'; rows++) {
+            cr_assert_float_eq(field_at(st, 0), field_at(r[0], 0), 1e-9, "the years");
+            for (size_t col = 1; col <= 2; col++) { /* firms and employees */
+                double mean = 0;
+                for (size_t k = 0; k < 3; k++)
+                    mean += field_at(r[k], col) / 3;
+                double got = field_at(st, 1 + 4 * (col - 1));
+                cr_assert_float_eq(got, mean, 1e-9 * fabs(mean) + 1e-9, "%s row %zu: %g, want %g",
+                                   set, rows, got, mean);
+            }
+            st = strchr(st, '\n') + 1;
+            for (size_t k = 0; k < 3; k++)
+                r[k] = strchr(r[k], '\n') + 1;
+        }
+    }
+    cr_assert_eq(rows, 2 * 8, "eight half-yearly rows in each region");
+    for (size_t k = 0; k < 3; k++)
+        free(own[k]);
+    free(regions);
+    free(rstats);
+    /* the same bytes with one job, and sharded then merged */
+    sweep_to(p, in_tmp("one"), jobs(1));
+    same_results(in_tmp("out"), in_tmp("one"));
+    for (size_t i = 0; i < 4; i++) {
+        ric_sweep_opts o = {.jobs = 2, .shard = i, .n_shards = 4};
+        sweep_to(p, in_tmp("cut"), o);
+    }
+    size_t n = 0;
+    cr_assert_eq(ric_sweep_merge(in_tmp("cut"), 0, &n, &err), RIC_OK, "%s", err.msg);
+    same_results(in_tmp("out"), in_tmp("cut"));
     ric_plan_free(p);
 }
 
@@ -976,6 +1109,11 @@ Test(experiment, compare_pairs_scenarios_and_narrows_the_interval, .init = make_
     double vrf = strtod(v, NULL);
     cr_assert_gt(vrf, 1.0, "pairing gains nothing (vrf %g)", vrf);
     cr_assert_not_null(strstr(note, "employees_smes"));
+    char *rstats = slurp(in_tmp("cmp/regions_stats.tsv"));
+    cr_assert_not_null(rstats, "a comparison writes regions_stats.tsv");
+    cr_assert_not_null(strstr(rstats, "\n# [row 0 region town] n=8\n"));
+    cr_assert_not_null(strstr(rstats, "\n# [row 1 region cap] n=8\n"));
+    free(rstats);
     free(diff);
     free(effect);
     free(note);
@@ -1122,8 +1260,9 @@ static void merge_refuses(const char *broken, const char *text, const char *want
     char want[600];
     snprintf(want, sizeof want, "%s%s", path, want_tail);
     cr_assert_str_eq(err.msg, want);
-    const char *outs[] = {"plan.tsv", "runs.tsv", "series.tsv", "stats.tsv"};
-    for (int i = 0; i < 4; i++) {
+    const char *outs[] = {"plan.tsv",  "runs.tsv",    "series.tsv",
+                          "stats.tsv", "regions.tsv", "regions_stats.tsv"};
+    for (int i = 0; i < 6; i++) {
         char o[300];
         snprintf(o, sizeof o, "%s/%s", in_tmp("cut"), outs[i]);
         cr_assert_not(exists(o), "a failed merge left %s", outs[i]);
@@ -1176,6 +1315,33 @@ Test(experiment, merge_validates_every_shard, .init = make_tmp, .fini = cleanup)
     merge_refuses("series.tsv", bad, tail);
     merge_refuses("series.tsv", "\x01\x02garbage\n", ": 8 of the shard's 8 data sets are missing");
     merge_refuses("series.tsv", NULL, ": cannot read: not a regular file");
+    /* regions.tsv: a data set of another shard's run, a row cut short, truncated, a FIFO */
+    char *regions = slurp(in_tmp("cut/shard-1-of-3/regions.tsv"));
+    char *moved = strdup(regions);
+    char *at = strstr(moved, "# [run 9 region dst]");
+    size_t line_at = 1;
+    for (const char *q = moved; q < at; q++)
+        line_at += *q == '\n';
+    at[7] = '2'; /* run 9 becomes run 2, of shard 0 */
+    snprintf(tail, sizeof tail, ":%zu: expected a region's data set of run 8 to 15 of the plan",
+             line_at);
+    merge_refuses("regions.tsv", moved, tail);
+    char *short_row = strdup(regions);
+    r = strstr(strstr(short_row, "# [run 11 region"), "\n2002.0000\t");
+    *strchr(r + 1, '\t') = ' ';
+    line = 1;
+    for (const char *q = short_row; q < r + 1; q++)
+        line += *q == '\n';
+    snprintf(tail, sizeof tail, ":%zu: a row that does not match its header", line);
+    merge_refuses("regions.tsv", short_row, tail);
+    char *rtrunc = strdup(regions);
+    rtrunc[strlen(rtrunc) - 3] = '\0';
+    merge_refuses("regions.tsv", rtrunc, ": truncated (no newline at the end)");
+    merge_refuses("regions.tsv", NULL, ": cannot read: not a regular file");
+    free(regions);
+    free(moved);
+    free(short_row);
+    free(rtrunc);
     free(cut);
     free(other);
     free(trunc);

@@ -277,6 +277,8 @@ Test(figures, sweep_and_compare_scripts_draw_pngs, .init = setup, .fini = teardo
                   0, "dose_response.gp drew a parameter the sweep does not have");
     snprintf(dir, sizeof dir, "%s/cmp", tmp);
     check_script(GP("plot_diff.gp"), dir, "", "diff.png");
+    /* regions.gp on a comparison: its indicators, and a panel per region (regions_stats.tsv) */
+    check_script(GP("regions.gp"), dir, "-e \"inds='smes'\"", "regions_cmp.png");
     /* and as SVG */
     cr_assert_eq(shell("gnuplot -e \"dir='%s'\" -e \"fmt='svg'\" -e \"out='%s/diff.svg'\" '%s' "
                        "> /dev/null 2>&1",

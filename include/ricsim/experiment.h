@@ -83,8 +83,10 @@ size_t ric_plan_overrides(const ric_plan *p, size_t id, char (*ov)[320]);
 ric_status ric_plan_text(const ric_plan *p, size_t first, size_t end, char **out, ric_err *err);
 
 /* Runs run ID in this process and returns its results as texts (caller frees both): the record
- * of the run (status, timing, summaries, error) and its series (header and rows). A run that fails
- * is a result, not an error; errors are out of memory only. Workers and MPI ranks both use it. */
+ * of the run (status, timing, summaries, error, and the sizes of what follows) and its outputs:
+ * its series (header and rows), then its regions (the data sets of its regions.tsv, named
+ * "[run K region NAME]"; none when the run failed). A run that fails is a result, not an error;
+ * errors are out of memory only. Workers and MPI ranks both use it. */
 ric_status ric_plan_execute(const ric_plan *p, size_t id, char **row, size_t *row_len,
                             char **series, size_t *series_len, ric_err *err);
 
@@ -124,28 +126,29 @@ typedef struct {
 
 /* Prepares DIR (created if needed; the folder of the shard if sharded): refuses existing results
  * unless o->resume or o->force, takes a lock against a second sweep into the same folder, writes
- * plan.tsv and starts runs.tsv and series.tsv. The plan must outlive the sweep. Free with
- * ric_sweep_free. */
+ * plan.tsv and starts runs.tsv, series.tsv and regions.tsv. The plan must outlive the sweep. Free
+ * with ric_sweep_free. */
 ric_status ric_sweep_open(const ric_plan *p, const char *dir, const ric_sweep_opts *o,
                           ric_sweep **out, ric_err *err);
 int ric_sweep_done(const ric_sweep *sw);
 /* Starts runs up to the job limit, waits up to a second for one to finish, and appends every run
- * now complete in run order to runs.tsv and series.tsv. A failed run is reported in *ev, not as an
- * error of the sweep; errors are I/O or process failures of the sweep itself, and RIC_EINTR after
- * ric_interrupt() (ric_sweep_free then stops the workers; --resume continues). */
+ * now complete in run order to runs.tsv, series.tsv and regions.tsv. A failed run is reported in
+ * *ev, not as an error of the sweep; errors are I/O or process failures of the sweep itself, and
+ * RIC_EINTR after ric_interrupt() (ric_sweep_free then stops the workers; --resume continues). */
 ric_status ric_sweep_step(ric_sweep *sw, ric_sweep_event *ev, ric_err *err);
 void ric_sweep_progress_get(const ric_sweep *sw, ric_sweep_progress *out);
 /* The folder the sweep writes: DIR, or DIR/shard-I-of-N. */
 const char *ric_sweep_dir(const ric_sweep *sw);
 /* Runs elsewhere (jobs = 0): ric_sweep_take gives the next run to start (1), or 0 when none is
  * left to start; ric_sweep_put records the results of a run taken, as ric_plan_execute made them
- * (K.row and K.series texts), and appends what is now complete in run order. The sweep is done
- * when ric_sweep_done says so. */
+ * (the record and the outputs: series then regions), and appends what is now complete in run
+ * order. The sweep is done when ric_sweep_done says so. */
 int ric_sweep_take(ric_sweep *sw, size_t *id);
 ric_status ric_sweep_put(ric_sweep *sw, size_t id, const char *row, size_t row_len,
                          const char *series, size_t series_len, ric_sweep_event *ev, ric_err *err);
 
-/* Once done with every run finished: writes stats.tsv, and removes the per-run files when every
+/* Once done with every run finished: writes the tables (long.tsv, summary.tsv, dose.tsv,
+ * regions_stats.tsv, then stats.tsv), and removes the per-run files when every
  * run succeeded (failed runs stay for --resume to retry). */
 ric_status ric_sweep_finish(ric_sweep *sw, ric_err *err);
 /* Stops workers still running (SIGTERM), releases the lock and frees sw (NULL is fine). */
@@ -159,8 +162,8 @@ ric_status ric_sweep_export(const char *dir, int csv, ric_err *err);
 /* The folder of shard I of N under DIR: DIR/shard-I-of-N (buf of n bytes). */
 void ric_sweep_shard_dir(const char *dir, size_t i, size_t n, char *buf, size_t len);
 
-/* Joins DIR/shard-*-of-N into DIR: plan.tsv, runs.tsv, series.tsv and stats.tsv, byte for byte
- * what one unsharded sweep writes. Every shard must be complete. *n_shards gets N. */
+/* Joins DIR/shard-*-of-N into DIR: plan.tsv, runs.tsv, series.tsv, regions.tsv and the tables,
+ * byte for byte what one unsharded sweep writes. Every shard must be complete. *n_shards gets N. */
 ric_status ric_sweep_merge(const char *dir, int force, size_t *n_shards, ric_err *err);
 
 /* After ric_sweep_merge of DIR's N shards: removes from each shard folder ricsim's own files of a

@@ -72,6 +72,10 @@ ric_status ric_stats_nested(const double *v, const size_t *grp, size_t n, size_t
 /* stats.tsv from DIR/series.tsv: one data set per design row, one row per output step, with the
  * mean, sd and 95% interval of each indicator across the replications that succeeded. */
 ric_status ric_stats_sweep(const char *dir, ric_err *err);
+/* regions_stats.tsv from DIR/regions.tsv (the runs' regions): one data set per design row and
+ * region ("[row R region NAME]"), one row per output step, with the mean, sd and 95% interval of
+ * each column of regions.tsv across the replications that succeeded, computed as stats.tsv's. */
+ric_status ric_stats_regions(const char *dir, ric_err *err);
 
 /* From the series.tsv of a comparison of scenarios A (design row 0) and B (design row 1) in DIR,
  * paired by replication: diff.tsv (B - A per indicator and output step, its 95% interval, the

@@ -203,6 +203,52 @@ static ric_status check_series(const char *path, const lines *s, const plan_rows
     return RIC_OK;
 }
 
+/* Checks a shard's regions.tsv (its lines g) against the plan: data sets "# [run K region NAME]
+ * design_row=R replication=P" of runs FIRST..END-1 in run order (several per run, one per
+ * region; none for a failed run), each as planned, with a header and rows with as many fields as
+ * the header. Sets *body to the first line of the first data set's two blank lines. */
+static ric_status check_regions(const char *path, const lines *g, const plan_rows *p, size_t first,
+                                size_t end, size_t *body, ric_err *err)
+{
+    size_t i = 0, last = first;
+    while (i < g->n && g->line[i][0] == '#')
+        i++;
+    *body = i;
+    for (; i < g->n && !g->line[i][0]; i++)
+        ;
+    while (i < g->n) {
+        size_t run = 0, row, rep, prow, prep;
+        int at = 0;
+        const char *close = NULL;
+        if (sscanf(g->line[i], "# [run %zu region %n", &run, &at) == 1 && at > 0)
+            close = strchr(g->line[i] + at, ']');
+        if (!close || close == g->line[i] + at || run < last || run >= end ||
+            sscanf(close, "] design_row=%zu replication=%zu", &row, &rep) != 2 ||
+            sscanf(p->row[1 + run], "%*u\t%zu\t%zu", &prow, &prep) != 2 || row != prow ||
+            rep != prep) {
+            ric_err_set(err, "%s:%zu: expected a region's data set of run %zu to %zu of the plan",
+                        path, i + 1, last, end - 1);
+            return RIC_EUSAGE;
+        }
+        last = run;
+        for (i++; i < g->n && g->line[i][0] == '#'; i++)
+            ;
+        if (i >= g->n || !g->line[i][0]) {
+            ric_err_set(err, "%s:%zu: the data set has no header row", path, i + 1);
+            return RIC_EUSAGE;
+        }
+        size_t nf = n_fields(g->line[i]);
+        for (i++; i < g->n && g->line[i][0]; i++)
+            if (n_fields(g->line[i]) != nf) {
+                ric_err_set(err, "%s:%zu: a row that does not match its header", path, i + 1);
+                return RIC_EUSAGE;
+            }
+        for (; i < g->n && !g->line[i][0]; i++)
+            ;
+    }
+    return RIC_OK;
+}
+
 /* Writes lines FROM.. of l to OUT, each with its newline. */
 static void put_lines(FILE *out, const lines *l, size_t from)
 {
@@ -267,8 +313,8 @@ ric_status ric_sweep_merge(const char *dir, int force, size_t *n_shards, ric_err
         return st;
     char path[RIC_PATH_MAX], sd[RIC_PATH_MAX];
     char *plan = NULL;
-    enum { PLAN, RUNS, SERIES, NF }; /* renamed in this order, series.tsv last */
-    static const char *const names[NF] = {"plan.tsv", "runs.tsv", "series.tsv"};
+    enum { PLAN, RUNS, REGIONS, SERIES, NF }; /* renamed in this order, series.tsv last */
+    static const char *const names[NF] = {"plan.tsv", "runs.tsv", "regions.tsv", "series.tsv"};
     ric_atomic f[NF] = {{0}};
     for (size_t i = 0; i < n && st == RIC_OK; i++) {
         ric_sweep_shard_dir(dir, i, n, sd, sizeof sd);
@@ -325,8 +371,9 @@ ric_status ric_sweep_merge(const char *dir, int force, size_t *n_shards, ric_err
         shape->n_runs = pr.n_runs;
     lines *runs = st == RIC_OK ? calloc(n, sizeof *runs) : NULL;
     lines *series = st == RIC_OK ? calloc(n, sizeof *series) : NULL;
-    size_t *body = st == RIC_OK ? calloc(n, sizeof *body) : NULL;
-    if (st == RIC_OK && (!runs || !series || !body)) {
+    lines *regions = st == RIC_OK ? calloc(n, sizeof *regions) : NULL;
+    size_t *body = st == RIC_OK ? calloc(2 * n, sizeof *body) : NULL; /* series, then regions */
+    if (st == RIC_OK && (!runs || !series || !regions || !body)) {
         ric_err_set(err, "out of memory");
         st = RIC_ENOMEM;
     }
@@ -351,13 +398,19 @@ ric_status ric_sweep_merge(const char *dir, int force, size_t *n_shards, ric_err
             st = lines_read(path, &series[i], err);
         if (st == RIC_OK)
             st = check_series(path, &series[i], &pr, first, end, &body[i], err);
+        ric_fs_join(sd, "regions.tsv", path);
+        if (st == RIC_OK)
+            st = lines_read(path, &regions[i], err);
+        if (st == RIC_OK)
+            st = check_regions(path, &regions[i], &pr, first, end, &body[n + i], err);
     }
     for (int k = 0; st == RIC_OK && k < NF; k++)
         st = ric_atomic_open(&f[k], dir, names[k], 0, err);
     if (st == RIC_OK)
         fputs(plan, f[PLAN].f);
-    /* runs.tsv: shard 0's head and header, then each shard's rows; series.tsv: shard 0's head,
-     * then each shard's data sets. Shards are slices in run order: the unsharded order. */
+    /* runs.tsv: shard 0's head and header, then each shard's rows; series.tsv and regions.tsv:
+     * shard 0's head, then each shard's data sets. Shards are slices in run order: the unsharded
+     * order. */
     for (size_t i = 0; st == RIC_OK && i < n; i++) {
         size_t from = 0;
         if (i)
@@ -365,13 +418,17 @@ ric_status ric_sweep_merge(const char *dir, int force, size_t *n_shards, ric_err
                 ;
         put_lines(f[RUNS].f, &runs[i], from);
         put_lines(f[SERIES].f, &series[i], i ? body[i] : 0);
+        put_lines(f[REGIONS].f, &regions[i], i ? body[n + i] : 0);
     }
     for (size_t i = 0; runs && i < n; i++)
         lines_fini(&runs[i]);
     for (size_t i = 0; series && i < n; i++)
         lines_fini(&series[i]);
+    for (size_t i = 0; regions && i < n; i++)
+        lines_fini(&regions[i]);
     free(runs);
     free(series);
+    free(regions);
     free(body);
     free(shape);
     lines_fini(&pr.l);
@@ -401,7 +458,7 @@ ric_status ric_sweep_remove_shards(const char *dir, size_t n, size_t *kept, ric_
     for (size_t i = 0; i < RIC_SWEEP_N_RESULT_FILES; i++)
         names[i] = ric_sweep_result_files[i];
     names[RIC_SWEEP_N_RESULT_FILES] = NULL;
-    static const char *const run_exts[] = {"row", "series", NULL};
+    static const char *const run_exts[] = {"row", "series", "regions", NULL};
     char path[RIC_PATH_MAX], sd[RIC_PATH_MAX];
     ric_fs_join(dir, "plan.tsv", path);
     char *plan = ric_fs_read_regular(path, NULL);

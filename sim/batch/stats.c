@@ -1,6 +1,7 @@
 /* Replication statistics with GSL: means, standard deviations, t intervals, and paired
  * differences with Welch's unpaired interval; and the tables built from a sweep's series.tsv with
- * them: stats.tsv across replications, and diff.tsv, effect.tsv and note.txt of a comparison.
+ * them: stats.tsv across replications, and diff.tsv, effect.tsv and note.txt of a comparison; and
+ * from its regions.tsv, regions_stats.tsv.
  * Owns those files, each written atomically (base/atomic.h). */
 #include "ricsim/stats.h"
 
@@ -168,7 +169,8 @@ static int malformed(reader *r, ric_err *err, const char *what)
 }
 
 /* Reads the lines before the first data set: "# indicators=" fills list, and the lines that
- * describe the plan are copied to head (when not NULL). */
+ * describe the plan are copied to head (when not NULL); lines that describe the file itself
+ * ("# each run" in series.tsv, "# ricsim regions" in regions.tsv) are not. */
 static void rd_head(reader *r, char *list, size_t n, FILE *head)
 {
     list[0] = '\0';
@@ -179,10 +181,13 @@ static void rd_head(reader *r, char *list, size_t n, FILE *head)
         }
         if (starts(r->line, "# indicators="))
             snprintf(list, n, "%s", r->line + strlen("# indicators="));
-        if (head && !starts(r->line, "# each run"))
+        if (head && r->line[0] && !starts(r->line, "# each run") &&
+            !starts(r->line, "# ricsim regions"))
             fprintf(head, "%s\n", r->line);
     }
 }
+
+static int rd_body(reader *r, dataset *d, ric_err *err);
 
 /* The next data set into d; 1, 0 at the end of the file, -1 if malformed (err). */
 static int rd_dataset(reader *r, dataset *d, ric_err *err)
@@ -196,11 +201,42 @@ static int rd_dataset(reader *r, dataset *d, ric_err *err)
     if (sscanf(r->line, "# [run %zu] design_row=%zu replication=%zu", &d->run, &d->row, &d->rep) !=
         3)
         return malformed(r, err, "expected '# [run K] design_row=R replication=P ...'");
+    return rd_body(r, d, err);
+}
+
+/* The next data set of a sweep's regions.tsv ("# [run K region NAME] design_row=R
+ * replication=P") into d, the region's name into name (64 bytes); 1, 0 at the end of the file,
+ * -1 if malformed (err). Only successful runs have data sets there. */
+static int rd_region_set(reader *r, dataset *d, char *name, ric_err *err)
+{
+    ds_fini(d);
+    int got = 0;
+    while ((got = rd_next(r)) && !starts(r->line, "# [run "))
+        ;
+    if (!got)
+        return 0;
+    int at = 0;
+    const char *close = NULL;
+    if (sscanf(r->line, "# [run %zu region %n", &d->run, &at) == 1 && at > 0)
+        close = strchr(r->line + at, ']');
+    if (!close || close == r->line + at || close - (r->line + at) >= 64 ||
+        sscanf(close, "] design_row=%zu replication=%zu", &d->row, &d->rep) != 2)
+        return malformed(r, err, "expected '# [run K region NAME] design_row=R replication=P'");
+    snprintf(name, 64, "%.*s", (int)(close - (r->line + at)), r->line + at);
+    d->ok = 1;
+    return rd_body(r, d, err);
+}
+
+/* The rest of a data set whose first line rd_dataset or rd_region_set read: its comment lines
+ * (the first other than a status is its description), header and rows. */
+static int rd_body(reader *r, dataset *d, ric_err *err)
+{
+    int got = 0;
     while ((got = rd_next(r)) && r->line[0] == '#') {
-        if (starts(r->line, "# scenario="))
-            snprintf(d->desc, sizeof d->desc, "%s", r->line + 2);
-        else if (starts(r->line, "# status="))
+        if (starts(r->line, "# status="))
             d->ok = starts(r->line, "# status=ok");
+        else if (!d->desc[0])
+            snprintf(d->desc, sizeof d->desc, "%s", r->line + 2);
     }
     if (!got || !r->line[0])
         return malformed(r, err, "a data set without its header row");
@@ -241,10 +277,11 @@ static int rd_dataset(reader *r, dataset *d, ric_err *err)
     return 1;
 }
 
-/* Opens DIR/series.tsv; path (RIC_PATH_MAX bytes) gets its name. */
-static ric_status open_reader(reader *r, const char *dir, char *path, ric_err *err)
+/* Opens DIR/NAME; path (RIC_PATH_MAX bytes) gets its name. */
+static ric_status open_reader(reader *r, const char *dir, const char *name, char *path,
+                              ric_err *err)
 {
-    ric_fs_join(dir, "series.tsv", path);
+    ric_fs_join(dir, name, path);
     memset(r, 0, sizeof *r);
     r->path = path;
     r->f = fopen(path, "r");
@@ -312,15 +349,22 @@ oom:
     return RIC_ENOMEM;
 }
 
-static ric_status group_write(const row_group *g, char ind[][64], FILE *f, double *tmp,
-                              ric_err *err)
+/* The data set of design row g in stats.tsv ("[row R]", with a column n), or with REGION in
+ * regions_stats.tsv ("[row R region NAME] n=N", without it: n is the same on every row). */
+static ric_status group_write(const row_group *g, const char *region, char ind[][64], FILE *f,
+                              double *tmp, ric_err *err)
 {
-    fprintf(f, "# [row %zu] %s\nyear\tn", g->row, g->desc);
+    if (region)
+        fprintf(f, "# [row %zu region %s] n=%zu\n# %s\nyear", g->row, region, g->n_ok, g->desc);
+    else
+        fprintf(f, "# [row %zu] %s\nyear\tn", g->row, g->desc);
     for (size_t j = 0; j < g->n_ind; j++)
         fprintf(f, "\t%s_mean\t%s_sd\t%s_lo\t%s_hi", ind[j], ind[j], ind[j], ind[j]);
     fputc('\n', f);
     for (size_t i = 0; g->n_ok && i < g->n_steps; i++) {
-        fprintf(f, "%.4f\t%zu", g->years[i], g->n_ok);
+        fprintf(f, "%.4f", g->years[i]);
+        if (!region)
+            fprintf(f, "\t%zu", g->n_ok);
         for (size_t j = 0; j < g->n_ind; j++) {
             for (size_t r = 0; r < g->n_ok; r++)
                 tmp[r] = g->x[(r * g->n_steps + i) * g->n_ind + j];
@@ -356,7 +400,7 @@ ric_status ric_stats_sweep(const char *dir, ric_err *err)
     char ind[RIC_STATS_MAX_INDICATORS][64];
     reader r;
     ric_atomic out = {0};
-    ric_status st = open_reader(&r, dir, spath, err);
+    ric_status st = open_reader(&r, dir, "series.tsv", spath, err);
     if (st == RIC_OK)
         st = ric_atomic_open(&out, dir, "stats.tsv", 0, err);
     if (st != RIC_OK) {
@@ -392,7 +436,7 @@ ric_status ric_stats_sweep(const char *dir, ric_err *err)
                 break;
             }
             tmp = t;
-            st = group_write(&g, ind, out.f, tmp, err);
+            st = group_write(&g, NULL, ind, out.f, tmp, err);
             if (st != RIC_OK)
                 break;
             have_group = 0;
@@ -414,6 +458,122 @@ ric_status ric_stats_sweep(const char *dir, ric_err *err)
     close_reader(&r);
     free(g.years);
     free(g.x);
+    free(tmp);
+    if (st == RIC_OK)
+        return ric_atomic_commit(&out, err);
+    ric_atomic_abort(&out);
+    return st;
+}
+
+/* ---- regions_stats.tsv ---------------------------------------------------------------------- */
+
+/* The successful replications of one design row in one region. */
+typedef struct {
+    char name[64];
+    row_group g;
+} region_group;
+
+/* Writes the groups of one design row, in the order their regions first came, and empties them
+ * (their buffers are kept for the next row). */
+static ric_status regions_flush(region_group *rg, size_t n, char ind[][64], FILE *f, double **tmp,
+                                ric_err *err)
+{
+    for (size_t k = 0; k < n; k++) {
+        double *t = realloc(*tmp, (rg[k].g.n_ok + 1) * sizeof *t);
+        if (!t) {
+            ric_err_set(err, "out of memory");
+            return RIC_ENOMEM;
+        }
+        *tmp = t;
+        ric_status st = group_write(&rg[k].g, rg[k].name, ind, f, *tmp, err);
+        if (st != RIC_OK)
+            return st;
+        rg[k].g.n_ok = 0;
+    }
+    return RIC_OK;
+}
+
+ric_status ric_stats_regions(const char *dir, ric_err *err)
+{
+    char rpath[RIC_PATH_MAX], list[4096];
+    char ind[RIC_STATS_MAX_INDICATORS][64]; /* the columns of regions.tsv after year */
+    size_t n_ind = 0;
+    reader r;
+    ric_atomic out = {0};
+    ric_status st = open_reader(&r, dir, "regions.tsv", rpath, err);
+    if (st == RIC_OK)
+        st = ric_atomic_open(&out, dir, "regions_stats.tsv", 0, err);
+    if (st != RIC_OK) {
+        close_reader(&r);
+        return st;
+    }
+    char *head = NULL;
+    size_t head_len = 0;
+    FILE *hf = open_memstream(&head, &head_len);
+    rd_head(&r, list, sizeof list, hf);
+    if (hf)
+        fclose(hf);
+    fprintf(out.f,
+            "%s# regions across replications: one data set per design row and region (index "
+            "\"[row R region NAME]\"; n: replications that succeeded), one row per output step\n"
+            "# for each column of regions.tsv the mean, the standard deviation (n - 1) and the "
+            "95%% interval of the mean (lo, hi: Student t); NaN values are left out\n",
+            head ? head : "");
+    free(head);
+    dataset d = {0};
+    region_group *rg = NULL;
+    size_t n_rg = 0, cap_rg = 0, row = 0;
+    double *tmp = NULL;
+    char name[64];
+    int more;
+    while ((more = rd_region_set(&r, &d, name, err)) >= 0) {
+        if (n_rg && (more == 0 || d.row != row)) {
+            st = regions_flush(rg, n_rg, ind, out.f, &tmp, err);
+            if (st != RIC_OK)
+                break;
+            n_rg = 0;
+        }
+        if (more == 0)
+            break;
+        if (n_ind == 0) /* the columns, from the first data set */
+            for (size_t k = 1; k < d.n_cols && n_ind < RIC_STATS_MAX_INDICATORS; k++)
+                snprintf(ind[n_ind++], 64, "%s", d.names[k]);
+        row = d.row;
+        size_t k = 0;
+        while (k < n_rg && strcmp(rg[k].name, name) != 0)
+            k++;
+        if (k == n_rg) { /* a region new in this design row */
+            if (n_rg == cap_rg) {
+                size_t cap = cap_rg ? 2 * cap_rg : 16;
+                region_group *g = realloc(rg, cap * sizeof *g);
+                if (!g) {
+                    ric_err_set(err, "out of memory");
+                    st = RIC_ENOMEM;
+                    break;
+                }
+                memset(g + cap_rg, 0, (cap - cap_rg) * sizeof *g);
+                rg = g;
+                cap_rg = cap;
+            }
+            n_rg++;
+            snprintf(rg[k].name, sizeof rg[k].name, "%s", name);
+            rg[k].g.row = row;
+            rg[k].g.n_ok = 0;
+            rg[k].g.n_ind = n_ind;
+            snprintf(rg[k].g.desc, sizeof rg[k].g.desc, "%s", d.desc);
+        }
+        if ((st = group_add(&rg[k].g, &d, ind, err)) != RIC_OK)
+            break;
+    }
+    if (more < 0)
+        st = RIC_EIO;
+    ds_fini(&d);
+    close_reader(&r);
+    for (size_t k = 0; k < cap_rg; k++) {
+        free(rg[k].g.years);
+        free(rg[k].g.x);
+    }
+    free(rg);
     free(tmp);
     if (st == RIC_OK)
         return ric_atomic_commit(&out, err);
@@ -842,7 +1002,7 @@ ric_status ric_stats_compare_draws(const char *dir, const char *scen_a, const ch
     char *note = NULL;
     size_t note_len = 0;
     FILE *nf = NULL;
-    ric_status st = open_reader(&r, dir, spath, err);
+    ric_status st = open_reader(&r, dir, "series.tsv", spath, err);
     if (st != RIC_OK)
         return st;
     rd_head(&r, list, sizeof list, NULL);

@@ -1,7 +1,7 @@
 /* Sweeps: runs a plan's slice in forked worker processes (or hands its runs to MPI ranks), keeps
- * each run's results in DIR/.runs until it can be appended in run order to runs.tsv and
- * series.tsv, and ends with stats.tsv. Owns the output folder of a sweep: its lock, its result
- * files and the runs folder. */
+ * each run's results in DIR/.runs until it can be appended in run order to runs.tsv, series.tsv
+ * and regions.tsv, and ends with the tables, stats.tsv last. Owns the output folder of a sweep: its
+ * lock, its result files and the runs folder. */
 #include "batch/sweep.h"
 
 #include <errno.h>
@@ -26,14 +26,14 @@
 #include "ricsim/stats.h"
 
 const char *const ric_sweep_result_files[RIC_SWEEP_N_RESULT_FILES] = {
-    "plan.tsv",    "runs.tsv",       "series.tsv",    "stats.tsv",   "diff.tsv",
-    "effect.tsv",  "note.txt",       "long.tsv",      "summary.tsv", "long.csv",
-    "summary.csv", "provenance.txt", "progress.json", "dose.tsv"};
+    "plan.tsv",       "runs.tsv",      "series.tsv", "regions.tsv",      "stats.tsv", "diff.tsv",
+    "effect.tsv",     "note.txt",      "long.tsv",   "summary.tsv",      "long.csv",  "summary.csv",
+    "provenance.txt", "progress.json", "dose.tsv",   "regions_stats.tsv"};
 
 enum { RUN_PENDING, RUN_RUNNING, RUN_OK, RUN_FAILED };
 
 /* the per-run files of DIR/.runs (ric_execute_save): the only names a sweep removes there */
-static const char *const run_exts[] = {"row", "series", NULL};
+static const char *const run_exts[] = {"row", "series", "regions", NULL};
 
 struct ric_sweep {
     const ric_plan *p;
@@ -47,7 +47,7 @@ struct ric_sweep {
     int complete;  /* --resume found the sweep already finished */
     ric_pool pool; /* jobs slots, one worker per run */
     size_t running;
-    FILE *runs, *series;
+    FILE *runs, *series, *regions;
     int lock_fd;
     double t0;
 };
@@ -88,17 +88,37 @@ static ric_status series_header(const ric_sweep *sw, ric_err *err)
     return RIC_OK;
 }
 
-/* Appends run ID, complete in the runs folder, to runs.tsv and series.tsv. */
+/* regions.tsv of a sweep: the plan's head, then the runs' data sets as they come. */
+static ric_status regions_header(const ric_sweep *sw, ric_err *err)
+{
+    ric_sbuf b = {0};
+    ric_sbuf_put(&b, "# ricsim regions of a sweep: a data set per run and region (index \"[run K "
+                     "region NAME]\"), rows as in a run's regions.tsv; failed runs have none\n");
+    ric_runs_head(sw->p, &b);
+    if (b.oom) {
+        free(b.buf);
+        ric_err_set(err, "out of memory");
+        return RIC_ENOMEM;
+    }
+    fputs(b.buf, sw->regions);
+    free(b.buf);
+    return RIC_OK;
+}
+
+/* Appends run ID, complete in the runs folder, to runs.tsv, series.tsv and regions.tsv. */
 static ric_status append_run(ric_sweep *sw, size_t id, ric_err *err)
 {
     const ric_plan *p = sw->p;
-    char rowp[RIC_PATH_MAX], serp[RIC_PATH_MAX];
+    char rowp[RIC_PATH_MAX], serp[RIC_PATH_MAX], regp[RIC_PATH_MAX];
     ric_execute_path(sw->runs_dir, id, "row", rowp);
     ric_execute_path(sw->runs_dir, id, "series", serp);
+    ric_execute_path(sw->runs_dir, id, "regions", regp);
     ric_run_result r;
-    size_t len = 0;
-    char *ser = NULL;
-    if (ric_execute_read(rowp, &r) != 0 || !(ser = ric_fs_read(serp, &len))) {
+    size_t len = 0, reg_len = 0;
+    char *ser = NULL, *reg = NULL;
+    if (ric_execute_read(rowp, &r) != 0 || !(ser = ric_fs_read(serp, &len)) ||
+        !(reg = ric_fs_read(regp, &reg_len))) {
+        free(ser);
         ric_err_set(err, "%s: cannot read the result of run %zu", rowp, id);
         return RIC_EIO;
     }
@@ -126,7 +146,9 @@ static ric_status append_run(ric_sweep *sw, size_t id, ric_err *err)
         fprintf(sw->series, "\n# status=failed error=%s\n", r.error);
     fwrite(ser, 1, len, sw->series);
     fputs("\n\n", sw->series);
+    fwrite(reg, 1, reg_len, sw->regions);
     free(ser);
+    free(reg);
     return RIC_OK;
 }
 
@@ -143,25 +165,28 @@ static ric_status append_ready(ric_sweep *sw, ric_err *err)
             return st;
         sw->next_append++;
     }
-    if (sw->next_append != before && (fflush(sw->runs) != 0 || fflush(sw->series) != 0 ||
-                                      ferror(sw->runs) || ferror(sw->series))) {
+    if (sw->next_append != before &&
+        (fflush(sw->runs) != 0 || fflush(sw->series) != 0 || fflush(sw->regions) != 0 ||
+         ferror(sw->runs) || ferror(sw->series) || ferror(sw->regions))) {
         ric_err_set(err, "%s: cannot write the results: %s", sw->dir, strerror(errno));
         return RIC_EIO;
     }
     return RIC_OK;
 }
 
-/* Whether a previous attempt left run ID complete: a successful K.row and the K.series it
- * describes, whole. */
+/* Whether a previous attempt left run ID complete: a successful K.row and the K.series and
+ * K.regions it describes, whole. */
 static int kept_run(const ric_sweep *sw, size_t id)
 {
-    char rowp[RIC_PATH_MAX], serp[RIC_PATH_MAX];
+    char rowp[RIC_PATH_MAX], serp[RIC_PATH_MAX], regp[RIC_PATH_MAX];
     ric_execute_path(sw->runs_dir, id, "row", rowp);
     ric_execute_path(sw->runs_dir, id, "series", serp);
+    ric_execute_path(sw->runs_dir, id, "regions", regp);
     ric_run_result r;
-    struct stat st;
+    struct stat st, sr;
     return ric_execute_read(rowp, &r) == 0 && r.ok && stat(serp, &st) == 0 &&
-           (long)st.st_size == r.series_bytes;
+           (long)st.st_size == r.series_bytes && stat(regp, &sr) == 0 &&
+           (long)sr.st_size == r.regions_bytes;
 }
 
 /* PATH truncated for writing, never through a symbolic link (a link there makes it fail); NULL
@@ -325,13 +350,19 @@ ric_status ric_sweep_open(const ric_plan *p, const char *dir, const ric_sweep_op
     sw->runs = open_new(path);
     ric_fs_join(sw->dir, "series.tsv", path);
     sw->series = sw->runs ? open_new(path) : NULL;
-    if (!sw->series) {
+    if (sw->series) {
+        ric_fs_join(sw->dir, "regions.tsv", path);
+        sw->regions = open_new(path);
+    }
+    if (!sw->regions) {
         ric_err_set(err, "%s: cannot write: %s", path, strerror(errno));
         st = RIC_EIO;
         goto fail;
     }
     runs_header(sw);
     st = series_header(sw, err);
+    if (st == RIC_OK)
+        st = regions_header(sw, err);
     if (st == RIC_OK)
         st = append_ready(sw, err);
     if (st != RIC_OK)
@@ -356,13 +387,16 @@ static void run_one(void *ctx, size_t id, int fd)
 {
     const ric_sweep *sw = ctx;
     (void)fd; /* the worker writes nothing: its results are files, the end of the pipe its end */
-    char *row = NULL, *series = NULL;
-    size_t rl = 0, sl = 0;
+    char *row = NULL, *out = NULL, *copy = NULL;
+    size_t rl = 0, ol = 0;
     ric_err err = {{0}};
-    if (ric_plan_execute(sw->p, id, &row, &rl, &series, &sl, &err) == RIC_OK)
-        ric_execute_save(sw->runs_dir, id, row, rl, series, sl, &err);
+    ric_run_result r;
+    if (ric_plan_execute(sw->p, id, &row, &rl, &out, &ol, &err) == RIC_OK && (copy = strdup(row)) &&
+        ric_execute_parse(copy, &r) == 0)
+        ric_execute_save(sw->runs_dir, id, &r, row, rl, out, ol, &err);
+    free(copy);
     free(row);
-    free(series);
+    free(out);
 }
 
 /* Records run ID, whose results are in the runs folder, as finished. */
@@ -402,11 +436,12 @@ static ric_status reap(ric_sweep *sw, int slot, ric_sweep_event *ev, ric_err *er
                      WIFEXITED(status) ? WEXITSTATUS(status) : -1);
         r.steps_per_s = NAN;
         r.series_bytes = 5; /* "year\n" */
+        r.regions_bytes = 0;
         ric_execute_nan_summary(sw->p, r.summary, sizeof r.summary);
         size_t len;
         char *text = ric_execute_text(&r, &len);
         ric_status st =
-            text ? ric_execute_save(sw->runs_dir, id, text, len, "year\n", 5, err) : RIC_ENOMEM;
+            text ? ric_execute_save(sw->runs_dir, id, &r, text, len, "year\n", 5, err) : RIC_ENOMEM;
         free(text);
         if (st != RIC_OK)
             return st;
@@ -442,13 +477,14 @@ ric_status ric_sweep_put(ric_sweep *sw, size_t id, const char *row, size_t row_l
     memcpy(copy, row, row_len);
     copy[row_len] = '\0';
     int bad = id < sw->first || id >= sw->end || sw->state[id - sw->first] != RUN_RUNNING ||
-              ric_execute_parse(copy, &r) != 0 || r.series_bytes != (long)series_len;
+              ric_execute_parse(copy, &r) != 0 || r.series_bytes < 0 || r.regions_bytes < 0 ||
+              (size_t)r.series_bytes + (size_t)r.regions_bytes != series_len;
     free(copy);
     if (bad) {
         ric_err_set(err, "%s: malformed or unexpected results for run %zu", sw->dir, id);
         return RIC_EUSAGE;
     }
-    ric_status st = ric_execute_save(sw->runs_dir, id, row, row_len, series, series_len, err);
+    ric_status st = ric_execute_save(sw->runs_dir, id, &r, row, row_len, series, series_len, err);
     if (st != RIC_OK)
         return st;
     finished(sw, id, &r, ev);
@@ -517,6 +553,8 @@ ric_status ric_sweep_finish(ric_sweep *sw, ric_err *err)
     sw->runs = NULL;
     bad |= ric_fs_close(sw->series, 1) != 0;
     sw->series = NULL;
+    bad |= ric_fs_close(sw->regions, 1) != 0;
+    sw->regions = NULL;
     if (bad) {
         ric_err_set(err, "%s: cannot write the results: %s", sw->dir, strerror(errno));
         return RIC_EIO;
@@ -540,6 +578,8 @@ void ric_sweep_free(ric_sweep *sw)
         fclose(sw->runs);
     if (sw->series)
         fclose(sw->series);
+    if (sw->regions)
+        fclose(sw->regions);
     ric_lock_release(sw->lock_fd, sw->dir); /* no .lock left behind */
     free(sw->state);
     free(sw);

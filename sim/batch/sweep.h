@@ -8,8 +8,8 @@
 /* Files a sweep owns in its folder: --force removes them, and any of them present means results
  * that must not be overwritten without it. From RIC_SWEEP_FIRST_DERIVED on (stats.tsv and
  * after) they are computed from series.tsv once the runs are done. */
-#define RIC_SWEEP_N_RESULT_FILES 14
-#define RIC_SWEEP_FIRST_DERIVED 3
+#define RIC_SWEEP_N_RESULT_FILES 16
+#define RIC_SWEEP_FIRST_DERIVED 4
 extern const char *const ric_sweep_result_files[RIC_SWEEP_N_RESULT_FILES];
 
 /* Finds the shard folders of DIR (DIR/shard-I-of-N, real folders, for every I < N and nothing

@@ -339,6 +339,8 @@ ric_status ric_tidy_finish(const char *dir, ric_err *err)
 {
     ric_status st = ric_tidy_sweep(dir, err);
     if (st == RIC_OK)
+        st = ric_stats_regions(dir, err);
+    if (st == RIC_OK)
         st = ric_stats_sweep(dir, err);
     if (st != RIC_OK)
         ric_tidy_remove(dir);
@@ -347,8 +349,8 @@ ric_status ric_tidy_finish(const char *dir, ric_err *err)
 
 void ric_tidy_remove(const char *dir)
 {
-    static const char *const names[] = {"stats.tsv", "long.tsv", "summary.tsv",
-                                        "dose.tsv"}; /* the mark first */
+    static const char *const names[] = {"stats.tsv", "long.tsv", "summary.tsv", "dose.tsv",
+                                        "regions_stats.tsv"}; /* the mark first */
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char path[RIC_JOINED_MAX];
         ric_fs_join(dir, names[i], path);

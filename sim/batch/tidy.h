@@ -22,11 +22,11 @@ void ric_tidy_name(const char *key, char *out, size_t n);
 ric_status ric_tidy_sweep(const char *dir, ric_err *err);
 
 /* The tables of a finished sweep or comparison in DIR: long.tsv, summary.tsv and dose.tsv, then
- * stats.tsv (ric_stats_sweep), which marks the folder finished. All or none: on failure none of
- * the four is left. */
+ * regions_stats.tsv (ric_stats_regions), then stats.tsv (ric_stats_sweep), which marks the folder
+ * finished. All or none: on failure none of the five is left. */
 ric_status ric_tidy_finish(const char *dir, ric_err *err);
-/* Removes DIR's stats.tsv (first, as it is the mark), long.tsv, summary.tsv and dose.tsv by name.
- */
+/* Removes DIR's stats.tsv (first, as it is the mark), long.tsv, summary.tsv, dose.tsv and
+ * regions_stats.tsv by name. */
 void ric_tidy_remove(const char *dir);
 
 #endif

@@ -172,11 +172,11 @@ void ric_output_regions_row(ric_output *o, const ric_regions *rg)
         memcpy(dst + r * RIC_RCOL_N, ric_regions_row(rg, (int)r), RIC_RCOL_N * sizeof *dst);
 }
 
-void ric_output_regions_put(FILE *f, const ric_scenario *sc, int r, const double *rows,
-                            size_t n_rows, size_t stride)
+void ric_output_regions_put(FILE *f, const ric_scenario *sc, int r, const char *pre,
+                            const char *post, const double *rows, size_t n_rows, size_t stride)
 {
     const ric_region_spec *g = &sc->regions[r];
-    fprintf(f, "\n\n# [region %s]\n# focus=%d groups=", g->name, g->focus);
+    fprintf(f, "\n\n# [%sregion %s]%s\n# focus=%d groups=", pre, g->name, post, g->focus);
     int first = 1;
     for (int k = 0; k < sc->n_groups; k++)
         if (g->groups >> k & 1u) {
@@ -204,7 +204,7 @@ static void write_regions(ric_output *o, const ric_scenario *sc)
     FILE *f = o->f[F_REGIONS].f;
     ric_output_regions_head(f, sc);
     for (size_t r = 0; r < o->n_regions; r++)
-        ric_output_regions_put(f, sc, (int)r, o->reg + r * RIC_RCOL_N, o->reg_rows,
+        ric_output_regions_put(f, sc, (int)r, "", "", o->reg + r * RIC_RCOL_N, o->reg_rows,
                                o->n_regions * RIC_RCOL_N);
 }
 

@@ -43,10 +43,12 @@ ric_status ric_output_regions_reserve(ric_output *o, const ric_scenario *sc, siz
 void ric_output_regions_row(ric_output *o, const ric_regions *rg);
 void ric_output_regions(ric_output *o, const ric_scenario *sc);
 /* regions.tsv's text, for every file that must match it byte for byte: the head of the file, and
- * the data set of region R, its N_ROWS rows of RIC_RCOL_N values STRIDE values apart. */
+ * the data set of region R, its N_ROWS rows of RIC_RCOL_N values STRIDE values apart, named
+ * "[PRE region NAME]" with POST after the bracket (PRE and POST "" in a run's regions.tsv; a
+ * sweep's names its runs' sets "[run K region NAME] design_row=R replication=P"). */
 void ric_output_regions_head(FILE *f, const ric_scenario *sc);
-void ric_output_regions_put(FILE *f, const ric_scenario *sc, int r, const double *rows,
-                            size_t n_rows, size_t stride);
+void ric_output_regions_put(FILE *f, const ric_scenario *sc, int r, const char *pre,
+                            const char *post, const double *rows, size_t n_rows, size_t stride);
 
 /* Flushes, syncs and renames every file into place; frees o. On a write error removes the
  * temporary files, fills err and returns RIC_EIO. */

@@ -212,8 +212,9 @@ int ric_fuzz_study(const uint8_t *data, size_t size)
     return 0;
 }
 
-/* The shard files the shard harness replaces: plan.tsv, runs.tsv and series.tsv of two shards */
-enum { SHARD_FILES = 6 };
+/* The shard files the shard harness replaces: plan.tsv, runs.tsv and series.tsv of two shards,
+ * then regions.tsv of each (after the first six, so that the saved inputs keep their files) */
+enum { SHARD_FILES = 8 };
 static char *shard_text[SHARD_FILES];
 static size_t shard_len[SHARD_FILES];
 static char shard_path[SHARD_FILES][256];
@@ -240,8 +241,9 @@ static int make_shards(const char *dir)
     for (size_t k = 0; k < SHARD_FILES && !bad; k++) {
         char out[160], sd[192];
         snprintf(out, sizeof out, "%s/sweep", dir);
-        ric_sweep_shard_dir(out, k / 3, 2, sd, sizeof sd);
-        snprintf(shard_path[k], sizeof shard_path[k], "%s/%s", sd, names[k % 3]);
+        ric_sweep_shard_dir(out, k < 6 ? k / 3 : k - 6, 2, sd, sizeof sd);
+        snprintf(shard_path[k], sizeof shard_path[k], "%s/%s", sd,
+                 k < 6 ? names[k % 3] : "regions.tsv");
         FILE *f = fopen(shard_path[k], "rb");
         bad = !f;
         if (f) {
