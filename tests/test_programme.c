@@ -186,6 +186,24 @@ Test(programme, the_national_budget_binds_for_every_programme)
     ric_programmes_totals(pg, 0, &t); /* NURI: 111 projects in 2004 (data/programs.tsv) */
     cr_assert(t.awards_made >= 111, "NURI made %d awards", t.awards_made);
     cr_assert(t.spent_usd_m <= t.committed_usd_m + 1e-9);
+    /* the seed's scale: 111 projects commit nearly all of five years at US$260M less 5%, from
+     * their start in May 2004 (4.67 of the 5 years) less the reviews' cuts */
+    const double net = 260.0 * 5.0 * 0.95;
+    cr_assert(t.committed_usd_m > 0.87 * net && t.committed_usd_m <= net + 1e-9,
+              "NURI committed %g of %g", t.committed_usd_m, net);
+    ric_sim_free(s);
+    ric_scenario_free(sc);
+
+    /* so a fifth less money funds fewer projects: the budget binds, not only the counts */
+    sc = load(RIC_SOURCE_DIR "/scenarios/national.cfg",
+              (const char *[]){"time.end=2005.0", "programmes.nuri.phases.[0].budget_usd_m=208.0"},
+              2);
+    s = start(sc);
+    while (!ric_sim_done(s))
+        step(s);
+    ric_programmes_totals(ric_sim_programmes(s), 0, &t);
+    cr_assert(t.awards_made < 111 && t.awards_made > 60, "NURI made %d awards on US$208M",
+              t.awards_made);
     ric_sim_free(s);
     ric_scenario_free(sc);
 }
