@@ -382,9 +382,10 @@ Test(sensitivity, a_missing_study_file_cannot_be_opened, .init = quiet_gsl)
 Test(sensitivity, shipped_daedeok_studies_load, .init = quiet_gsl)
 {
     const char *files[] = {RIC_SOURCE_DIR "/scenarios/sensitivity/daedeok_morris.cfg",
-                           RIC_SOURCE_DIR "/scenarios/sensitivity/daedeok_sobol.cfg"};
-    const size_t points[] = {20 * 17, 128 * 6};
-    for (int i = 0; i < 2; i++) {
+                           RIC_SOURCE_DIR "/scenarios/sensitivity/daedeok_sobol.cfg",
+                           RIC_SOURCE_DIR "/scenarios/sensitivity/nuri_effect_morris.cfg"};
+    const size_t points[] = {20 * 17, 128 * 6, 10 * 12};
+    for (int i = 0; i < 3; i++) {
         ric_sensitivity *s = NULL;
         ric_err err = {{0}};
         cr_assert_eq(ric_sensitivity_load(files[i], &s, &err), RIC_OK, "%s", err.msg);
