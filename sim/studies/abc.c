@@ -733,22 +733,9 @@ ric_status ric_abc_merge(ric_abc *a, const char *dir, int force, int remove_shar
         return RIC_ENOMEM;
     }
     for (size_t i = 0; i < n && rc == RIC_OK; i++) {
-        char sd[RIC_PATH_MAX], path[RIC_PATH_MAX];
+        char sd[RIC_PATH_MAX];
         ric_sweep_shard_dir(dir, i, n, sd, sizeof sd);
-        ric_fs_join(sd, "study.tsv", path);
-        char *text = ric_fs_read_regular(path, NULL);
-        if (ric_lock_held(sd)) {
-            ric_err_set(err, "%s: the shard is still running", sd);
-            rc = RIC_EUSAGE;
-        } else if (!text) {
-            ric_err_set(err, "%s: cannot read: %s", path,
-                        errno == EINVAL ? "not a regular file" : strerror(errno));
-            rc = RIC_EUSAGE;
-        } else if (strcmp(text, plan) != 0) {
-            ric_err_set(err, "%s: the shard ran a different calibration than %s", path, a->label);
-            rc = RIC_EUSAGE;
-        }
-        free(text);
+        rc = ric_study_dir_check_shard(sd, plan, "calibration", a->label, err);
     }
     /* the folder, resumed: what earlier merges gathered stays */
     ric_study_dir_opts o = {.resume = 1};

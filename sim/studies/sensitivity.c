@@ -713,23 +713,10 @@ ric_status ric_sensitivity_merge(ric_sensitivity *s, const char *dir, int force,
     size_t R = s->st.reps, np = s->st.n_probes;
     /* every shard checked and read before anything is written: all or nothing */
     for (size_t i = 0; i < n && rc == RIC_OK; i++) {
-        char sd[RIC_PATH_MAX], path[RIC_PATH_MAX], runs[RIC_PATH_MAX];
+        char sd[RIC_PATH_MAX], runs[RIC_PATH_MAX];
         ric_sweep_shard_dir(dir, i, n, sd, sizeof sd);
-        ric_fs_join(sd, "study.tsv", path);
         ric_fs_join(sd, ".runs", runs);
-        char *text = ric_fs_read_regular(path, NULL);
-        if (ric_lock_held(sd)) {
-            ric_err_set(err, "%s: the shard is still running", sd);
-            rc = RIC_EUSAGE;
-        } else if (!text) {
-            ric_err_set(err, "%s: cannot read: %s", path,
-                        errno == EINVAL ? "not a regular file" : strerror(errno));
-            rc = RIC_EUSAGE;
-        } else if (strcmp(text, plan) != 0) {
-            ric_err_set(err, "%s: the shard ran a different study than %s", path, s->path);
-            rc = RIC_EUSAGE;
-        }
-        free(text);
+        rc = ric_study_dir_check_shard(sd, plan, "study", s->path, err);
         size_t first, end;
         ric_runs_slice(s->n_points, i, n, &first, &end);
         for (size_t p = first; p < end && rc == RIC_OK; p++) {

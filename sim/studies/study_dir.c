@@ -201,3 +201,25 @@ void ric_study_dir_remove_shards(const char *dir, size_t n, const char *ext)
         ric_study_dir_remove_shard(sd, ext);
     }
 }
+
+ric_status ric_study_dir_check_shard(const char *sd, const char *plan, const char *what,
+                                     const char *label, ric_err *err)
+{
+    char path[RIC_PATH_MAX];
+    ric_fs_join(sd, "study.tsv", path);
+    char *text = ric_fs_read_regular(path, NULL);
+    ric_status rc = RIC_OK;
+    if (ric_lock_held(sd)) {
+        ric_err_set(err, "%s: the shard is still running", sd);
+        rc = RIC_EUSAGE;
+    } else if (!text) {
+        ric_err_set(err, "%s: cannot read: %s", path,
+                    errno == EINVAL ? "not a regular file" : strerror(errno));
+        rc = RIC_EUSAGE;
+    } else if (strcmp(text, plan) != 0) {
+        ric_err_set(err, "%s: the shard ran a different %s than %s", path, what, label);
+        rc = RIC_EUSAGE;
+    }
+    free(text);
+    return rc;
+}

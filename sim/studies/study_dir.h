@@ -58,6 +58,12 @@ ric_status ric_study_dir_shards(const char *dir, size_t *n, ric_err *err);
  * link. Returns 0 when SD is gone, 1 when foreign files keep it. */
 int ric_study_dir_remove_shard(const char *sd, const char *ext);
 
+/* Checks, before a merge, that shard folder SD has finished (no lock) and that its study.tsv is
+ * PLAN, the merging study's own: else an error naming the file, with WHAT ("calibration",
+ * "study") and LABEL, the merging study's file. */
+ric_status ric_study_dir_check_shard(const char *sd, const char *plan, const char *what,
+                                     const char *label, ric_err *err);
+
 /* ric_study_dir_remove_shard on each of DIR's N shard folders (after a merge's --remove-shards). */
 void ric_study_dir_remove_shards(const char *dir, size_t n, const char *ext);
 
