@@ -299,6 +299,19 @@ static void close_reader(reader *r)
     free(r->line);
 }
 
+/* Opens DIR/IN for reading and DIR/OUT, the table computed from it, for an atomic write; on
+ * failure neither is left open. */
+static ric_status open_in_out(reader *r, const char *dir, const char *in, char *path,
+                              ric_atomic *out, const char *out_name, ric_err *err)
+{
+    ric_status st = open_reader(r, dir, in, path, err);
+    if (st == RIC_OK)
+        st = ric_atomic_open(out, dir, out_name, 0, err);
+    if (st != RIC_OK)
+        close_reader(r);
+    return st;
+}
+
 /* ---- stats.tsv ------------------------------------------------------------------------------- */
 
 /* The successful replications of one design row: their years and indicator values. */
@@ -400,13 +413,9 @@ ric_status ric_stats_sweep(const char *dir, ric_err *err)
     char ind[RIC_STATS_MAX_INDICATORS][64];
     reader r;
     ric_atomic out = {0};
-    ric_status st = open_reader(&r, dir, "series.tsv", spath, err);
-    if (st == RIC_OK)
-        st = ric_atomic_open(&out, dir, "stats.tsv", 0, err);
-    if (st != RIC_OK) {
-        close_reader(&r);
+    ric_status st = open_in_out(&r, dir, "series.tsv", spath, &out, "stats.tsv", err);
+    if (st != RIC_OK)
         return st;
-    }
     dataset d = {0};
     row_group g = {0};
     double *tmp = NULL;
@@ -500,13 +509,9 @@ ric_status ric_stats_regions(const char *dir, ric_err *err)
     size_t n_ind = 0;
     reader r;
     ric_atomic out = {0};
-    ric_status st = open_reader(&r, dir, "regions.tsv", rpath, err);
-    if (st == RIC_OK)
-        st = ric_atomic_open(&out, dir, "regions_stats.tsv", 0, err);
-    if (st != RIC_OK) {
-        close_reader(&r);
+    ric_status st = open_in_out(&r, dir, "regions.tsv", rpath, &out, "regions_stats.tsv", err);
+    if (st != RIC_OK)
         return st;
-    }
     char *head = NULL;
     size_t head_len = 0;
     FILE *hf = open_memstream(&head, &head_len);

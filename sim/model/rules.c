@@ -601,8 +601,8 @@ static void rule_listing(ric_world *w, ric_workspace *ws)
 {
     (void)ws;
     const ric_rules *p = &w->rules;
-    const uint32_t per_year = (uint32_t)lround(1.0 / w->dt);
-    if (p->listing_rate <= 0 || per_year == 0 || w->step % per_year != 0)
+    const uint32_t per_year = (uint32_t)w->sc->steps_per_year;
+    if (p->listing_rate <= 0 || w->step % per_year != 0)
         return;
     const double prob = 1.0 - exp(-p->listing_rate * exp(p->spinoff_pull_effect * p->spinoff_pull));
     const int32_t min_age = (int32_t)ceil(p->listing_min_age_years / w->dt - 1e-9);
